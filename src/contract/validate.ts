@@ -1,0 +1,74 @@
+/**
+ * Turns an SQS body into a validated message, or an InvalidMessageError that says, field by
+ * field, why not. Invalid messages are recorded as `failed` (never retried): the error keeps
+ * the raw body, truncated, so nothing is lost.
+ */
+import { createHash } from 'node:crypto';
+import { MailroomError } from '../errors.js';
+import { messageSchema, type Channel, type Message } from './message.js';
+
+/** How much of an invalid body we keep on the record (DynamoDB items are capped at 400 KB). */
+export const RAW_BODY_LIMIT = 8 * 1024;
+
+export interface FieldReason {
+  readonly path: string;
+  readonly message: string;
+}
+
+export class InvalidMessageError extends MailroomError {
+  readonly code = 'invalid_message';
+  readonly retryable = false;
+  constructor(
+    readonly reasons: readonly FieldReason[],
+    readonly rawBody: string,
+  ) {
+    super(`invalid message: ${reasons.map((r) => (r.path ? `${r.path}: ${r.message}` : r.message)).join('; ')}`);
+  }
+
+  /** The raw body cut to RAW_BODY_LIMIT characters, for the record. */
+  get truncatedBody(): string {
+    return this.rawBody.length > RAW_BODY_LIMIT ? `${this.rawBody.slice(0, RAW_BODY_LIMIT)}…[truncated ${this.rawBody.length - RAW_BODY_LIMIT} chars]` : this.rawBody;
+  }
+}
+
+export interface ValidatedMessage {
+  readonly message: Message;
+  /** The producer's `id`, or one derived from the body when absent. */
+  readonly id: string;
+  readonly idDerived: boolean;
+}
+
+/** Deterministic id for a body without one: the same body redelivered maps to the same record. */
+export function deriveId(rawBody: string): string {
+  return `derived:${createHash('sha256').update(rawBody).digest('base64url').slice(0, 32)}`;
+}
+
+export function validateMessage(rawBody: string, expectedChannel?: Channel): ValidatedMessage {
+  let json: unknown;
+  try {
+    json = JSON.parse(rawBody);
+  } catch (error) {
+    throw new InvalidMessageError([{ path: '', message: `body is not JSON: ${(error as Error).message}` }], rawBody);
+  }
+  const result = messageSchema.safeParse(json);
+  if (!result.success) {
+    const reasons = result.error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message }));
+    throw new InvalidMessageError(reasons, rawBody);
+  }
+  const message = result.data;
+  if (expectedChannel && message.channel !== expectedChannel) {
+    throw new InvalidMessageError([{ path: 'channel', message: `this queue takes ${expectedChannel} messages, not ${message.channel}` }], rawBody);
+  }
+  return message.id ? { message, id: message.id, idDerived: false } : { message, id: deriveId(rawBody), idDerived: true };
+}
+
+/** Best-effort id of an invalid body, so the failed record lands under the producer's id when it gave one. */
+export function idOfInvalidBody(rawBody: string): string {
+  try {
+    const parsed = JSON.parse(rawBody) as { id?: unknown };
+    if (typeof parsed?.id === 'string' && /^[A-Za-z0-9._:-]{1,128}$/.test(parsed.id)) return parsed.id;
+  } catch {
+    // not JSON: fall through to a derived id
+  }
+  return deriveId(rawBody);
+}
