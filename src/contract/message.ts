@@ -12,10 +12,11 @@ import { hasLineBreak, parseE164, parseMailbox, type Mailbox } from './address.j
 
 export const MESSAGE_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
 
-const mailboxInput = z.union([
-  z.string().min(1),
-  z.object({ name: z.string().optional(), address: z.string().min(1) }).strict(),
-]);
+const MAILBOX_EXPECTED = 'expected a mailbox ("Name <local@domain>" or {name, address})';
+const mailboxInput = z.union(
+  [z.string().min(1), z.object({ name: z.string().optional(), address: z.string().min(1) }).strict()],
+  { error: MAILBOX_EXPECTED },
+);
 
 const mailbox = mailboxInput.transform((input, ctx): Mailbox => {
   const parsed = parseMailbox(input);
@@ -27,7 +28,7 @@ const mailbox = mailboxInput.transform((input, ctx): Mailbox => {
 });
 
 /** A single mailbox or a list of them; always a list after parsing. */
-const mailboxList = z.union([mailbox.transform((m) => [m]), z.array(mailbox).max(50)]);
+const mailboxList = z.union([mailbox.transform((m) => [m]), z.array(mailbox).max(50)], { error: `${MAILBOX_EXPECTED} or a list of them` });
 
 const metadataValue = z.union([z.string(), z.number(), z.boolean()]);
 

@@ -4,6 +4,7 @@
  * the raw body, truncated, so nothing is lost.
  */
 import { createHash } from 'node:crypto';
+import type { z } from 'zod';
 import { MailroomError } from '../errors.js';
 import { messageSchema, type Channel, type Message } from './message.js';
 
@@ -43,6 +44,31 @@ export function deriveId(rawBody: string): string {
   return `derived:${createHash('sha256').update(rawBody).digest('base64url').slice(0, 32)}`;
 }
 
+/**
+ * Field-level reasons from zod issues. A union ("a mailbox or a list of them") fails with one
+ * generic issue holding every branch's issues; we report the branch that got furthest (the
+ * one that did not fail on the type itself), so the user reads "invalid domain in …" rather
+ * than "Invalid input".
+ */
+export function fieldReasons(issues: readonly z.core.$ZodIssue[], base: readonly PropertyKey[] = []): FieldReason[] {
+  return issues.flatMap((issue) => {
+    const path = [...base, ...issue.path];
+    if (issue.code === 'invalid_union' && issue.errors.length > 0) {
+      const branches = issue.errors.filter((branch) => branch.length > 0);
+      const informative = branches.find((branch) => !branch.every(isTypeMismatch));
+      if (informative) return fieldReasons(informative, path);
+    }
+    return [{ path: path.map(String).join('.'), message: issue.message }];
+  });
+}
+
+/** True when the issue only says "wrong type here" (in every union branch, if a union). */
+function isTypeMismatch(issue: z.core.$ZodIssue): boolean {
+  if (issue.path.length > 0) return false;
+  if (issue.code === 'invalid_type') return true;
+  return issue.code === 'invalid_union' && issue.errors.every((branch) => branch.every(isTypeMismatch));
+}
+
 export function validateMessage(rawBody: string, expectedChannel?: Channel): ValidatedMessage {
   let json: unknown;
   try {
@@ -51,10 +77,7 @@ export function validateMessage(rawBody: string, expectedChannel?: Channel): Val
     throw new InvalidMessageError([{ path: '', message: `body is not JSON: ${(error as Error).message}` }], rawBody);
   }
   const result = messageSchema.safeParse(json);
-  if (!result.success) {
-    const reasons = result.error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message }));
-    throw new InvalidMessageError(reasons, rawBody);
-  }
+  if (!result.success) throw new InvalidMessageError(fieldReasons(result.error.issues), rawBody);
   const message = result.data;
   if (expectedChannel && message.channel !== expectedChannel) {
     throw new InvalidMessageError([{ path: 'channel', message: `this queue takes ${expectedChannel} messages, not ${message.channel}` }], rawBody);
