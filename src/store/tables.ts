@@ -11,7 +11,11 @@
  *               did not send) → events in time order; byRecipient; byType (eventType within a
  *               time range).
  * inbound       id (PK, the SES message id) + sk: "inbound" for the record, "recipient#<addr>"
- *               index items for byRecipient (newest first).
+ *               index items (address lower-cased) for byRecipient (newest first). The record
+ *               item alone carries `day` ("YYYY-MM-DD" of receivedAt, UTC), so byDay serves
+ *               "newest inbound mail" day by day without a scan (`inbound list` with no
+ *               recipient). One partition per day takes every write of that day: fine up to
+ *               ~1,000 mails/s, the per-partition write limit.
  * suppressions  address (PK, lower-cased).
  */
 export interface IndexDef {
@@ -55,6 +59,7 @@ export const TABLES = {
     sortKey: 'sk',
     indexes: {
       byRecipient: { partitionKey: 'recipient', sortKey: 'receivedAt', include: ['subject', 'from'] },
+      byDay: { partitionKey: 'day', sortKey: 'receivedAt', include: ['subject', 'from', 'envelopeRecipients'] },
     },
   },
   suppressions: {
