@@ -1,0 +1,379 @@
+/**
+ * The messages table (src/store/tables.ts): one message item (sk = "message") per message id
+ * plus one small index item per recipient (sk = "recipient#<key>") that the byRecipient
+ * index serves newest first. Every status change is a conditional write; the condition on
+ * each says what it protects against. The state machine (CONTRACT.md §2):
+ *
+ *   (absent) ─begin→ pending ─claim→ processing ─markSent→ sent
+ *                     │   ↑            ├─markErrored→ errored ─claim→ processing …
+ *                     │   └────────────┤  (lease expired: claim again)
+ *                     └─markFailed / markCancelled (unclaimed) → failed | cancelled
+ *   failed ─reopenRedriven (operator redrove the exact DLQ copy)→ pending
+ *
+ * Per-recipient state lives in the `recipients` map of the message item. The tracking
+ * pipeline advances `recipients.<key>` forward-only and can get there before markSent (SES
+ * events are fast), so markSent only fills entries that are absent (`if_not_exists`).
+ */
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { randomUUID } from 'node:crypto';
+import type { MessageStatus } from '../contract/records.js';
+import { MailroomError } from '../errors.js';
+import { batchGetAll } from './batch-get.js';
+import {
+  MESSAGE_ATTRS as A,
+  TransitionConflictError,
+  type Actor,
+  type BeginInput,
+  type ClaimInput,
+  type ClaimResult,
+  type ErroredInput,
+  type FinalInput,
+  type InvalidInput,
+  type MessageStorePort,
+  type RecipientPage,
+  type SentInput,
+  type StoredMessage,
+} from './message-record.js';
+import { MESSAGE_ITEM_SK, RECIPIENT_SK_PREFIX } from './tables.js';
+import { UpdateBuilder } from './update-builder.js';
+
+export { MESSAGE_ATTRS, recipientKey, TransitionConflictError, type StoredMessage } from './message-record.js';
+
+export class InvalidCursorError extends MailroomError {}
+
+const messageKey = (id: string) => ({ [A.id]: id, [A.sk]: MESSAGE_ITEM_SK });
+const recipientItemKey = (id: string, recipient: string) => ({ [A.id]: id, [A.sk]: `${RECIPIENT_SK_PREFIX}${recipient}` });
+
+/** Drops undefined fields, so the store works with any DocumentClient marshalling options. */
+function defined<T extends Record<string, unknown>>(obj: T): T {
+  return Object.fromEntries(Object.entries(obj).filter(([, v]) => v !== undefined)) as T;
+}
+
+function fromItem(item: Record<string, unknown>): StoredMessage {
+  const { sk: _sk, ...rest } = item;
+  return { attempts: 0, throttles: 0, recipients: {}, ...rest } as unknown as StoredMessage;
+}
+
+const isConditionFailure = (error: unknown) => error instanceof ConditionalCheckFailedException;
+
+export class MessageStore implements MessageStorePort {
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly tableName: string,
+    private readonly newToken: () => string = randomUUID,
+  ) {}
+
+  async get(id: string): Promise<StoredMessage | undefined> {
+    const out = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: messageKey(id), ConsistentRead: true }));
+    return out.Item ? fromItem(out.Item) : undefined;
+  }
+
+  async begin(input: BeginInput): Promise<{ created: boolean; record: StoredMessage }> {
+    const recipients = [...new Set(input.recipients)];
+    const item = defined({
+      ...messageKey(input.id),
+      [A.channel]: input.channel,
+      [A.provider]: input.provider,
+      [A.status]: 'pending' satisfies MessageStatus,
+      [A.attempts]: 0,
+      [A.throttles]: 0,
+      [A.createdAt]: input.now,
+      [A.updatedAt]: input.now,
+      [A.recipients]: {},
+      [A.bodySha256]: input.bodySha256,
+      [A.idDerived]: input.idDerived || undefined,
+      [A.tags]: input.tags?.length ? [...input.tags] : undefined,
+      [A.metadata]: input.metadata,
+      [A.sendAt]: input.sendAt,
+    });
+    try {
+      // One transaction, so a message item never exists without its index items.
+      await this.doc.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: item,
+                // The id is the idempotency key: a second message with the same id (producer
+                // retry, SQS duplicate delivery) must find the first record, never replace it
+                // (replacing would reset a sent message to pending and send it again). The one
+                // record an id may replace is an invalid-message record: nothing was sent under
+                // it, and a corrected message should be able to reuse the producer's id.
+                ConditionExpression: 'attribute_not_exists(#id) OR #error.#code = :invalid',
+                ExpressionAttributeNames: { '#id': A.id, '#error': A.error, '#code': 'code' },
+                ExpressionAttributeValues: { ':invalid': 'invalid_message' },
+              },
+            },
+            ...recipients.map((r) => ({
+              Put: {
+                TableName: this.tableName,
+                Item: { ...recipientItemKey(input.id, r), [A.recipient]: r, [A.createdAt]: input.now, [A.channel]: input.channel, [A.status]: 'pending' },
+              },
+            })),
+          ],
+        }),
+      );
+      return { created: true, record: fromItem(item) };
+    } catch (error) {
+      if (!(error instanceof TransactionCanceledException) || error.CancellationReasons?.[0]?.Code !== 'ConditionalCheckFailed') throw error;
+      const record = await this.get(input.id);
+      if (!record) throw new TransitionConflictError(input.id, 'begin', undefined, { cause: error });
+      return { created: false, record };
+    }
+  }
+
+  async claim(id: string, input: ClaimInput): Promise<ClaimResult> {
+    const token = this.newToken();
+    const u = new UpdateBuilder()
+      .set(A.status, 'processing')
+      .set(A.claimToken, token)
+      .set(A.leaseExpiresAt, input.leaseUntil)
+      .set(A.receiveCount, input.receiveCount)
+      .set(A.updatedAt, input.now)
+      .add(A.attempts, 1)
+      // Claimable: pending or errored (nobody is working on it), or processing whose lease has
+      // expired: the lease ends after the claiming invocation's deadline, so that invocation has
+      // died mid-send (timeout, crash, out of memory) and can no longer record anything. Never
+      // sent, failed or cancelled: that is what keeps a redelivered message from sending twice,
+      // and never a live claim: that keeps two concurrent deliveries from both sending.
+      .condition(
+        `attribute_exists(${u_('id')}) AND (${u_('status')} IN (:pending, :errored) OR (${u_('status')} = :processing AND ${u_('leaseExpiresAt')} < :now))`,
+        { ':pending': 'pending', ':errored': 'errored', ':processing': 'processing', ':now': input.now },
+      );
+    try {
+      const out = await this.doc.send(new UpdateCommand({ ...u.build(), TableName: this.tableName, Key: messageKey(id), ReturnValues: 'ALL_NEW' }));
+      return { claimed: true, token, record: fromItem(out.Attributes ?? {}) };
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      const record = await this.get(id);
+      if (!record) throw new TransitionConflictError(id, 'claim', undefined, { cause: error });
+      return { claimed: false, record };
+    }
+  }
+
+  async markSent(id: string, token: string, input: SentInput): Promise<void> {
+    const u = new UpdateBuilder()
+      .set(A.status, 'sent')
+      .set(A.provider, input.provider)
+      .set(A.sentAt, input.sentAt)
+      .set(A.updatedAt, input.sentAt)
+      .setIfDefined(A.providerMessageId, input.providerMessageId)
+      .setIfDefined(A.smsSegments, input.smsSegments)
+      .setIfDefined(A.smsEncoding, input.smsEncoding)
+      .setIfDefined(A.ignoredFeatures, input.ignoredFeatures?.length ? [...input.ignoredFeatures] : undefined)
+      .remove(A.claimToken, A.leaseExpiresAt, A.error, A.nextAttemptAt);
+    // Fill recipients.<key> only where absent: tracking may already have advanced the entry
+    // (a delivery event can land before this write), and per-recipient state never moves back.
+    for (const [key, state] of Object.entries(input.recipients)) u.setNestedIfAbsent(A.recipients, key, defined({ ...state }));
+    claimHolderCondition(u, token);
+    let old: Record<string, unknown> | undefined;
+    try {
+      const out = await this.doc.send(new UpdateCommand({ ...u.build(), TableName: this.tableName, Key: messageKey(id), ReturnValues: 'UPDATED_OLD' }));
+      old = out.Attributes;
+    } catch (error) {
+      throw await this.conflict(id, 'markSent', error);
+    }
+    // Entries tracking wrote first kept their state; add the per-recipient provider id to them
+    // (bulk sends have one per recipient and it is how their events join back).
+    const preexisting = (old?.[A.recipients] ?? {}) as Record<string, unknown>;
+    const late = Object.entries(input.recipients).filter(([key, s]) => key in preexisting && s.providerMessageId);
+    if (late.length) {
+      const v = new UpdateBuilder();
+      for (const [key, s] of late) v.setNested(A.recipients, key, 'providerMessageId', s.providerMessageId!);
+      await this.doc.send(new UpdateCommand({ ...v.build(), TableName: this.tableName, Key: messageKey(id) }));
+    }
+  }
+
+  async markErrored(id: string, token: string, input: ErroredInput): Promise<void> {
+    const u = new UpdateBuilder()
+      .set(A.status, 'errored')
+      .set(A.error, defined({ ...input.error }))
+      .set(A.updatedAt, input.now)
+      .setIfDefined(A.nextAttemptAt, input.nextAttemptAt)
+      .remove(A.claimToken, A.leaseExpiresAt);
+    if (input.throttled) u.add(A.throttles, 1);
+    claimHolderCondition(u, token);
+    await this.update(id, 'markErrored', u);
+  }
+
+  markFailed(id: string, actor: Actor, input: FinalInput): Promise<void> {
+    return this.finish(id, 'failed', actor, input);
+  }
+
+  markCancelled(id: string, actor: Actor, input: FinalInput): Promise<void> {
+    return this.finish(id, 'cancelled', actor, input);
+  }
+
+  async markDeadLettered(id: string, now: string): Promise<void> {
+    const u = new UpdateBuilder()
+      .set(A.deadLetteredAt, now)
+      .set(A.updatedAt, now)
+      // Only a failed message belongs in the DLQ: refuses to stamp a message that was reopened
+      // or sent in the meantime, which would make its next redrive look like a DLQ copy.
+      .condition(`${u_('status')} = :failed`, { ':failed': 'failed' });
+    await this.update(id, 'markDeadLettered', u);
+  }
+
+  async recordInvalid(input: InvalidInput): Promise<{ created: boolean; record: StoredMessage }> {
+    const item = defined({
+      ...messageKey(input.id),
+      [A.channel]: input.channel,
+      [A.status]: 'failed' satisfies MessageStatus,
+      [A.attempts]: 0,
+      [A.throttles]: 0,
+      [A.createdAt]: input.now,
+      [A.updatedAt]: input.now,
+      [A.recipients]: {},
+      [A.error]: defined({ ...input.error }),
+      [A.rawBody]: input.rawBody,
+      [A.bodySha256]: input.bodySha256,
+      [A.idDerived]: input.idDerived || undefined,
+    });
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: item,
+          // Never overwrite an existing record: the producer's id may belong to a valid message
+          // that was (or is being) sent, and a redelivered invalid body must not reset the
+          // record's dead-letter bookkeeping. The caller decides what an existing record means.
+          ConditionExpression: 'attribute_not_exists(#id)',
+          ExpressionAttributeNames: { '#id': A.id },
+        }),
+      );
+      return { created: true, record: fromItem(item) };
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      const record = await this.get(input.id);
+      if (!record) throw new TransitionConflictError(input.id, 'recordInvalid', undefined, { cause: error });
+      return { created: false, record };
+    }
+  }
+
+  async reopenRedriven(id: string, deadLetteredAt: string, now: string): Promise<StoredMessage | undefined> {
+    const u = new UpdateBuilder()
+      .set(A.status, 'pending')
+      .set(A.attempts, 0)
+      .set(A.throttles, 0)
+      .set(A.updatedAt, now)
+      .add(A.redrives, 1)
+      .remove(A.error, A.deadLetteredAt, A.nextAttemptAt)
+      // Only the exact dead-lettering the operator redrove reopens the message: a stray
+      // duplicate of an older DLQ copy, or a body that was never failed, cannot restart sending.
+      .condition(`${u_('status')} = :failed AND ${u_('deadLetteredAt')} = :dl`, { ':failed': 'failed', ':dl': deadLetteredAt });
+    try {
+      const out = await this.doc.send(new UpdateCommand({ ...u.build(), TableName: this.tableName, Key: messageKey(id), ReturnValues: 'ALL_NEW' }));
+      return fromItem(out.Attributes ?? {});
+    } catch (error) {
+      if (isConditionFailure(error)) return undefined;
+      throw error;
+    }
+  }
+
+  async syncRecipientIndex(id: string, recipients: readonly string[], status: MessageStatus, providerMessageIds: Readonly<Record<string, string>> = {}): Promise<void> {
+    await Promise.all(
+      [...new Set(recipients)].map((r) => {
+        const u = new UpdateBuilder()
+          .set(A.status, status)
+          .setIfDefined(A.providerMessageId, providerMessageIds[r])
+          // UpdateItem creates missing items: never invent an index item begin did not write.
+          .condition(`attribute_exists(${u_('id')})`, {});
+        return this.doc.send(new UpdateCommand({ ...u.build(), TableName: this.tableName, Key: recipientItemKey(id, r) })).catch((error: unknown) => {
+          if (!isConditionFailure(error)) throw error;
+        });
+      }),
+    );
+  }
+
+  /** The message whose provider id (message-level, or per recipient for bulk sends) is `providerMessageId`. */
+  async getByProviderMessageId(providerMessageId: string): Promise<StoredMessage | undefined> {
+    const out = await this.doc.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: 'byProviderMessageId',
+        KeyConditionExpression: '#pmid = :pmid',
+        ExpressionAttributeNames: { '#pmid': A.providerMessageId },
+        ExpressionAttributeValues: { ':pmid': providerMessageId },
+        Limit: 1,
+      }),
+    );
+    const hit = out.Items?.[0];
+    return hit ? this.get(String(hit[A.id])) : undefined;
+  }
+
+  /** Messages sent to `recipient`, newest first; `before` (ISO) keeps only older ones, `cursor` continues a page. */
+  async listByRecipient(recipient: string, opts: { limit?: number; before?: string; cursor?: string } = {}): Promise<RecipientPage> {
+    const limit = Math.min(Math.max(opts.limit ?? 25, 1), 100);
+    const out = await this.doc.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: 'byRecipient',
+        KeyConditionExpression: opts.before ? '#r = :r AND #c < :before' : '#r = :r',
+        ExpressionAttributeNames: { '#r': A.recipient, ...(opts.before ? { '#c': A.createdAt } : {}) },
+        ExpressionAttributeValues: { ':r': recipient.trim().toLowerCase(), ...(opts.before ? { ':before': opts.before } : {}) },
+        ScanIndexForward: false,
+        Limit: limit,
+        ExclusiveStartKey: opts.cursor ? decodeCursor(opts.cursor) : undefined,
+      }),
+    );
+    const ids = [...new Set((out.Items ?? []).map((i) => String(i[A.id])))];
+    const found = new Map((await batchGetAll(this.doc, this.tableName, ids.map(messageKey))).map((i) => [String(i[A.id]), fromItem(i)]));
+    const items = ids.flatMap((id) => (found.has(id) ? [found.get(id)!] : []));
+    return out.LastEvaluatedKey ? { items, cursor: encodeCursor(out.LastEvaluatedKey) } : { items };
+  }
+
+  private async finish(id: string, status: 'failed' | 'cancelled', actor: Actor, input: FinalInput): Promise<void> {
+    const u = new UpdateBuilder()
+      .set(A.status, status)
+      .set(A.error, defined({ ...input.error }))
+      .set(A.updatedAt, input.now)
+      .remove(A.claimToken, A.leaseExpiresAt, A.nextAttemptAt);
+    for (const [key, state] of Object.entries(input.recipients ?? {})) u.setNestedIfAbsent(A.recipients, key, state);
+    if ('token' in actor) claimHolderCondition(u, actor.token);
+    // Unclaimed: whoever finds a message pending or errored may finish it (every recipient
+    // suppressed, unknown provider), but never one a live worker holds or one already final.
+    else u.condition(`${u_('status')} IN (:pending, :errored)`, { ':pending': 'pending', ':errored': 'errored' });
+    await this.update(id, status === 'failed' ? 'markFailed' : 'markCancelled', u);
+  }
+
+  private async update(id: string, transition: string, u: UpdateBuilder): Promise<void> {
+    try {
+      await this.doc.send(new UpdateCommand({ ...u.build(), TableName: this.tableName, Key: messageKey(id) }));
+    } catch (error) {
+      throw await this.conflict(id, transition, error);
+    }
+  }
+
+  private async conflict(id: string, transition: string, error: unknown): Promise<unknown> {
+    if (!isConditionFailure(error)) return error;
+    return new TransitionConflictError(id, transition, await this.get(id), { cause: error });
+  }
+}
+
+/** The placeholder UpdateBuilder gives an attribute name (`#status` for `status`). */
+function u_(attr: keyof typeof A): string {
+  return `#${A[attr]}`;
+}
+
+// Only the holder of the current claim records the outcome: protects against a worker whose
+// claim was taken over (it outlived its lease) overwriting the new holder's result, and against
+// any regression of a message that is already sent, failed or cancelled.
+function claimHolderCondition(u: UpdateBuilder, token: string): void {
+  u.condition(`${u_('status')} = :processing AND ${u_('claimToken')} = :token`, { ':processing': 'processing', ':token': token });
+}
+
+function encodeCursor(key: Record<string, unknown>): string {
+  return Buffer.from(JSON.stringify(key)).toString('base64url');
+}
+
+function decodeCursor(cursor: string): Record<string, unknown> {
+  try {
+    const key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
+    if (key && typeof key === 'object' && !Array.isArray(key)) return key as Record<string, unknown>;
+  } catch {
+    // fall through
+  }
+  throw new InvalidCursorError(`not a listByRecipient cursor: ${cursor.slice(0, 40)}`);
+}

@@ -1,0 +1,230 @@
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { MessageStatus } from '../../../src/contract/records.js';
+import { MessageStore, TransitionConflictError } from '../../../src/store/messages.js';
+import type { BeginInput } from '../../../src/store/message-record.js';
+import { localEnv, type LocalEnv } from '../../support/local.js';
+
+const T0 = '2030-01-01T00:00:00.000Z';
+const PAST = '2029-12-31T23:00:00.000Z';
+const FUTURE = '2030-01-01T01:00:00.000Z';
+const error = { code: 'x', message: 'x', retryable: false };
+
+let env: LocalEnv;
+let store: MessageStore;
+let table: string;
+let seq = 0;
+const newId = (label: string) => `${label}-${++seq}`;
+
+function beginInput(id: string, overrides: Partial<BeginInput> = {}): BeginInput {
+  return { id, channel: 'email', provider: 'ses', recipients: ['a@example.com'], now: T0, bodySha256: 'h1', idDerived: false, ...overrides };
+}
+
+/** Puts a message item straight into the table in a given state (all with claim token "tok"). */
+async function seed(id: string, state: 'pending' | 'processing-live' | 'processing-expired' | 'errored' | 'sent' | 'failed' | 'cancelled') {
+  const status = state.startsWith('processing') ? 'processing' : state;
+  await env.clients.doc.send(
+    new PutCommand({
+      TableName: table,
+      Item: {
+        id, sk: 'message', channel: 'email', provider: 'ses', status, attempts: 1, throttles: 0, createdAt: T0, updatedAt: T0, recipients: {},
+        claimToken: 'tok',
+        leaseExpiresAt: state === 'processing-expired' ? PAST : FUTURE,
+        ...(state === 'failed' ? { deadLetteredAt: T0 } : {}),
+      },
+    }),
+  );
+}
+
+async function item(id: string, sk = 'message') {
+  return (await env.clients.doc.send(new GetCommand({ TableName: table, Key: { id, sk } }))).Item;
+}
+
+beforeAll(async () => {
+  env = await localEnv();
+  table = env.resources.tables.messages;
+  let n = 0;
+  store = new MessageStore(env.clients.doc, table, () => `token-${++n}`);
+});
+afterAll(() => env.clients.destroy());
+
+describe('MessageStore transitions: every allowed and forbidden one', () => {
+  const states = ['pending', 'processing-live', 'processing-expired', 'errored', 'sent', 'failed', 'cancelled'] as const;
+  const transitions: Record<string, { allowed: readonly string[]; run: (id: string) => Promise<unknown> }> = {
+    claim: {
+      allowed: ['pending', 'errored', 'processing-expired'],
+      run: async (id) => {
+        const r = await store.claim(id, { now: T0, leaseUntil: FUTURE, receiveCount: 1 });
+        if (!r.claimed) throw new TransitionConflictError(id, 'claim', r.record);
+      },
+    },
+    'markSent (claim holder)': {
+      allowed: ['processing-live', 'processing-expired'],
+      run: (id) => store.markSent(id, 'tok', { provider: 'ses', recipients: { 'a@example.com': { status: 'sent' } }, sentAt: T0 }),
+    },
+    'markErrored (claim holder)': {
+      allowed: ['processing-live', 'processing-expired'],
+      run: (id) => store.markErrored(id, 'tok', { error, throttled: false, now: T0 }),
+    },
+    'markFailed (claim holder)': { allowed: ['processing-live', 'processing-expired'], run: (id) => store.markFailed(id, { token: 'tok' }, { error, now: T0 }) },
+    'markFailed (unclaimed)': { allowed: ['pending', 'errored'], run: (id) => store.markFailed(id, { unclaimed: true }, { error, now: T0 }) },
+    'markCancelled (claim holder)': { allowed: ['processing-live', 'processing-expired'], run: (id) => store.markCancelled(id, { token: 'tok' }, { error, now: T0 }) },
+    'markCancelled (unclaimed)': { allowed: ['pending', 'errored'], run: (id) => store.markCancelled(id, { unclaimed: true }, { error, now: T0 }) },
+    markDeadLettered: { allowed: ['failed'], run: (id) => store.markDeadLettered(id, T0) },
+    reopenRedriven: {
+      allowed: ['failed'],
+      run: async (id) => {
+        if (!(await store.reopenRedriven(id, T0, T0))) throw new TransitionConflictError(id, 'reopenRedriven', undefined);
+      },
+    },
+  };
+
+  for (const [name, t] of Object.entries(transitions)) {
+    for (const state of states) {
+      const allowed = t.allowed.includes(state);
+      it(`${name} from ${state}: ${allowed ? 'allowed' : 'refused'}`, async () => {
+        // Prepare
+        const id = newId('m');
+        await seed(id, state);
+        const before = await item(id);
+        // Act
+        const outcome = await t.run(id).then(() => 'ok', (e: unknown) => e);
+        // Assess
+        if (allowed) {
+          expect(outcome).toBe('ok');
+        } else {
+          expect(outcome).toBeInstanceOf(TransitionConflictError);
+          expect(await item(id)).toEqual(before);
+        }
+      });
+    }
+  }
+
+  it('refuses a final transition by a worker whose claim was taken over (stale token)', async () => {
+    const id = newId('stale');
+    await seed(id, 'processing-expired');
+    const takeover = await store.claim(id, { now: T0, leaseUntil: FUTURE, receiveCount: 2 });
+    expect(takeover.claimed).toBe(true);
+    await expect(store.markSent(id, 'tok', { provider: 'ses', recipients: {}, sentAt: T0 })).rejects.toBeInstanceOf(TransitionConflictError);
+    expect((await store.get(id))?.status).toBe('processing');
+  });
+});
+
+describe('MessageStore.begin', () => {
+  it('creates a pending record and one index item per recipient, atomically', async () => {
+    const id = newId('b');
+    const out = await store.begin(beginInput(id, { recipients: ['a@example.com', 'b@example.com', 'a@example.com'], tags: ['t'], metadata: { k: 1 } }));
+    expect(out.created).toBe(true);
+    expect(await store.get(id)).toMatchObject({ id, status: 'pending', attempts: 0, recipients: {}, tags: ['t'], metadata: { k: 1 } });
+    expect(await item(id, 'recipient#b@example.com')).toEqual({ id, sk: 'recipient#b@example.com', recipient: 'b@example.com', createdAt: T0, channel: 'email', status: 'pending' });
+  });
+
+  it('returns the existing record for the same id instead of replacing it', async () => {
+    const id = newId('dup');
+    await store.begin(beginInput(id));
+    const claim = await store.claim(id, { now: T0, leaseUntil: FUTURE, receiveCount: 1 });
+    if (!claim.claimed) throw new Error('expected claim');
+    await store.markSent(id, claim.token, { provider: 'ses', providerMessageId: 'p-1', recipients: { 'a@example.com': { status: 'sent' } }, sentAt: T0 });
+    const again = await store.begin(beginInput(id, { bodySha256: 'other' }));
+    expect(again.created).toBe(false);
+    expect(again.record).toMatchObject({ status: 'sent', providerMessageId: 'p-1', bodySha256: 'h1' });
+  });
+
+  it('may replace an invalid-message record (nothing was sent under it) but no other failed record', async () => {
+    const invalidId = newId('inv');
+    await store.recordInvalid({ id: invalidId, idDerived: false, channel: 'email', error: { code: 'invalid_message', message: 'bad', retryable: false }, rawBody: '{', bodySha256: 'x', now: T0 });
+    expect((await store.begin(beginInput(invalidId))).created).toBe(true);
+    expect((await store.get(invalidId))?.status).toBe('pending');
+
+    const failedId = newId('failed');
+    await seed(failedId, 'failed');
+    expect((await store.begin(beginInput(failedId))).created).toBe(false);
+    expect((await store.get(failedId))?.status).toBe('failed');
+  });
+});
+
+describe('MessageStore per-recipient state', () => {
+  it('markSent fills absent recipients and leaves the ones tracking already advanced', async () => {
+    // Prepare: tracking recorded a delivery for b@ before markSent
+    const id = newId('race');
+    await store.begin(beginInput(id, { recipients: ['a@example.com', 'b@example.com'] }));
+    const claim = await store.claim(id, { now: T0, leaseUntil: FUTURE, receiveCount: 1 });
+    if (!claim.claimed) throw new Error('expected claim');
+    await env.clients.doc.send(
+      new UpdateCommand({
+        TableName: table,
+        Key: { id, sk: 'message' },
+        UpdateExpression: 'SET recipients.#r = :s',
+        ExpressionAttributeNames: { '#r': 'b@example.com' },
+        ExpressionAttributeValues: { ':s': { status: 'delivered', lastEventType: 'delivered', lastEventAt: T0 } },
+      }),
+    );
+    // Act
+    await store.markSent(id, claim.token, {
+      provider: 'ses',
+      recipients: { 'a@example.com': { status: 'sent', providerMessageId: 'pa' }, 'b@example.com': { status: 'sent', providerMessageId: 'pb' } },
+      sentAt: T0,
+    });
+    // Assess
+    const record = await store.get(id);
+    expect(record?.status).toBe('sent');
+    expect(record?.recipients).toEqual({
+      'a@example.com': { status: 'sent', providerMessageId: 'pa' },
+      'b@example.com': { status: 'delivered', lastEventType: 'delivered', lastEventAt: T0, providerMessageId: 'pb' },
+    });
+    expect(record?.claimToken).toBeUndefined();
+    expect(record?.leaseExpiresAt).toBeUndefined();
+  });
+
+  it('markErrored counts throttles separately and clears the claim', async () => {
+    const id = newId('err');
+    await store.begin(beginInput(id));
+    const claim = await store.claim(id, { now: T0, leaseUntil: FUTURE, receiveCount: 1 });
+    if (!claim.claimed) throw new Error('expected claim');
+    expect(claim.record.attempts).toBe(1);
+    await store.markErrored(id, claim.token, { error: { code: 'throttled', message: 'slow down', retryable: true }, throttled: true, now: T0, nextAttemptAt: FUTURE });
+    expect(await store.get(id)).toMatchObject({ status: 'errored', attempts: 1, throttles: 1, nextAttemptAt: FUTURE, error: { code: 'throttled' } });
+    expect((await store.get(id))?.claimToken).toBeUndefined();
+  });
+});
+
+describe('MessageStore queries', () => {
+  it('finds a message by its message-level or per-recipient provider id', async () => {
+    const id = newId('pmid');
+    await store.begin(beginInput(id, { recipients: ['x@example.com', 'y@example.com'] }));
+    const claim = await store.claim(id, { now: T0, leaseUntil: FUTURE, receiveCount: 1 });
+    if (!claim.claimed) throw new Error('expected claim');
+    await store.markSent(id, claim.token, { provider: 'ses', providerMessageId: `${id}-whole`, recipients: {}, sentAt: T0 });
+    await store.syncRecipientIndex(id, ['x@example.com', 'y@example.com'], 'sent', { 'y@example.com': `${id}-y` });
+    expect((await store.getByProviderMessageId(`${id}-whole`))?.id).toBe(id);
+    expect((await store.getByProviderMessageId(`${id}-y`))?.id).toBe(id);
+    expect(await store.getByProviderMessageId('no-such-id')).toBeUndefined();
+    expect(await item(id, 'recipient#y@example.com')).toMatchObject({ status: 'sent', providerMessageId: `${id}-y` });
+  });
+
+  it('lists by recipient newest first, in pages, and before a time', async () => {
+    // Prepare: five messages to the same recipient at increasing times, one to someone else
+    const who = `${newId('who')}@example.com`;
+    const times = ['2030-02-01T00:00:01.000Z', '2030-02-01T00:00:02.000Z', '2030-02-01T00:00:03.000Z', '2030-02-01T00:00:04.000Z', '2030-02-01T00:00:05.000Z'];
+    const ids = times.map((t, i) => `${who}-m${i}`.replace('@', '_'));
+    for (const [i, t] of times.entries()) await store.begin(beginInput(ids[i]!, { recipients: [who], now: t }));
+    await store.begin(beginInput(newId('other'), { recipients: ['someone-else@example.com'] }));
+    // Act
+    const first = await store.listByRecipient(who.toUpperCase(), { limit: 2 });
+    const second = await store.listByRecipient(who, { limit: 2, cursor: first.cursor });
+    const older = await store.listByRecipient(who, { before: times[2] });
+    // Assess
+    expect(first.items.map((m) => m.id)).toEqual([ids[4], ids[3]]);
+    expect(second.items.map((m) => m.id)).toEqual([ids[2], ids[1]]);
+    expect(older.items.map((m) => m.id)).toEqual([ids[1], ids[0]]);
+    expect(older.cursor).toBeUndefined();
+  });
+
+  it('syncRecipientIndex never creates an index item begin did not write', async () => {
+    const id = newId('sync');
+    await store.begin(beginInput(id, { recipients: ['p@example.com'] }));
+    await store.syncRecipientIndex(id, ['p@example.com', 'ghost@example.com'], 'cancelled' satisfies MessageStatus);
+    expect((await item(id, 'recipient#p@example.com'))?.status).toBe('cancelled');
+    expect(await item(id, 'recipient#ghost@example.com')).toBeUndefined();
+  });
+});
