@@ -1,0 +1,124 @@
+/**
+ * Helpers every normalizer shares: provider timestamps to ISO-8601 UTC, recipient keys,
+ * deterministic event ids and the `unknown` event that keeps what we could not understand.
+ */
+import { createHash } from 'node:crypto';
+import { domainToASCII } from 'node:url';
+import type { Channel } from '../../contract/message.js';
+import type { NormalizedEvent } from '../../contract/records.js';
+import type { NormalizeContext } from './types.js';
+
+// Provider timestamps come in more shapes than ISO-8601 strictly allows:
+//   "2017-08-05T00:41:02.669Z"      SES event publishing
+//   "2018-10-08T14:05:45 +0000"     SES notification contents example (space, no colon)
+//   "2016-06-28 00:40:34.558"       SNS SMS delivery logs (UTC, no zone designator)
+const TIMESTAMP = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2})(?::(\d{2})(?:[.,](\d+))?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
+
+/** A provider timestamp as ISO-8601 UTC with milliseconds, or undefined when it is not one. */
+export function toIsoUtc(value: unknown): string | undefined {
+  if (typeof value === 'number') {
+    // Epoch milliseconds (CloudWatch Logs event timestamps).
+    if (!Number.isFinite(value)) return undefined;
+    const d = new Date(value);
+    return Number.isNaN(d.getTime()) ? undefined : d.toISOString();
+  }
+  if (typeof value !== 'string') return undefined;
+  const m = TIMESTAMP.exec(value.trim());
+  if (!m) return undefined;
+  const [, date, hm, sec = '00', frac = '', zoneRaw] = m;
+  let zone = 'Z';
+  if (zoneRaw && zoneRaw.toUpperCase() !== 'Z') {
+    const digits = zoneRaw.replace(':', '');
+    zone = `${digits.slice(0, 3)}:${digits.slice(3, 5) || '00'}`;
+  }
+  const ms = frac ? `.${frac.slice(0, 3).padEnd(3, '0')}` : '';
+  const d = new Date(`${date}T${hm}:${sec}${ms}${zone}`);
+  return Number.isNaN(d.getTime()) ? undefined : d.toISOString();
+}
+
+/**
+ * The key a recipient is known by everywhere (messages.recipients, events, suppressions): an
+ * email address lower-cased with its domain in ASCII, or an E.164 number as given. Accepts
+ * "Name <addr>" forms, which SES repeats from the original Destination.
+ */
+export function recipientKey(raw: unknown): string | undefined {
+  if (typeof raw !== 'string') return undefined;
+  let value = raw.trim();
+  const open = value.lastIndexOf('<');
+  if (open >= 0 && value.endsWith('>')) value = value.slice(open + 1, -1).trim();
+  if (!value) return undefined;
+  const at = value.lastIndexOf('@');
+  if (at < 0) return value;
+  const domain = value.slice(at + 1).toLowerCase();
+  const ascii = domainToASCII(domain);
+  return `${value.slice(0, at).toLowerCase()}@${ascii || domain}`;
+}
+
+/** Unique recipient keys, in order of first appearance. */
+export function uniqueRecipients(values: readonly unknown[]): string[] {
+  const seen = new Set<string>();
+  for (const v of values) {
+    const key = recipientKey(v);
+    if (key) seen.add(key);
+  }
+  return [...seen];
+}
+
+/**
+ * Deterministic event id: the same provider event about the same recipient always hashes to
+ * the same id, so SNS redelivery and `mailroom replay` hit the conditional put and dedupe.
+ * JSON-encoding the parts keeps ("a","bc") and ("ab","c") apart.
+ */
+export function eventIdOf(parts: readonly (string | undefined)[]): string {
+  return createHash('sha256').update(JSON.stringify(parts)).digest('hex').slice(0, 32);
+}
+
+/** JSON text of a raw payload for hashing; never throws (cycles, BigInt fall back to String). */
+export function rawFingerprint(raw: unknown): string {
+  try {
+    return JSON.stringify(raw) ?? String(raw);
+  } catch {
+    return String(raw);
+  }
+}
+
+/**
+ * An event we could not understand, kept with its raw payload (never dropped). One per known
+ * recipient so it still shows up in the recipient's history, or one without a recipient.
+ */
+export function unknownEvents(
+  raw: unknown,
+  ctx: NormalizeContext,
+  opts: {
+    channel: Channel;
+    description: string;
+    providerEventType?: string;
+    providerMessageId?: string;
+    messageId?: string;
+    recipients?: readonly string[];
+    timestamp?: string;
+  },
+): NormalizedEvent[] {
+  const fingerprint = createHash('sha256').update(rawFingerprint(raw)).digest('hex');
+  const recipients = opts.recipients?.length ? opts.recipients : [undefined];
+  return recipients.map((recipient) => ({
+    eventId: eventIdOf([ctx.provider, opts.providerMessageId, 'unknown', opts.providerEventType, fingerprint, recipient]),
+    eventType: 'unknown' as const,
+    provider: ctx.provider,
+    channel: opts.channel,
+    timestamp: opts.timestamp ?? ctx.receivedAt,
+    receivedAt: ctx.receivedAt,
+    description: opts.description,
+    raw,
+    ...(opts.messageId ? { messageId: opts.messageId } : {}),
+    ...(opts.providerMessageId ? { providerMessageId: opts.providerMessageId } : {}),
+    ...(recipient ? { recipient } : {}),
+  }));
+}
+
+/** Drops undefined values so events carry only the fields that mean something. */
+export function compact<T extends object>(value: T): T {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) if (v !== undefined) out[k] = v;
+  return out as T;
+}

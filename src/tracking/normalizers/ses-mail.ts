@@ -1,0 +1,95 @@
+/**
+ * What the SES `mail` object says about a message, for every event about it: the SES message
+ * id, our message id (from the SES message tag the SES adapter sets), and, for mail another
+ * system sent through the same configuration set or identity, the tags and metadata it
+ * carried in `X-Tag` / `X-Metadata` headers and custom SES message tags.
+ *
+ * This is what the payload says, nothing more: joining the message record (whose tags and
+ * metadata win) is the ingest step's job (src/tracking/enrich.ts).
+ */
+import { decodeTagValue, MESSAGE_ID_TAG } from '../../providers/email/ses-tags.js';
+import { toIsoUtc } from './common.js';
+import type { SesMail } from './ses-schema.js';
+
+export type Metadata = Record<string, string | number | boolean>;
+
+export interface MailFacts {
+  readonly providerMessageId?: string;
+  readonly messageId?: string;
+  readonly timestamp?: string;
+  readonly destination: readonly string[];
+  readonly tags?: readonly string[];
+  readonly metadata?: Metadata;
+}
+
+// SES's own tags (`ses:configuration-set`, `ses:source-ip`, `ses:from-domain`,
+// `ses:caller-identity`, `ses:outgoing-ip`, `ses:operation`…) describe the sending, not the
+// message: they stay in `raw` and are not copied into metadata.
+const SES_AUTO_TAG_PREFIX = 'ses:';
+
+export function mailFacts(mail: SesMail | undefined): MailFacts {
+  if (!mail) return { destination: [] };
+  const fromHeaders = headerTagsAndMetadata(mail.headers);
+  const sesTags = mail.tags ?? {};
+  const ourTag = sesTags[MESSAGE_ID_TAG]?.[0];
+  const metadata: Metadata = {};
+  for (const [name, values] of Object.entries(sesTags)) {
+    if (name === MESSAGE_ID_TAG || name.startsWith(SES_AUTO_TAG_PREFIX) || values[0] === undefined) continue;
+    metadata[name] = values[0];
+  }
+  // X-Metadata is the sender's explicit metadata: it wins over same-named SES tags.
+  Object.assign(metadata, fromHeaders.metadata);
+  return {
+    providerMessageId: mail.messageId || undefined,
+    messageId: ourTag ? safeDecode(ourTag) : undefined,
+    timestamp: toIsoUtc(mail.timestamp),
+    destination: mail.destination,
+    tags: fromHeaders.tags.length ? fromHeaders.tags : undefined,
+    metadata: Object.keys(metadata).length ? metadata : undefined,
+  };
+}
+
+/**
+ * `X-Tag` (one tag per header, repeatable) and `X-Metadata` (a JSON object of scalars), header
+ * names case-insensitive, as Anymail's SES backend writes them. Malformed metadata (not JSON,
+ * not an object, cut off by SES's 10 KB header truncation) is ignored, never fatal; so are
+ * non-scalar metadata values.
+ */
+export function headerTagsAndMetadata(headers: readonly { name: string; value: string }[]): { tags: string[]; metadata: Metadata } {
+  const tags: string[] = [];
+  const metadata: Metadata = {};
+  for (const { name, value } of headers) {
+    const lower = name.toLowerCase();
+    if (lower === 'x-tag') {
+      const tag = value.trim();
+      if (tag && !tags.includes(tag)) tags.push(tag);
+    } else if (lower === 'x-metadata') {
+      Object.assign(metadata, parseMetadata(value));
+    }
+  }
+  return { tags, metadata };
+}
+
+function parseMetadata(value: string): Metadata {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch {
+    return {};
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return {};
+  const out: Metadata = {};
+  for (const [k, v] of Object.entries(parsed)) {
+    if (typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v))) out[k] = v;
+  }
+  return out;
+}
+
+function safeDecode(value: string): string | undefined {
+  try {
+    return decodeTagValue(value) || undefined;
+  } catch {
+    // A tag value we did not write (or a newer encoding): not our message id.
+    return undefined;
+  }
+}

@@ -1,0 +1,128 @@
+/**
+ * SNS SMS delivery-status log entries → normalized events (channel `sms`, provider `sns`).
+ * SNS writes one entry per SMS it publishes to a phone number, to the CloudWatch Logs groups
+ * `sns/<region>/<account>/DirectPublishToPhoneNumber` (SUCCESS) and `…/Failure` (FAILURE):
+ *   https://docs.aws.amazon.com/sns/latest/dg/sms_stats_cloudwatch.html
+ *   https://repost.aws/knowledge-center/monitor-sns-texts-cloudwatch (example entries)
+ *
+ * `notification.messageId` is the MessageId `Publish` returned, which the SNS adapter records
+ * as the message's providerMessageId: that is the join back to our message.
+ *
+ * The price (and SMS type, carrier, MCC/MNC) goes into `description`, e.g.
+ * "Transactional SMS, 0.00645 USD, carrier My Phone Carrier (MCC 310, MNC 270)", and stays
+ * numeric in `raw.delivery.priceInUSD`. Not into `metadata`: that is the producer's own
+ * namespace, copied from the message, and provider facts mixed into it would collide with
+ * producer keys and break "metadata is what you sent".
+ */
+import { z } from 'zod';
+import type { NormalizedEvent, RejectReason } from '../../contract/records.js';
+import { compact, eventIdOf, recipientKey, toIsoUtc, unknownEvents } from './common.js';
+import type { NormalizeContext } from './types.js';
+
+const str = z.string().optional().catch(undefined);
+const num = z.number().optional().catch(undefined);
+const numOrStr = z.union([z.number(), z.string()]).optional().catch(undefined);
+
+export const snsSmsLogSchema = z.object({
+  notification: z.object({ messageId: z.string().min(1), timestamp: str }),
+  delivery: z
+    .object({
+      destination: str,
+      providerResponse: str,
+      priceInUSD: num,
+      smsType: str,
+      phoneCarrier: str,
+      mcc: numOrStr,
+      mnc: numOrStr,
+      dwellTimeMs: num,
+      dwellTimeMsUntilDeviceAck: num,
+    })
+    .optional()
+    .catch(undefined),
+  status: str,
+});
+
+export type SnsSmsLogEntry = z.output<typeof snsSmsLogSchema>;
+
+/** `raw` is one log entry: the parsed object or the log event's message string. */
+export function normalizeSnsSmsEvent(raw: unknown, ctx: NormalizeContext): NormalizedEvent[] {
+  let value = raw;
+  if (typeof raw === 'string') {
+    try {
+      value = JSON.parse(raw) as unknown;
+    } catch {
+      return unknownEvents(raw, ctx, { channel: 'sms', description: 'SNS SMS delivery log entry is not JSON' });
+    }
+  }
+  const parsed = snsSmsLogSchema.safeParse(value);
+  if (!parsed.success) {
+    return unknownEvents(value, ctx, { channel: 'sms', description: 'not an SNS SMS delivery status log entry' });
+  }
+  const entry = parsed.data;
+  const recipient = recipientKey(entry.delivery?.destination);
+  const timestamp = toIsoUtc(entry.notification.timestamp) ?? ctx.receivedAt;
+  const common = {
+    provider: ctx.provider,
+    channel: 'sms' as const,
+    providerMessageId: entry.notification.messageId,
+    recipient,
+    timestamp,
+    receivedAt: ctx.receivedAt,
+    mtaResponse: entry.delivery?.providerResponse,
+    description: summary(entry),
+    raw: value,
+  };
+  const id = (status: string) => eventIdOf([ctx.provider, entry.notification.messageId, status, entry.notification.timestamp, recipient]);
+  switch (entry.status?.toUpperCase()) {
+    case 'SUCCESS':
+      return [compact<NormalizedEvent>({ eventId: id('SUCCESS'), eventType: 'delivered', ...common })];
+    case 'FAILURE':
+      return [
+        compact<NormalizedEvent>({
+          eventId: id('FAILURE'),
+          eventType: 'failed',
+          rejectReason: failureReason(entry.delivery?.providerResponse),
+          ...common,
+        }),
+      ];
+    default:
+      return unknownEvents(value, ctx, {
+        channel: 'sms',
+        description: `unknown SNS SMS delivery status "${entry.status ?? ''}"`,
+        providerEventType: entry.status,
+        providerMessageId: entry.notification.messageId,
+        recipients: recipient ? [recipient] : [],
+        timestamp,
+      });
+  }
+}
+
+/**
+ * SNS's failure provider responses, mapped to reject reasons where the wording is
+ * unambiguous ("Phone number is opted out", "Invalid phone number", "Blocked as spam by phone
+ * carrier", "Phone carrier has blocked this message", "Phone is currently unreachable/
+ * unavailable", "Unknown error attempting to reach phone", "This delivery would exceed max
+ * price"…); everything else is `other`. The exact text is always in `mtaResponse`.
+ */
+export function failureReason(providerResponse: string | undefined): RejectReason {
+  const r = providerResponse?.toLowerCase() ?? '';
+  if (r.includes('opted out')) return 'unsubscribed';
+  if (r.includes('invalid')) return 'invalid';
+  if (r.includes('spam')) return 'spam';
+  if (r.includes('block')) return 'blocked';
+  if (r.includes('unreachable') || r.includes('unavailable') || r.includes('ttl') || r.includes('expired')) return 'timed_out';
+  return 'other';
+}
+
+function summary(entry: SnsSmsLogEntry): string | undefined {
+  const d = entry.delivery;
+  if (!d) return undefined;
+  const parts: string[] = [];
+  if (d.smsType) parts.push(`${d.smsType} SMS`);
+  if (d.priceInUSD !== undefined) parts.push(`${d.priceInUSD} USD`);
+  const network = [d.mcc !== undefined && `MCC ${d.mcc}`, d.mnc !== undefined && `MNC ${d.mnc}`].filter(Boolean).join(', ');
+  if (d.phoneCarrier) parts.push(`carrier ${d.phoneCarrier}${network ? ` (${network})` : ''}`);
+  else if (network) parts.push(network);
+  if (d.dwellTimeMs !== undefined) parts.push(`dwell ${d.dwellTimeMs} ms`);
+  return parts.length ? parts.join(', ') : undefined;
+}
