@@ -36,6 +36,13 @@ export interface SendContext {
   readonly tags?: readonly string[];
   /** When true, unsupported features are dropped (and logged) instead of failing the message. */
   readonly ignoreUnsupportedFeatures: boolean;
+  /**
+   * Recipients (lower-cased) whose outcome an earlier attempt already settled. Only sends
+   * that fan out into several independent provider calls (SES SendBulkEmail for `mergeData`)
+   * use it: they skip those `to` recipients, so a retry after a PartialSendError never sends
+   * one of them a second copy. A single provider call is all-or-nothing and ignores it.
+   */
+  readonly settledRecipients?: readonly string[];
 }
 
 export interface RecipientResult {
@@ -43,6 +50,8 @@ export interface RecipientResult {
   readonly providerMessageId?: string;
   /** Provider's reason when the recipient was not accepted. */
   readonly detail?: string;
+  /** Our error code when the recipient was not accepted (same codes as ProviderError.code). */
+  readonly code?: string;
 }
 
 export interface SendResult {
