@@ -32,6 +32,12 @@ export interface RecipientState {
   readonly status: SendStatus | EventType | 'suppressed';
   readonly lastEventType?: EventType;
   readonly lastEventAt?: string;
+  /**
+   * Set by tracking: how far `status` has progressed (src/store/message-progress.ts). The
+   * conditional update compares it so concurrent or out-of-order events never move a
+   * recipient backwards. Absent while the recipient holds a send status.
+   */
+  readonly rank?: number;
   /** Provider message id for this recipient when the provider gives one per recipient (bulk sends). */
   readonly providerMessageId?: string;
 }
