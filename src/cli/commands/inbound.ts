@@ -1,0 +1,121 @@
+/**
+ * `mailroom inbound receive|list|show`. `receive` is local only: it stores the .eml in the
+ * local inbound bucket as SES's S3 action would and runs the notification through the same
+ * `ingestReceiptNotification` the inbound Lambda runs. `list` and `show` read the inbound
+ * table's access patterns (by recipient newest first, recent by day, by id).
+ */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { InboundRecord } from '../../contract/records.js';
+import { ingestReceiptNotification } from '../../inbound/ingest.js';
+import type { StoredInboundRecord } from '../../inbound/types.js';
+import { deliverLocalInbound } from '../../local/inbound-delivery.js';
+import { InboundStore, type InboundSummary } from '../../store/inbound.js';
+import { CliError, EXIT, NotFoundError, UsageError } from '../errors.js';
+import { inboundDeps, stderrLogger } from '../ingest-deps.js';
+import { oneLine, printFields, printJsonLine, printLine, printTable, type CliIo } from '../io.js';
+import type { Target } from '../target.js';
+
+const mailbox = (m: { name?: string; address: string } | undefined): string | undefined => (m ? (m.name ? `${m.name} <${m.address}>` : m.address) : undefined);
+
+/** The contract's fields (CONTRACT.md §4), without the store's bookkeeping. */
+export function publicInbound(stored: StoredInboundRecord): InboundRecord {
+  const { ingestedAt: _ingested, publishedAt: _published, ...record } = stored;
+  return record;
+}
+
+export async function inboundReceive(io: CliIo, target: Target, file: string, opts: { to: string[]; from?: string; json?: boolean }): Promise<void> {
+  if (target.kind !== 'local') {
+    throw new UsageError('inbound receive drives the local pipeline only; in AWS, send mail to an address your receipt rule covers');
+  }
+  let raw: Buffer;
+  try {
+    raw = readFileSync(resolve(io.cwd, file));
+  } catch (cause) {
+    throw new UsageError(`${file}: ${(cause as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (cause as Error).message}`);
+  }
+  const deps = inboundDeps(target, stderrLogger(io.err));
+  const notification = await deliverLocalInbound({
+    s3: target.clients.s3,
+    bucket: deps.bucket,
+    objectKeyPrefix: target.inboundObjectPrefix,
+    raw,
+    recipients: opts.to,
+    ...(opts.from ? { envelopeSender: opts.from } : {}),
+    ...(target.topics.inbound ? { topicArn: target.topics.inbound } : {}),
+  }).catch((cause: unknown) => {
+    throw new CliError(`could not deliver ${file}: ${(cause as Error).message}`, EXIT.usage, { cause });
+  });
+  const result = await ingestReceiptNotification(notification, deps);
+  const record = publicInbound(result.record);
+  if (opts.json) {
+    printJsonLine(io, record);
+    return;
+  }
+  printLine(io, record.id);
+  io.err(`${result.status === 'stored' ? 'received' : 'already had'} inbound message ${record.id}; see it with: mailroom inbound show ${record.id}\n`);
+}
+
+export async function inboundList(io: CliIo, target: Target, opts: { recipient?: string; limit?: number; json?: boolean }): Promise<void> {
+  if (opts.limit !== undefined && !(Number.isInteger(opts.limit) && opts.limit > 0)) throw new UsageError('--limit must be a positive integer');
+  const store = new InboundStore(target.clients.doc, target.tables.inbound);
+  const limit = opts.limit ?? 50;
+  const items: InboundSummary[] = opts.recipient ? await store.listByRecipient(opts.recipient, { limit }) : await store.listRecent({ limit });
+  if (opts.json) {
+    for (const item of items) printJsonLine(io, item);
+    return;
+  }
+  if (!items.length) {
+    io.err('no inbound messages\n');
+    return;
+  }
+  printTable(io, items, [
+    { header: 'received', value: (i) => i.receivedAt },
+    { header: 'id', value: (i) => i.id },
+    { header: 'from', value: (i) => mailbox(i.from) },
+    { header: 'to', value: (i) => i.recipient ?? i.envelopeRecipients?.join(', ') },
+    { header: 'subject', value: (i) => oneLine(i.subject, 50) },
+  ]);
+}
+
+export async function inboundShow(io: CliIo, target: Target, id: string, json: boolean): Promise<void> {
+  const stored = await new InboundStore(target.clients.doc, target.tables.inbound).get(id);
+  if (!stored) throw new NotFoundError(`no inbound message with id ${id} in ${target.label}`);
+  const record = publicInbound(stored);
+  if (json) {
+    printJsonLine(io, record);
+    return;
+  }
+  const verdicts = Object.entries(record.verdicts ?? {}).map(([k, v]) => `${k} ${v}`).join(', ');
+  printFields(io, [
+    ['id', record.id],
+    ['received', record.receivedAt],
+    ['envelope', `${record.envelopeSender ?? '?'} → ${record.envelopeRecipients.join(', ')}`],
+    ['from', mailbox(record.from)],
+    ['to', record.to.map(mailbox).join(', ') || undefined],
+    ['cc', record.cc.map(mailbox).join(', ') || undefined],
+    ['reply-to', record.replyTo.map(mailbox).join(', ') || undefined],
+    ['subject', record.subject],
+    ['date', record.date],
+    ['message-id', record.messageIdHeader],
+    ['verdicts', verdicts || undefined],
+    ['spam', record.spamDetected === undefined ? undefined : String(record.spamDetected)],
+    ['raw', `s3://${record.raw.bucket}/${record.raw.key}`],
+    ['bodies', record.bodies ? `s3://${record.bodies.bucket}/${record.bodies.key}` : undefined],
+    ['error', record.error ? `${record.error.code}: ${record.error.message}` : undefined],
+  ]);
+  if (record.text !== undefined) {
+    printLine(io);
+    printLine(io, record.text.length > 2000 ? `${record.text.slice(0, 2000)}\n…[${record.text.length - 2000} more characters]` : record.text);
+  }
+  if (record.attachments.length) {
+    printLine(io);
+    printTable(io, record.attachments, [
+      { header: 'filename', value: (a) => a.filename },
+      { header: 'type', value: (a) => a.contentType },
+      { header: 'size', value: (a) => String(a.size) },
+      { header: 'disposition', value: (a) => a.disposition + (a.contentId ? ` <${a.contentId}>` : '') },
+      { header: 's3', value: (a) => `s3://${a.s3.bucket}/${a.s3.key}${a.quarantined ? ' (QUARANTINED)' : ''}` },
+    ]);
+  }
+}

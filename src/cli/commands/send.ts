@@ -1,0 +1,73 @@
+/**
+ * `mailroom send email|sms|--file`: builds or reads a contract v1 body, validates it with the
+ * same `validateMessage` the send Lambda runs (so a refusal here is a refusal there, with the
+ * same field reasons, exit 2), and enqueues it with SendMessage on the channel's queue,
+ * exactly as a producer would. Prints the message id to query with `mailroom status`.
+ */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { SendMessageCommand } from '@aws-sdk/client-sqs';
+import { InvalidMessageError, validateMessage } from '../../contract/validate.js';
+import { CliError, EXIT, UsageError } from '../errors.js';
+import { printJsonLine, printLine, type CliIo } from '../io.js';
+import type { Target } from '../target.js';
+
+export interface SendResult {
+  readonly id: string;
+  readonly idDerived: boolean;
+  readonly channel: 'email' | 'sms';
+  readonly queueUrl: string;
+  readonly sqsMessageId?: string;
+}
+
+export async function enqueue(target: Target, body: string): Promise<SendResult> {
+  let validated;
+  try {
+    validated = validateMessage(body);
+  } catch (error) {
+    if (error instanceof InvalidMessageError) {
+      throw new UsageError('the message is invalid; nothing was sent', {
+        details: error.reasons.map((r) => (r.path ? `${r.path}: ${r.message}` : r.message)),
+      });
+    }
+    throw error;
+  }
+  const channel = validated.message.channel;
+  const queueUrl = target.queues[channel];
+  try {
+    const out = await target.clients.sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: body }));
+    return { id: validated.id, idDerived: validated.idDerived, channel, queueUrl, ...(out.MessageId ? { sqsMessageId: out.MessageId } : {}) };
+  } catch (cause) {
+    const bytes = Buffer.byteLength(body);
+    const hint = bytes > 256 * 1024 ? ` (the body is ${Math.round(bytes / 1024)} KiB: put large attachments in S3 and reference them with attachments[].s3)` : '';
+    throw new CliError(`could not enqueue on ${queueUrl}: ${(cause as Error).message}${hint}`, EXIT.failure, { cause });
+  }
+}
+
+/** `send --file msg.json [--id ID]`: the file as is, or with its id replaced. */
+export function bodyFromFile(path: string, cwd: string, id: string | undefined): string {
+  let raw: string;
+  try {
+    raw = readFileSync(resolve(cwd, path), 'utf8');
+  } catch (cause) {
+    throw new UsageError(`--file ${path}: ${(cause as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (cause as Error).message}`);
+  }
+  if (id === undefined) return raw;
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch (cause) {
+    throw new UsageError(`--file ${path} is not JSON: ${(cause as Error).message}`);
+  }
+  if (!json || typeof json !== 'object' || Array.isArray(json)) throw new UsageError(`--file ${path} must hold one JSON object`);
+  return JSON.stringify({ ...json, id });
+}
+
+export function reportSent(io: CliIo, result: SendResult, json: boolean): void {
+  if (json) {
+    printJsonLine(io, result);
+    return;
+  }
+  printLine(io, result.id);
+  io.err(`queued ${result.channel} message ${result.id}${result.idDerived ? ' (id derived from the body: the same body sent again is the same message)' : ''}; follow it with: mailroom status ${result.id}\n`);
+}
