@@ -1,0 +1,150 @@
+/**
+ * The deployment configuration of a Mailroom stack, as the constructs receive it: every field
+ * resolved (defaults applied) and validated. Read from the `mailroom` key of the CDK context
+ * (cdk.json or `-c mailroom='{...}'`) and/or passed as props; see lib/config.ts.
+ */
+import type { SuppressionReason } from '../src/config/runtime.js';
+
+export type EmailProviderName = 'ses';
+export type SmsProviderName = 'sns';
+
+export interface SesConfig {
+  /** Domain the application sends from; must be covered by `identities`. @default 'example.com' */
+  readonly fromDomain: string;
+  /**
+   * SES identities (domains and/or email addresses) the send Lambda may send as. IAM is scoped
+   * to exactly these identity ARNs. In the SES sandbox, SES also authorizes each recipient's
+   * verified identity, so list test recipients here too. @default [fromDomain]
+   */
+  readonly identities: readonly string[];
+  /** Name of the SES configuration set this stack creates and every send uses. @default stackName */
+  readonly configurationSetName: string;
+  /** Stored SES template names the send Lambda may use ('*' = any template in the account and region). @default ['*'] */
+  readonly templates: readonly string[];
+  /** Outbound TLS: 'require' makes SES refuse to deliver over unencrypted connections. @default 'optional' */
+  readonly tlsPolicy: 'optional' | 'require';
+}
+
+export interface ChannelConfig<P extends string> {
+  /** Adapter the send Lambda uses when a message does not name one. */
+  readonly provider: P;
+  /**
+   * Account-wide send rate for this channel, messages per second (your SES MaxSendRate, or
+   * the SNS SMS rate). Split evenly across `maxConcurrency` Lambda instances.
+   */
+  readonly maxSendRate: number;
+  /** SQS event source maximum concurrency (2-1000): the number of concurrent send Lambdas. @default 2 */
+  readonly maxConcurrency: number;
+  /** Messages per Lambda invocation (1-10). @default 10 */
+  readonly batchSize: number;
+}
+
+export interface SmsDeliveryStatusConfig {
+  /** Subscribe the SMS-status Lambda to the SNS SMS delivery-status log groups. @default true */
+  readonly enabled: boolean;
+  /** Create the two log groups (with retention). Set false if they already exist in the account. @default true */
+  readonly createLogGroups: boolean;
+  /**
+   * Set the account-level SNS SMS attribute DeliveryStatusIAMRole (and the success sampling
+   * rate) with a custom resource. Account-wide, so opt-in. @default false
+   */
+  readonly setAccountAttributes: boolean;
+  /** Percentage of successful deliveries SNS logs (0-100). @default 100 */
+  readonly successSamplingRate: number;
+}
+
+export interface SmsConfig extends ChannelConfig<SmsProviderName> {
+  /** Default SenderID (1-11 alphanumeric, at least one letter) where the destination country supports it. */
+  readonly senderId?: string;
+  /** Default origination number (E.164). */
+  readonly originationNumber?: string;
+  readonly deliveryStatus: SmsDeliveryStatusConfig;
+}
+
+export interface SendConfig {
+  /** Send Lambda timeout, seconds. @default 30 */
+  readonly timeoutSeconds: number;
+  /** Send Lambda memory, MiB. @default 512 */
+  readonly memoryMiB: number;
+  /** Queue visibility timeout, seconds; must be at least 6 x timeoutSeconds. @default 6 x timeoutSeconds */
+  readonly visibilityTimeoutSeconds: number;
+  /** Receives before SQS moves a message to its DLQ. @default 5 */
+  readonly maxReceiveCount: number;
+  /** Exponential backoff through the visibility timeout: base and cap, seconds. @default 30 / 900 */
+  readonly backoffBaseSeconds: number;
+  readonly backoffMaxSeconds: number;
+  /** Send anyway (dropping the feature) when an adapter lacks a feature a message asks for. @default false */
+  readonly ignoreUnsupportedFeatures: boolean;
+  /** Buckets producers name in attachment `s3: {bucket, key}`; the email send Lambda may read them. @default [] */
+  readonly attachmentBuckets: readonly string[];
+}
+
+export interface TrackingConfig {
+  /** Reasons that add an address to the suppression list. @default all of SUPPRESSION_REASONS */
+  readonly suppressOn: readonly SuppressionReason[];
+  /** Extra SNS topic ARNs (other accounts, SES identity notifications) the tracking handler accepts. @default [] */
+  readonly allowedTopicArns: readonly string[];
+  /** Create a Lambda function URL that SNS topics can deliver to over HTTPS. @default false */
+  readonly httpsEndpoint: boolean;
+}
+
+export interface InboundConfig {
+  /** Create the inbound pipeline (SES receiving exists only in some regions). @default true */
+  readonly enabled: boolean;
+  /** Recipient addresses and/or domains the receipt rule matches. @default [ses.fromDomain] */
+  readonly recipients: readonly string[];
+  /** Largest message the inbound Lambda processes, bytes (SES receives at most 40 MB). @default 41943040 */
+  readonly maxBytes: number;
+  /** Days raw MIME stays in the inbound bucket; null keeps it forever. @default 90 */
+  readonly rawMailExpirationDays: number | null;
+  /** SES spam and virus scanning on the receipt rule. @default true */
+  readonly scanEnabled: boolean;
+  /** 'require' rejects mail not delivered over TLS. @default 'require' */
+  readonly tlsPolicy: 'optional' | 'require';
+  /** Make this stack's receipt rule set the account's active one (account-wide). @default false */
+  readonly activateRuleSet: boolean;
+  /** Receipt rule set name. @default `${stackName}-inbound` */
+  readonly ruleSetName: string;
+  /** Existing SNS topic for "inbound received" events; one is created when absent. */
+  readonly eventsTopicArn?: string;
+}
+
+export interface AlarmsConfig {
+  /** Email address subscribed to a new alarm topic (confirm the subscription mail). */
+  readonly email?: string;
+  /** Existing SNS topic alarms notify. */
+  readonly topicArn?: string;
+}
+
+export interface OperationsConfig {
+  /** CloudWatch Logs retention for every log group, days (a RetentionDays value). @default 30 */
+  readonly logRetentionDays: number;
+  /** X-Ray active tracing on the Lambdas. @default true */
+  readonly tracing: boolean;
+  /** What happens to tables and buckets when the stack is deleted. @default 'retain' */
+  readonly removalPolicy: 'retain' | 'destroy';
+  /** DynamoDB deletion protection. @default true */
+  readonly deletionProtection: boolean;
+}
+
+export interface MailroomConfig {
+  /** CloudFormation stack name. @default 'Mailroom' */
+  readonly stackName: string;
+  readonly ses: SesConfig;
+  readonly email: ChannelConfig<EmailProviderName>;
+  readonly sms: SmsConfig;
+  readonly send: SendConfig;
+  readonly tracking: TrackingConfig;
+  readonly inbound: InboundConfig;
+  readonly alarms: AlarmsConfig;
+  readonly operations: OperationsConfig;
+}
+
+/** What a user writes: any subset, nested. */
+export type MailroomConfigInput = DeepPartial<MailroomConfig>;
+
+type DeepPartial<T> = T extends readonly (infer _U)[]
+  ? T
+  : T extends object
+    ? { readonly [K in keyof T]?: DeepPartial<T[K]> }
+    : T;

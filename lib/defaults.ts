@@ -1,0 +1,308 @@
+/**
+ * Secure defaults, in one place: every Lambda, queue, table, bucket, topic and log group in
+ * the stack is built by these helpers, so a reviewer checks encryption, TLS, retention, DLQs
+ * and least privilege here once.
+ */
+import { fileURLToPath } from 'node:url';
+import { type CfnElement, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type { IConstruct } from 'constructs';
+import { Construct } from 'constructs';
+import type { OperationsConfig } from './config-types.js';
+
+/** Newest Node.js runtime aws-cdk-lib offers; bundles target Node 20 so the code also runs there. */
+export const LAMBDA_RUNTIME = lambda.Runtime.NODEJS_24_X;
+export const LAMBDA_ARCHITECTURE = lambda.Architecture.ARM_64;
+export const BUNDLE_TARGET = 'node20';
+/** SQS keeps DLQ messages at most 14 days; keep them that long so nobody loses evidence. */
+export const DLQ_RETENTION = Duration.days(14);
+
+const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+/** Absolute path of a file in this repository (handler entries, lock file). */
+export function repoPath(relative: string): string {
+  return fileURLToPath(new URL(`../${relative}`, import.meta.url));
+}
+
+/**
+ * Records a cdk-nag finding as acknowledged on one construct, with the reason. cdk-nag 3 uses
+ * CDK's own Validations API (NagSuppressions is gone); ids of the form `Rule[Finding]`
+ * acknowledge one finding only.
+ */
+export function acknowledge(construct: IConstruct, id: string, reason: string): void {
+  Validations.of(construct).acknowledge({ id, reason });
+}
+
+/** `<LogicalId.Arn>` as cdk-nag renders a Fn::GetAtt of the construct's resource in finding ids. */
+function arnToken(construct: IConstruct): string {
+  return `<${Stack.of(construct).getLogicalId(construct.node.defaultChild as CfnElement)}.Arn>`;
+}
+
+/** grant*Data on a table also covers its indexes (`<table>/index/*`): that is the intent. */
+export function acknowledgeIndexAccess(role: IConstruct, tables: readonly IConstruct[]): void {
+  for (const table of tables) {
+    acknowledge(role, `AwsSolutions-IAM5[Resource::${arnToken(table)}/index/*]`,
+      'Access to the table includes its global secondary indexes, which serve the documented query access patterns.');
+  }
+}
+
+/** Object-level grants (`<bucket>/*` or a prefix) on a bucket of this stack. */
+export function acknowledgeObjectAccess(role: IConstruct, bucket: IConstruct, reason: string, prefix = ''): void {
+  acknowledge(role, `AwsSolutions-IAM5[Resource::${arnToken(bucket)}/${prefix}*]`, reason);
+}
+
+/**
+ * Object-level access with exactly these actions (bucket.grant* would add wildcard actions
+ * such as s3:GetObject* and s3:List*), acknowledged for the key wildcard.
+ */
+export function grantObjectAccess(role: iam.Role, bucket: s3.IBucket, actions: readonly string[], reason: string, prefix = ''): void {
+  role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: [...actions], resources: [bucket.arnForObjects(`${prefix}*`)] }));
+  acknowledgeObjectAccess(role, bucket, reason, prefix);
+}
+
+const acknowledgedProviders = new WeakSet<Stack>();
+
+/**
+ * AwsCustomResource runs in one singleton Lambda per stack, created by aws-cdk-lib with the
+ * AWS managed basic-execution policy and the runtime aws-cdk-lib picks. Acknowledged once.
+ */
+export function acknowledgeCustomResourceProvider(stack: Stack): void {
+  if (acknowledgedProviders.has(stack)) return;
+  const provider = stack.node.tryFindChild(AWS_CUSTOM_RESOURCE_SINGLETON);
+  if (!provider) return;
+  acknowledgedProviders.add(stack);
+  acknowledge(provider, 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+    'The AwsCustomResource provider Lambda (aws-cdk-lib) uses the basic execution policy to write its own logs; it runs only on deploy.');
+}
+const AWS_CUSTOM_RESOURCE_SINGLETON = 'AWS679f53fac002430cb0da5b7982bd2287';
+
+export function removalPolicy(ops: OperationsConfig): RemovalPolicy {
+  return ops.removalPolicy === 'destroy' ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN;
+}
+
+export interface MailroomFunctionProps {
+  /** Handler entry, relative to the repository root (e.g. lambdas/send/handler.ts). */
+  readonly entry: string;
+  readonly description: string;
+  readonly environment: Readonly<Record<string, string>>;
+  readonly operations: OperationsConfig;
+  /** @default 30 seconds */
+  readonly timeout?: Duration;
+  /** @default 256 */
+  readonly memorySize?: number;
+  /** Powertools service name (logs and metric dimension). */
+  readonly serviceName: string;
+  /** Where failed asynchronous invocations go (SNS and CloudWatch Logs invoke asynchronously). */
+  readonly deadLetterQueue?: sqs.IQueue;
+}
+
+/**
+ * A Node.js Lambda with Mailroom's defaults: ARM64, newest runtime, local esbuild (no Docker)
+ * producing minified ESM with source maps, its own log group with retention, JSON logs,
+ * X-Ray tracing, and a role that may write only to its own log group (no AWS managed policy).
+ */
+export class MailroomFunction extends Construct {
+  public readonly function: nodejs.NodejsFunction;
+  public readonly role: iam.Role;
+  public readonly logGroup: logs.LogGroup;
+
+  constructor(scope: Construct, id: string, props: MailroomFunctionProps) {
+    super(scope, id);
+    const ops = props.operations;
+    this.logGroup = new logs.LogGroup(this, 'Logs', {
+      retention: ops.logRetentionDays as logs.RetentionDays,
+      removalPolicy: removalPolicy(ops),
+    });
+    this.role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `${props.description} (execution role)`,
+    });
+    this.logGroup.grantWrite(this.role);
+    this.function = new nodejs.NodejsFunction(this, 'Function', {
+      entry: repoPath(props.entry),
+      handler: 'handler',
+      description: props.description,
+      runtime: LAMBDA_RUNTIME,
+      architecture: LAMBDA_ARCHITECTURE,
+      memorySize: props.memorySize ?? 256,
+      timeout: props.timeout ?? Duration.seconds(30),
+      role: this.role,
+      logGroup: this.logGroup,
+      loggingFormat: lambda.LoggingFormat.JSON,
+      applicationLogLevelV2: lambda.ApplicationLogLevel.INFO,
+      systemLogLevelV2: lambda.SystemLogLevel.WARN,
+      tracing: ops.tracing ? lambda.Tracing.ACTIVE : lambda.Tracing.DISABLED,
+      deadLetterQueue: props.deadLetterQueue,
+      environment: {
+        ...props.environment,
+        POWERTOOLS_SERVICE_NAME: props.serviceName,
+        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+        NODE_OPTIONS: '--enable-source-maps',
+      },
+      projectRoot: REPO_ROOT,
+      depsLockFilePath: repoPath('package-lock.json'),
+      bundling: BUNDLING,
+    });
+    if (ops.tracing) {
+      acknowledge(this.role, 'AwsSolutions-IAM5[Resource::*]',
+        'X-Ray PutTraceSegments/PutTelemetryRecords do not support resource-level permissions (https://docs.aws.amazon.com/xray/latest/devguide/security_iam_service-with-iam.html).');
+    }
+  }
+}
+
+/** CloudWatch namespace of the Powertools metrics the handlers emit. */
+export const METRICS_NAMESPACE = 'Mailroom';
+
+/**
+ * Local esbuild (a dependency), never Docker, so `cdk synth` works offline on any machine.
+ * ESM needs a `require` for the CommonJS dependencies esbuild inlines: the banner provides one.
+ * The AWS SDK v3 stays external: the Node.js runtime ships it, which keeps bundles small.
+ */
+const BUNDLING: nodejs.BundlingOptions = {
+  forceDockerBundling: false,
+  format: nodejs.OutputFormat.ESM,
+  target: BUNDLE_TARGET,
+  platform: 'node',
+  minify: true,
+  sourceMap: true,
+  sourcesContent: false,
+  mainFields: ['module', 'main'],
+  externalModules: ['@aws-sdk/*'],
+  banner: "import { createRequire as __mailroomCreateRequire } from 'node:module'; const require = __mailroomCreateRequire(import.meta.url);",
+  logLevel: nodejs.LogLevel.WARNING,
+};
+
+/** A DLQ: encrypted, TLS only, kept the SQS maximum of 14 days. */
+export function deadLetterQueue(scope: Construct, id: string): sqs.Queue {
+  return new sqs.Queue(scope, id, {
+    encryption: sqs.QueueEncryption.SQS_MANAGED,
+    enforceSSL: true,
+    retentionPeriod: DLQ_RETENTION,
+  });
+}
+
+/** The DLQ of an SNS subscription (its RedrivePolicy), which cdk-nag cannot see as a DLQ. */
+export function subscriptionDeadLetterQueue(scope: Construct, id: string): sqs.Queue {
+  const queue = deadLetterQueue(scope, id);
+  acknowledge(queue, 'AwsSolutions-SQS3',
+    'This queue is the dead-letter queue of an SNS subscription (RedrivePolicy on AWS::SNS::Subscription), which cdk-nag does not recognize as a DLQ.');
+  return queue;
+}
+
+export interface WorkQueueProps {
+  readonly visibilityTimeout: Duration;
+  readonly maxReceiveCount: number;
+}
+
+/** A work queue with its own DLQ: encrypted, TLS only, redrive after `maxReceiveCount`. */
+export function workQueue(scope: Construct, id: string, props: WorkQueueProps): { queue: sqs.Queue; dlq: sqs.Queue } {
+  const dlq = deadLetterQueue(scope, `${id}Dlq`);
+  const queue = new sqs.Queue(scope, id, {
+    encryption: sqs.QueueEncryption.SQS_MANAGED,
+    enforceSSL: true,
+    visibilityTimeout: props.visibilityTimeout,
+    retentionPeriod: Duration.days(4),
+    deadLetterQueue: { queue: dlq, maxReceiveCount: props.maxReceiveCount },
+  });
+  return { queue, dlq };
+}
+
+/** DynamoDB defaults: on-demand, point-in-time recovery, AWS-managed KMS key, deletion protection. */
+export function tableDefaults(ops: OperationsConfig): Pick<dynamodb.TableProps,
+  'billingMode' | 'pointInTimeRecoverySpecification' | 'encryption' | 'deletionProtection' | 'removalPolicy'> {
+  return {
+    billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+    pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+    encryption: dynamodb.TableEncryption.AWS_MANAGED,
+    deletionProtection: ops.deletionProtection,
+    removalPolicy: removalPolicy(ops),
+  };
+}
+
+export interface PrivateBucketProps {
+  readonly operations: OperationsConfig;
+  /** Where S3 server access logs go. */
+  readonly accessLogs: s3.IBucket;
+  readonly accessLogsPrefix: string;
+  readonly lifecycleRules?: s3.LifecycleRule[];
+}
+
+/**
+ * A private bucket: public access blocked, TLS enforced, SSE-S3, versioned (noncurrent
+ * versions expire after 30 days), object ownership enforced (no ACLs), access logs on.
+ */
+export function privateBucket(scope: Construct, id: string, props: PrivateBucketProps): s3.Bucket {
+  return new s3.Bucket(scope, id, {
+    blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+    enforceSSL: true,
+    minimumTLSVersion: 1.2,
+    encryption: s3.BucketEncryption.S3_MANAGED,
+    objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+    versioned: true,
+    serverAccessLogsBucket: props.accessLogs,
+    serverAccessLogsPrefix: props.accessLogsPrefix,
+    // 'destroy' deletes the bucket only once it is empty: emptying it is left to the operator
+    // on purpose (no auto-delete custom resource that could wipe mail by accident).
+    removalPolicy: removalPolicy(props.operations),
+    lifecycleRules: [
+      { id: 'noncurrent-versions', noncurrentVersionExpiration: Duration.days(30) },
+      { id: 'abort-incomplete-uploads', abortIncompleteMultipartUploadAfter: Duration.days(1) },
+      ...(props.lifecycleRules ?? []),
+    ],
+  });
+}
+
+/** The bucket that receives the other buckets' server access logs. */
+export function accessLogsBucket(scope: Construct, id: string, ops: OperationsConfig): s3.Bucket {
+  const bucket = new s3.Bucket(scope, id, {
+    blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+    enforceSSL: true,
+    minimumTLSVersion: 1.2,
+    encryption: s3.BucketEncryption.S3_MANAGED,
+    objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+    removalPolicy: removalPolicy(ops),
+    lifecycleRules: [{ id: 'expire-access-logs', expiration: Duration.days(ops.logRetentionDays) }],
+  });
+  acknowledge(bucket, 'AwsSolutions-S1', 'This is the server access log bucket itself; logging it into itself would loop.');
+  return bucket;
+}
+
+/**
+ * The customer-managed key for the SNS topics. A CMK (not alias/aws/sns) because AWS
+ * services that publish to the topics (SES, CloudWatch alarms) can only use a key whose
+ * policy names them (https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html).
+ */
+export function topicKey(scope: Construct, id: string, ops: OperationsConfig): kms.Key {
+  return new kms.Key(scope, id, {
+    description: 'Mailroom: encrypts the SNS topics (tracking events, inbound notifications, alarms)',
+    enableKeyRotation: true,
+    removalPolicy: removalPolicy(ops),
+  });
+}
+
+/**
+ * Lets an AWS service principal publish to topics encrypted with `key`. Which topic it may
+ * publish to is decided by each topic's policy (scoped with aws:SourceAccount/aws:SourceArn);
+ * the key only has to let the service encrypt.
+ */
+export function allowServiceToUseKey(key: kms.IKey, service: string): void {
+  key.addToResourcePolicy(new iam.PolicyStatement({
+    sid: `Allow${service.split('.')[0]}ToPublishToEncryptedTopics`,
+    principals: [new iam.ServicePrincipal(service)],
+    actions: ['kms:GenerateDataKey*', 'kms:Decrypt'],
+    resources: ['*'],
+  }));
+}
+
+/** An SNS topic encrypted with `key` whose policy refuses publishers not using TLS. */
+export function secureTopic(scope: Construct, id: string, key: kms.IKey, displayName: string): sns.Topic {
+  return new sns.Topic(scope, id, { masterKey: key, enforceSSL: true, displayName });
+}

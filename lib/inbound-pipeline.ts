@@ -1,0 +1,204 @@
+/**
+ * InboundPipeline: SES receives mail for the configured recipients, stores the raw MIME in a
+ * private bucket (under `raw/`) and notifies an SNS topic; the inbound Lambda, subscribed to
+ * the topic, parses the message into the inbound table and publishes a compact "inbound
+ * received" event for applications.
+ *
+ * SES email receiving exists only in some regions
+ * (https://docs.aws.amazon.com/ses/latest/dg/regions.html#region-receive-email), and the
+ * account has one active receipt rule set per region, which CloudFormation cannot set:
+ * activation is an opt-in custom resource (config inbound.activateRuleSet) or the manual
+ * `aws ses set-active-receipt-rule-set --rule-set-name <name>`.
+ */
+import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
+import * as ses from 'aws-cdk-lib/aws-ses';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import * as cr from 'aws-cdk-lib/custom-resources';
+import { Construct } from 'constructs';
+import { ENV } from '../src/config/runtime.js';
+import { dlqDepthAlarm, functionErrorsAlarm, type AlarmTarget } from './alarms.js';
+import type { MailroomConfig } from './config-types.js';
+import {
+  acknowledge, acknowledgeCustomResourceProvider, acknowledgeIndexAccess, deadLetterQueue, grantObjectAccess,
+  MailroomFunction, privateBucket, secureTopic, subscriptionDeadLetterQueue,
+} from './defaults.js';
+import type { MailroomTables } from './tables.js';
+import { tableEnvironment } from './tracking-pipeline.js';
+
+export const INBOUND_ENTRY = 'lambdas/inbound/handler.ts';
+/** Where SES writes raw MIME; the raw-mail lifecycle rule applies to this prefix only. */
+export const RAW_MAIL_PREFIX = 'raw/';
+export const RECEIPT_RULE_NAME = 'store-and-notify';
+
+export interface InboundPipelineProps {
+  readonly config: Pick<MailroomConfig, 'inbound' | 'tracking' | 'operations'>;
+  readonly tables: MailroomTables;
+  /** Encrypts the notification topics; its policy must let ses.amazonaws.com use it. */
+  readonly topicKey: kms.IKey;
+  /** @default - alarms without actions */
+  readonly alarms?: AlarmTarget;
+}
+
+export class InboundPipeline extends Construct {
+  /** Raw MIME (`raw/`), plus the attachments and bodies the inbound Lambda stores. */
+  public readonly bucket: s3.Bucket;
+  /** SES receipt notifications (S3 action). */
+  public readonly topic: sns.Topic;
+  /** Compact "inbound received" events for applications. */
+  public readonly eventsTopic: sns.ITopic;
+  public readonly ruleSet: ses.ReceiptRuleSet;
+  public readonly rule: ses.ReceiptRule;
+  public readonly function: MailroomFunction;
+  public readonly subscriptionDlq: sqs.Queue;
+  public readonly invocationDlq: sqs.Queue;
+  private readonly eventsKey?: kms.IKey;
+  /** ARN of the receipt rule: the aws:SourceArn SES presents when writing and notifying. */
+  public readonly receiptRuleArn: string;
+
+  constructor(scope: Construct, id: string, props: InboundPipelineProps) {
+    super(scope, id);
+    const { inbound, operations } = props.config;
+    const stack = Stack.of(this);
+    const alarms = props.alarms ?? {};
+
+    this.bucket = privateBucket(this, 'Bucket', {
+      operations,
+      accessLogs: props.tables.accessLogsBucket,
+      accessLogsPrefix: 'inbound/',
+      lifecycleRules: inbound.rawMailExpirationDays === null ? [] : [{
+        id: 'expire-raw-mail',
+        prefix: RAW_MAIL_PREFIX,
+        expiration: Duration.days(inbound.rawMailExpirationDays),
+      }],
+    });
+    this.topic = secureTopic(this, 'Topic', props.topicKey, 'Mailroom inbound receipt notifications');
+    // An existing topic given by ARN: if it is KMS-encrypted, grant its key to the Lambda role
+    // yourself (the key is not known here).
+    this.eventsTopic = inbound.eventsTopicArn
+      ? sns.Topic.fromTopicArn(this, 'EventsTopic', inbound.eventsTopicArn)
+      : secureTopic(this, 'EventsTopic', props.topicKey, 'Mailroom inbound received');
+    this.eventsKey = inbound.eventsTopicArn ? undefined : props.topicKey;
+
+    this.receiptRuleArn = stack.formatArn({
+      service: 'ses',
+      resource: 'receipt-rule-set',
+      resourceName: `${inbound.ruleSetName}:receipt-rule/${RECEIPT_RULE_NAME}`,
+      arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+    });
+    const fromThisRule = { StringEquals: { 'aws:SourceAccount': stack.account, 'aws:SourceArn': this.receiptRuleArn } };
+    // https://docs.aws.amazon.com/ses/latest/dg/receiving-email-permissions.html
+    this.bucket.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'AllowSesToStoreReceivedMail',
+      principals: [new iam.ServicePrincipal('ses.amazonaws.com')],
+      actions: ['s3:PutObject'],
+      resources: [this.bucket.arnForObjects(`${RAW_MAIL_PREFIX}*`)],
+      conditions: fromThisRule,
+    }));
+    this.topic.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'AllowSesToNotify',
+      principals: [new iam.ServicePrincipal('ses.amazonaws.com')],
+      actions: ['sns:Publish'],
+      resources: [this.topic.topicArn],
+      conditions: fromThisRule,
+    }));
+
+    this.ruleSet = new ses.ReceiptRuleSet(this, 'RuleSet', { receiptRuleSetName: inbound.ruleSetName });
+    this.rule = new ses.ReceiptRule(this, 'Rule', {
+      ruleSet: this.ruleSet,
+      receiptRuleName: RECEIPT_RULE_NAME,
+      recipients: [...inbound.recipients],
+      enabled: true,
+      scanEnabled: inbound.scanEnabled,
+      tlsPolicy: inbound.tlsPolicy === 'require' ? ses.TlsPolicy.REQUIRE : ses.TlsPolicy.OPTIONAL,
+      actions: [new StoreAndNotify(this.bucket, RAW_MAIL_PREFIX, this.topic)],
+    });
+    // SES checks it may write to the bucket when the rule is created: policies first.
+    this.rule.node.addDependency(this.bucket.policy!, this.topic);
+
+    this.subscriptionDlq = subscriptionDeadLetterQueue(this, 'SubscriptionDlq');
+    this.invocationDlq = deadLetterQueue(this, 'InvocationDlq');
+    this.function = new MailroomFunction(this, 'Handler', {
+      entry: INBOUND_ENTRY,
+      description: 'Mailroom: parses received mail into the inbound table',
+      serviceName: 'mailroom-inbound',
+      operations,
+      // Parsing a 40 MB message: memory for the message and its parts, CPU to go with it.
+      memorySize: 1024,
+      timeout: Duration.minutes(2),
+      deadLetterQueue: this.invocationDlq,
+      environment: {
+        ...tableEnvironment(props.tables),
+        [ENV.inboundBucket]: this.bucket.bucketName,
+        [ENV.payloadBucket]: props.tables.payloadBucket.bucketName,
+        [ENV.inboundMaxBytes]: String(inbound.maxBytes),
+        [ENV.inboundEventsTopicArn]: this.eventsTopic.topicArn,
+        [ENV.allowedTopicArns]: [this.topic.topicArn, ...props.config.tracking.allowedTopicArns].join(','),
+      },
+    });
+    this.topic.addSubscription(new subscriptions.LambdaSubscription(this.function.function, { deadLetterQueue: this.subscriptionDlq }));
+    this.grantInbound(props.tables);
+
+    if (inbound.activateRuleSet) this.activateRuleSet(inbound.ruleSetName);
+
+    dlqDepthAlarm(this, 'SubscriptionDlqDepth', this.subscriptionDlq, 'the inbound notifications subscription', alarms);
+    dlqDepthAlarm(this, 'InvocationDlqDepth', this.invocationDlq, 'the inbound Lambda', alarms);
+    functionErrorsAlarm(this, 'HandlerErrors', this.function.function, 'inbound', alarms);
+  }
+
+  private grantInbound(tables: MailroomTables): void {
+    const role = this.function.role;
+    tables.tables.inbound.grantReadWriteData(role);
+    acknowledgeIndexAccess(role, [tables.tables.inbound]);
+    grantObjectAccess(role, this.bucket, ['s3:GetObject', 's3:PutObject'],
+      'Reads the raw mail SES stored (key named in the notification) and writes attachments under keys it generates.');
+    grantObjectAccess(role, tables.payloadBucket, ['s3:GetObject', 's3:PutObject'],
+      'Moves bodies too large for an item to the payload bucket under keys it generates.');
+    // Publishing to a KMS-encrypted topic needs the key too (GenerateDataKey, Decrypt).
+    // Explicit actions: Topic.grantPublish would add the wildcard kms:GenerateDataKey*.
+    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['sns:Publish'], resources: [this.eventsTopic.topicArn] }));
+    if (this.eventsKey) {
+      role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['kms:GenerateDataKey', 'kms:Decrypt'], resources: [this.eventsKey.keyArn] }));
+    }
+  }
+
+  /** Account-wide: makes this rule set the active one; on delete, deactivates receipt rules. */
+  private activateRuleSet(ruleSetName: string): void {
+    const activate: cr.AwsSdkCall = {
+      service: 'SES',
+      action: 'SetActiveReceiptRuleSet',
+      parameters: { RuleSetName: ruleSetName },
+      physicalResourceId: cr.PhysicalResourceId.of(`mailroom-active-rule-set-${ruleSetName}`),
+    };
+    const resource = new cr.AwsCustomResource(this, 'ActivateRuleSet', {
+      onCreate: activate,
+      onUpdate: activate,
+      // Without RuleSetName SES deactivates the active set; it must be inactive to be deleted.
+      onDelete: { service: 'SES', action: 'SetActiveReceiptRuleSet', parameters: {} },
+      installLatestAwsSdk: false,
+      policy: cr.AwsCustomResourcePolicy.fromStatements([
+        new iam.PolicyStatement({ actions: ['ses:SetActiveReceiptRuleSet'], resources: ['*'] }),
+      ]),
+    });
+    resource.node.addDependency(this.rule);
+    acknowledge(resource, 'AwsSolutions-IAM5[Resource::*]',
+      'ses:SetActiveReceiptRuleSet is account-level and has no resource-level permissions (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonses.html).');
+    acknowledgeCustomResourceProvider(Stack.of(this));
+  }
+}
+
+/**
+ * The S3 receipt action with our own bucket policy: aws-cdk-lib's `S3` action scopes SES's
+ * write permission to the account only, we also scope it to this receipt rule (SourceArn).
+ */
+class StoreAndNotify implements ses.IReceiptRuleAction {
+  constructor(private readonly bucket: s3.IBucket, private readonly prefix: string, private readonly topic: sns.ITopic) {}
+
+  bind(): ses.ReceiptRuleActionConfig {
+    return { s3Action: { bucketName: this.bucket.bucketName, objectKeyPrefix: this.prefix, topicArn: this.topic.topicArn } };
+  }
+}

@@ -1,0 +1,161 @@
+/**
+ * SendPipeline: per channel (email, sms) an SQS queue with its DLQ and a send Lambda fed by
+ * an SQS event source. The event source's maximum concurrency bounds how many Lambdas send at
+ * once, and each Lambda limits itself to maxSendRate / maxConcurrency, so a burst of 10,000
+ * messages drains at the account's rate instead of burning retries on throttling.
+ *
+ * IAM is least privilege: SES sending only as the configured identities, through the
+ * configuration set (and the allowed templates); SMS publish (which has no resource ARN);
+ * the handler's own queue and DLQ; the tables it uses.
+ */
+import { Duration, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as sources from 'aws-cdk-lib/aws-lambda-event-sources';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { ENV } from '../src/config/runtime.js';
+import { dlqDepthAlarm, functionErrorsAlarm, metricAlarm, type AlarmTarget } from './alarms.js';
+import { perInstanceSendRate } from './config.js';
+import type { ChannelConfig, MailroomConfig } from './config-types.js';
+import { acknowledge, acknowledgeIndexAccess, MailroomFunction, workQueue } from './defaults.js';
+import type { MailroomTables } from './tables.js';
+
+export type Channel = 'email' | 'sms';
+export const SEND_ENTRY = 'lambdas/send/handler.ts';
+
+export interface SendPipelineProps {
+  readonly config: Pick<MailroomConfig, 'ses' | 'email' | 'sms' | 'send' | 'operations'>;
+  readonly tables: MailroomTables;
+  /** Name of the SES configuration set every email send uses (created by TrackingPipeline). */
+  readonly configurationSetName: string;
+  /** @default - alarms without actions */
+  readonly alarms?: AlarmTarget;
+}
+
+/** One channel's queue, DLQ and Lambda. */
+export interface ChannelResources {
+  readonly queue: sqs.Queue;
+  readonly dlq: sqs.Queue;
+  readonly function: MailroomFunction;
+}
+
+/** Transient send errors tolerated per 5 minutes before alarming (throttling happens). */
+export const ERRORED_ALARM_THRESHOLD = 10;
+
+export class SendPipeline extends Construct {
+  public readonly email: ChannelResources;
+  public readonly sms: ChannelResources;
+
+  constructor(scope: Construct, id: string, private readonly props: SendPipelineProps) {
+    super(scope, id);
+    this.email = this.channel('email', props.config.email);
+    this.sms = this.channel('sms', props.config.sms);
+    this.grantEmailSending(this.email.function.role);
+    this.grantSmsSending(this.sms.function.role);
+  }
+
+  private channel(channel: Channel, cfg: ChannelConfig<string>): ChannelResources {
+    const { send, operations, sms } = this.props.config;
+    const title = channel === 'email' ? 'Email' : 'Sms';
+    const { queue, dlq } = workQueue(this, `${title}Queue`, {
+      visibilityTimeout: Duration.seconds(send.visibilityTimeoutSeconds),
+      maxReceiveCount: send.maxReceiveCount,
+    });
+    const tables = this.props.tables;
+    const service = `mailroom-send-${channel}`;
+    const fn = new MailroomFunction(this, `${title}Sender`, {
+      entry: SEND_ENTRY,
+      description: `Mailroom: sends ${channel} messages from the ${channel} queue`,
+      serviceName: service,
+      operations,
+      timeout: Duration.seconds(send.timeoutSeconds),
+      memorySize: send.memoryMiB,
+      environment: definedOnly({
+        [ENV.channel]: channel,
+        [ENV.queueUrl]: queue.queueUrl,
+        [ENV.dlqUrl]: dlq.queueUrl,
+        [ENV.messagesTable]: tables.tables.messages.tableName,
+        [ENV.suppressionsTable]: tables.tables.suppressions.tableName,
+        [ENV.emailProvider]: this.props.config.email.provider,
+        [ENV.smsProvider]: sms.provider,
+        [ENV.maxSendRate]: String(perInstanceSendRate(cfg)),
+        [ENV.maxReceiveCount]: String(send.maxReceiveCount),
+        [ENV.backoffBaseSeconds]: String(send.backoffBaseSeconds),
+        [ENV.backoffMaxSeconds]: String(send.backoffMaxSeconds),
+        [ENV.ignoreUnsupportedFeatures]: String(send.ignoreUnsupportedFeatures),
+        [ENV.configurationSet]: channel === 'email' ? this.props.configurationSetName : undefined,
+        [ENV.smsDefaultSenderId]: channel === 'sms' ? sms.senderId : undefined,
+        [ENV.smsDefaultOriginationNumber]: channel === 'sms' ? sms.originationNumber : undefined,
+      }),
+    });
+    fn.function.addEventSource(new sources.SqsEventSource(queue, {
+      batchSize: cfg.batchSize,
+      reportBatchItemFailures: true,
+      maxConcurrency: cfg.maxConcurrency,
+    }));
+    // The handler moves poison messages to the DLQ itself (with the reason) and applies
+    // exponential backoff through the visibility timeout. The event source already grants
+    // sqs:ChangeMessageVisibility on the queue; the DLQ needs SendMessage.
+    dlq.grantSendMessages(fn.role);
+    tables.tables.messages.grantReadWriteData(fn.role);
+    tables.tables.suppressions.grantReadData(fn.role);
+    acknowledgeIndexAccess(fn.role, [tables.tables.messages, tables.tables.suppressions]);
+
+    const alarms = this.props.alarms ?? {};
+    dlqDepthAlarm(this, `${title}DlqDepth`, dlq, `the ${channel} queue`, alarms);
+    functionErrorsAlarm(this, `${title}SenderErrors`, fn.function, `${channel} send`, alarms);
+    metricAlarm(this, `${title}Failed`, {
+      metricName: 'failed', service, threshold: 1,
+      description: `${channel} messages failed permanently (invalid, rejected or out of retries).`,
+    }, alarms);
+    metricAlarm(this, `${title}Errored`, {
+      metricName: 'errored', service, threshold: ERRORED_ALARM_THRESHOLD,
+      description: `${channel} sends hit ${ERRORED_ALARM_THRESHOLD}+ transient errors in 5 minutes (throttling or provider outage).`,
+    }, alarms);
+    return { queue, dlq, function: fn };
+  }
+
+  /** SES v2 sending, scoped to the configured identities, configuration set and templates. */
+  private grantEmailSending(role: iam.IRole): void {
+    const { ses, send } = this.props.config;
+    const stack = Stack.of(this);
+    const arn = (resource: string, resourceName: string) => stack.formatArn({ service: 'ses', resource, resourceName });
+    role.addToPrincipalPolicy(new iam.PolicyStatement({
+      sid: 'SendAsConfiguredIdentities',
+      actions: ['ses:SendEmail', 'ses:SendRawEmail', 'ses:SendBulkEmail'],
+      resources: [
+        ...ses.identities.map((identity) => arn('identity', identity)),
+        arn('configuration-set', this.props.configurationSetName),
+        ...ses.templates.map((template) => arn('template', template)),
+      ],
+    }));
+    if (ses.templates.includes('*')) {
+      acknowledge(role, `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ses:<AWS::Region>:<AWS::AccountId>:template/*]`,
+        'Messages name their stored SES template; any template of this account and region may be used. Restrict with config ses.templates.');
+    }
+    for (const bucket of send.attachmentBuckets) {
+      role.addToPrincipalPolicy(new iam.PolicyStatement({
+        sid: `ReadAttachments${bucket.replace(/[^A-Za-z0-9]/g, '')}`,
+        actions: ['s3:GetObject'],
+        resources: [`arn:${stack.partition}:s3:::${bucket}/*`],
+      }));
+      acknowledge(role, `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::${bucket}/*]`,
+        `Producers reference attachments by key in bucket ${bucket} (config send.attachmentBuckets); keys are not known in advance.`);
+    }
+  }
+
+  /** SNS SMS: publishing to a phone number has no resource ARN, so the resource must be '*'. */
+  private grantSmsSending(role: iam.IRole): void {
+    role.addToPrincipalPolicy(new iam.PolicyStatement({
+      sid: 'PublishSmsToPhoneNumbers',
+      actions: ['sns:Publish'],
+      resources: ['*'],
+    }));
+    acknowledge(role, 'AwsSolutions-IAM5[Resource::*]',
+      'sns:Publish to a phone number (PhoneNumber parameter) has no resource ARN; IAM requires Resource "*" (https://docs.aws.amazon.com/sns/latest/dg/sms_publish-to-phone.html). X-Ray, if on, also needs "*".');
+  }
+}
+
+function definedOnly(env: Record<string, string | undefined>): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined));
+}

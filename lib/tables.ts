@@ -1,0 +1,65 @@
+/**
+ * MailroomTables: the four DynamoDB tables, built by looping over the one key design in
+ * src/store/tables.ts (so the deployed tables, the local tables and the store code can never
+ * disagree), plus the payload bucket (large raw events and bodies) and the bucket that
+ * receives the S3 server access logs.
+ */
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import { TABLES, type TableDef, type TableName } from '../src/store/tables.js';
+import type { OperationsConfig } from './config-types.js';
+import { accessLogsBucket, privateBucket, tableDefaults } from './defaults.js';
+
+export interface MailroomTablesProps {
+  readonly operations: OperationsConfig;
+}
+
+export class MailroomTables extends Construct {
+  /** One table per entry of TABLES, keyed the same way. */
+  public readonly tables: Readonly<Record<TableName, dynamodb.Table>>;
+  /** Raw provider events and bodies too large for an item; items hold a pointer. */
+  public readonly payloadBucket: s3.Bucket;
+  /** Receives the S3 server access logs of every Mailroom bucket. */
+  public readonly accessLogsBucket: s3.Bucket;
+
+  constructor(scope: Construct, id: string, props: MailroomTablesProps) {
+    super(scope, id);
+    const entries = (Object.keys(TABLES) as TableName[]).map((name) => [name, buildTable(this, name, TABLES[name], props.operations)] as const);
+    this.tables = Object.fromEntries(entries) as Record<TableName, dynamodb.Table>;
+    this.accessLogsBucket = accessLogsBucket(this, 'AccessLogs', props.operations);
+    this.payloadBucket = privateBucket(this, 'Payloads', {
+      operations: props.operations,
+      accessLogs: this.accessLogsBucket,
+      accessLogsPrefix: 'payloads/',
+    });
+  }
+
+  /** Physical table names, in the shape the handlers' env wiring expects. */
+  get tableNames(): Readonly<Record<TableName, string>> {
+    return Object.fromEntries(Object.entries(this.tables).map(([k, t]) => [k, t.tableName])) as Record<TableName, string>;
+  }
+}
+
+const attr = (name: string): dynamodb.Attribute => ({ name, type: dynamodb.AttributeType.STRING });
+
+function buildTable(scope: Construct, name: string, def: TableDef, ops: OperationsConfig): dynamodb.Table {
+  const id = `${name[0]!.toUpperCase()}${name.slice(1)}Table`;
+  const table = new dynamodb.Table(scope, id, {
+    ...tableDefaults(ops),
+    partitionKey: attr(def.partitionKey),
+    sortKey: def.sortKey ? attr(def.sortKey) : undefined,
+    timeToLiveAttribute: def.ttlAttribute,
+  });
+  for (const [indexName, index] of Object.entries(def.indexes)) {
+    table.addGlobalSecondaryIndex({
+      indexName,
+      partitionKey: attr(index.partitionKey),
+      sortKey: index.sortKey ? attr(index.sortKey) : undefined,
+      ...(index.include
+        ? { projectionType: dynamodb.ProjectionType.INCLUDE, nonKeyAttributes: [...index.include] }
+        : { projectionType: dynamodb.ProjectionType.ALL }),
+    });
+  }
+  return table;
+}

@@ -1,0 +1,154 @@
+import { describe, expect, it } from 'vitest';
+import { resolveConfig, perInstanceSendRate, SES_MAX_INBOUND_BYTES } from '../../lib/config.js';
+import { SUPPRESSION_REASONS } from '../../src/config/runtime.js';
+import { ConfigError } from '../../src/errors.js';
+
+function problemsOf(fn: () => unknown): readonly string[] {
+  try {
+    fn();
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as ConfigError).problems;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('resolveConfig defaults', () => {
+  it('resolves an empty context into a complete configuration that synthesizes without an account', () => {
+    // Act
+    const config = resolveConfig(undefined);
+
+    // Assess
+    expect(config.stackName).toBe('Mailroom');
+    expect(config.ses).toEqual({
+      fromDomain: 'example.com',
+      identities: ['example.com'],
+      configurationSetName: 'Mailroom',
+      templates: ['*'],
+      tlsPolicy: 'optional',
+    });
+    expect(config.send.visibilityTimeoutSeconds).toBe(6 * config.send.timeoutSeconds);
+    expect(config.email).toEqual({ provider: 'ses', maxSendRate: 14, maxConcurrency: 2, batchSize: 10 });
+    expect(config.sms.deliveryStatus).toEqual({ enabled: true, createLogGroups: true, setAccountAttributes: false, successSamplingRate: 100 });
+    expect(config.tracking).toEqual({ suppressOn: [...SUPPRESSION_REASONS], allowedTopicArns: [], httpsEndpoint: false });
+    expect(config.inbound).toMatchObject({
+      enabled: true, recipients: ['example.com'], maxBytes: SES_MAX_INBOUND_BYTES, rawMailExpirationDays: 90,
+      scanEnabled: true, tlsPolicy: 'require', activateRuleSet: false, ruleSetName: 'Mailroom-inbound',
+    });
+    expect(config.operations).toEqual({ logRetentionDays: 30, tracing: true, removalPolicy: 'retain', deletionProtection: true });
+  });
+
+  it('derives names and identities from the values they depend on', () => {
+    // Act
+    const config = resolveConfig({ stackName: 'MailroomStaging', ses: { fromDomain: 'mail.acme.io' } });
+
+    // Assess
+    expect(config.ses.identities).toEqual(['mail.acme.io']);
+    expect(config.ses.configurationSetName).toBe('MailroomStaging');
+    expect(config.inbound.ruleSetName).toBe('MailroomStaging-inbound');
+    expect(config.inbound.recipients).toEqual(['mail.acme.io']);
+  });
+
+  it('reads a JSON string (cdk -c mailroom=...) and lets props override the context, deeply', () => {
+    // Act
+    const config = resolveConfig('{"email":{"maxSendRate":50,"maxConcurrency":5},"ses":{"fromDomain":"acme.io"}}', {
+      email: { maxConcurrency: 10 },
+    });
+
+    // Assess
+    expect(config.email.maxSendRate).toBe(50);
+    expect(config.email.maxConcurrency).toBe(10);
+    expect(config.ses.fromDomain).toBe('acme.io');
+    expect(perInstanceSendRate(config.email)).toBe(5);
+  });
+
+  it('accepts a subdomain of a verified domain, or an address on the domain, as covering fromDomain', () => {
+    // Act
+    const sub = resolveConfig({ ses: { fromDomain: 'news.acme.io', identities: ['acme.io'] } });
+    const address = resolveConfig({ ses: { fromDomain: 'acme.io', identities: ['billing@acme.io'] } });
+
+    // Assess
+    expect(sub.ses.identities).toEqual(['acme.io']);
+    expect(address.ses.identities).toEqual(['billing@acme.io']);
+  });
+});
+
+describe('resolveConfig problems', () => {
+  it('throws one ConfigError listing every problem across sections', () => {
+    // Prepare
+    const bad = {
+      stackName: '1-bad',
+      ses: { fromDomain: 'Not A Domain', identities: [] },
+      email: { maxConcurrency: 1, provider: 'mailgun' },
+      sms: { senderId: 'TOO-LONG-SENDER', originationNumber: '555-0100' },
+      send: { backoffBaseSeconds: 1000, backoffMaxSeconds: 10 },
+      tracking: { suppressOn: ['bounce'], allowedTopicArns: ['not-an-arn'] },
+      inbound: { maxBytes: SES_MAX_INBOUND_BYTES + 1, activateRuleSet: true, enabled: false },
+      alarms: { email: 'ops', topicArn: 'arn:aws:sns:eu-west-1:123456789012:ops' },
+      operations: { logRetentionDays: 31 },
+      typo: true,
+    };
+
+    // Act
+    const problems = problemsOf(() => resolveConfig(bad));
+
+    // Assess
+    const expected = [
+      /^typo: unknown configuration key/,
+      /^stackName: /,
+      /^ses\.fromDomain: /,
+      /^ses\.identities: /,
+      /^email\.provider: /,
+      /^email\.maxConcurrency: /,
+      /^sms\.senderId: /,
+      /^sms\.originationNumber: /,
+      /^tracking\.suppressOn\.0: /,
+      /^tracking\.allowedTopicArns\.0: /,
+      /^inbound\.maxBytes: /,
+      /^alarms\.email: /,
+      /^operations\.logRetentionDays: /,
+      /^send\.backoffBaseSeconds: 1000 exceeds send\.backoffMaxSeconds \(10\)/,
+    ];
+    for (const pattern of expected) expect(problems.some((p) => pattern.test(p)), `${pattern} in\n${problems.join('\n')}`).toBe(true);
+    expect(problems).toHaveLength(expected.length);
+  });
+
+  it('reports cross-field problems of an otherwise valid configuration together', () => {
+    // Act
+    const problems = problemsOf(() => resolveConfig({
+      ses: { fromDomain: 'acme.io', identities: ['other.org'] },
+      send: { timeoutSeconds: 60, visibilityTimeoutSeconds: 120 },
+      email: { maxSendRate: 1, maxConcurrency: 10 },
+      inbound: { enabled: false, activateRuleSet: true },
+      sms: { deliveryStatus: { enabled: false, setAccountAttributes: true } },
+    }));
+
+    // Assess
+    expect(problems).toEqual([
+      'inbound.activateRuleSet: needs inbound.enabled',
+      'sms.deliveryStatus.setAccountAttributes: needs sms.deliveryStatus.enabled',
+      'ses.fromDomain: "acme.io" is not covered by any of ses.identities (other.org)',
+      'send.visibilityTimeoutSeconds: 120 is below 6 x send.timeoutSeconds (360); SQS would redeliver messages still being sent',
+      'email.batchSize: 10 messages at 0.10/s per instance take 100.0s, more than half of send.timeoutSeconds (60); lower batchSize or maxConcurrency, or raise the timeout',
+    ]);
+  });
+
+  it('names the problem when the context value is not JSON or not an object', () => {
+    // Act
+    const notJson = problemsOf(() => resolveConfig('{nope'));
+    const notObject = problemsOf(() => resolveConfig([1, 2]));
+
+    // Assess
+    expect(notJson).toHaveLength(1);
+    expect(notJson[0]).toMatch(/^mailroom: context value is not JSON/);
+    expect(notObject).toEqual(['mailroom: must be an object']);
+  });
+
+  it('rejects unknown keys inside a section (a typo must not silently fall back to a default)', () => {
+    // Act
+    const problems = problemsOf(() => resolveConfig({ inbound: { scanEnable: false } }));
+
+    // Assess
+    expect(problems).toEqual(['inbound: Unrecognized key: "scanEnable"']);
+  });
+});
