@@ -11,7 +11,7 @@ import { resolveTarget, type Target } from './target.js';
 import { bodyFromFile, enqueue, reportSent } from './commands/send.js';
 import { emailFromFlags, smsFromFlags, type EmailFlags, type SmsFlags } from './message-input.js';
 import { showStatus } from './commands/status.js';
-import { listEvents, type EventsFlags } from './commands/events.js';
+import { checkEventsFlags, listEvents, type EventsFlags } from './commands/events.js';
 import { inboundList, inboundReceive, inboundShow } from './commands/inbound.js';
 import { replayFile } from './commands/replay.js';
 
@@ -111,7 +111,10 @@ export function buildProgram(io: CliIo): Command {
     .option('--since <iso>', 'only events at or after this ISO-8601 instant')
     .option('--limit <n>', 'at most n events', (v) => Number.parseInt(v, 10))
     .option('--json', 'one JSON line per event')
-    .action(withTarget(async (target, opts: EventsFlags) => listEvents(io, target, opts)));
+    .action(async (opts: EventsFlags) => {
+      checkEventsFlags(opts);
+      await withTarget(async (target, flags: EventsFlags) => listEvents(io, target, flags))(opts);
+    });
 
   const inbound = program.command('inbound').description('inbound mail: receive locally, list, show');
   inbound

@@ -19,7 +19,8 @@ export interface EventsFlags {
   readonly json?: boolean;
 }
 
-function checkFlags(flags: EventsFlags): void {
+/** Checks the flags without touching any store, so a usage error never needs a target. */
+export function checkEventsFlags(flags: EventsFlags): void {
   const chosen = [flags.messageId, flags.recipient, flags.type].filter((v) => v !== undefined);
   if (chosen.length !== 1) throw new UsageError('choose exactly one of --message-id, --recipient, --type');
   if (flags.type !== undefined && !(EVENT_TYPES as readonly string[]).includes(flags.type)) {
@@ -30,7 +31,7 @@ function checkFlags(flags: EventsFlags): void {
 }
 
 export async function queryEvents(target: Target, flags: EventsFlags): Promise<NormalizedEvent[]> {
-  checkFlags(flags);
+  checkEventsFlags(flags);
   const store = new EventStore(target.clients.doc, target.tables.events);
   const opts = { ...(flags.since ? { since: new Date(flags.since).toISOString() } : {}), ...(flags.limit ? { limit: flags.limit } : {}) };
   if (flags.messageId !== undefined) {
