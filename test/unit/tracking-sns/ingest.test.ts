@@ -7,7 +7,6 @@ import {
   acceptSnsLambdaRecord,
   SnsCertificateUnavailableError,
   SnsConfirmationError,
-  SnsVerificationError,
   SnsVerifier,
   snsHttpErrorResponse,
   snsHttpResponse,
@@ -17,6 +16,7 @@ import {
 import { certificateServer, recordingLogger } from './support/deps.js';
 import { at, CERT_URL, confirmation, lambdaRecord, NOW, notification, OTHER_TOPIC, SIGNED_AT, TOPIC, type Fields } from './support/envelopes.js';
 import { issueCertificate, type TestSigningCert } from './support/pki.js';
+import { refusal } from './support/verifier.js';
 
 // ConfirmSubscription is an AWS API call: no local server answers it, so the SNS client is mocked.
 const snsMock = mockClient(SNSClient);
@@ -45,15 +45,6 @@ const headersFor = (f: Fields): Record<string, string> => ({
   'x-amz-sns-message-id': f['MessageId']!,
   'x-amz-sns-topic-arn': f['TopicArn']!,
 });
-
-async function refused(p: Promise<unknown>): Promise<SnsVerificationError> {
-  const error = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(SnsVerificationError);
-  return error as SnsVerificationError;
-}
 
 describe('acceptSnsHttpBody', () => {
   it('returns a verified notification for the caller to process', async () => {
@@ -108,7 +99,7 @@ describe('acceptSnsHttpBody', () => {
     const [body, headers] = request();
 
     // Act
-    const error = await refused(acceptSnsHttpBody(body, headers, deps));
+    const error = await refusal(acceptSnsHttpBody(body, headers, deps));
 
     // Assess
     expect(error.reason).toBe(reason);
@@ -150,7 +141,7 @@ describe('acceptSnsHttpBody', () => {
     const replay = setup({ now: later, maxAgeSeconds: Infinity });
 
     // Act
-    const liveError = await refused(acceptSnsHttpBody(JSON.stringify(fields), undefined, live.deps));
+    const liveError = await refusal(acceptSnsHttpBody(JSON.stringify(fields), undefined, live.deps));
     const replayed = await acceptSnsHttpBody(JSON.stringify(fields), undefined, replay.deps);
 
     // Assess
@@ -179,7 +170,7 @@ describe('acceptSnsLambdaRecord', () => {
 
     // Act
     const viaLambda = await acceptSnsLambdaRecord(lambdaRecord(fields), deps);
-    const viaHttps = await refused(acceptSnsHttpBody(JSON.stringify(fields), undefined, deps));
+    const viaHttps = await refusal(acceptSnsHttpBody(JSON.stringify(fields), undefined, deps));
 
     // Assess
     expect(viaLambda.MessageId).toBe(fields['MessageId']);
@@ -196,7 +187,7 @@ describe('acceptSnsLambdaRecord', () => {
     const { deps, onRefused } = setup();
 
     // Act
-    const error = await refused(acceptSnsLambdaRecord(record(), deps));
+    const error = await refusal(acceptSnsLambdaRecord(record(), deps));
 
     // Assess
     expect(error.reason).toBe(reason);

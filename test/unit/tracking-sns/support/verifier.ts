@@ -1,0 +1,24 @@
+/** Shared pieces of the verifier tests: a verifier over in-memory certificates, and refusal capture. */
+import { expect } from 'vitest';
+import { parseSnsEnvelope, SnsVerificationError, SnsVerifier, type SnsEnvelope, type SnsVerifierOptions } from '../../../../src/tracking/sns/index.js';
+import { certificateServer } from './deps.js';
+import { NOW, TOPIC, type Fields } from './envelopes.js';
+
+/** A verifier allowing TOPIC, at the test clock, serving `pems` by URL. */
+export function makeVerifier(pems: Record<string, string>, opts: Partial<SnsVerifierOptions> = {}) {
+  const fetchCertificate = certificateServer(pems);
+  const v = new SnsVerifier({ allowedTopicArns: [TOPIC], fetchCertificate, now: () => NOW, ...opts });
+  return { v, fetchCertificate };
+}
+
+export const env = (f: Fields): SnsEnvelope => parseSnsEnvelope(f);
+
+/** The SnsVerificationError `p` rejects with (fails the test on success or another error). */
+export async function refusal(p: Promise<unknown>): Promise<SnsVerificationError> {
+  const error = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(SnsVerificationError);
+  return error as SnsVerificationError;
+}
