@@ -71,8 +71,16 @@ export function describeAwsError(error: unknown): AwsErrorInfo {
   const statusCode = typeof metadata?.httpStatusCode === 'number' ? metadata.httpStatusCode : undefined;
   const fault = e.$fault === 'client' || e.$fault === 'server' ? e.$fault : undefined;
   const name = typeof e.name === 'string' && e.name !== 'Error' ? e.name : typeof e.Code === 'string' ? e.Code : typeof e.code === 'string' ? e.code : 'Error';
-  const message = typeof e.message === 'string' ? e.message : String(error);
+  const message = typeof e.message === 'string' ? e.message : safeString(error);
   return { name, message, statusCode, fault, systemCode: findSystemCode(error) };
+}
+
+function safeString(value: unknown): string {
+  try {
+    return String(value);
+  } catch {
+    return Object.prototype.toString.call(value); // objects without a usable toString
+  }
 }
 
 export function classifyAwsError(info: AwsErrorInfo): ErrorRule {

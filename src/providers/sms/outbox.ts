@@ -45,7 +45,7 @@ export class FileSmsOutbox implements SmsOutbox {
 
   constructor(readonly filePath: string) {}
 
-  append(record: SmsOutboxRecord): Promise<void> {
+  async append(record: SmsOutboxRecord): Promise<void> {
     const line = Buffer.from(`${JSON.stringify(smsOutboxRecordSchema.parse(record))}\n`, 'utf8');
     const write = async (): Promise<void> => {
       this.dirReady ??= mkdir(dirname(this.filePath), { recursive: true }).catch((error: unknown) => {
@@ -64,7 +64,7 @@ export class FileSmsOutbox implements SmsOutbox {
     };
     const result = this.queue.then(write);
     this.queue = result.catch(() => undefined);
-    return result;
+    await result;
   }
 
   async list(): Promise<SmsOutboxRecord[]> {
