@@ -123,6 +123,11 @@ export interface ErroredInput {
   readonly throttled: boolean;
   readonly now: string;
   readonly nextAttemptAt?: string;
+  /**
+   * Recipients a partly completed send settled (PartialSendError); recorded where absent, and
+   * the retry passes their keys as `settledRecipients` so none of them gets a second copy.
+   */
+  readonly recipients?: Readonly<Record<string, { status: SendStatus; providerMessageId?: string }>>;
 }
 
 export interface FinalInput {

@@ -194,6 +194,7 @@ export class MessageStore implements MessageStorePort {
       .setIfDefined(A.nextAttemptAt, input.nextAttemptAt)
       .remove(A.claimToken, A.leaseExpiresAt);
     if (input.throttled) u.add(A.throttles, 1);
+    for (const [key, state] of Object.entries(input.recipients ?? {})) u.setNestedIfAbsent(A.recipients, key, defined({ ...state }));
     claimHolderCondition(u, token);
     await this.update(id, 'markErrored', u);
   }

@@ -1,0 +1,45 @@
+/**
+ * How the send pipeline reads a failure from an adapter: throttled (wait, slower; does not use
+ * up the retry budget), transient (retry with backoff until the budget is spent) or permanent
+ * (fail now, DLQ). Adapters translate SDK errors into ProviderError at their boundary
+ * (src/providers/errors.ts); anything else reaching us is a bug or an outage we cannot name,
+ * retried with backoff and dead-lettered when the budget runs out.
+ */
+import type { MessageError } from '../contract/records.js';
+import type { RecipientResult } from '../providers/types.js';
+import { ProviderError, UnsupportedFeatureError } from '../providers/errors.js';
+import { MailroomError } from '../errors.js';
+
+/** ProviderError codes that mean "slow down" rather than "something broke". */
+export const THROTTLE_CODES: ReadonlySet<string> = new Set(['throttled']);
+
+export interface ClassifiedFailure {
+  readonly kind: 'throttle' | 'transient' | 'permanent';
+  readonly error: MessageError;
+  /** Recipients the provider settled before failing (partial bulk sends, per-recipient refusals). */
+  readonly recipients?: Readonly<Record<string, RecipientResult>>;
+}
+
+export function classifySendFailure(error: unknown): ClassifiedFailure {
+  if (error instanceof UnsupportedFeatureError) {
+    return { kind: 'permanent', error: { code: error.code, message: error.message, retryable: false } };
+  }
+  if (error instanceof ProviderError) {
+    const kind = !error.retryable ? 'permanent' : THROTTLE_CODES.has(error.code) ? 'throttle' : 'transient';
+    return { kind, error: { code: error.code, message: error.message, retryable: error.retryable }, ...(error.recipients ? { recipients: error.recipients } : {}) };
+  }
+  const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  return { kind: 'transient', error: { code: 'internal_error', message, retryable: true } };
+}
+
+/** A provider name the registry does not know: configuration or message error, not retried. */
+export class UnknownProviderError extends MailroomError {
+  readonly code = 'unknown_provider';
+  constructor(
+    readonly channel: string,
+    readonly provider: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`no ${channel} provider named "${provider}" is configured`, options);
+  }
+}

@@ -1,0 +1,321 @@
+/**
+ * The send pipeline for one SQS record, with every dependency injected:
+ *
+ *   validate → begin (record the id) → already final? acknowledge → sendAt in the future?
+ *   wait → suppression check (all suppressed: cancelled) → rate limit → claim → send → record
+ *
+ * Claiming comes last, right before the provider call, so a claim is held only while a send
+ * is in flight and waiting (schedule, rate limit) never holds one. Each step's state change is
+ * a conditional write (src/store/messages.ts), which is what makes redelivery safe: the same
+ * id never sends twice except in the one window the README spells out (the provider accepted
+ * the message and the function died before recording it).
+ */
+import type { SQSRecord } from 'aws-lambda';
+import type { EmailMessage, Message, SmsMessage } from '../contract/message.js';
+import type { MessageError, RecipientState, SendStatus } from '../contract/records.js';
+import { InvalidMessageError, validateMessage, type ValidatedMessage } from '../contract/validate.js';
+import type { SendContext, SendResult } from '../providers/types.js';
+import { TERMINAL_STATUSES, TransitionConflictError, type Actor, type StoredMessage } from '../store/message-record.js';
+import type { SuppressionEntry } from '../store/suppressions.js';
+import { backoffSeconds } from './backoff.js';
+import { classifySendFailure, UnknownProviderError, type ClassifiedFailure } from './errors.js';
+import { QUEUE_ATTRS, readAttr } from './queue.js';
+import { recipientKeysOf, withoutRecipients } from './recipients.js';
+import { describe, iso, Settler, sha256, type Delivery } from './settle.js';
+import type { Clock, RecordContext, RecordOutcome, SendConfig, SendDeps, SendProcessor } from './types.js';
+
+interface Sender {
+  readonly name: string;
+  send(message: Message, ctx: SendContext): Promise<SendResult>;
+}
+
+type Resolved = { readonly outcome: RecordOutcome } | { readonly record: StoredMessage };
+
+const DEFAULTS: { minSendWindowMs: number; defaultLeaseMs: number; leaseSkewMs: number } = { minSendWindowMs: 10_000, defaultLeaseMs: 900_000, leaseSkewMs: 5_000 };
+
+export function createSendProcessor(deps: SendDeps): SendProcessor {
+  return new SendPipeline(deps);
+}
+
+class SendPipeline implements SendProcessor {
+  private readonly cfg: SendConfig & typeof DEFAULTS;
+  private readonly clock: Clock;
+  private readonly random: () => number;
+  private readonly settle: Settler;
+
+  constructor(private readonly deps: SendDeps) {
+    this.cfg = { ...DEFAULTS, ...stripUndefined(deps.config) };
+    this.clock = deps.clock ?? { now: Date.now };
+    this.random = deps.random ?? Math.random;
+    this.settle = new Settler(deps, this.clock);
+  }
+
+  async processRecord(record: SQSRecord, ctx: RecordContext = {}): Promise<RecordOutcome> {
+    const d: Delivery = {
+      record,
+      receiveCount: Math.max(1, Number.parseInt(record.attributes?.ApproximateReceiveCount ?? '1', 10) || 1),
+      bodySha256: sha256(record.body),
+      deadline: ctx.deadline ?? this.clock.now() + this.cfg.defaultLeaseMs,
+    };
+    let validated: ValidatedMessage;
+    try {
+      validated = validateMessage(record.body, this.cfg.channel);
+    } catch (error) {
+      if (error instanceof InvalidMessageError) return this.settle.invalid(d, error);
+      throw error;
+    }
+    return this.processValid(d, validated);
+  }
+
+  private async processValid(d: Delivery, { message, id, idDerived }: ValidatedMessage): Promise<RecordOutcome> {
+    const { messages, suppressions, limiters, metrics } = this.deps;
+    const recipients = recipientKeysOf(message);
+    const providerName = message.provider ?? this.cfg.defaultProvider;
+    const began = await messages.begin({
+      id, channel: message.channel, provider: providerName, recipients, now: this.nowIso(), bodySha256: d.bodySha256, idDerived,
+      tags: message.tags, metadata: message.metadata, sendAt: message.sendAt,
+    });
+    if (!began.created) {
+      const resolved = await this.resolveExisting(d, id, began.record);
+      if ('outcome' in resolved) return resolved.outcome;
+    }
+
+    if (message.sendAt) {
+      const dueInMs = Date.parse(message.sendAt) - this.clock.now();
+      if (dueInMs > 0) return this.settle.defer(d, id, 'scheduled', Math.ceil(dueInMs / 1000));
+    }
+
+    const suppressed = await suppressions.filterSuppressed(recipients);
+    if (suppressed.size > 0) metrics.count('suppressed', suppressed.size);
+    if (suppressed.size >= recipients.length) return this.cancelSuppressed(d, id, recipients, suppressed);
+
+    let sender: Sender;
+    try {
+      sender = this.sender(message, providerName);
+    } catch (error) {
+      const reason = { code: 'unknown_provider', message: describe(error), retryable: false };
+      return this.fail(d, id, { unclaimed: true }, reason, began.record.attempts, recipients);
+    }
+
+    const maxWaitMs = d.deadline - this.clock.now() - this.cfg.minSendWindowMs;
+    if (maxWaitMs < 0) return this.settle.defer(d, id, 'deadline', 1);
+    const slot = await limiters.for(sender.name).acquire(maxWaitMs);
+    if (!slot.ok) return this.settle.defer(d, id, 'rate_limited', Math.ceil(slot.retryAfterMs / 1000));
+
+    const claim = await messages.claim(id, { now: this.nowIso(), leaseUntil: iso(d.deadline + this.cfg.leaseSkewMs), receiveCount: d.receiveCount });
+    if (!claim.claimed) return this.afterConflict(d, id, claim.record);
+    const { token, record: claimed } = claim;
+
+    // A claim taken over from workers that stopped mid-send (crash, timeout) also counts: a
+    // message that kills the function every time fails here instead of looping.
+    const spent = claimed.attempts - 1 - claimed.throttles;
+    if (spent >= this.cfg.maxReceiveCount) {
+      const reason = { code: 'retries_exhausted', message: `${spent} earlier attempt(s) ended without an outcome (the function stopped mid-send)`, retryable: false };
+      return this.fail(d, id, { token }, reason, claimed.attempts, recipients);
+    }
+
+    // Recipients an earlier attempt settled (a partly completed bulk send), or that tracking
+    // already saw (an attempt the provider accepted before the function died), are not sent again.
+    const toSend = recipients.filter((r) => !suppressed.has(r));
+    const settled = toSend.filter((r) => r in claimed.recipients);
+    if (settled.length === toSend.length) {
+      return this.recordSent(d, id, token, { provider: claimed.provider ?? sender.name, recipients: {} }, toSend, settled, suppressed, recipients);
+    }
+    const outgoing = withoutRecipients(message, new Set(suppressed.keys()));
+    let result: SendResult;
+    try {
+      result = await sender.send(outgoing, {
+        messageId: id, attempt: claimed.attempts, tags: message.tags, ignoreUnsupportedFeatures: this.cfg.ignoreUnsupportedFeatures, settledRecipients: settled,
+      });
+    } catch (error) {
+      return this.sendFailed(d, id, token, claimed, classifySendFailure(error), sender.name, recipients);
+    }
+    return this.recordSent(d, id, token, result, toSend, settled, suppressed, recipients);
+  }
+
+  /** A record already existed for this id: a redelivery, a duplicate, or an operator's DLQ redrive. */
+  private async resolveExisting(d: Delivery, id: string, current: StoredMessage): Promise<Resolved> {
+    const { messages, metrics, logger } = this.deps;
+    if (current.bodySha256 && current.bodySha256 !== d.bodySha256) {
+      metrics.count('idConflict');
+      logger.warn('id reused with a different body; the first message stands (the id is the idempotency key)', { messageId: id });
+    }
+    const redriveMark = readAttr(d.record.messageAttributes, QUEUE_ATTRS.deadLetteredAt);
+    if (current.status === 'failed' && redriveMark !== undefined) {
+      if (current.deadLetteredAt === redriveMark) {
+        const reopened = await messages.reopenRedriven(id, redriveMark, this.nowIso());
+        if (reopened) {
+          metrics.count('redriven');
+          logger.info('message redriven from the DLQ; sending again', { messageId: id });
+          return { record: reopened };
+        }
+        current = (await messages.get(id)) ?? current;
+      } else {
+        logger.warn('DLQ copy does not match the last dead-lettering; not reopened', { messageId: id, redriveMark, deadLetteredAt: current.deadLetteredAt });
+      }
+    }
+    if (current.status === 'failed' && !current.deadLetteredAt) {
+      const reason = current.error ?? { code: 'failed', message: 'failed', retryable: false };
+      await this.settle.deadLetter(d, id, reason, current.attempts);
+      return { outcome: { kind: 'failed', id, code: reason.code } };
+    }
+    if (TERMINAL_STATUSES.has(current.status)) {
+      metrics.count('duplicate');
+      logger.info('already final; acknowledged without sending', { messageId: id, status: current.status });
+      return { outcome: { kind: 'duplicate', id, status: current.status } };
+    }
+    return { record: current };
+  }
+
+  private async recordSent(
+    d: Delivery, id: string, token: string, result: SendResult, toSend: readonly string[], settled: readonly string[],
+    suppressed: ReadonlyMap<string, SuppressionEntry>, recipients: readonly string[],
+  ): Promise<RecordOutcome> {
+    const { messages, metrics, logger } = this.deps;
+    const states: Record<string, { status: SendStatus | 'suppressed'; providerMessageId?: string }> = {};
+    const perRecipientIds: Record<string, string> = {};
+    for (const key of toSend) {
+      const r = result.recipients[key];
+      if (!r) {
+        // Settled by an earlier attempt: its entry stays as it is. Otherwise the provider did
+        // not report on this recipient.
+        if (!settled.includes(key)) states[key] = { status: 'unknown' };
+        continue;
+      }
+      states[key] = r.providerMessageId ? { status: r.status, providerMessageId: r.providerMessageId } : { status: r.status };
+      if (r.providerMessageId && r.providerMessageId !== result.providerMessageId) perRecipientIds[key] = r.providerMessageId;
+    }
+    for (const key of suppressed.keys()) states[key] = { status: 'suppressed' };
+    try {
+      await messages.markSent(id, token, {
+        provider: result.provider, providerMessageId: result.providerMessageId, recipients: states, sentAt: this.nowIso(),
+        smsSegments: result.smsSegments, smsEncoding: result.smsEncoding, ignoredFeatures: result.ignoredFeatures,
+      });
+    } catch (error) {
+      // The provider has the message. Acknowledging it is the only way not to send it twice;
+      // the record stays `processing` and the alarm on this metric tells an operator.
+      metrics.count('unrecorded');
+      logger.error('sent but not recorded', { messageId: id, providerMessageId: result.providerMessageId, error: describe(error) });
+      return { kind: 'sent', id, recorded: false };
+    }
+    metrics.count('sent');
+    if (result.ignoredFeatures?.length) logger.warn('unsupported features dropped', { messageId: id, features: result.ignoredFeatures });
+    logger.info('sent', { messageId: id, provider: result.provider, providerMessageId: result.providerMessageId, receiveCount: d.receiveCount });
+    await this.syncIndex(id, recipients, 'sent', perRecipientIds);
+    return { kind: 'sent', id, recorded: true };
+  }
+
+  private async sendFailed(
+    d: Delivery, id: string, token: string, claimed: StoredMessage, failure: ClassifiedFailure, provider: string, recipients: readonly string[],
+  ): Promise<RecordOutcome> {
+    const { messages, limiters, metrics, logger } = this.deps;
+    const settled = failure.recipients
+      ? Object.fromEntries(Object.entries(failure.recipients).map(([k, r]) => [k, r.providerMessageId ? { status: r.status, providerMessageId: r.providerMessageId } : { status: r.status }]))
+      : undefined;
+    if (failure.kind === 'permanent') return this.fail(d, id, { token }, failure.error, claimed.attempts, recipients, settled);
+
+    const throttled = failure.kind === 'throttle';
+    if (throttled) {
+      limiters.for(provider).onThrottle();
+      metrics.count('throttled');
+    }
+    // Throttled attempts do not use up the retry budget: the limiter slows down instead.
+    const spent = claimed.attempts - claimed.throttles - (throttled ? 1 : 0);
+    if (!throttled && spent >= this.cfg.maxReceiveCount) {
+      const reason = { code: 'retries_exhausted', message: `gave up after ${spent} attempt(s); last error ${failure.error.code}: ${failure.error.message}`, retryable: false };
+      return this.fail(d, id, { token }, reason, claimed.attempts, recipients, settled);
+    }
+    const delaySeconds = backoffSeconds(throttled ? claimed.throttles + 1 : spent, this.cfg.backoff, this.random);
+    try {
+      await messages.markErrored(id, token, {
+        error: failure.error, throttled, now: this.nowIso(), nextAttemptAt: iso(this.clock.now() + delaySeconds * 1000), ...(settled ? { recipients: settled } : {}),
+      });
+    } catch (error) {
+      if (error instanceof TransitionConflictError) return this.afterConflict(d, id, error.current);
+      throw error;
+    }
+    metrics.count('errored');
+    logger.warn('send failed; will retry', { messageId: id, code: failure.error.code, error: failure.error.message, attempts: claimed.attempts, delaySeconds });
+    const via = await this.settle.putBack(d, delaySeconds);
+    return { kind: 'retry', id, code: failure.error.code, delaySeconds, via };
+  }
+
+  private async cancelSuppressed(d: Delivery, id: string, recipients: readonly string[], suppressed: ReadonlyMap<string, SuppressionEntry>): Promise<RecordOutcome> {
+    const list = [...suppressed.values()].map((e) => `${e.address} (${e.reason})`).join(', ');
+    const reason = { code: 'all_recipients_suppressed', message: `every recipient is on the suppression list: ${list}`, retryable: false };
+    try {
+      await this.deps.messages.markCancelled(id, { unclaimed: true }, {
+        error: reason, now: this.nowIso(), recipients: Object.fromEntries(recipients.map((r) => [r, { status: 'suppressed' as const }])),
+      });
+    } catch (error) {
+      if (error instanceof TransitionConflictError) return this.afterConflict(d, id, error.current);
+      throw error;
+    }
+    this.deps.metrics.count('cancelled');
+    this.deps.logger.info('cancelled: every recipient suppressed', { messageId: id });
+    await this.syncIndex(id, recipients, 'cancelled');
+    return { kind: 'cancelled', id };
+  }
+
+  /** failed + DLQ with the reason; `settled` records what the provider said per recipient. */
+  private async fail(
+    d: Delivery, id: string, actor: Actor, reason: MessageError, attempts: number, recipients: readonly string[],
+    settled?: Readonly<Record<string, { status: RecipientState['status'] }>>,
+  ): Promise<RecordOutcome> {
+    try {
+      await this.deps.messages.markFailed(id, actor, { error: reason, now: this.nowIso(), ...(settled ? { recipients: settled } : {}) });
+    } catch (error) {
+      if (error instanceof TransitionConflictError) return this.afterConflict(d, id, error.current);
+      throw error;
+    }
+    this.deps.metrics.count('failed');
+    await this.syncIndex(id, recipients, 'failed');
+    await this.settle.deadLetter(d, id, reason, attempts);
+    return { kind: 'failed', id, code: reason.code };
+  }
+
+  /** A transition was refused: someone else finished the message, or holds it right now. */
+  private afterConflict(d: Delivery, id: string, current: StoredMessage | undefined): Promise<RecordOutcome> | RecordOutcome {
+    if (current && TERMINAL_STATUSES.has(current.status)) {
+      this.deps.metrics.count('duplicate');
+      return { kind: 'duplicate', id, status: current.status };
+    }
+    // Processing under a live claim (a concurrent delivery of the same message): come back
+    // once it has had time to finish, then the record says what happened.
+    const leaseLeftS = current?.leaseExpiresAt ? Math.ceil((Date.parse(current.leaseExpiresAt) - this.clock.now()) / 1000) : 0;
+    const delay = Math.max(1, Math.min(leaseLeftS + 1, this.cfg.backoff.baseSeconds));
+    return this.settle.defer(d, id, current?.status === 'processing' ? 'in_flight' : 'conflict', delay);
+  }
+
+  private async syncIndex(id: string, recipients: readonly string[], status: 'sent' | 'failed' | 'cancelled', providerMessageIds?: Record<string, string>): Promise<void> {
+    try {
+      await this.deps.messages.syncRecipientIndex(id, recipients, status, providerMessageIds);
+    } catch (error) {
+      // The message item is the authority; a stale index status only shows in raw GSI queries.
+      this.deps.logger.warn('recipient index status not updated', { messageId: id, status, error: describe(error) });
+    }
+  }
+
+  private sender(message: Message, name: string): Sender {
+    try {
+      if (message.channel === 'email') {
+        const p = this.deps.providers.email(name);
+        if (p) return { name: p.name, send: (m, ctx) => p.send(m as EmailMessage, ctx) };
+      } else {
+        const p = this.deps.providers.sms(name);
+        if (p) return { name: p.name, send: (m, ctx) => p.send(m as SmsMessage, ctx) };
+      }
+    } catch (error) {
+      throw new UnknownProviderError(message.channel, name, { cause: error });
+    }
+    throw new UnknownProviderError(message.channel, name);
+  }
+
+  private nowIso(): string {
+    return iso(this.clock.now());
+  }
+}
+
+function stripUndefined<T extends object>(obj: T): T {
+  return Object.fromEntries(Object.entries(obj).filter(([, v]) => v !== undefined)) as T;
+}
