@@ -1,0 +1,70 @@
+/**
+ * Wiring of the tracking handlers from the Lambda environment: config read and validated
+ * once, SDK clients built once per container (reused across invocations, as is the SNS
+ * signing-certificate cache inside the verifier).
+ */
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { KMSClient } from '@aws-sdk/client-kms';
+import { S3Client } from '@aws-sdk/client-s3';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ENV, readRuntimeEnv, type RuntimeEnv } from '../../src/config/runtime.js';
+import { ConfigError } from '../../src/errors.js';
+import type { IngestDeps as InboundIngestDeps } from '../../src/inbound/types.js';
+import type { IngestDeps } from '../../src/tracking/deps.js';
+import { SnsVerifier, type SnsIngestDeps } from '../../src/tracking/sns/index.js';
+import { createIngestDeps } from '../../src/tracking/wiring.js';
+import { inboundIngestDeps } from '../inbound/deps.js';
+
+export interface TrackingRuntime {
+  readonly env: RuntimeEnv;
+  readonly doc: DynamoDBDocumentClient;
+  readonly s3: S3Client;
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+  readonly ingest: IngestDeps;
+}
+
+export function trackingRuntime(serviceName: string): TrackingRuntime {
+  const env = readRuntimeEnv(process.env);
+  const eventsTable = env[ENV.eventsTable];
+  if (!eventsTable) throw new ConfigError([`${ENV.eventsTable}: required by the tracking pipeline`]);
+  const logger = new Logger({ serviceName });
+  const metrics = new Metrics({ namespace: 'Mailroom', serviceName });
+  const doc = DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } });
+  const s3 = new S3Client({});
+  const bucket = env[ENV.payloadBucket];
+  if (!bucket) logger.warn(`${ENV.payloadBucket} is not set: raw payloads over 100 KB are kept truncated in the event item`);
+  const ingest = createIngestDeps({
+    doc,
+    tables: { messages: env[ENV.messagesTable], events: eventsTable, suppressions: env[ENV.suppressionsTable] },
+    ...(bucket ? { payload: { s3, bucket } } : {}),
+    suppressOn: env[ENV.suppressOn],
+  });
+  return { env, doc, s3, logger, metrics, ingest };
+}
+
+/** SNS envelope handling: allowlist from MAILROOM_ALLOWED_TOPIC_ARNS, ConfirmSubscription in the topic's region. */
+export function snsDeps(rt: TrackingRuntime): SnsIngestDeps {
+  const allowedTopicArns = rt.env[ENV.allowedTopicArns];
+  if (!allowedTopicArns.length) rt.logger.warn(`${ENV.allowedTopicArns} is empty: every SNS message will be refused`);
+  const clients = new Map<string, SNSClient>();
+  return {
+    verifier: new SnsVerifier({ allowedTopicArns }),
+    logger: rt.logger,
+    metrics: rt.metrics,
+    snsClientForRegion: (region) => clients.get(region) ?? clients.set(region, new SNSClient({ region })).get(region)!,
+  };
+}
+
+/**
+ * Inbound ingestion for SES receipt notifications that reach the tracking endpoint (an
+ * identity's receipt topic subscribed to the HTTPS URL), when the inbound table and bucket
+ * are configured on this function; otherwise they are stored as `unknown` tracking events.
+ */
+export function optionalInboundDeps(rt: TrackingRuntime): InboundIngestDeps | undefined {
+  if (!rt.env[ENV.inboundTable] || !rt.env[ENV.inboundBucket]) return undefined;
+  return inboundIngestDeps(rt.env, { doc: rt.doc, s3: rt.s3, sns: new SNSClient({}), kms: new KMSClient({}) }, rt.logger);
+}
