@@ -19,7 +19,7 @@ import type { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SesEmailProvider, type SesEmailProviderOptions } from './ses.js';
 
 export class LocalEmailProvider extends SesEmailProvider {
-  constructor(client: SESv2Client, opts: Omit<SesEmailProviderOptions, 'name'> & { name?: string } = {}) {
+  constructor(client: SESv2Client, opts: SesEmailProviderOptions = {}) {
     super(client, { ...opts, name: opts.name ?? 'local' });
   }
 }

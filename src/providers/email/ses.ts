@@ -95,6 +95,9 @@ export class SesEmailProvider extends BaseEmailProvider<SesRequest, SesResponse>
       else if (templated && !headerFitsSimple(name, value)) uses.push({ feature: `headers.${name} longer than SES allows with a template`, drop: dropHeader });
     }
 
+    if (m.mergeData && !m.to?.length) {
+      uses.push({ feature: 'mergeData without a `to` recipient (each `to` gets its own message; cc/bcc only get copies of those)' });
+    }
     if (m.template && (m.subject !== undefined || m.text !== undefined || m.html !== undefined)) {
       uses.push({ feature: 'subject/text/html alongside template (SES renders the template\'s own)', drop: (x) => ({ ...x, subject: undefined, text: undefined, html: undefined }) });
     }

@@ -164,6 +164,12 @@ describe('SesEmailProvider: mergeData through SendBulkEmail', () => {
     expect((error as TransientProviderError).code).toBe('daily_quota_exceeded');
   });
 
+  it('refuses mergeData with nobody in `to`, which would send nothing', async () => {
+    const message = email({ cc: 'boss@example.com', subject: 's', text: 't', mergeData: {} });
+    await expect(provider().send(message, ctx({ ignoreUnsupportedFeatures: true }))).rejects.toThrow(/mergeData without a `to` recipient/);
+    expect(bulkInputs()).toHaveLength(0);
+  });
+
   it('reports unknown for every recipient when SES returns the wrong number of results', async () => {
     ses.on(SendBulkEmailCommand).resolves({ BulkEmailEntryResults: [{ Status: 'SUCCESS', MessageId: 'm-a' }] });
     const result = await provider().send(email({ to: ['a@example.com', 'b@example.com'], subject: 's', text: 't', mergeData: { 'a@example.com': {} } }), ctx());
