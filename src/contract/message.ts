@@ -10,6 +10,9 @@
 import { z } from 'zod';
 import { hasLineBreak, parseE164, parseMailbox, type Mailbox } from './address.js';
 
+/** SNS alphanumeric sender IDs: 3-11 characters, letters and digits, at least one letter. */
+const SENDER_ID = /^(?=[0-9]*[A-Za-z])[A-Za-z0-9]{3,11}$/;
+
 export const MESSAGE_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
 
 const MAILBOX_EXPECTED = 'expected a mailbox ("Name <local@domain>" or {name, address})';
@@ -133,7 +136,7 @@ export const smsMessageSchema = z
     body: z.string().min(1).max(1600),
     from: z
       .string()
-      .refine((v) => parseE164(v).ok || /^[A-Za-z0-9]{1,11}$/.test(v), { message: 'from must be an E.164 number or an alphanumeric sender ID of up to 11 characters' })
+      .refine((v) => parseE164(v).ok || SENDER_ID.test(v), { message: 'from must be an E.164 number or a sender ID of 3-11 letters and digits with at least one letter' })
       .optional(),
     smsType: z.enum(['transactional', 'promotional']).default('transactional'),
     mediaUrls: z.array(z.url({ protocol: /^https$/ })).max(10).optional(),

@@ -177,3 +177,13 @@ describe('message contract v1: properties', () => {
     );
   });
 });
+
+describe('message contract v1: SMS sender', () => {
+  it.each(['MAILROOM', 'Acme1', '+14155552671'])('accepts %s as from', (from) => {
+    expect(validateMessage(sms({ from })).message).toMatchObject({ from });
+  });
+
+  it.each(['AB', '12345', 'TWELVECHARSX', 'has space'])('refuses %s as a sender ID (SNS: 3-11, at least one letter)', (from) => {
+    expect(reasonsOf(sms({ from })).map((r) => r.path)).toEqual(['from']);
+  });
+});
