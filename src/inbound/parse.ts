@@ -43,7 +43,8 @@ export async function parseMime(input: Readable, sink: AttachmentSink, options: 
     skipTextToHtml: true,
     skipTextLinks: true,
     skipImageLinks: true,
-    checksumAlgo: 'sha256',
+    // Keep mailparser's default checksum (md5; it always computes one). With 'sha256' we
+    // measured ~0.7× the message size of Buffers still retained after a full GC (Node 20).
   });
   let headers: Map<string, unknown> = new Map();
   let headerLines: HeaderLines = [];
