@@ -42,6 +42,8 @@ export { MESSAGE_ATTRS, recipientKey, TransitionConflictError, type StoredMessag
 
 export class InvalidCursorError extends MailroomError {}
 
+const BEGIN_ATTEMPTS = 4;
+
 const messageKey = (id: string) => ({ [A.id]: id, [A.sk]: MESSAGE_ITEM_SK });
 const recipientItemKey = (id: string, recipient: string) => ({ [A.id]: id, [A.sk]: `${RECIPIENT_SK_PREFIX}${recipient}` });
 
@@ -70,6 +72,20 @@ export class MessageStore implements MessageStorePort {
   }
 
   async begin(input: BeginInput): Promise<{ created: boolean; record: StoredMessage }> {
+    // Two deliveries of one message can begin at the same instant; DynamoDB then cancels one
+    // transaction with TransactionConflict (not a condition failure). Trying again settles it.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.beginOnce(input);
+      } catch (error) {
+        const conflict = error instanceof TransactionCanceledException && error.CancellationReasons?.some((r) => r.Code === 'TransactionConflict');
+        if (!conflict || attempt >= BEGIN_ATTEMPTS) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 20 + Math.random() * 80 * attempt));
+      }
+    }
+  }
+
+  private async beginOnce(input: BeginInput): Promise<{ created: boolean; record: StoredMessage }> {
     const recipients = [...new Set(input.recipients)];
     const item = defined({
       ...messageKey(input.id),

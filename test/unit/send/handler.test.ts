@@ -1,0 +1,88 @@
+import type { SQSEvent, SQSRecord } from 'aws-lambda';
+import { describe, expect, it } from 'vitest';
+import { sendConfigFromEnv } from '../../../lambdas/send/deps.js';
+import { createSendHandler } from '../../../lambdas/send/handler.js';
+import { readRuntimeEnv } from '../../../src/config/runtime.js';
+import { ConfigError } from '../../../src/errors.js';
+import type { RecordOutcome, SendProcessor } from '../../../src/send/types.js';
+import { RecordingLogger, sqsRecord } from '../../support/send-doubles.js';
+
+function processorReturning(byBody: Record<string, RecordOutcome | Error>) {
+  const seen: { record: SQSRecord; deadline?: number }[] = [];
+  const processor: SendProcessor = {
+    async processRecord(record, ctx) {
+      seen.push({ record, deadline: ctx?.deadline });
+      const outcome = byBody[record.body]!;
+      if (outcome instanceof Error) throw outcome;
+      return outcome;
+    },
+  };
+  return { processor, seen };
+}
+
+const context = { getRemainingTimeInMillis: () => 30_000 } as never;
+
+describe('send handler', () => {
+  it('reports exactly the records that must stay on the queue as batch item failures', async () => {
+    // Prepare
+    const { processor, seen } = processorReturning({
+      sent: { kind: 'sent', id: 'a', recorded: true },
+      retry: { kind: 'retry', id: 'b', code: 'timeout', delaySeconds: 30, via: 'visibility' },
+      requeued: { kind: 'deferred', id: 'c', reason: 'scheduled', delaySeconds: 900, via: 'requeue' },
+      failed: { kind: 'failed', id: 'd', code: 'message_rejected' },
+      crash: new Error('DynamoDB is down'),
+    });
+    const logger = new RecordingLogger();
+    let flushed = 0;
+    const handler = createSendHandler({ processor, logger, flushMetrics: () => void flushed++ });
+    const records = ['sent', 'retry', 'requeued', 'failed', 'crash'].map((b) => sqsRecord(b));
+    // Act
+    const response = await handler({ Records: records } satisfies SQSEvent, context);
+    // Assess
+    expect(response.batchItemFailures.map((f) => f.itemIdentifier).sort()).toEqual([records[1]!.messageId, records[4]!.messageId].sort());
+    expect(seen.every((s) => typeof s.deadline === 'number' && s.deadline > Date.now())).toBe(true);
+    expect(logger.lines.filter((l) => l.level === 'error')).toHaveLength(1);
+    expect(flushed).toBe(1);
+  });
+
+  it('returns every record as a failure instead of throwing when the whole batch waits', async () => {
+    const { processor } = processorReturning({ later: { kind: 'deferred', id: 'x', reason: 'scheduled', delaySeconds: 60, via: 'visibility' } });
+    const handler = createSendHandler({ processor, logger: new RecordingLogger() });
+    const record = sqsRecord('later');
+    expect(await handler({ Records: [record] }, context)).toEqual({ batchItemFailures: [{ itemIdentifier: record.messageId }] });
+  });
+
+  it('builds its dependencies once, on the first invocation', async () => {
+    let built = 0;
+    const { processor } = processorReturning({ ok: { kind: 'sent', id: 'a', recorded: true } });
+    const handler = createSendHandler(() => {
+      built++;
+      return { processor, logger: new RecordingLogger() };
+    });
+    expect(built).toBe(0);
+    await handler({ Records: [sqsRecord('ok')] }, context);
+    await handler({ Records: [sqsRecord('ok')] }, context);
+    expect(built).toBe(1);
+  });
+
+  it('reads its configuration from the runtime environment and lists every missing variable', () => {
+    const base = { MAILROOM_MESSAGES_TABLE: 'm', MAILROOM_SUPPRESSIONS_TABLE: 's' };
+    expect(() => sendConfigFromEnv(readRuntimeEnv(base))).toThrow(ConfigError);
+    try {
+      sendConfigFromEnv(readRuntimeEnv(base));
+    } catch (error) {
+      expect((error as ConfigError).problems).toHaveLength(3);
+    }
+    const config = sendConfigFromEnv(readRuntimeEnv({
+      ...base, MAILROOM_CHANNEL: 'sms', MAILROOM_QUEUE_URL: 'q', MAILROOM_DLQ_URL: 'd', MAILROOM_MAX_RECEIVE_COUNT: '7', MAILROOM_BACKOFF_BASE_SECONDS: '5',
+    }));
+    expect(config).toEqual({
+      channel: 'sms', defaultProvider: 'sns', maxReceiveCount: 7, backoff: { baseSeconds: 5, maxSeconds: 900 }, ignoreUnsupportedFeatures: false, queueUrl: 'q', dlqUrl: 'd',
+    });
+  });
+
+  it('can be imported without any environment (the Lambda entry point wires itself lazily)', async () => {
+    const mod = await import('../../../lambdas/send/handler.js');
+    expect(typeof mod.handler).toBe('function');
+  });
+});
