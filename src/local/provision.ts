@@ -56,7 +56,7 @@ export function createTableInput(name: string, def: TableDef) {
   };
 }
 
-async function createQueuePair(sqs: SQSClient, name: string, maxReceiveCount: number, visibilityTimeout: number): Promise<QueuePair> {
+export async function createQueuePair(sqs: SQSClient, name: string, maxReceiveCount: number, visibilityTimeout: number): Promise<QueuePair> {
   const dlq = await sqs.send(new CreateQueueCommand({ QueueName: `${name}-dlq`, Attributes: { MessageRetentionPeriod: '1209600' } }));
   const dlqArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: dlq.QueueUrl, AttributeNames: ['QueueArn'] }))).Attributes!.QueueArn!;
   const queue = await sqs.send(

@@ -50,6 +50,8 @@ export interface SesEventWatcherOptions {
   readonly resolve: (providerMessageId: string) => Promise<JoinedMessage | undefined>;
   /** @default 500 */
   readonly intervalMs?: number;
+  /** Ignore emails stored before this (a shared server may hold other runs' mail). @default when the watcher is built */
+  readonly startAt?: Date;
   /** @default 10000 */
   readonly joinGraceMs?: number;
   readonly onError?: (error: unknown) => void;
@@ -84,7 +86,10 @@ export class SesEventWatcher {
   private running: Promise<void> | undefined;
   private stopped = false;
 
-  constructor(private readonly opts: SesEventWatcherOptions) {}
+  constructor(private readonly opts: SesEventWatcherOptions) {
+    // `since` has one-second resolution: from one second back, nothing sent after startAt is missed.
+    this.sinceSeconds = Math.floor((opts.startAt ?? new Date()).getTime() / 1000) - 1;
+  }
 
   start(): this {
     const loop = async (): Promise<void> => {
@@ -115,19 +120,21 @@ export class SesEventWatcher {
     for (const [messageId, { email, firstSeen }] of this.waiting) {
       const joined = await this.opts.resolve(messageId);
       if (!joined && now - firstSeen < (this.opts.joinGraceMs ?? 10_000)) continue;
-      await this.publish(email, joined);
+      await this.publish(email, joined, firstSeen);
       this.waiting.delete(messageId);
       this.seen.add(messageId);
     }
   }
 
-  private async publish(email: StoredEmail, joined: JoinedMessage | undefined): Promise<void> {
+  private async publish(email: StoredEmail, joined: JoinedMessage | undefined, firstSeen: number): Promise<void> {
     const listed = bareAddresses([...email.destination.to, ...email.destination.cc, ...email.destination.bcc]);
     const destination = [...new Map([...listed, ...(joined?.destination ?? [])].map((a) => [a.toLowerCase(), a])).values()];
     const fromDomain = bareAddresses([email.from])[0]?.split('@')[1];
     const sent: SentEmail = {
       messageId: email.messageId,
-      sentAt: new Date(email.at * 1000),
+      // The store keeps whole seconds; when we first saw the email is closer to when SES
+      // accepted it (within the watcher's interval), kept inside that second.
+      sentAt: new Date(Math.min(Math.max(firstSeen, email.at * 1000), email.at * 1000 + 999)),
       source: email.from,
       destination,
       ...(email.subject !== undefined ? { subject: email.subject } : {}),
