@@ -125,6 +125,11 @@ export interface OperationsConfig {
   readonly removalPolicy: 'retain' | 'destroy';
   /** DynamoDB deletion protection. @default true */
   readonly deletionProtection: boolean;
+  /**
+   * Bundle the AWS SDK v3 into each Lambda instead of using the copy the Node.js runtime
+   * provides: pins the SDK version, at the cost of larger bundles. @default false
+   */
+  readonly bundleAwsSdk: boolean;
 }
 
 export interface MailroomConfig {

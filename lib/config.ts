@@ -120,6 +120,7 @@ const sections = {
       tracing: z.boolean().default(true),
       removalPolicy: z.enum(['retain', 'destroy']).default('retain'),
       deletionProtection: z.boolean().default(true),
+      bundleAwsSdk: z.boolean().default(false),
     })
     .prefault({}),
 };

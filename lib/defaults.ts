@@ -102,6 +102,8 @@ export interface MailroomFunctionProps {
   readonly serviceName: string;
   /** Where failed asynchronous invocations go (SNS and CloudWatch Logs invoke asynchronously). */
   readonly deadLetterQueue?: sqs.IQueue;
+  /** Why the role needs Resource "*" besides X-Ray; acknowledged with the X-Ray reason. @default none */
+  readonly wildcardResourceReason?: string;
 }
 
 /**
@@ -149,12 +151,14 @@ export class MailroomFunction extends Construct {
       },
       projectRoot: REPO_ROOT,
       depsLockFilePath: repoPath('package-lock.json'),
-      bundling: BUNDLING,
+      bundling: ops.bundleAwsSdk ? { ...BUNDLING, externalModules: [], bundleAwsSDK: true } : BUNDLING,
     });
-    if (ops.tracing) {
-      acknowledge(this.role, 'AwsSolutions-IAM5[Resource::*]',
-        'X-Ray PutTraceSegments/PutTelemetryRecords do not support resource-level permissions (https://docs.aws.amazon.com/xray/latest/devguide/security_iam_service-with-iam.html).');
-    }
+    // One acknowledgement per finding id and construct, so the reasons for Resource "*" are joined.
+    const starReasons = [
+      ...(props.wildcardResourceReason ? [props.wildcardResourceReason] : []),
+      ...(ops.tracing ? ['X-Ray PutTraceSegments/PutTelemetryRecords have no resource-level permissions (https://docs.aws.amazon.com/xray/latest/devguide/security_iam_service-with-iam.html).'] : []),
+    ];
+    if (starReasons.length) acknowledge(this.role, 'AwsSolutions-IAM5[Resource::*]', starReasons.join(' '));
   }
 }
 
@@ -164,7 +168,8 @@ export const METRICS_NAMESPACE = 'Mailroom';
 /**
  * Local esbuild (a dependency), never Docker, so `cdk synth` works offline on any machine.
  * ESM needs a `require` for the CommonJS dependencies esbuild inlines: the banner provides one.
- * The AWS SDK v3 stays external: the Node.js runtime ships it, which keeps bundles small.
+ * The AWS SDK v3 stays external by default: the Node.js runtime ships it, which keeps bundles
+ * small (config operations.bundleAwsSdk bundles it instead, pinning its version).
  */
 const BUNDLING: nodejs.BundlingOptions = {
   forceDockerBundling: false,

@@ -60,7 +60,7 @@ export class InboundPipeline extends Construct {
   /** ARN of the receipt rule: the aws:SourceArn SES presents when writing and notifying. */
   public readonly receiptRuleArn: string;
 
-  constructor(scope: Construct, id: string, props: InboundPipelineProps) {
+  constructor(scope: Construct, id: string, private readonly props: InboundPipelineProps) {
     super(scope, id);
     const { inbound, operations } = props.config;
     const stack = Stack.of(this);
@@ -141,7 +141,7 @@ export class InboundPipeline extends Construct {
       },
     });
     this.topic.addSubscription(new subscriptions.LambdaSubscription(this.function.function, { deadLetterQueue: this.subscriptionDlq }));
-    this.grantInbound(props.tables);
+    this.grantIngestion(this.function.role);
 
     if (inbound.activateRuleSet) this.activateRuleSet(inbound.ruleSetName);
 
@@ -150,8 +150,20 @@ export class InboundPipeline extends Construct {
     functionErrorsAlarm(this, 'HandlerErrors', this.function.function, 'inbound', alarms);
   }
 
-  private grantInbound(tables: MailroomTables): void {
-    const role = this.function.role;
+  /**
+   * Lets another function (the tracking function URL, which receives receipt notifications
+   * of SES identities subscribed over HTTPS) ingest inbound mail exactly as the inbound
+   * Lambda does: same environment, same grants.
+   */
+  public allowIngestionBy(fn: MailroomFunction): void {
+    fn.function.addEnvironment(ENV.inboundBucket, this.bucket.bucketName);
+    fn.function.addEnvironment(ENV.inboundMaxBytes, String(this.props.config.inbound.maxBytes));
+    fn.function.addEnvironment(ENV.inboundEventsTopicArn, this.eventsTopic.topicArn);
+    this.grantIngestion(fn.role);
+  }
+
+  private grantIngestion(role: iam.Role): void {
+    const tables = this.props.tables;
     tables.tables.inbound.grantReadWriteData(role);
     acknowledgeIndexAccess(role, [tables.tables.inbound]);
     grantObjectAccess(role, this.bucket, ['s3:GetObject', 's3:PutObject'],

@@ -39,6 +39,9 @@ export interface ChannelResources {
   readonly function: MailroomFunction;
 }
 
+const SMS_PUBLISH_REASON =
+  'sns:Publish to a phone number (PhoneNumber parameter) has no resource ARN, so IAM needs Resource "*" (https://docs.aws.amazon.com/sns/latest/dg/sms_publish-to-phone.html).';
+
 /** Transient send errors tolerated per 5 minutes before alarming (throttling happens). */
 export const ERRORED_ALARM_THRESHOLD = 10;
 
@@ -70,6 +73,7 @@ export class SendPipeline extends Construct {
       operations,
       timeout: Duration.seconds(send.timeoutSeconds),
       memorySize: send.memoryMiB,
+      wildcardResourceReason: channel === 'sms' ? SMS_PUBLISH_REASON : undefined,
       environment: definedOnly({
         [ENV.channel]: channel,
         [ENV.queueUrl]: queue.queueUrl,
@@ -93,9 +97,11 @@ export class SendPipeline extends Construct {
       reportBatchItemFailures: true,
       maxConcurrency: cfg.maxConcurrency,
     }));
-    // The handler moves poison messages to the DLQ itself (with the reason) and applies
-    // exponential backoff through the visibility timeout. The event source already grants
-    // sqs:ChangeMessageVisibility on the queue; the DLQ needs SendMessage.
+    // The handler applies exponential backoff through the visibility timeout (the event
+    // source already grants sqs:ChangeMessageVisibility on the queue), puts a fresh copy back
+    // on its queue for waits that must not use up the receive count (sendAt), and moves
+    // poison messages to the DLQ itself, with the reason.
+    queue.grantSendMessages(fn.role);
     dlq.grantSendMessages(fn.role);
     tables.tables.messages.grantReadWriteData(fn.role);
     tables.tables.suppressions.grantReadData(fn.role);
@@ -144,15 +150,13 @@ export class SendPipeline extends Construct {
     }
   }
 
-  /** SNS SMS: publishing to a phone number has no resource ARN, so the resource must be '*'. */
+  /** SNS SMS: publishing to a phone number has no resource ARN, so the resource must be '*' (acknowledged with SMS_PUBLISH_REASON). */
   private grantSmsSending(role: iam.IRole): void {
     role.addToPrincipalPolicy(new iam.PolicyStatement({
       sid: 'PublishSmsToPhoneNumbers',
       actions: ['sns:Publish'],
       resources: ['*'],
     }));
-    acknowledge(role, 'AwsSolutions-IAM5[Resource::*]',
-      'sns:Publish to a phone number (PhoneNumber parameter) has no resource ARN; IAM requires Resource "*" (https://docs.aws.amazon.com/sns/latest/dg/sms_publish-to-phone.html). X-Ray, if on, also needs "*".');
   }
 }
 

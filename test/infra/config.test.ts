@@ -35,7 +35,7 @@ describe('resolveConfig defaults', () => {
       enabled: true, recipients: ['example.com'], maxBytes: SES_MAX_INBOUND_BYTES, rawMailExpirationDays: 90,
       scanEnabled: true, tlsPolicy: 'require', activateRuleSet: false, ruleSetName: 'Mailroom-inbound',
     });
-    expect(config.operations).toEqual({ logRetentionDays: 30, tracing: true, removalPolicy: 'retain', deletionProtection: true });
+    expect(config.operations).toEqual({ logRetentionDays: 30, tracing: true, removalPolicy: 'retain', deletionProtection: true, bundleAwsSdk: false });
   });
 
   it('derives names and identities from the values they depend on', () => {

@@ -2,9 +2,11 @@
  * Synthesizes the Mailroom app exactly as `cdk synth` does (lib/app.ts, cdk.json context,
  * cdk-nag plugin) and hands the template and the validation report to the tests.
  *
- * Bundling the four Lambdas with esbuild takes seconds, so only the test that checks the
- * deployable artifact bundles (`bundle: true`); the wiring tests skip bundling through CDK's
- * own `aws:cdk:bundling-stacks` context, which changes nothing but the Lambda code asset.
+ * Bundling the four Lambdas with esbuild and CDK's built-in CloudFormation schema validation
+ * take seconds each, so only the tests of the deployable artifact run them (`full: true`,
+ * what `cdk synth` does); the wiring tests skip bundling through CDK's own
+ * `aws:cdk:bundling-stacks` context (only the Lambda code asset differs) and the schema
+ * validation. cdk-nag runs in every synthesis.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -34,15 +36,24 @@ export interface Synthesized {
   readonly assemblyDir: string;
 }
 
-export function synthMailroom(config?: MailroomConfigInput, options: { bundle?: boolean; extend?: (stack: MailroomStack) => void } = {}): Synthesized {
+export interface SynthOptions {
+  /** Bundle the Lambdas and run CDK's CloudFormation validation, as `cdk synth` does. */
+  readonly full?: boolean;
+  /** Add constructs to the stack before synthesis. */
+  readonly extend?: (stack: MailroomStack) => void;
+}
+
+export function synthMailroom(config?: MailroomConfigInput, options: SynthOptions = {}): Synthesized {
   const context: Record<string, unknown> = {
     ...cdkJson.context,
     // Report findings in the validation report instead of throwing, so a failing test can
     // list every finding.
     '@aws-cdk/core:failSynthOnValidationErrors': false,
-    ...(options.bundle ? {} : { 'aws:cdk:bundling-stacks': [] }),
+    // As the CDK CLI does: asset metadata lets a test find each Lambda's bundle in the assembly.
+    'aws:cdk:enable-asset-metadata': true,
+    ...(options.full ? {} : { 'aws:cdk:bundling-stacks': [] }),
   };
-  const { app, stack } = createMailroomApp({ context, config });
+  const { app, stack } = createMailroomApp({ context, config, builtinCloudFormationValidation: options.full ?? false });
   options.extend?.(stack);
   const assembly = app.synth();
   const report = JSON.parse(readFileSync(join(assembly.directory, 'validation-report.json'), 'utf8')) as ValidationReport;
@@ -80,6 +91,16 @@ export function roleStatements(template: Template, role: IConstruct): Statement[
       Action: ([] as string[]).concat(s.Action as string | string[]),
       Resource: ([] as unknown[]).concat(s.Resource),
     }));
+}
+
+/** Statements of one AWS::IAM::Policy construct (e.g. an AwsCustomResource's CustomResourcePolicy). */
+export function policyStatements(template: Template, policy: IConstruct): Statement[] {
+  const doc = template.findResources('AWS::IAM::Policy')[logicalId(policy)]!.Properties.PolicyDocument as { Statement: Record<string, unknown>[] };
+  return doc.Statement.map((s) => ({
+    ...(s as unknown as Statement),
+    Action: ([] as string[]).concat(s.Action as string | string[]),
+    Resource: ([] as unknown[]).concat(s.Resource),
+  }));
 }
 
 /** Resources of the statements granting `action` (resolved CloudFormation values). */

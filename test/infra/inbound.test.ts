@@ -1,0 +1,173 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { RAW_MAIL_PREFIX } from '../../lib/inbound-pipeline.js';
+import { ENV } from '../../src/config/runtime.js';
+import { logicalId, policyStatements, resourcesFor, roleStatements, sortJson, synthMailroom, type Synthesized } from './support.js';
+
+let s: Synthesized;
+let opted: Synthesized;
+let disabled: Synthesized;
+beforeAll(() => {
+  s = synthMailroom({
+    ses: { fromDomain: 'acme.io' },
+    inbound: { recipients: ['inbound.acme.io', 'support@acme.io'], maxBytes: 10_485_760, rawMailExpirationDays: 30 },
+  });
+  opted = synthMailroom({ inbound: { activateRuleSet: true, rawMailExpirationDays: null, tlsPolicy: 'optional', ruleSetName: 'acme-inbound' } });
+  disabled = synthMailroom({ inbound: { enabled: false } });
+});
+
+const ruleArn = (ruleSet: string) => ({
+  'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ses:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' },
+    `:receipt-rule-set/${ruleSet}:receipt-rule/store-and-notify`]],
+});
+
+describe('InboundPipeline receipt rule', () => {
+  it('stores mail for the configured recipients in S3 and notifies the topic, with scanning and TLS required', () => {
+    // Prepare
+    const inbound = s.stack.inbound!;
+    const rule = s.template.findResources('AWS::SES::ReceiptRule')[logicalId(inbound.rule)]!;
+
+    // Assess
+    s.template.hasResourceProperties('AWS::SES::ReceiptRuleSet', { RuleSetName: 'Mailroom-inbound' });
+    expect(rule.Properties).toEqual({
+      RuleSetName: { Ref: logicalId(inbound.ruleSet) },
+      Rule: {
+        Name: 'store-and-notify',
+        Enabled: true,
+        Recipients: ['inbound.acme.io', 'support@acme.io'],
+        ScanEnabled: true,
+        TlsPolicy: 'Require',
+        Actions: [{ S3Action: { BucketName: { Ref: logicalId(inbound.bucket) }, ObjectKeyPrefix: RAW_MAIL_PREFIX, TopicArn: { Ref: logicalId(inbound.topic) } } }],
+      },
+    });
+    // SES checks its permissions when the rule is created.
+    expect(rule.DependsOn).toEqual(expect.arrayContaining([logicalId(inbound.bucket.policy!), logicalId(inbound.topic.node.findChild('Policy'))]));
+  });
+
+  it('lets SES write raw mail only for this account and this receipt rule', () => {
+    // Prepare
+    const inbound = s.stack.inbound!;
+    const policy = s.template.findResources('AWS::S3::BucketPolicy')[logicalId(inbound.bucket.policy!)]!;
+
+    // Assess
+    expect(policy.Properties.PolicyDocument.Statement).toContainEqual({
+      Sid: 'AllowSesToStoreReceivedMail',
+      Effect: 'Allow',
+      Principal: { Service: 'ses.amazonaws.com' },
+      Action: 's3:PutObject',
+      Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [logicalId(inbound.bucket), 'Arn'] }, `/${RAW_MAIL_PREFIX}*`]] },
+      Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' }, 'aws:SourceArn': ruleArn('Mailroom-inbound') } },
+    });
+  });
+
+  it('lets SES notify the encrypted receipt topic only for this rule', () => {
+    // Prepare
+    const inbound = s.stack.inbound!;
+    const policy = s.template.findResources('AWS::SNS::TopicPolicy')[logicalId(inbound.topic.node.findChild('Policy'))]!;
+
+    // Assess
+    expect(policy.Properties.PolicyDocument.Statement).toContainEqual(expect.objectContaining({
+      Principal: { Service: 'ses.amazonaws.com' },
+      Action: 'sns:Publish',
+      Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' }, 'aws:SourceArn': ruleArn('Mailroom-inbound') } },
+    }));
+    expect(s.template.findResources('AWS::SNS::Topic')[logicalId(inbound.topic)]!.Properties.KmsMasterKeyId).toBeDefined();
+  });
+
+  it('expires raw mail after the configured days, and keeps it when configured to', () => {
+    // Prepare
+    const rules = (x: Synthesized) => x.template.findResources('AWS::S3::Bucket')[logicalId(x.stack.inbound!.bucket)]!
+      .Properties.LifecycleConfiguration.Rules as { Id: string; Prefix?: string; ExpirationInDays?: number }[];
+
+    // Assess
+    expect(rules(s)).toContainEqual(expect.objectContaining({ Id: 'expire-raw-mail', Prefix: RAW_MAIL_PREFIX, ExpirationInDays: 30, Status: 'Enabled' }));
+    expect(rules(opted).map((r) => r.Id)).not.toContain('expire-raw-mail');
+  });
+
+  it('activates the rule set through a custom resource only when opted in, after the rule exists', () => {
+    // Prepare
+    const custom = opted.stack.inbound!.node.findChild('ActivateRuleSet');
+    const resource = opted.template.findResources('Custom::AWS')[logicalId(custom.node.findChild('Resource'))]!;
+
+    // Assess
+    s.template.resourceCountIs('Custom::AWS', 0);
+    expect(JSON.parse(resource.Properties.Create)).toMatchObject({
+      service: 'SES', action: 'SetActiveReceiptRuleSet', parameters: { RuleSetName: 'acme-inbound' },
+    });
+    expect(JSON.parse(resource.Properties.Delete)).toMatchObject({ service: 'SES', action: 'SetActiveReceiptRuleSet', parameters: {} });
+    expect(resource.DependsOn).toContain(logicalId(opted.stack.inbound!.rule));
+    const statements = policyStatements(opted.template, custom.node.findChild('CustomResourcePolicy'));
+    expect(statements.flatMap((st) => st.Action)).toEqual(['ses:SetActiveReceiptRuleSet']);
+    opted.template.hasResourceProperties('AWS::SES::ReceiptRule', { Rule: { TlsPolicy: 'Optional' } });
+  });
+});
+
+describe('InboundPipeline Lambda', () => {
+  it('subscribes the inbound Lambda to the receipt topic with a subscription DLQ', () => {
+    // Prepare
+    const inbound = s.stack.inbound!;
+
+    // Assess
+    s.template.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'lambda',
+      TopicArn: { Ref: logicalId(inbound.topic) },
+      Endpoint: { 'Fn::GetAtt': [logicalId(inbound.function.function), 'Arn'] },
+      RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [logicalId(inbound.subscriptionDlq), 'Arn'] } },
+    });
+  });
+
+  it('configures the inbound Lambda through the ENV names of src/config/runtime.ts', () => {
+    // Prepare
+    const inbound = s.stack.inbound!;
+    const env = s.template.findResources('AWS::Lambda::Function')[logicalId(inbound.function.function)]!.Properties.Environment.Variables;
+
+    // Assess
+    expect(env).toMatchObject({
+      [ENV.inboundTable]: { Ref: logicalId(s.stack.tables.tables.inbound) },
+      [ENV.inboundBucket]: { Ref: logicalId(inbound.bucket) },
+      [ENV.payloadBucket]: { Ref: logicalId(s.stack.tables.payloadBucket) },
+      [ENV.inboundMaxBytes]: '10485760',
+      [ENV.inboundEventsTopicArn]: { Ref: logicalId(inbound.eventsTopic) },
+      [ENV.allowedTopicArns]: { Ref: logicalId(inbound.topic) },
+    });
+  });
+
+  it('grants the inbound Lambda its table, both buckets and publishing to the downstream topic, and nothing else', () => {
+    // Prepare
+    const inbound = s.stack.inbound!;
+    const statements = roleStatements(s.template, inbound.function.role);
+    const objects = (bucket: string) => ({ 'Fn::Join': ['', [{ 'Fn::GetAtt': [bucket, 'Arn'] }, '/*']] });
+    const t = s.stack.tables.tables;
+
+    // Assess
+    expect(sortJson(resourcesFor(statements, 's3:GetObject'))).toEqual(sortJson([objects(logicalId(inbound.bucket)), objects(logicalId(s.stack.tables.payloadBucket))]));
+    expect(sortJson(resourcesFor(statements, 's3:PutObject'))).toEqual(sortJson([objects(logicalId(inbound.bucket)), objects(logicalId(s.stack.tables.payloadBucket))]));
+    expect(resourcesFor(statements, 'sns:Publish')).toEqual([{ Ref: logicalId(inbound.eventsTopic) }]);
+    expect(resourcesFor(statements, 'kms:GenerateDataKey')).toEqual([{ 'Fn::GetAtt': [logicalId(s.stack.node.findChild('TopicKey')), 'Arn'] }]);
+    expect(JSON.stringify(resourcesFor(statements, 'dynamodb:PutItem'))).toContain(logicalId(t.inbound));
+    for (const other of [t.messages, t.events, t.suppressions]) expect(JSON.stringify(statements)).not.toContain(logicalId(other));
+  });
+
+  it('alarms on the inbound DLQs and Lambda errors', () => {
+    // Prepare
+    const inbound = s.stack.inbound!;
+
+    // Assess
+    for (const dlq of [inbound.subscriptionDlq, inbound.invocationDlq]) {
+      s.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        MetricName: 'ApproximateNumberOfMessagesVisible',
+        Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [logicalId(dlq), 'QueueName'] } }],
+      });
+    }
+    s.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'Errors',
+      Dimensions: [{ Name: 'FunctionName', Value: { Ref: logicalId(inbound.function.function) } }],
+    });
+  });
+
+  it('creates no receiving resources when inbound is disabled (regions without SES receiving)', () => {
+    // Assess
+    for (const type of ['AWS::SES::ReceiptRuleSet', 'AWS::SES::ReceiptRule']) disabled.template.resourceCountIs(type, 0);
+    expect(disabled.stack.inbound).toBeUndefined();
+    expect(Object.keys(disabled.template.findOutputs('*'))).not.toContain('InboundBucketName');
+  });
+});

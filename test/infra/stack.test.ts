@@ -1,0 +1,158 @@
+import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { OUTPUT_KEYS } from '../../lib/mailroom-stack.js';
+import { findings, logicalId, synthMailroom, type Synthesized } from './support.js';
+
+/** Every opt-in on: the custom resources, function URL and alarm topic must pass cdk-nag too. */
+const EVERYTHING_ON = {
+  tracking: { httpsEndpoint: true, allowedTopicArns: ['arn:aws:sns:us-east-1:111122223333:ses-notifications'] },
+  inbound: { activateRuleSet: true },
+  sms: { deliveryStatus: { setAccountAttributes: true } },
+  alarms: { email: 'ops@acme.io' },
+  send: { attachmentBuckets: ['acme-attachments'] },
+};
+
+let full: Synthesized;
+let everything: Synthesized;
+beforeAll(() => {
+  // The deployable artifact, exactly as `npx cdk synth` builds it: bundled Lambdas,
+  // CloudFormation schema validation and cdk-nag.
+  full = synthMailroom(undefined, { full: true });
+  everything = synthMailroom(EVERYTHING_ON);
+});
+
+describe('cdk-nag AwsSolutions', () => {
+  it('reports no unacknowledged finding, error or warning, for the default stack (and CDK validation is clean)', () => {
+    // Assess
+    expect(findings(full.report)).toEqual([]);
+  });
+
+  it('reports no unacknowledged finding with every opt-in feature on', () => {
+    // Assess
+    expect(findings(everything.report)).toEqual([]);
+  });
+
+  it('still reports a finding on a resource nobody acknowledged (no blanket acknowledgement hides it)', () => {
+    // Act
+    const probe = synthMailroom(undefined, { extend: (stack) => new sqs.Queue(stack, 'UnreviewedQueue') });
+
+    // Assess
+    const found = findings(probe.report);
+    expect(found).toContainEqual(expect.stringMatching(/^AwsSolutions error AwsSolutions-SQS3 at Mailroom\/UnreviewedQueue\/Resource/));
+    expect(found).toContainEqual(expect.stringMatching(/^AwsSolutions error AwsSolutions-SQS4 at Mailroom\/UnreviewedQueue\/Resource/));
+  });
+
+  it('acknowledges findings only on the resources concerned, each with a specific reason', () => {
+    // Prepare
+    const acks = Object.entries(everything.template.toJSON().Resources as Record<string, { Metadata?: { cdk_nag?: { rules_to_suppress: { id: string; reason: string }[] } } }>)
+      .flatMap(([id, r]) => (r.Metadata?.cdk_nag?.rules_to_suppress ?? []).map((a) => ({ resource: id, ...a })));
+    const stack = everything.stack;
+    const byRule = (prefix: string) => [...new Set(acks.filter((a) => a.id.startsWith(prefix)).map((a) => a.resource))].sort();
+
+    // Assess
+    expect(acks.length).toBeGreaterThan(0);
+    for (const a of acks) expect(a.reason.length, `${a.resource} ${a.id}`).toBeGreaterThanOrEqual(60);
+    expect(new Set(acks.map((a) => a.id.replace(/\[.*$/, '')))).toEqual(new Set(['AwsSolutions-IAM5', 'AwsSolutions-IAM4', 'AwsSolutions-SQS3', 'AwsSolutions-S1']));
+    // S1 (access logs) only on the access-log bucket, SQS3 only on the SNS subscription DLQs.
+    const logs = logicalId(stack.tables.accessLogsBucket);
+    expect(byRule('AwsSolutions-S1')).toEqual([logs, logicalId(stack.tables.accessLogsBucket.policy!)].sort());
+    const dlqs = [stack.tracking.subscriptionDlq, stack.inbound!.subscriptionDlq];
+    expect(byRule('AwsSolutions-SQS3')).toEqual(dlqs.flatMap((q) => [logicalId(q), logicalId(q.node.findChild('Policy'))]).sort());
+    // No IAM5 acknowledgement for a wildcard action: grants name their actions.
+    expect(acks.filter((a) => a.id.includes('[Action::'))).toEqual([]);
+  });
+});
+
+describe('stack outputs', () => {
+  it('exports every OutputKey the CLI reads, pointing at the right resources', () => {
+    // Prepare
+    const outputs = everything.template.findOutputs('*');
+    const stack = everything.stack;
+    const t = stack.tables.tables;
+    const ref = (c: Parameters<typeof logicalId>[0]) => ({ Ref: logicalId(c) });
+
+    // Assess
+    expect(Object.keys(outputs).sort()).toEqual([...OUTPUT_KEYS].sort());
+    const expected: Record<string, unknown> = {
+      EmailQueueUrl: ref(stack.send.email.queue),
+      SmsQueueUrl: ref(stack.send.sms.queue),
+      EmailDlqUrl: ref(stack.send.email.dlq),
+      SmsDlqUrl: ref(stack.send.sms.dlq),
+      MessagesTableName: ref(t.messages),
+      EventsTableName: ref(t.events),
+      InboundTableName: ref(t.inbound),
+      SuppressionsTableName: ref(t.suppressions),
+      InboundBucketName: ref(stack.inbound!.bucket),
+      PayloadBucketName: ref(stack.tables.payloadBucket),
+      TrackingTopicArn: ref(stack.tracking.topic),
+      InboundTopicArn: ref(stack.inbound!.topic),
+      InboundEventsTopicArn: ref(stack.inbound!.eventsTopic),
+      ConfigurationSetName: ref(stack.tracking.configurationSet),
+      TrackingUrl: { 'Fn::GetAtt': [logicalId(stack.tracking.functionUrl!), 'FunctionUrl'] },
+      Region: { Ref: 'AWS::Region' },
+    };
+    for (const [key, value] of Object.entries(expected)) expect(outputs[key]!.Value, key).toEqual(value);
+  });
+
+  it('leaves TrackingUrl out when the HTTPS endpoint is off', () => {
+    // Assess
+    expect(Object.keys(full.template.findOutputs('*')).sort()).toEqual(OUTPUT_KEYS.filter((k) => k !== 'TrackingUrl').sort());
+  });
+
+  it('is environment-agnostic: no account or region baked in, so it synthesizes without AWS credentials', () => {
+    // Assess
+    expect(full.stack.account).toMatch(/^\$\{Token/);
+    expect(full.stack.region).toMatch(/^\$\{Token/);
+    expect(JSON.stringify(full.template.toJSON())).not.toMatch(/\b\d{12}\b/);
+  });
+});
+
+describe('Lambda bundles', () => {
+  const bundles = () => {
+    const fns = full.template.findResources('AWS::Lambda::Function', { Properties: { Handler: 'index.handler' } });
+    return [...new Set(Object.values(fns).map((f) => f.Metadata['aws:asset:path'] as string))].map((dir) => join(full.assemblyDir, dir));
+  };
+
+  it('bundles each handler into minified ESM with a createRequire banner and a source map', () => {
+    // Assess
+    const dirs = bundles();
+    expect(dirs).toHaveLength(4); // send (shared by email and sms), tracking, sms-status, inbound
+    for (const dir of dirs) {
+      const code = readFileSync(join(dir, 'index.mjs'), 'utf8');
+      expect(code.startsWith("import { createRequire as __mailroomCreateRequire } from 'node:module'")).toBe(true);
+      expect(code).toMatch(/export\s*\{[^}]*\bas handler\b|export\s*\{[^}]*\bhandler\b/);
+      expect(code).toMatch(/\/\/# sourceMappingURL=index\.mjs\.map\s*$/);
+      expect(statSync(join(dir, 'index.mjs.map')).size).toBeGreaterThan(0);
+      // Minified: long lines (newlines left only inside template literals).
+      expect(code.length / code.split('\n').length).toBeGreaterThan(500);
+    }
+  });
+
+  it('loads each bundle on this Node.js with only the AWS SDK (provided by the Lambda runtime) left external', async () => {
+    // Prepare: inside the repository, so `@aws-sdk/*` resolves from node_modules as the
+    // runtime's SDK would; nothing else may be imported from outside the bundle.
+    const root = fileURLToPath(new URL('../../node_modules/.cache/mailroom-infra-bundles/', import.meta.url));
+    rmSync(root, { recursive: true, force: true });
+
+    for (const [i, dir] of bundles().entries()) {
+      const target = join(root, String(i));
+      mkdirSync(target, { recursive: true });
+      const code = readFileSync(join(dir, 'index.mjs'), 'utf8');
+      writeFileSync(join(target, 'index.mjs'), code);
+      // Static imports start a statement; dynamic ones are import("...").
+      const imports = [...code.matchAll(/(?:^|[;\n])import\s*(?:[\w$*{}\s,]+?from\s*)?["']([^"']+)["']|\bimport\(["']([^"']+)["']\)/g)]
+        .map((m) => m[1] ?? m[2]);
+
+      // Act
+      const mod = (await import(pathToFileURL(join(target, 'index.mjs')).href)) as { handler?: unknown };
+
+      // Assess
+      expect(typeof mod.handler, dir).toBe('function');
+      expect(imports.filter((spec) => !spec!.startsWith('@aws-sdk/') && !spec!.startsWith('node:')), dir).toEqual([]);
+    }
+    rmSync(root, { recursive: true, force: true });
+  });
+});

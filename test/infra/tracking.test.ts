@@ -1,0 +1,263 @@
+import { Match } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ENV } from '../../src/config/runtime.js';
+import { logicalId, policyStatements, resolve, resourcesFor, roleStatements, sortJson, synthMailroom, type Synthesized } from './support.js';
+
+const EXTERNAL_TOPIC = 'arn:aws:sns:us-east-1:111122223333:ses-identity-notifications';
+
+let s: Synthesized;
+let opted: Synthesized;
+let existingLogGroups: Synthesized;
+let noSmsStatus: Synthesized;
+beforeAll(() => {
+  s = synthMailroom();
+  opted = synthMailroom({
+    tracking: { httpsEndpoint: true, allowedTopicArns: [EXTERNAL_TOPIC], suppressOn: ['hardBounce'] },
+    sms: { deliveryStatus: { setAccountAttributes: true, successSamplingRate: 25 } },
+    alarms: { email: 'ops@acme.io' },
+  });
+  existingLogGroups = synthMailroom({ sms: { deliveryStatus: { createLogGroups: false } } });
+  noSmsStatus = synthMailroom({ sms: { deliveryStatus: { enabled: false } } });
+});
+
+/** The ten SES event types, as AWS::SES::ConfigurationSetEventDestination spells them. */
+const SES_EVENT_TYPES = ['send', 'reject', 'bounce', 'complaint', 'delivery', 'open', 'click', 'renderingFailure', 'deliveryDelay', 'subscription'];
+
+describe('TrackingPipeline configuration set', () => {
+  it('creates the configuration set under the configured name', () => {
+    // Assess
+    s.template.hasResourceProperties('AWS::SES::ConfigurationSet', {
+      Name: 'Mailroom',
+      ReputationOptions: { ReputationMetricsEnabled: true },
+      SendingOptions: { SendingEnabled: true },
+    });
+  });
+
+  it('publishes all ten SES event types to the tracking topic', () => {
+    // Assess
+    const [destination] = Object.values(s.template.findResources('AWS::SES::ConfigurationSetEventDestination'));
+    expect(destination!.Properties.ConfigurationSetName).toEqual({ Ref: logicalId(s.stack.tracking.configurationSet) });
+    expect(destination!.Properties.EventDestination.Enabled).toBe(true);
+    expect([...destination!.Properties.EventDestination.MatchingEventTypes].sort()).toEqual([...SES_EVENT_TYPES].sort());
+    expect(destination!.Properties.EventDestination.SnsDestination).toEqual({ TopicARN: { Ref: logicalId(s.stack.tracking.topic) } });
+  });
+
+  it('lets only SES, for this account and configuration set, publish to the KMS-encrypted topic', () => {
+    // Prepare
+    const topicId = logicalId(s.stack.tracking.topic);
+    const policy = Object.values(s.template.findResources('AWS::SNS::TopicPolicy'))
+      .find((p) => JSON.stringify(p.Properties.Topics) === JSON.stringify([{ Ref: topicId }]))!;
+    const configSetArn = resolve(s.stack, s.stack.formatArn({
+      service: 'ses', resource: 'configuration-set', resourceName: s.stack.tracking.configurationSet.configurationSetName,
+    }));
+
+    // Assess
+    expect(policy.Properties.PolicyDocument.Statement).toContainEqual(expect.objectContaining({
+      Effect: 'Allow',
+      Principal: { Service: 'ses.amazonaws.com' },
+      Action: 'sns:Publish',
+      Condition: { StringEquals: { 'AWS:SourceAccount': { Ref: 'AWS::AccountId' }, 'AWS:SourceArn': configSetArn } },
+    }));
+    expect(s.template.findResources('AWS::SNS::Topic')[topicId]!.Properties.KmsMasterKeyId)
+      .toEqual({ 'Fn::GetAtt': [logicalId(s.stack.node.findChild('TopicKey')), 'Arn'] });
+    s.template.hasResourceProperties('AWS::KMS::Key', {
+      EnableKeyRotation: true,
+      KeyPolicy: { Statement: arrayWithObject({ Principal: { Service: 'ses.amazonaws.com' }, Action: ['kms:Decrypt', 'kms:GenerateDataKey*'] }) },
+    });
+  });
+});
+
+describe('TrackingPipeline Lambda', () => {
+  it('subscribes the tracking Lambda to the topic with a DLQ on the subscription and one for failed invocations', () => {
+    // Prepare
+    const t = s.stack.tracking;
+
+    // Assess
+    s.template.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'lambda',
+      TopicArn: { Ref: logicalId(t.topic) },
+      Endpoint: { 'Fn::GetAtt': [logicalId(t.function.function), 'Arn'] },
+      RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [logicalId(t.subscriptionDlq), 'Arn'] } },
+    });
+    s.template.hasResourceProperties('AWS::Lambda::Permission', {
+      Action: 'lambda:InvokeFunction',
+      Principal: 'sns.amazonaws.com',
+      SourceArn: { Ref: logicalId(t.topic) },
+    });
+    const fn = s.template.findResources('AWS::Lambda::Function')[logicalId(t.function.function)]!.Properties;
+    expect(fn.DeadLetterConfig).toEqual({ TargetArn: { 'Fn::GetAtt': [logicalId(t.invocationDlq), 'Arn'] } });
+  });
+
+  it('configures the allowed topics and suppression reasons, and may confirm subscriptions of exactly those topics', () => {
+    // Prepare
+    const t = opted.stack.tracking;
+    const env = opted.template.findResources('AWS::Lambda::Function')[logicalId(t.function.function)]!.Properties.Environment.Variables;
+    const statements = roleStatements(opted.template, t.function.role);
+
+    // Assess
+    expect(env[ENV.allowedTopicArns]).toEqual({ 'Fn::Join': ['', [{ Ref: logicalId(t.topic) }, `,${EXTERNAL_TOPIC}`]] });
+    expect(env[ENV.suppressOn]).toBe('hardBounce');
+    expect(env[ENV.payloadBucket]).toEqual({ Ref: logicalId(opted.stack.tables.payloadBucket) });
+    expect(sortJson(resourcesFor(statements, 'sns:ConfirmSubscription'))).toEqual(sortJson([{ Ref: logicalId(t.topic) }, EXTERNAL_TOPIC]));
+    expect(resourcesFor(roleStatements(s.template, s.stack.tracking.function.role), 's3:PutObject')).toEqual([
+      { 'Fn::Join': ['', [{ 'Fn::GetAtt': [logicalId(s.stack.tables.payloadBucket), 'Arn'] }, '/*']] },
+    ]);
+  });
+
+  it('creates no function URL unless the HTTPS endpoint is enabled', () => {
+    // Assess
+    s.template.resourceCountIs('AWS::Lambda::Url', 0);
+    expect(s.template.findOutputs('TrackingUrl')).toEqual({});
+  });
+
+  it('exposes the tracking Lambda over an unauthenticated function URL (SNS cannot sign) when enabled', () => {
+    // Prepare
+    const fnId = logicalId(opted.stack.tracking.function.function);
+
+    // Assess
+    opted.template.hasResourceProperties('AWS::Lambda::Url', { AuthType: 'NONE', TargetFunctionArn: { 'Fn::GetAtt': [fnId, 'Arn'] } });
+    expect(opted.template.findOutputs('TrackingUrl').TrackingUrl!.Value).toEqual({
+      'Fn::GetAtt': [logicalId(opted.stack.tracking.functionUrl!), 'FunctionUrl'],
+    });
+  });
+
+  it('hands receipt notifications arriving at the URL to the inbound pipeline: same environment, same grants', () => {
+    // Prepare
+    const t = opted.stack.tracking;
+    const inbound = opted.stack.inbound!;
+    const env = opted.template.findResources('AWS::Lambda::Function')[logicalId(t.function.function)]!.Properties.Environment.Variables;
+    const statements = roleStatements(opted.template, t.function.role);
+    const defaultEnv = s.template.findResources('AWS::Lambda::Function')[logicalId(s.stack.tracking.function.function)]!.Properties.Environment.Variables;
+
+    // Assess
+    expect(env).toMatchObject({
+      [ENV.inboundTable]: { Ref: logicalId(opted.stack.tables.tables.inbound) },
+      [ENV.inboundBucket]: { Ref: logicalId(inbound.bucket) },
+      [ENV.inboundEventsTopicArn]: { Ref: logicalId(inbound.eventsTopic) },
+      [ENV.inboundMaxBytes]: String(40 * 1024 * 1024),
+    });
+    expect(JSON.stringify(resourcesFor(statements, 'dynamodb:PutItem'))).toContain(logicalId(opted.stack.tables.tables.inbound));
+    expect(resourcesFor(statements, 's3:GetObject')).toContainEqual({ 'Fn::Join': ['', [{ 'Fn::GetAtt': [logicalId(inbound.bucket), 'Arn'] }, '/*']] });
+    expect(resourcesFor(statements, 'sns:Publish')).toEqual([{ Ref: logicalId(inbound.eventsTopic) }]);
+    // Without the URL, the tracking Lambda gets no inbound access.
+    expect(defaultEnv[ENV.inboundBucket]).toBeUndefined();
+    expect(resourcesFor(roleStatements(s.template, s.stack.tracking.function.role), 'sns:Publish')).toEqual([]);
+  });
+
+  it('alarms on both tracking DLQs and on tracking Lambda errors', () => {
+    // Prepare
+    const t = s.stack.tracking;
+
+    // Assess
+    for (const dlq of [t.subscriptionDlq, t.invocationDlq]) {
+      s.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        MetricName: 'ApproximateNumberOfMessagesVisible',
+        Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [logicalId(dlq), 'QueueName'] } }],
+      });
+    }
+    s.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'Errors',
+      Dimensions: [{ Name: 'FunctionName', Value: { Ref: logicalId(t.function.function) } }],
+    });
+  });
+
+  it('sends alarm notifications to an encrypted topic with the configured email subscribed', () => {
+    // Prepare
+    const topicId = logicalId(opted.stack.alarmTopic!);
+
+    // Assess
+    opted.template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@acme.io', TopicArn: { Ref: topicId } });
+    const alarms = Object.values(opted.template.findResources('AWS::CloudWatch::Alarm'));
+    expect(alarms.length).toBeGreaterThan(10);
+    for (const alarm of alarms) expect(alarm.Properties.AlarmActions).toEqual([{ Ref: topicId }]);
+    opted.template.hasResourceProperties('AWS::KMS::Key', {
+      KeyPolicy: { Statement: arrayWithObject({ Principal: { Service: 'cloudwatch.amazonaws.com' } }) },
+    });
+    for (const alarm of Object.values(s.template.findResources('AWS::CloudWatch::Alarm'))) expect(alarm.Properties.AlarmActions).toBeUndefined();
+  });
+});
+
+describe('SMS delivery status', () => {
+  const logGroupName = (suffix: string) => ({
+    'Fn::Join': ['', ['sns/', { Ref: 'AWS::Region' }, '/', { Ref: 'AWS::AccountId' }, `/DirectPublishToPhoneNumber${suffix}`]],
+  });
+
+  it('creates both SNS SMS log groups with retention and subscribes the SMS-status Lambda to each', () => {
+    // Prepare
+    const t = s.stack.tracking;
+    const fnArn = { 'Fn::GetAtt': [logicalId(t.smsStatusFunction!.function), 'Arn'] };
+
+    // Assess
+    for (const suffix of ['', '/Failure']) {
+      s.template.hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: logGroupName(suffix), RetentionInDays: 30 });
+    }
+    const filters = Object.values(s.template.findResources('AWS::Logs::SubscriptionFilter'));
+    expect(filters.map((f) => f.Properties.LogGroupName).map((v) => JSON.stringify(v)).sort())
+      .toEqual([{ Ref: logicalId(t.smsDeliveryStatus!.failureLogGroup) }, { Ref: logicalId(t.smsDeliveryStatus!.successLogGroup) }].map((v) => JSON.stringify(v)).sort());
+    for (const filter of filters) {
+      expect(filter.Properties.DestinationArn).toEqual(fnArn);
+      expect(filter.Properties.FilterPattern).toBe('');
+    }
+    s.template.hasResourceProperties('AWS::Lambda::Permission', { Principal: 'logs.amazonaws.com', FunctionName: fnArn });
+  });
+
+  it('subscribes to existing log groups by name when asked not to create them', () => {
+    // Assess
+    const filters = Object.values(existingLogGroups.template.findResources('AWS::Logs::SubscriptionFilter'));
+    expect(filters.map((f) => JSON.stringify(f.Properties.LogGroupName)).sort())
+      .toEqual([logGroupName(''), logGroupName('/Failure')].map((v) => JSON.stringify(v)).sort());
+    const names = Object.values(existingLogGroups.template.findResources('AWS::Logs::LogGroup')).map((g) => JSON.stringify(g.Properties.LogGroupName));
+    expect(names).not.toContain(JSON.stringify(logGroupName('')));
+  });
+
+  it('gives SNS a role that may write only to the two SMS log groups', () => {
+    // Prepare
+    const role = s.stack.tracking.smsDeliveryStatus!.role;
+    const statements = roleStatements(s.template, role);
+    const arn = (suffix: string) => ({
+      'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':logs:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' },
+        ':log-group:sns/', { Ref: 'AWS::Region' }, '/', { Ref: 'AWS::AccountId' }, `/DirectPublishToPhoneNumber${suffix}:*`]],
+    });
+
+    // Assess
+    s.template.hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Principal: { Service: 'sns.amazonaws.com' }, Action: 'sts:AssumeRole' })] },
+    });
+    expect(statements.flatMap((st) => st.Action).sort())
+      .toEqual(['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents', 'logs:PutMetricFilter', 'logs:PutRetentionPolicy']);
+    expect(sortJson(statements.flatMap((st) => st.Resource))).toEqual(sortJson([arn(''), arn('/Failure')]));
+  });
+
+  it('sets the account SMS attribute DeliveryStatusIAMRole only when opted in', () => {
+    // Prepare
+    const roleArn = { 'Fn::GetAtt': [logicalId(opted.stack.tracking.smsDeliveryStatus!.role), 'Arn'] };
+    const resources = Object.values(opted.template.findResources('Custom::AWS'));
+    const create = resources.map((r) => resolveCreate(r.Properties.Create)).find((c) => c.includes('SetSMSAttributes'));
+
+    // Assess
+    expect(Object.values(s.template.findResources('Custom::AWS'))).toHaveLength(0);
+    expect(create).toBeDefined();
+    expect(create).toContain('"DeliveryStatusIAMRole":"');
+    expect(create).toContain(JSON.stringify(roleArn));
+    expect(create).toContain('"DeliveryStatusSuccessSamplingRate":"25"');
+    const custom = opted.stack.tracking.smsDeliveryStatus!.node.findChild('AccountSmsAttributes');
+    const statements = policyStatements(opted.template, custom.node.findChild('CustomResourcePolicy'));
+    expect(resourcesFor(statements, 'iam:PassRole')).toEqual([roleArn]);
+    expect(resourcesFor(statements, 'sns:SetSMSAttributes')).toEqual(['*']);
+  });
+
+  it('leaves SMS status out entirely when disabled', () => {
+    // Assess
+    noSmsStatus.template.resourceCountIs('AWS::Logs::SubscriptionFilter', 0);
+    expect(noSmsStatus.stack.tracking.smsStatusFunction).toBeUndefined();
+  });
+});
+
+/** AwsCustomResource stores its SDK call as a JSON string, joined with intrinsics when it holds tokens. */
+function resolveCreate(create: unknown): string {
+  if (typeof create === 'string') return create;
+  const join = (create as { 'Fn::Join': [string, unknown[]] })['Fn::Join'];
+  return join[1].map((p) => (typeof p === 'string' ? p : JSON.stringify(p))).join(join[0]);
+}
+
+const arrayWithObject = (item: Record<string, unknown>) => Match.arrayWith([Match.objectLike(item)]);
