@@ -2,29 +2,20 @@
  * The tracking and inbound domain dependencies for a target, built the way the handlers build
  * theirs, so `replay` and `inbound receive` write through exactly the code the Lambdas run.
  */
-import { SUPPRESSION_REASONS } from '../config/runtime.js';
 import type { IngestDeps as InboundIngestDeps, InboundLogger } from '../inbound/types.js';
-import { EventStore } from '../store/events.js';
 import { InboundStore } from '../store/inbound.js';
-import { MessageProgress } from '../store/message-progress.js';
-import { MessageStore } from '../store/messages.js';
-import { SuppressionStore } from '../store/suppressions.js';
 import type { IngestDeps as TrackingIngestDeps } from '../tracking/deps.js';
+import { createIngestDeps } from '../tracking/wiring.js';
 import { CliError, EXIT } from './errors.js';
 import type { Target } from './target.js';
 
 /** Default size limit of the inbound Lambda (MAILROOM_INBOUND_MAX_BYTES). */
 export const INBOUND_MAX_BYTES = 40 * 1024 * 1024;
 
+/** Suppression follows the tracking Lambda's default (every reason); a stack configured otherwise is not known here. */
 export function trackingDeps(target: Target): TrackingIngestDeps {
   const { doc, s3 } = target.clients;
-  return {
-    events: new EventStore(doc, target.tables.events, target.buckets.payload ? { s3, bucket: target.buckets.payload } : undefined),
-    messages: new MessageStore(doc, target.tables.messages),
-    progress: new MessageProgress(doc, target.tables.messages),
-    suppressions: new SuppressionStore(doc, target.tables.suppressions),
-    suppressOn: [...SUPPRESSION_REASONS],
-  };
+  return createIngestDeps({ doc, tables: target.tables, ...(target.buckets.payload ? { payload: { s3, bucket: target.buckets.payload } } : {}) });
 }
 
 export function inboundDeps(target: Target, logger: InboundLogger): InboundIngestDeps {

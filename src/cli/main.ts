@@ -12,7 +12,7 @@ import { bodyFromFile, enqueue, reportSent } from './commands/send.js';
 import { emailFromFlags, smsFromFlags, type EmailFlags, type SmsFlags } from './message-input.js';
 import { showStatus } from './commands/status.js';
 import { checkEventsFlags, listEvents, type EventsFlags } from './commands/events.js';
-import { inboundList, inboundReceive, inboundShow } from './commands/inbound.js';
+import { inboundList, inboundReceive, inboundShow, type InboundReceiveFlags } from './commands/inbound.js';
 import { replayFile } from './commands/replay.js';
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
@@ -123,8 +123,9 @@ export function buildProgram(io: CliIo): Command {
     .argument('<file>', 'RFC 5322 message file')
     .requiredOption('--to <address>', 'envelope recipient (repeatable)', collect)
     .option('--from <address>', 'envelope sender (default: the From header)')
+    .option('--verdict <name=STATUS>', 'scan result to report, e.g. virus=FAIL (repeatable; default PASS for spam, virus, spf, dkim, dmarc)', collect)
     .option('--json', 'print the stored record as one JSON line')
-    .action(withTarget(async (target, file: string, opts: { to: string[]; from?: string; json?: boolean }) => inboundReceive(io, target, file, opts)));
+    .action(withTarget(async (target, file: string, opts: InboundReceiveFlags) => inboundReceive(io, target, file, opts)));
   inbound
     .command('list')
     .description('newest inbound messages, for one recipient or all')

@@ -49,10 +49,11 @@ export interface TargetOptions {
 /** CloudFormation output keys the stack publishes (lib/), and which are required. */
 export const STACK_OUTPUTS = {
   required: ['EmailQueueUrl', 'SmsQueueUrl', 'MessagesTableName', 'EventsTableName', 'InboundTableName', 'SuppressionsTableName'],
-  optional: ['Region', 'InboundBucketName', 'PayloadBucketName', 'SesEventsTopicArn', 'InboundTopicArn', 'InboundObjectPrefix'],
+  optional: ['Region', 'InboundBucketName', 'PayloadBucketName', 'TrackingTopicArn', 'InboundTopicArn'],
 } as const;
 
-export const DEFAULT_INBOUND_PREFIX = 'inbound/';
+/** Key prefix of raw mail in the inbound bucket: RAW_MAIL_PREFIX of lib/inbound-pipeline.ts (not imported: the CLI does not load aws-cdk-lib). */
+export const RAW_MAIL_PREFIX = 'raw/';
 
 export async function resolveTarget(opts: TargetOptions, cwd: string, env: NodeJS.ProcessEnv): Promise<Target> {
   return opts.stack ? stackTarget(opts.stack, opts.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION) : localTarget(cwd, opts.region);
@@ -74,7 +75,7 @@ function localTarget(cwd: string, regionOverride: string | undefined): Target {
     tables: state.tables,
     buckets: state.buckets,
     topics: { ...(state.topics?.sesEvents ? { sesEvents: state.topics.sesEvents } : {}), ...(state.topics?.inbound ? { inbound: state.topics.inbound } : {}) },
-    inboundObjectPrefix: state.inboundObjectPrefix ?? DEFAULT_INBOUND_PREFIX,
+    inboundObjectPrefix: state.inboundObjectPrefix ?? RAW_MAIL_PREFIX,
     ...(state.outbox ? { outbox: state.outbox } : {}),
     clients,
     close: () => clients.destroy(),
@@ -119,8 +120,8 @@ async function stackTarget(stackName: string, region: string | undefined): Promi
       ...(outputs.InboundBucketName ? { inbound: outputs.InboundBucketName } : {}),
       ...(outputs.PayloadBucketName ? { payload: outputs.PayloadBucketName } : {}),
     },
-    topics: { ...(outputs.SesEventsTopicArn ? { sesEvents: outputs.SesEventsTopicArn } : {}), ...(outputs.InboundTopicArn ? { inbound: outputs.InboundTopicArn } : {}) },
-    inboundObjectPrefix: outputs.InboundObjectPrefix ?? DEFAULT_INBOUND_PREFIX,
+    topics: { ...(outputs.TrackingTopicArn ? { sesEvents: outputs.TrackingTopicArn } : {}), ...(outputs.InboundTopicArn ? { inbound: outputs.InboundTopicArn } : {}) },
+    inboundObjectPrefix: RAW_MAIL_PREFIX,
     clients,
     close: () => {
       for (const c of [dynamodb, clients.s3, clients.sqs, clients.sns]) c.destroy();

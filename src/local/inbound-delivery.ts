@@ -1,15 +1,21 @@
 /**
  * Local stand-in for SES email receiving with an S3 action: stores the raw message in the
  * inbound bucket under `<objectKeyPrefix><SES message id>` and returns the receipt
- * notification SES would then publish
- * (https://docs.aws.amazon.com/ses/latest/dg/receiving-email-notifications-contents.html).
- * Locally nothing scans the mail, so every verdict is PASS; `mail.headers` are the message's
- * own header lines, unfolded, as SES reports them.
+ * notification SES would then publish (built by src/inbound/simulate.ts, the one module that
+ * writes the SES format).
+ *
+ * Verdicts: the deployed receipt rule scans every message (spam and virus scanning on), so
+ * SES always reports verdicts there. Locally nothing scans, and the default stands in for a
+ * clean scan (PASS everywhere), which is what the pipeline sees for ordinary mail; pass other
+ * verdicts (e.g. virus FAIL, to watch attachments go to quarantine) explicitly.
  */
 import { randomBytes } from 'node:crypto';
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import addressparser from 'nodemailer/lib/addressparser/index.js';
+import type { Verdict } from '../contract/records.js';
 import { MailroomError } from '../errors.js';
+import type { ReceiptNotification } from '../inbound/notification.js';
+import { simulatedS3Receipt } from '../inbound/simulate.js';
 
 export class LocalInboundError extends MailroomError {}
 
@@ -24,7 +30,13 @@ export interface LocalInboundInput {
   readonly envelopeSender?: string;
   readonly topicArn?: string;
   readonly now?: Date;
+  /** Scan results to report; each defaults to PASS. */
+  readonly verdicts?: Partial<Record<VerdictName, Verdict>>;
 }
+
+export const VERDICT_NAMES = ['spam', 'virus', 'spf', 'dkim', 'dmarc'] as const;
+export type VerdictName = (typeof VERDICT_NAMES)[number];
+const LOCAL_VERDICTS: Record<VerdictName, Verdict> = { spam: 'PASS', virus: 'PASS', spf: 'PASS', dkim: 'PASS', dmarc: 'PASS' };
 
 const ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
 
@@ -50,52 +62,23 @@ export function headerLines(raw: Buffer): { name: string; value: string }[] {
   return headers;
 }
 
-export async function deliverLocalInbound(input: LocalInboundInput): Promise<Record<string, unknown>> {
+export async function deliverLocalInbound(input: LocalInboundInput): Promise<ReceiptNotification> {
   if (!input.recipients.length) throw new LocalInboundError('at least one envelope recipient is needed');
-  const headers = headerLines(input.raw);
-  const header = (name: string) => headers.find((h) => h.name.toLowerCase() === name.toLowerCase())?.value;
-  const fromHeader = header('From');
-  const source = input.envelopeSender ?? (fromHeader ? addressparser(fromHeader, { flatten: true })[0]?.address : undefined);
-  if (!source) throw new LocalInboundError('the message has no From header: give the envelope sender explicitly');
+  const fromHeader = headerLines(input.raw).find((h) => h.name.toLowerCase() === 'from')?.value;
+  const envelopeSender = input.envelopeSender ?? (fromHeader ? addressparser(fromHeader, { flatten: true })[0]?.address : undefined);
+  if (envelopeSender === undefined) throw new LocalInboundError('the message has no From header: give the envelope sender explicitly');
   const messageId = sesInboundMessageId();
-  const objectKey = `${input.objectKeyPrefix}${messageId}`;
-  await input.s3.send(new PutObjectCommand({ Bucket: input.bucket, Key: objectKey, Body: input.raw, ContentType: 'message/rfc822' }));
-  const now = input.now ?? new Date();
-  const pass = { status: 'PASS' };
-  return {
-    notificationType: 'Received',
-    receipt: {
-      timestamp: now.toISOString(),
-      processingTimeMillis: 0,
-      recipients: [...input.recipients],
-      spamVerdict: pass,
-      virusVerdict: pass,
-      spfVerdict: pass,
-      dkimVerdict: pass,
-      dmarcVerdict: pass,
-      action: {
-        type: 'S3',
-        ...(input.topicArn ? { topicArn: input.topicArn } : {}),
-        bucketName: input.bucket,
-        objectKeyPrefix: input.objectKeyPrefix,
-        objectKey,
-      },
-    },
-    mail: {
-      timestamp: now.toISOString(),
-      source,
-      messageId,
-      destination: [...input.recipients],
-      headersTruncated: false,
-      headers,
-      commonHeaders: {
-        returnPath: source,
-        ...(fromHeader ? { from: [fromHeader] } : {}),
-        ...(header('To') ? { to: [header('To')] } : {}),
-        ...(header('Date') ? { date: header('Date') } : {}),
-        ...(header('Message-ID') ? { messageId: header('Message-ID') } : {}),
-        ...(header('Subject') !== undefined ? { subject: header('Subject') } : {}),
-      },
-    },
-  };
+  await input.s3.send(
+    new PutObjectCommand({ Bucket: input.bucket, Key: `${input.objectKeyPrefix}${messageId}`, Body: input.raw, ContentType: 'message/rfc822' }),
+  );
+  return simulatedS3Receipt({
+    messageId,
+    bucket: input.bucket,
+    objectKeyPrefix: input.objectKeyPrefix,
+    recipients: input.recipients,
+    envelopeSender,
+    ...(input.now ? { receivedAt: input.now } : {}),
+    ...(input.topicArn ? { topicArn: input.topicArn } : {}),
+    verdicts: { ...LOCAL_VERDICTS, ...input.verdicts },
+  });
 }

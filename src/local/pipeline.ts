@@ -52,7 +52,8 @@ import { snsHandlerOverSqs } from './sns-over-sqs.js';
 import { removeLocalState, writeLocalState, type LocalState } from './state.js';
 
 export const LOCAL_CONFIGURATION_SET = 'mailroom-local';
-export const INBOUND_OBJECT_PREFIX = 'inbound/';
+/** Where the local "receipt rule" stores raw mail: the same prefix as the CDK stack (lib/inbound-pipeline.ts). */
+export const INBOUND_OBJECT_PREFIX = 'raw/';
 
 export interface LocalPipelineOptions {
   readonly endpoints: LocalEndpoints;

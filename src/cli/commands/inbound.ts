@@ -6,10 +6,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { InboundRecord } from '../../contract/records.js';
+import type { InboundRecord, Verdict } from '../../contract/records.js';
 import { ingestReceiptNotification } from '../../inbound/ingest.js';
 import type { StoredInboundRecord } from '../../inbound/types.js';
-import { deliverLocalInbound } from '../../local/inbound-delivery.js';
+import { deliverLocalInbound, VERDICT_NAMES, type VerdictName } from '../../local/inbound-delivery.js';
 import { InboundStore, type InboundSummary } from '../../store/inbound.js';
 import { CliError, EXIT, NotFoundError, UsageError } from '../errors.js';
 import { inboundDeps, stderrLogger } from '../ingest-deps.js';
@@ -24,7 +24,30 @@ export function publicInbound(stored: StoredInboundRecord): InboundRecord {
   return record;
 }
 
-export async function inboundReceive(io: CliIo, target: Target, file: string, opts: { to: string[]; from?: string; json?: boolean }): Promise<void> {
+export interface InboundReceiveFlags {
+  readonly to: string[];
+  readonly from?: string;
+  readonly verdict?: string[];
+  readonly json?: boolean;
+}
+
+const VERDICTS: readonly Verdict[] = ['PASS', 'FAIL', 'GRAY', 'PROCESSING_FAILED', 'DISABLED'];
+
+/** `--verdict virus=FAIL` pairs → verdicts. */
+export function parseVerdicts(pairs: readonly string[] = []): Partial<Record<VerdictName, Verdict>> {
+  const verdicts: Partial<Record<VerdictName, Verdict>> = {};
+  for (const pair of pairs) {
+    const [name, status] = pair.split('=');
+    if (!(VERDICT_NAMES as readonly string[]).includes(name ?? '') || !VERDICTS.includes(status?.toUpperCase() as Verdict)) {
+      throw new UsageError(`--verdict expects one of ${VERDICT_NAMES.join('|')}=${VERDICTS.join('|')}, got "${pair}"`);
+    }
+    verdicts[name as VerdictName] = status!.toUpperCase() as Verdict;
+  }
+  return verdicts;
+}
+
+export async function inboundReceive(io: CliIo, target: Target, file: string, opts: InboundReceiveFlags): Promise<void> {
+  const verdicts = parseVerdicts(opts.verdict);
   if (target.kind !== 'local') {
     throw new UsageError('inbound receive drives the local pipeline only; in AWS, send mail to an address your receipt rule covers');
   }
@@ -42,6 +65,7 @@ export async function inboundReceive(io: CliIo, target: Target, file: string, op
     raw,
     recipients: opts.to,
     ...(opts.from ? { envelopeSender: opts.from } : {}),
+    verdicts,
     ...(target.topics.inbound ? { topicArn: target.topics.inbound } : {}),
   }).catch((cause: unknown) => {
     throw new CliError(`could not deliver ${file}: ${(cause as Error).message}`, EXIT.usage, { cause });

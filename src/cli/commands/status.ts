@@ -16,7 +16,15 @@ export function publicRecord(stored: StoredMessage): MessageRecord {
     'id', 'channel', 'provider', 'providerMessageId', 'status', 'attempts', 'createdAt', 'updatedAt', 'sentAt',
     'error', 'tags', 'metadata', 'recipients', 'idDerived', 'rawBody', 'smsSegments', 'smsEncoding',
   ];
-  return Object.fromEntries(keys.filter((k) => stored[k] !== undefined).map((k) => [k, stored[k]])) as unknown as MessageRecord;
+  const record = Object.fromEntries(keys.filter((k) => stored[k] !== undefined).map((k) => [k, stored[k]])) as Record<string, unknown>;
+  // Per-recipient entries carry the store's ordering rank too; the contract names four fields.
+  record.recipients = Object.fromEntries(
+    Object.entries(stored.recipients ?? {}).map(([address, s]) => [
+      address,
+      Object.fromEntries((['status', 'lastEventType', 'lastEventAt', 'providerMessageId'] as const).filter((k) => s[k] !== undefined).map((k) => [k, s[k]])),
+    ]),
+  );
+  return record as unknown as MessageRecord;
 }
 
 export async function showStatus(io: CliIo, target: Target, id: string, json: boolean): Promise<void> {

@@ -228,13 +228,29 @@ describe('local pipeline end to end, driven by the CLI', () => {
       subject: 'Order 42',
       messageIdHeader: '<order-42@example.org>',
       verdicts: { spam: 'PASS', virus: 'PASS', spf: 'PASS', dkim: 'PASS', dmarc: 'PASS' },
-      raw: { bucket: h.pipeline.state.buckets.inbound, key: `inbound/${id}` },
+      raw: { bucket: h.pipeline.state.buckets.inbound, key: `raw/${id}` },
       attachments: [expect.objectContaining({ filename: 'receipt.pdf', contentType: 'application/pdf', size: 16 })],
     });
     expect(record!.text).toMatch(/Where is my order\?/);
     const attachment = record!.attachments[0]!;
     await expect(h.pipeline.clients.s3.send(new HeadObjectCommand({ Bucket: attachment.s3.bucket, Key: attachment.s3.key }))).resolves.toMatchObject({ ContentLength: 16 });
     expect(listed[0]!.id).toBe(id);
+  });
+
+  it('inbound receive --verdict virus=FAIL keeps the record and quarantines the attachments', async () => {
+    // Prepare
+    const eml = ['From: x@example.org', 'To: support@example.com', 'Subject: infected', 'MIME-Version: 1.0', 'Content-Type: multipart/mixed; boundary="q"', '', '--q', 'Content-Type: text/plain', '', 'see attached', '--q', 'Content-Type: application/octet-stream', 'Content-Disposition: attachment; filename="run.exe"', 'Content-Transfer-Encoding: base64', '', Buffer.from('MZ fake').toString('base64'), '--q--', ''].join('\r\n');
+    writeFileSync(join(h.cwd, 'virus.eml'), eml);
+
+    // Act
+    const run = await h.cli('inbound', 'receive', 'virus.eml', '--to', 'support@example.com', '--verdict', 'virus=FAIL', '--json');
+    const [record] = run.json<InboundRecord>();
+
+    // Assess
+    expect(run.code, run.stderr).toBe(0);
+    expect(record).toMatchObject({ verdicts: { virus: 'FAIL', spam: 'PASS' }, spamDetected: true });
+    expect(record!.attachments).toEqual([expect.objectContaining({ filename: 'run.exe', quarantined: true })]);
+    expect(record!.attachments[0]!.s3.key).toMatch(/^quarantine\//);
   });
 
   it('replay: first run stores every body, the second finds them all duplicates', async () => {
@@ -262,7 +278,7 @@ describe('local pipeline end to end, driven by the CLI', () => {
     const receipt = await deliverLocalInbound({
       s3: h.pipeline.clients.s3,
       bucket: h.pipeline.state.buckets.inbound,
-      objectKeyPrefix: 'inbound/',
+      objectKeyPrefix: 'raw/',
       raw: Buffer.from('From: a@example.org\r\nTo: replay@example.com\r\nSubject: replayed\r\n\r\nhello\r\n'),
       recipients: ['replay@example.com'],
     });
