@@ -4,7 +4,7 @@
  * and least privilege here once.
  */
 import { fileURLToPath } from 'node:url';
-import { type CfnElement, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -14,9 +14,9 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
-import type { IConstruct } from 'constructs';
 import { Construct } from 'constructs';
 import type { OperationsConfig } from './config-types.js';
+import { acknowledge, acknowledgeObjectAccess } from './nag.js';
 
 /** Newest Node.js runtime aws-cdk-lib offers; bundles target Node 20 so the code also runs there. */
 export const LAMBDA_RUNTIME = lambda.Runtime.NODEJS_24_X;
@@ -33,33 +33,6 @@ export function repoPath(relative: string): string {
 }
 
 /**
- * Records a cdk-nag finding as acknowledged on one construct, with the reason. cdk-nag 3 uses
- * CDK's own Validations API (NagSuppressions is gone); ids of the form `Rule[Finding]`
- * acknowledge one finding only.
- */
-export function acknowledge(construct: IConstruct, id: string, reason: string): void {
-  Validations.of(construct).acknowledge({ id, reason });
-}
-
-/** `<LogicalId.Arn>` as cdk-nag renders a Fn::GetAtt of the construct's resource in finding ids. */
-function arnToken(construct: IConstruct): string {
-  return `<${Stack.of(construct).getLogicalId(construct.node.defaultChild as CfnElement)}.Arn>`;
-}
-
-/** grant*Data on a table also covers its indexes (`<table>/index/*`): that is the intent. */
-export function acknowledgeIndexAccess(role: IConstruct, tables: readonly IConstruct[]): void {
-  for (const table of tables) {
-    acknowledge(role, `AwsSolutions-IAM5[Resource::${arnToken(table)}/index/*]`,
-      'Access to the table includes its global secondary indexes, which serve the documented query access patterns.');
-  }
-}
-
-/** Object-level grants (`<bucket>/*` or a prefix) on a bucket of this stack. */
-export function acknowledgeObjectAccess(role: IConstruct, bucket: IConstruct, reason: string, prefix = ''): void {
-  acknowledge(role, `AwsSolutions-IAM5[Resource::${arnToken(bucket)}/${prefix}*]`, reason);
-}
-
-/**
  * Object-level access with exactly these actions (bucket.grant* would add wildcard actions
  * such as s3:GetObject* and s3:List*), acknowledged for the key wildcard.
  */
@@ -67,22 +40,6 @@ export function grantObjectAccess(role: iam.Role, bucket: s3.IBucket, actions: r
   role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: [...actions], resources: [bucket.arnForObjects(`${prefix}*`)] }));
   acknowledgeObjectAccess(role, bucket, reason, prefix);
 }
-
-const acknowledgedProviders = new WeakSet<Stack>();
-
-/**
- * AwsCustomResource runs in one singleton Lambda per stack, created by aws-cdk-lib with the
- * AWS managed basic-execution policy and the runtime aws-cdk-lib picks. Acknowledged once.
- */
-export function acknowledgeCustomResourceProvider(stack: Stack): void {
-  if (acknowledgedProviders.has(stack)) return;
-  const provider = stack.node.tryFindChild(AWS_CUSTOM_RESOURCE_SINGLETON);
-  if (!provider) return;
-  acknowledgedProviders.add(stack);
-  acknowledge(provider, 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
-    'The AwsCustomResource provider Lambda (aws-cdk-lib) uses the basic execution policy to write its own logs; it runs only on deploy.');
-}
-const AWS_CUSTOM_RESOURCE_SINGLETON = 'AWS679f53fac002430cb0da5b7982bd2287';
 
 export function removalPolicy(ops: OperationsConfig): RemovalPolicy {
   return ops.removalPolicy === 'destroy' ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN;

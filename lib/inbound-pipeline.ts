@@ -24,9 +24,9 @@ import { ENV } from '../src/config/runtime.js';
 import { dlqDepthAlarm, functionErrorsAlarm, type AlarmTarget } from './alarms.js';
 import type { MailroomConfig } from './config-types.js';
 import {
-  acknowledge, acknowledgeCustomResourceProvider, acknowledgeIndexAccess, deadLetterQueue, grantObjectAccess,
-  MailroomFunction, privateBucket, secureTopic, subscriptionDeadLetterQueue,
+  deadLetterQueue, grantObjectAccess, MailroomFunction, privateBucket, secureTopic, subscriptionDeadLetterQueue,
 } from './defaults.js';
+import { acknowledge, acknowledgeCustomResourceProvider, acknowledgeIndexAccess } from './nag.js';
 import type { MailroomTables } from './tables.js';
 import { tableEnvironment } from './tracking-pipeline.js';
 

@@ -27,6 +27,8 @@ export const OUTPUT_KEYS = [
   'MessagesTableName', 'EventsTableName', 'InboundTableName', 'SuppressionsTableName',
   'InboundBucketName', 'PayloadBucketName', 'TrackingTopicArn', 'InboundTopicArn', 'InboundEventsTopicArn',
   'ConfigurationSetName', 'TrackingUrl', 'Region',
+  // For the operator's one-time account-level steps (README, "Deploying").
+  'ReceiptRuleSetName', 'SmsDeliveryStatusRoleArn',
 ] as const;
 export type OutputKey = (typeof OUTPUT_KEYS)[number];
 
@@ -96,7 +98,11 @@ export class MailroomStack extends Stack {
     if (this.tracking.functionUrl) {
       out('TrackingUrl', this.tracking.functionUrl.url, 'HTTPS endpoint SNS topics can be subscribed to');
     }
+    if (this.tracking.smsDeliveryStatus) {
+      out('SmsDeliveryStatusRoleArn', this.tracking.smsDeliveryStatus.role.roleArn, 'aws sns set-sms-attributes --attributes DeliveryStatusIAMRole=<this>');
+    }
     if (this.inbound) {
+      out('ReceiptRuleSetName', this.inbound.ruleSet.receiptRuleSetName, 'aws ses set-active-receipt-rule-set --rule-set-name <this>');
       out('InboundBucketName', this.inbound.bucket.bucketName, 'Raw received mail and attachments');
       out('InboundTopicArn', this.inbound.topic.topicArn, 'SES receipt notifications');
       out('InboundEventsTopicArn', this.inbound.eventsTopic.topicArn, 'Subscribe here for "inbound received" events');

@@ -17,7 +17,8 @@ import { ENV } from '../src/config/runtime.js';
 import { dlqDepthAlarm, functionErrorsAlarm, metricAlarm, type AlarmTarget } from './alarms.js';
 import { perInstanceSendRate } from './config.js';
 import type { ChannelConfig, MailroomConfig } from './config-types.js';
-import { acknowledge, acknowledgeIndexAccess, MailroomFunction, workQueue } from './defaults.js';
+import { MailroomFunction, workQueue } from './defaults.js';
+import { acknowledge, acknowledgeIndexAccess } from './nag.js';
 import type { MailroomTables } from './tables.js';
 
 export type Channel = 'email' | 'sms';

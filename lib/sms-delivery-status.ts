@@ -15,8 +15,8 @@ import * as destinations from 'aws-cdk-lib/aws-logs-destinations';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import type { OperationsConfig, SmsDeliveryStatusConfig } from './config-types.js';
-import { acknowledge, acknowledgeCustomResourceProvider, removalPolicy } from './defaults.js';
-import type { MailroomFunction } from './defaults.js';
+import { removalPolicy, type MailroomFunction } from './defaults.js';
+import { acknowledge, acknowledgeCustomResourceProvider } from './nag.js';
 
 export interface SmsDeliveryStatusProps {
   readonly config: SmsDeliveryStatusConfig;

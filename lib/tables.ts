@@ -34,11 +34,6 @@ export class MailroomTables extends Construct {
       accessLogsPrefix: 'payloads/',
     });
   }
-
-  /** Physical table names, in the shape the handlers' env wiring expects. */
-  get tableNames(): Readonly<Record<TableName, string>> {
-    return Object.fromEntries(Object.entries(this.tables).map(([k, t]) => [k, t.tableName])) as Record<TableName, string>;
-  }
 }
 
 const attr = (name: string): dynamodb.Attribute => ({ name, type: dynamodb.AttributeType.STRING });

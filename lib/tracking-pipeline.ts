@@ -16,9 +16,8 @@ import { Construct } from 'constructs';
 import { ENV } from '../src/config/runtime.js';
 import { dlqDepthAlarm, functionErrorsAlarm, type AlarmTarget } from './alarms.js';
 import type { MailroomConfig } from './config-types.js';
-import {
-  acknowledgeIndexAccess, deadLetterQueue, grantObjectAccess, MailroomFunction, secureTopic, subscriptionDeadLetterQueue,
-} from './defaults.js';
+import { deadLetterQueue, grantObjectAccess, MailroomFunction, secureTopic, subscriptionDeadLetterQueue } from './defaults.js';
+import { acknowledgeIndexAccess } from './nag.js';
 import { SmsDeliveryStatus } from './sms-delivery-status.js';
 import type { MailroomTables } from './tables.js';
 

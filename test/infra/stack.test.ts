@@ -93,6 +93,8 @@ describe('stack outputs', () => {
       ConfigurationSetName: ref(stack.tracking.configurationSet),
       TrackingUrl: { 'Fn::GetAtt': [logicalId(stack.tracking.functionUrl!), 'FunctionUrl'] },
       Region: { Ref: 'AWS::Region' },
+      ReceiptRuleSetName: ref(stack.inbound!.ruleSet),
+      SmsDeliveryStatusRoleArn: { 'Fn::GetAtt': [logicalId(stack.tracking.smsDeliveryStatus!.role), 'Arn'] },
     };
     for (const [key, value] of Object.entries(expected)) expect(outputs[key]!.Value, key).toEqual(value);
   });

@@ -1,0 +1,47 @@
+/**
+ * cdk-nag acknowledgements. cdk-nag 3 runs as a CDK policy-validation plugin and uses CDK's
+ * own Validations API to acknowledge findings (NagSuppressions is gone); an id of the form
+ * `Rule[Finding]` acknowledges that one finding on that construct and its children, never a
+ * whole rule for the stack. Every acknowledgement carries its reason; the README lists them.
+ */
+import { type CfnElement, Stack, Validations } from 'aws-cdk-lib';
+import type { IConstruct } from 'constructs';
+
+/** Records a cdk-nag finding as acknowledged on one construct, with the reason. */
+export function acknowledge(construct: IConstruct, id: string, reason: string): void {
+  Validations.of(construct).acknowledge({ id, reason });
+}
+
+/** `<LogicalId.Arn>` as cdk-nag renders a Fn::GetAtt of the construct's resource in finding ids. */
+function arnToken(construct: IConstruct): string {
+  return `<${Stack.of(construct).getLogicalId(construct.node.defaultChild as CfnElement)}.Arn>`;
+}
+
+/** grant*Data on a table also covers its indexes (`<table>/index/*`): that is the intent. */
+export function acknowledgeIndexAccess(role: IConstruct, tables: readonly IConstruct[]): void {
+  for (const table of tables) {
+    acknowledge(role, `AwsSolutions-IAM5[Resource::${arnToken(table)}/index/*]`,
+      'Access to the table includes its global secondary indexes, which serve the documented query access patterns.');
+  }
+}
+
+/** Object-level grants (`<bucket>/*` or a prefix) on a bucket of this stack. */
+export function acknowledgeObjectAccess(role: IConstruct, bucket: IConstruct, reason: string, prefix = ''): void {
+  acknowledge(role, `AwsSolutions-IAM5[Resource::${arnToken(bucket)}/${prefix}*]`, reason);
+}
+
+const acknowledgedProviders = new WeakSet<Stack>();
+
+/**
+ * AwsCustomResource runs in one singleton Lambda per stack, created by aws-cdk-lib with the
+ * AWS managed basic-execution policy and the runtime aws-cdk-lib picks. Acknowledged once.
+ */
+export function acknowledgeCustomResourceProvider(stack: Stack): void {
+  if (acknowledgedProviders.has(stack)) return;
+  const provider = stack.node.tryFindChild(AWS_CUSTOM_RESOURCE_SINGLETON);
+  if (!provider) return;
+  acknowledgedProviders.add(stack);
+  acknowledge(provider, 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+    'The AwsCustomResource provider Lambda (aws-cdk-lib) uses the basic execution policy to write its own logs; it runs only on deploy.');
+}
+const AWS_CUSTOM_RESOURCE_SINGLETON = 'AWS679f53fac002430cb0da5b7982bd2287';
