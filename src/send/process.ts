@@ -141,20 +141,20 @@ class SendPipeline implements SendProcessor {
       logger.warn('id reused with a different body; the first message stands (the id is the idempotency key)', { messageId: id });
     }
     const redriveMark = readAttr(d.record.messageAttributes, QUEUE_ATTRS.deadLetteredAt);
-    if (current.status === 'failed' && redriveMark !== undefined) {
-      if (current.deadLetteredAt === redriveMark) {
-        const reopened = await messages.reopenRedriven(id, redriveMark, this.nowIso());
-        if (reopened) {
-          metrics.count('redriven');
-          logger.info('message redriven from the DLQ; sending again', { messageId: id });
-          return { record: reopened };
-        }
-        current = (await messages.get(id)) ?? current;
-      } else {
-        logger.warn('DLQ copy does not match the last dead-lettering; not reopened', { messageId: id, redriveMark, deadLetteredAt: current.deadLetteredAt });
+    if (current.status === 'failed' && redriveMark !== undefined && current.deadLetteredAt === redriveMark) {
+      const reopened = await messages.reopenRedriven(id, redriveMark, this.nowIso());
+      if (reopened) {
+        metrics.count('redriven');
+        logger.info('message redriven from the DLQ; sending again', { messageId: id });
+        return { record: reopened };
       }
+      current = (await messages.get(id)) ?? current;
     }
-    if (current.status === 'failed' && !current.deadLetteredAt) {
+    if (current.status === 'failed') {
+      // Every delivery of a failed message ends in the DLQ: the first one's write may have
+      // been lost (the function stopped before it), a redrive may have lost its marker, or a
+      // producer sent it again. A second DLQ entry is better than a message that vanishes.
+      if (redriveMark !== undefined) logger.warn('DLQ copy does not match the last dead-lettering; dead-lettered again', { messageId: id, redriveMark });
       const reason = current.error ?? { code: 'failed', message: 'failed', retryable: false };
       await this.settle.deadLetter(d, id, reason, current.attempts);
       return { outcome: { kind: 'failed', id, code: reason.code } };

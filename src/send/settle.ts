@@ -6,7 +6,7 @@
 import type { SQSRecord } from 'aws-lambda';
 import { createHash } from 'node:crypto';
 import { deriveId, idOfInvalidBody, type InvalidMessageError } from '../contract/validate.js';
-import type { MessageError, MessageStatus } from '../contract/records.js';
+import type { MessageError } from '../contract/records.js';
 import { MailroomError } from '../errors.js';
 import { MAX_DELAY_SECONDS, MAX_VISIBILITY_SECONDS } from './backoff.js';
 import { carriedAttributes, numberAttr, QUEUE_ATTRS, readAttr, stringAttr, truncateErrorMessage } from './queue.js';
@@ -107,8 +107,7 @@ export class Settler {
    * An invalid body: recorded `failed` with `invalid_message`, the field reasons and the
    * truncated body, under the producer's id when it gave a usable one (or under an id derived
    * from the body when that id already belongs to a different message), and written whole to
-   * the DLQ. A redelivery of a body already dead-lettered is acknowledged; an operator's
-   * redrive of it from the DLQ puts it back in the DLQ, never nowhere.
+   * the DLQ. Every later delivery of the same body goes to the DLQ too: nothing is dropped.
    */
   async invalid(d: Delivery, error: InvalidMessageError): Promise<RecordOutcome> {
     const { config, messages, metrics, logger } = this.deps;
@@ -125,13 +124,10 @@ export class Settler {
         return { kind: 'invalid', id };
       }
       if (record.bodySha256 !== d.bodySha256 || record.error?.code !== 'invalid_message') continue;
-      const redriven = readAttr(d.record.messageAttributes, QUEUE_ATTRS.deadLetteredAt) !== undefined;
-      if (!record.deadLetteredAt || redriven) {
-        await this.deadLetter(d, id, reason, 0);
-        return { kind: 'invalid', id };
-      }
-      metrics.count('duplicate');
-      return { kind: 'duplicate', id, status: 'failed' satisfies MessageStatus };
+      // The same invalid body again (redelivery, producer retry, DLQ redrive): recorded
+      // already, and it goes to the DLQ again rather than being acknowledged into nothing.
+      await this.deadLetter(d, id, reason, 0);
+      return { kind: 'invalid', id };
     }
     throw new InvariantError(`invalid body ${d.record.messageId}: neither its id nor ${derived} could hold its record`);
   }

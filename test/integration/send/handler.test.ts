@@ -74,7 +74,10 @@ describe('send handler, end to end on the local servers', () => {
     await f.enqueue(email());
     const rounds = await f.drain();
     expect(rounds[0]!.event.Records).toHaveLength(2);
-    expect(f.logger.lines.map((l) => l.message)).toEqual(['sent', 'message deferred', 'already final; acknowledged without sending']);
+    // One copy sends; the other finds the message sent (if the claim was still held, after waiting).
+    const logged = f.logger.lines.map((l) => l.message);
+    expect(logged.filter((m) => m === 'sent')).toHaveLength(1);
+    expect(logged.filter((m) => m === 'already final; acknowledged without sending')).toHaveLength(1);
     expect(provider.calls).toHaveLength(1);
     expect(await f.messages.get('order-1042')).toMatchObject({ status: 'sent', attempts: 1, recipients: { 'ann@example.com': { status: 'queued' } } });
     expect(await receive(f.env.clients.sqs, f.queue.url)).toHaveLength(0);

@@ -125,15 +125,15 @@ describe('process: invalid messages', () => {
     expect((await t.messages.get('m-1'))?.status).toBe('sent');
   });
 
-  it('acknowledges a redelivered invalid body once it is in the DLQ, but dead-letters it again when redriven', async () => {
+  it('puts every later delivery of the same invalid body in the DLQ too, under the same record', async () => {
     const t = setup();
     await t.deliver('nope');
     const again = await t.deliver('nope');
-    expect(again.kind).toBe('duplicate');
-    expect(t.queue.deadLettered).toHaveLength(1);
     const redriven = await t.deliver('nope', { messageAttributes: { [QUEUE_ATTRS.deadLetteredAt]: stringAttribute('x') } });
-    expect(redriven.kind).toBe('invalid');
-    expect(t.queue.deadLettered).toHaveLength(2);
+    expect([again.kind, redriven.kind]).toEqual(['invalid', 'invalid']);
+    expect(t.queue.deadLettered.map((m) => m.body)).toEqual(['nope', 'nope', 'nope']);
+    expect(t.messages.items.size).toBe(1);
+    expect(t.metrics.counts.invalid).toBe(1);
   });
 });
 
@@ -209,12 +209,16 @@ describe('process: retries, backoff and the DLQ', () => {
     expect(t.ses.calls).toHaveLength(1);
   });
 
-  it('sends again when an operator redrives the exact DLQ copy, and ignores a stale copy', async () => {
+  it('sends again when an operator redrives the last DLQ copy; any other delivery of a failed message goes back to the DLQ', async () => {
     const t = setup({ email: [permanent(), permanent()] });
     await t.deliver(email());
-    const mark = t.queue.deadLettered[0]!.attributes[QUEUE_ATTRS.deadLetteredAt]!.StringValue!;
     const stale = await t.deliver(email(), { messageAttributes: { [QUEUE_ATTRS.deadLetteredAt]: stringAttribute('2029-01-01T00:00:00.000Z') } });
-    expect(stale).toMatchObject({ kind: 'duplicate', status: 'failed' });
+    t.advance(1000);
+    const duplicate = await t.deliver(email());
+    expect([stale.kind, duplicate.kind]).toEqual(['failed', 'failed']);
+    expect(t.queue.deadLettered).toHaveLength(3);
+    expect(t.ses.calls).toHaveLength(1);
+    const mark = t.queue.deadLettered[2]!.attributes[QUEUE_ATTRS.deadLetteredAt]!.StringValue!;
     t.advance(1000);
     const redriven = await t.deliver(email(), { messageAttributes: { [QUEUE_ATTRS.deadLetteredAt]: stringAttribute(mark) } });
     expect(redriven).toMatchObject({ kind: 'failed' });
