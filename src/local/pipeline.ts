@@ -78,6 +78,8 @@ export interface LocalPipelineOptions {
   readonly waitTimeSeconds?: number;
   /** How often the SES store and the SMS outbox are checked, ms. @default 250 */
   readonly watchIntervalMs?: number;
+  /** How long SES events wait for the send handler to record the SES message id before going out unjoined, ms. @default 10000 */
+  readonly sesJoinGraceMs?: number;
   /** Where log lines go. @default nowhere */
   readonly log?: LineSink;
   /** Info-level handler logs too. @default false */
@@ -203,6 +205,7 @@ export async function startLocalPipeline(opts: LocalPipelineOptions): Promise<Lo
     configurationSet: LOCAL_CONFIGURATION_SET,
     resolve: async (providerMessageId) => joinedMessage(await messages.getByProviderMessageId(providerMessageId), providerMessageId),
     intervalMs: opts.watchIntervalMs ?? 250,
+    joinGraceMs: opts.sesJoinGraceMs ?? 10_000,
     onError: (error) => sink(`[ses-events] error: ${error instanceof Error ? error.message : String(error)}`),
     onPublished: (email, types) => {
       count('sesEvents.published', types.length);
