@@ -26,7 +26,7 @@ import type { MailroomConfig } from './config-types.js';
 import {
   deadLetterQueue, grantObjectAccess, MailroomFunction, privateBucket, secureTopic, subscriptionDeadLetterQueue,
 } from './defaults.js';
-import { acknowledge, acknowledgeCustomResourceProvider, acknowledgeIndexAccess } from './nag.js';
+import { acknowledge, acknowledgeCustomResourceProvider } from './nag.js';
 import type { MailroomTables } from './tables.js';
 import { tableEnvironment } from './tracking-pipeline.js';
 
@@ -164,8 +164,7 @@ export class InboundPipeline extends Construct {
 
   private grantIngestion(role: iam.Role): void {
     const tables = this.props.tables;
-    tables.tables.inbound.grantReadWriteData(role);
-    acknowledgeIndexAccess(role, [tables.tables.inbound]);
+    tables.grantReadWrite(role, 'inbound');
     grantObjectAccess(role, this.bucket, ['s3:GetObject', 's3:PutObject'],
       'Reads the raw mail SES stored (key named in the notification) and writes attachments under keys it generates.');
     grantObjectAccess(role, tables.payloadBucket, ['s3:GetObject', 's3:PutObject'],

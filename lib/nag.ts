@@ -17,12 +17,10 @@ function arnToken(construct: IConstruct): string {
   return `<${Stack.of(construct).getLogicalId(construct.node.defaultChild as CfnElement)}.Arn>`;
 }
 
-/** grant*Data on a table also covers its indexes (`<table>/index/*`): that is the intent. */
-export function acknowledgeIndexAccess(role: IConstruct, tables: readonly IConstruct[]): void {
-  for (const table of tables) {
-    acknowledge(role, `AwsSolutions-IAM5[Resource::${arnToken(table)}/index/*]`,
-      'Access to the table includes its global secondary indexes, which serve the documented query access patterns.');
-  }
+/** Access to a table's global secondary indexes (`<table>/index/*`), which serve the query access patterns. */
+export function acknowledgeIndexAccess(role: IConstruct, table: IConstruct): void {
+  acknowledge(role, `AwsSolutions-IAM5[Resource::${arnToken(table)}/index/*]`,
+    'Access to the table includes its global secondary indexes, which serve the documented query access patterns.');
 }
 
 /** Object-level grants (`<bucket>/*` or a prefix) on a bucket of this stack. */

@@ -18,7 +18,7 @@ import { dlqDepthAlarm, functionErrorsAlarm, metricAlarm, type AlarmTarget } fro
 import { perInstanceSendRate } from './config.js';
 import type { ChannelConfig, MailroomConfig } from './config-types.js';
 import { MailroomFunction, workQueue } from './defaults.js';
-import { acknowledge, acknowledgeIndexAccess } from './nag.js';
+import { acknowledge } from './nag.js';
 import type { MailroomTables } from './tables.js';
 
 export type Channel = 'email' | 'sms';
@@ -104,9 +104,8 @@ export class SendPipeline extends Construct {
     // poison messages to the DLQ itself, with the reason.
     queue.grantSendMessages(fn.role);
     dlq.grantSendMessages(fn.role);
-    tables.tables.messages.grantReadWriteData(fn.role);
-    tables.tables.suppressions.grantReadData(fn.role);
-    acknowledgeIndexAccess(fn.role, [tables.tables.messages, tables.tables.suppressions]);
+    tables.grantReadWrite(fn.role, 'messages');
+    tables.grantRead(fn.role, 'suppressions');
 
     const alarms = this.props.alarms ?? {};
     dlqDepthAlarm(this, `${title}DlqDepth`, dlq, `the ${channel} queue`, alarms);

@@ -5,11 +5,13 @@
  * receives the S3 server access logs.
  */
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as iam from 'aws-cdk-lib/aws-iam';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { TABLES, type TableDef, type TableName } from '../src/store/tables.js';
 import type { OperationsConfig } from './config-types.js';
 import { accessLogsBucket, privateBucket, tableDefaults } from './defaults.js';
+import { acknowledgeIndexAccess } from './nag.js';
 
 export interface MailroomTablesProps {
   readonly operations: OperationsConfig;
@@ -33,6 +35,27 @@ export class MailroomTables extends Construct {
       accessLogs: this.accessLogsBucket,
       accessLogsPrefix: 'payloads/',
     });
+  }
+
+  /** Read/write item access (indexes included) to the named tables. */
+  grantReadWrite(role: iam.IRole, ...names: TableName[]): void {
+    for (const name of names) {
+      this.tables[name].grantReadWriteData(role);
+      this.acknowledgeIndexes(role, name);
+    }
+  }
+
+  /** Read-only item access (indexes included) to the named tables. */
+  grantRead(role: iam.IRole, ...names: TableName[]): void {
+    for (const name of names) {
+      this.tables[name].grantReadData(role);
+      this.acknowledgeIndexes(role, name);
+    }
+  }
+
+  /** grant*Data also covers `<table>/index/*` when the table has indexes: that is the intent. */
+  private acknowledgeIndexes(role: iam.IRole, name: TableName): void {
+    if (Object.keys(TABLES[name].indexes).length > 0) acknowledgeIndexAccess(role, this.tables[name]);
   }
 }
 

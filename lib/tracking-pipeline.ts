@@ -17,7 +17,6 @@ import { ENV } from '../src/config/runtime.js';
 import { dlqDepthAlarm, functionErrorsAlarm, type AlarmTarget } from './alarms.js';
 import type { MailroomConfig } from './config-types.js';
 import { deadLetterQueue, grantObjectAccess, MailroomFunction, secureTopic, subscriptionDeadLetterQueue } from './defaults.js';
-import { acknowledgeIndexAccess } from './nag.js';
 import { SmsDeliveryStatus } from './sms-delivery-status.js';
 import type { MailroomTables } from './tables.js';
 
@@ -123,9 +122,7 @@ export class TrackingPipeline extends Construct {
         deadLetterQueue: smsDlq,
         environment: { ...tableEnvironment(props.tables), [ENV.payloadBucket]: props.tables.payloadBucket.bucketName },
       });
-      props.tables.tables.events.grantReadWriteData(this.smsStatusFunction.role);
-      props.tables.tables.messages.grantReadWriteData(this.smsStatusFunction.role);
-      acknowledgeIndexAccess(this.smsStatusFunction.role, [props.tables.tables.events, props.tables.tables.messages]);
+      props.tables.grantReadWrite(this.smsStatusFunction.role, 'events', 'messages');
       this.smsDeliveryStatus = new SmsDeliveryStatus(this, 'SmsDeliveryStatus', {
         config: props.config.sms.deliveryStatus,
         operations,
@@ -137,11 +134,7 @@ export class TrackingPipeline extends Construct {
   }
 
   private grantTracking(fn: MailroomFunction, tables: MailroomTables, allowedTopicArns: readonly string[]): void {
-    const t = tables.tables;
-    t.events.grantReadWriteData(fn.role);
-    t.messages.grantReadWriteData(fn.role);
-    t.suppressions.grantReadWriteData(fn.role);
-    acknowledgeIndexAccess(fn.role, [t.events, t.messages, t.suppressions]);
+    tables.grantReadWrite(fn.role, 'events', 'messages', 'suppressions');
     grantObjectAccess(fn.role, tables.payloadBucket, ['s3:PutObject', 's3:GetObject'],
       'Stores raw events too large for an item under keys it generates per event.');
     // A SubscriptionConfirmation from an allowed topic is confirmed with the API, in the

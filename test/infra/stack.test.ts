@@ -63,6 +63,9 @@ describe('cdk-nag AwsSolutions', () => {
     expect(byRule('AwsSolutions-SQS3')).toEqual(dlqs.flatMap((q) => [logicalId(q), logicalId(q.node.findChild('Policy'))]).sort());
     // No IAM5 acknowledgement for a wildcard action: grants name their actions.
     expect(acks.filter((a) => a.id.includes('[Action::'))).toEqual([]);
+    // Index acknowledgements only for tables that have indexes (suppressions has none).
+    expect(acks.filter((a) => a.id.includes(logicalId(stack.tables.tables.suppressions)))).toEqual([]);
+    expect(acks.some((a) => a.id.includes(`${logicalId(stack.tables.tables.messages)}.Arn>/index/*`))).toBe(true);
   });
 });
 
