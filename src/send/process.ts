@@ -68,7 +68,7 @@ class SendPipeline implements SendProcessor {
   }
 
   private async processValid(d: Delivery, { message, id, idDerived }: ValidatedMessage): Promise<RecordOutcome> {
-    const { messages, suppressions, limiters, metrics } = this.deps;
+    const { messages, suppressions, limiters } = this.deps;
     const recipients = recipientKeysOf(message);
     const providerName = message.provider ?? this.cfg.defaultProvider;
     const began = await messages.begin({
@@ -86,7 +86,6 @@ class SendPipeline implements SendProcessor {
     }
 
     const suppressed = await suppressions.filterSuppressed(recipients);
-    if (suppressed.size > 0) metrics.count('suppressed', suppressed.size);
     if (suppressed.size >= recipients.length) return this.cancelSuppressed(d, id, recipients, suppressed);
 
     let sender: Sender;
@@ -199,6 +198,7 @@ class SendPipeline implements SendProcessor {
       return { kind: 'sent', id, recorded: false };
     }
     metrics.count('sent');
+    if (suppressed.size > 0) metrics.count('suppressed', suppressed.size);
     if (result.ignoredFeatures?.length) logger.warn('unsupported features dropped', { messageId: id, features: result.ignoredFeatures });
     logger.info('sent', { messageId: id, provider: result.provider, providerMessageId: result.providerMessageId, receiveCount: d.receiveCount });
     await this.syncIndex(id, recipients, 'sent', perRecipientIds);
@@ -252,6 +252,7 @@ class SendPipeline implements SendProcessor {
       throw error;
     }
     this.deps.metrics.count('cancelled');
+    this.deps.metrics.count('suppressed', suppressed.size);
     this.deps.logger.info('cancelled: every recipient suppressed', { messageId: id });
     await this.syncIndex(id, recipients, 'cancelled');
     return { kind: 'cancelled', id };

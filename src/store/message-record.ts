@@ -7,6 +7,7 @@
 import type { Channel } from '../contract/message.js';
 import type { MessageError, MessageRecord, MessageStatus, RecipientState, SendStatus } from '../contract/records.js';
 import { MailroomError } from '../errors.js';
+import { MESSAGE_ITEM_SK } from './tables.js';
 
 /** Attribute names of the message item and its per-recipient index items. */
 export const MESSAGE_ATTRS = {
@@ -52,6 +53,15 @@ export const MESSAGE_ATTRS = {
   /** Index items only: the recipient key the byRecipient index is keyed on. */
   recipient: 'recipient',
 } as const;
+
+/** Primary key of a message item. */
+export const messageKey = (id: string) => ({ [MESSAGE_ATTRS.id]: id, [MESSAGE_ATTRS.sk]: MESSAGE_ITEM_SK });
+
+/** A stored message item as the record type (counters and the recipients map default when absent). */
+export function fromItem(item: Record<string, unknown>): StoredMessage {
+  const { sk: _sk, ...rest } = item;
+  return { attempts: 0, throttles: 0, recipients: {}, ...rest } as unknown as StoredMessage;
+}
 
 /** Statuses no transition leaves (except an explicit DLQ redrive of `failed`). */
 export const TERMINAL_STATUSES: ReadonlySet<MessageStatus> = new Set(['sent', 'failed', 'cancelled']);

@@ -15,13 +15,14 @@
  * events are fast), so markSent only fills entries that are absent (`if_not_exists`).
  */
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { randomUUID } from 'node:crypto';
 import type { MessageStatus } from '../contract/records.js';
-import { MailroomError } from '../errors.js';
-import { batchGetAll } from './batch-get.js';
+import { findIdByProviderMessageId, listByRecipient, type ListByRecipientOptions } from './message-queries.js';
 import {
   MESSAGE_ATTRS as A,
+  fromItem,
+  messageKey,
   TransitionConflictError,
   type Actor,
   type BeginInput,
@@ -35,16 +36,14 @@ import {
   type SentInput,
   type StoredMessage,
 } from './message-record.js';
-import { MESSAGE_ITEM_SK, RECIPIENT_SK_PREFIX } from './tables.js';
+import { RECIPIENT_SK_PREFIX } from './tables.js';
 import { UpdateBuilder } from './update-builder.js';
 
 export { MESSAGE_ATTRS, recipientKey, TransitionConflictError, type StoredMessage } from './message-record.js';
-
-export class InvalidCursorError extends MailroomError {}
+export { InvalidCursorError, type ListByRecipientOptions } from './message-queries.js';
 
 const BEGIN_ATTEMPTS = 4;
 
-const messageKey = (id: string) => ({ [A.id]: id, [A.sk]: MESSAGE_ITEM_SK });
 const recipientItemKey = (id: string, recipient: string) => ({ [A.id]: id, [A.sk]: `${RECIPIENT_SK_PREFIX}${recipient}` });
 
 /** Drops undefined fields, so the store works with any DocumentClient marshalling options. */
@@ -52,10 +51,6 @@ function defined<T extends Record<string, unknown>>(obj: T): T {
   return Object.fromEntries(Object.entries(obj).filter(([, v]) => v !== undefined)) as T;
 }
 
-function fromItem(item: Record<string, unknown>): StoredMessage {
-  const { sk: _sk, ...rest } = item;
-  return { attempts: 0, throttles: 0, recipients: {}, ...rest } as unknown as StoredMessage;
-}
 
 const isConditionFailure = (error: unknown) => error instanceof ConditionalCheckFailedException;
 
@@ -306,39 +301,13 @@ export class MessageStore implements MessageStorePort {
 
   /** The message whose provider id (message-level, or per recipient for bulk sends) is `providerMessageId`. */
   async getByProviderMessageId(providerMessageId: string): Promise<StoredMessage | undefined> {
-    const out = await this.doc.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        IndexName: 'byProviderMessageId',
-        KeyConditionExpression: '#pmid = :pmid',
-        ExpressionAttributeNames: { '#pmid': A.providerMessageId },
-        ExpressionAttributeValues: { ':pmid': providerMessageId },
-        Limit: 1,
-      }),
-    );
-    const hit = out.Items?.[0];
-    return hit ? this.get(String(hit[A.id])) : undefined;
+    const id = await findIdByProviderMessageId(this.doc, this.tableName, providerMessageId);
+    return id === undefined ? undefined : this.get(id);
   }
 
   /** Messages sent to `recipient`, newest first; `before` (ISO) keeps only older ones, `cursor` continues a page. */
-  async listByRecipient(recipient: string, opts: { limit?: number; before?: string; cursor?: string } = {}): Promise<RecipientPage> {
-    const limit = Math.min(Math.max(opts.limit ?? 25, 1), 100);
-    const out = await this.doc.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        IndexName: 'byRecipient',
-        KeyConditionExpression: opts.before ? '#r = :r AND #c < :before' : '#r = :r',
-        ExpressionAttributeNames: { '#r': A.recipient, ...(opts.before ? { '#c': A.createdAt } : {}) },
-        ExpressionAttributeValues: { ':r': recipient.trim().toLowerCase(), ...(opts.before ? { ':before': opts.before } : {}) },
-        ScanIndexForward: false,
-        Limit: limit,
-        ExclusiveStartKey: opts.cursor ? decodeCursor(opts.cursor) : undefined,
-      }),
-    );
-    const ids = [...new Set((out.Items ?? []).map((i) => String(i[A.id])))];
-    const found = new Map((await batchGetAll(this.doc, this.tableName, ids.map(messageKey))).map((i) => [String(i[A.id]), fromItem(i)]));
-    const items = ids.flatMap((id) => (found.has(id) ? [found.get(id)!] : []));
-    return out.LastEvaluatedKey ? { items, cursor: encodeCursor(out.LastEvaluatedKey) } : { items };
+  listByRecipient(recipient: string, opts: ListByRecipientOptions = {}): Promise<RecipientPage> {
+    return listByRecipient(this.doc, this.tableName, recipient, opts);
   }
 
   private async finish(id: string, status: 'failed' | 'cancelled', actor: Actor, input: FinalInput): Promise<void> {
@@ -379,18 +348,4 @@ function u_(attr: keyof typeof A): string {
 // any regression of a message that is already sent, failed or cancelled.
 function claimHolderCondition(u: UpdateBuilder, token: string): void {
   u.condition(`${u_('status')} = :processing AND ${u_('claimToken')} = :token`, { ':processing': 'processing', ':token': token });
-}
-
-function encodeCursor(key: Record<string, unknown>): string {
-  return Buffer.from(JSON.stringify(key)).toString('base64url');
-}
-
-function decodeCursor(cursor: string): Record<string, unknown> {
-  try {
-    const key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
-    if (key && typeof key === 'object' && !Array.isArray(key)) return key as Record<string, unknown>;
-  } catch {
-    // fall through
-  }
-  throw new InvalidCursorError(`not a listByRecipient cursor: ${cursor.slice(0, 40)}`);
 }

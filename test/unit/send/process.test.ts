@@ -324,6 +324,7 @@ describe('process: suppressions', () => {
     expect(sent.to?.map((m) => m.address)).toEqual(['ann@example.com']);
     expect(sent.cc?.map((m) => m.address)).toEqual(['cy@example.com']);
     expect((await t.messages.get('m-1'))?.recipients['bob@example.com']).toEqual({ status: 'suppressed' });
+    expect(t.metrics.counts).toMatchObject({ sent: 1, suppressed: 1 });
   });
 });
 
