@@ -2,7 +2,7 @@
  * Helpers every normalizer shares: provider timestamps to ISO-8601 UTC, recipient keys,
  * deterministic event ids and the `unknown` event that keeps what we could not understand.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { domainToASCII } from 'node:url';
 import type { Channel } from '../../contract/message.js';
 import type { NormalizedEvent } from '../../contract/records.js';
@@ -14,8 +14,14 @@ import type { NormalizeContext } from './types.js';
 //   "2016-06-28 00:40:34.558"       SNS SMS delivery logs (UTC, no zone designator)
 const TIMESTAMP = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2})(?::(\d{2})(?:[.,](\d+))?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
 
+// What SES event publishing sends, and what we store: no re-formatting needed.
+const CANONICAL = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
 /** A provider timestamp as ISO-8601 UTC with milliseconds, or undefined when it is not one. */
 export function toIsoUtc(value: unknown): string | undefined {
+  // Already canonical and naming a real instant: returned as is (the common case, and the
+  // cheapest). Anything else, e.g. Feb 30 that Date would roll over, takes the general path.
+  if (typeof value === 'string' && CANONICAL.test(value) && isRealInstant(value)) return value;
   if (typeof value === 'number') {
     // Epoch milliseconds (CloudWatch Logs event timestamps).
     if (!Number.isFinite(value)) return undefined;
@@ -31,9 +37,35 @@ export function toIsoUtc(value: unknown): string | undefined {
     const digits = zoneRaw.replace(':', '');
     zone = `${digits.slice(0, 3)}:${digits.slice(3, 5) || '00'}`;
   }
-  const ms = frac ? `.${frac.slice(0, 3).padEnd(3, '0')}` : '';
-  const d = new Date(`${date}T${hm}:${sec}${ms}${zone}`);
+  const ms = `.${frac.slice(0, 3).padEnd(3, '0')}`;
+  const local = `${date}T${hm}:${sec}${ms}`;
+  // UTC already (SNS SMS logs, most SES fields): the canonical form is a string rewrite.
+  if (zone === 'Z' && isRealInstant(`${local}Z`)) return `${local}Z`;
+  const d = new Date(`${local}${zone}`);
   return Number.isNaN(d.getTime()) ? undefined : d.toISOString();
+}
+
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** The two-digit number at `i` (CANONICAL has matched, so these are digits). */
+function twoDigits(iso: string, i: number): number {
+  return (iso.charCodeAt(i) - 48) * 10 + iso.charCodeAt(i + 1) - 48;
+}
+
+function isRealInstant(iso: string): boolean {
+  const year = twoDigits(iso, 0) * 100 + twoDigits(iso, 2);
+  const month = twoDigits(iso, 5);
+  const day = twoDigits(iso, 8);
+  const leap = month === 2 && year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 1 : 0;
+  return (
+    month >= 1 &&
+    month <= 12 &&
+    day >= 1 &&
+    day <= DAYS_IN_MONTH[month - 1]! + leap &&
+    twoDigits(iso, 11) <= 23 &&
+    twoDigits(iso, 14) <= 59 &&
+    twoDigits(iso, 17) <= 59
+  );
 }
 
 /**
@@ -43,6 +75,8 @@ export function toIsoUtc(value: unknown): string | undefined {
  */
 export function recipientKey(raw: unknown): string | undefined {
   if (typeof raw !== 'string') return undefined;
+  // The common case, a bare ASCII address or number: lower-casing is all there is to do.
+  if (PLAIN_ASCII.test(raw)) return raw.toLowerCase();
   let value = raw.trim();
   const open = value.lastIndexOf('<');
   if (open >= 0 && value.endsWith('>')) value = value.slice(open + 1, -1).trim();
@@ -54,23 +88,28 @@ export function recipientKey(raw: unknown): string | undefined {
   return `${value.slice(0, at).toLowerCase()}@${ascii || domain}`;
 }
 
-/** Unique recipient keys, in order of first appearance. */
+const PLAIN_ASCII = /^[!-;=?-~]+$/; // printable ASCII without space, '<' or '>'
+
+/** Unique recipient keys, in order of first appearance (SES caps a message at 50). */
 export function uniqueRecipients(values: readonly unknown[]): string[] {
-  const seen = new Set<string>();
+  const keys: string[] = [];
   for (const v of values) {
     const key = recipientKey(v);
-    if (key) seen.add(key);
+    if (key && !keys.includes(key)) keys.push(key);
   }
-  return [...seen];
+  return keys;
 }
 
 /**
  * Deterministic event id: the same provider event about the same recipient always hashes to
  * the same id, so SNS redelivery and `mailroom replay` hit the conditional put and dedupe.
- * JSON-encoding the parts keeps ("a","bc") and ("ab","c") apart.
+ * Each part is length-prefixed (absent parts are "-"), which keeps ("a","bc") and ("ab","c")
+ * apart without the cost of JSON-encoding them.
  */
 export function eventIdOf(parts: readonly (string | undefined)[]): string {
-  return createHash('sha256').update(JSON.stringify(parts)).digest('hex').slice(0, 32);
+  let text = '';
+  for (const p of parts) text += p === undefined ? '-|' : `${p.length}:${p}|`;
+  return hash('sha256', text, 'hex').slice(0, 32);
 }
 
 /** JSON text of a raw payload for hashing; never throws (cycles, BigInt fall back to String). */
@@ -99,7 +138,7 @@ export function unknownEvents(
     timestamp?: string;
   },
 ): NormalizedEvent[] {
-  const fingerprint = createHash('sha256').update(rawFingerprint(raw)).digest('hex');
+  const fingerprint = hash('sha256', rawFingerprint(raw), 'hex');
   const recipients = opts.recipients?.length ? opts.recipients : [undefined];
   return recipients.map((recipient) => ({
     eventId: eventIdOf([ctx.provider, opts.providerMessageId, 'unknown', opts.providerEventType, fingerprint, recipient]),

@@ -30,12 +30,14 @@ const SES_AUTO_TAG_PREFIX = 'ses:';
 export function mailFacts(mail: SesMail | undefined): MailFacts {
   if (!mail) return { destination: [] };
   const fromHeaders = headerTagsAndMetadata(mail.headers);
-  const sesTags = mail.tags ?? {};
-  const ourTag = sesTags[MESSAGE_ID_TAG]?.[0];
+  const sesTags = isObject(mail.tags) ? mail.tags : {};
+  let ourTag: string | undefined;
   const metadata: Metadata = {};
-  for (const [name, values] of Object.entries(sesTags)) {
-    if (name === MESSAGE_ID_TAG || name.startsWith(SES_AUTO_TAG_PREFIX) || values[0] === undefined) continue;
-    metadata[name] = values[0];
+  for (const name in sesTags) {
+    const value = firstString(sesTags[name]);
+    if (value === undefined) continue;
+    if (name === MESSAGE_ID_TAG) ourTag = value;
+    else if (!name.startsWith(SES_AUTO_TAG_PREFIX)) metadata[name] = value;
   }
   // X-Metadata is the sender's explicit metadata: it wins over same-named SES tags.
   Object.assign(metadata, fromHeaders.metadata);
@@ -55,10 +57,14 @@ export function mailFacts(mail: SesMail | undefined): MailFacts {
  * not an object, cut off by SES's 10 KB header truncation) is ignored, never fatal; so are
  * non-scalar metadata values.
  */
-export function headerTagsAndMetadata(headers: readonly { name: string; value: string }[]): { tags: string[]; metadata: Metadata } {
+export function headerTagsAndMetadata(headers: readonly unknown[]): { tags: string[]; metadata: Metadata } {
   const tags: string[] = [];
   const metadata: Metadata = {};
-  for (const { name, value } of headers) {
+  for (const header of headers) {
+    if (!isHeader(header)) continue;
+    const { name, value } = header;
+    // Only two names matter; check the length before lower-casing every header name.
+    if (name.length !== 5 && name.length !== 10) continue;
     const lower = name.toLowerCase();
     if (lower === 'x-tag') {
       const tag = value.trim();
@@ -68,6 +74,21 @@ export function headerTagsAndMetadata(headers: readonly { name: string; value: s
     }
   }
   return { tags, metadata };
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** The first value of an SES tag (`["value"]`), when it is a string. */
+function firstString(values: unknown): string | undefined {
+  const first: unknown = Array.isArray(values) ? values[0] : undefined;
+  return typeof first === 'string' ? first : undefined;
+}
+
+/** An entry of `mail.headers`: `{ name, value }`, both strings. */
+function isHeader(h: unknown): h is { name: string; value: string } {
+  return typeof h === 'object' && h !== null && typeof (h as { name?: unknown }).name === 'string' && typeof (h as { value?: unknown }).value === 'string';
 }
 
 function parseMetadata(value: string): Metadata {

@@ -11,10 +11,7 @@
  * `description`) but does not refuse the address everything else, such as receipts.
  */
 import type { NormalizedEvent } from '../../contract/records.js';
-import type { z } from 'zod';
-import type { sesSubscriptionSchema } from './ses-schema.js';
-
-type Subscription = z.output<typeof sesSubscriptionSchema>;
+import type { SesSubscription } from './ses-schema.js';
 type Change = Pick<NormalizedEvent, 'eventType' | 'rejectReason' | 'description'>;
 
 // The event example spells statuses "OptOut"/"OptIn", the SES v2 API "OPT_OUT"/"OPT_IN".
@@ -23,7 +20,7 @@ const status = (value: string): 'out' | 'in' | undefined => {
   return s === 'optout' ? 'out' : s === 'optin' ? 'in' : undefined;
 };
 
-export function subscriptionChange(s: Subscription): Change | undefined {
+export function subscriptionChange(s: SesSubscription): Change | undefined {
   const prefs = s.newTopicPreferences;
   if (!prefs) return undefined;
   const via = s.source ? ` via ${s.source}` : '';

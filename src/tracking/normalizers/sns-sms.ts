@@ -16,7 +16,7 @@
  */
 import { z } from 'zod';
 import type { NormalizedEvent, RejectReason } from '../../contract/records.js';
-import { compact, eventIdOf, recipientKey, toIsoUtc, unknownEvents } from './common.js';
+import { eventIdOf, recipientKey, toIsoUtc, unknownEvents } from './common.js';
 import type { NormalizeContext } from './types.js';
 
 const str = z.string().optional().catch(undefined);
@@ -61,40 +61,33 @@ export function normalizeSnsSmsEvent(raw: unknown, ctx: NormalizeContext): Norma
   const entry = parsed.data;
   const recipient = recipientKey(entry.delivery?.destination);
   const timestamp = toIsoUtc(entry.notification.timestamp) ?? ctx.receivedAt;
-  const common = {
+  const status = entry.status?.toUpperCase();
+  if (status !== 'SUCCESS' && status !== 'FAILURE') {
+    return unknownEvents(value, ctx, {
+      channel: 'sms',
+      description: `unknown SNS SMS delivery status "${entry.status ?? ''}"`,
+      providerEventType: entry.status,
+      providerMessageId: entry.notification.messageId,
+      recipients: recipient ? [recipient] : [],
+      timestamp,
+    });
+  }
+  const e: Record<string, unknown> = {
+    eventId: eventIdOf([ctx.provider, entry.notification.messageId, status, entry.notification.timestamp, recipient]),
+    eventType: status === 'SUCCESS' ? 'delivered' : 'failed',
     provider: ctx.provider,
-    channel: 'sms' as const,
+    channel: 'sms',
     providerMessageId: entry.notification.messageId,
-    recipient,
     timestamp,
     receivedAt: ctx.receivedAt,
-    mtaResponse: entry.delivery?.providerResponse,
-    description: summary(entry),
-    raw: value,
   };
-  const id = (status: string) => eventIdOf([ctx.provider, entry.notification.messageId, status, entry.notification.timestamp, recipient]);
-  switch (entry.status?.toUpperCase()) {
-    case 'SUCCESS':
-      return [compact<NormalizedEvent>({ eventId: id('SUCCESS'), eventType: 'delivered', ...common })];
-    case 'FAILURE':
-      return [
-        compact<NormalizedEvent>({
-          eventId: id('FAILURE'),
-          eventType: 'failed',
-          rejectReason: failureReason(entry.delivery?.providerResponse),
-          ...common,
-        }),
-      ];
-    default:
-      return unknownEvents(value, ctx, {
-        channel: 'sms',
-        description: `unknown SNS SMS delivery status "${entry.status ?? ''}"`,
-        providerEventType: entry.status,
-        providerMessageId: entry.notification.messageId,
-        recipients: recipient ? [recipient] : [],
-        timestamp,
-      });
-  }
+  if (recipient !== undefined) e['recipient'] = recipient;
+  if (status === 'FAILURE') e['rejectReason'] = failureReason(entry.delivery?.providerResponse);
+  const description = summary(entry);
+  if (description !== undefined) e['description'] = description;
+  if (entry.delivery?.providerResponse !== undefined) e['mtaResponse'] = entry.delivery.providerResponse;
+  e['raw'] = value;
+  return [e as unknown as NormalizedEvent];
 }
 
 /**
@@ -120,7 +113,7 @@ function summary(entry: SnsSmsLogEntry): string | undefined {
   const parts: string[] = [];
   if (d.smsType) parts.push(`${d.smsType} SMS`);
   if (d.priceInUSD !== undefined) parts.push(`${d.priceInUSD} USD`);
-  const network = [d.mcc !== undefined && `MCC ${d.mcc}`, d.mnc !== undefined && `MNC ${d.mnc}`].filter(Boolean).join(', ');
+  const network = [d.mcc !== undefined ? `MCC ${d.mcc}` : '', d.mnc !== undefined ? `MNC ${d.mnc}` : ''].filter(Boolean).join(', ');
   if (d.phoneCarrier) parts.push(`carrier ${d.phoneCarrier}${network ? ` (${network})` : ''}`);
   else if (network) parts.push(network);
   if (d.dwellTimeMs !== undefined) parts.push(`dwell ${d.dwellTimeMs} ms`);

@@ -7,6 +7,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { EVENT_TYPES, type NormalizedEvent } from '../../../src/contract/records.js';
 import { normalizeSesEvent } from '../../../src/tracking/normalizers/ses.js';
+import { sesEventSchema, strictSesEventSchema } from '../../../src/tracking/normalizers/ses-schema.js';
 import { normalizeSnsSmsEvent } from '../../../src/tracking/normalizers/sns-sms.js';
 import { fixture, fixtureNames, sesCtx, smsCtx } from './fixtures.js';
 
@@ -108,6 +109,27 @@ describe('normalizeSnsSmsEvent never crashes', () => {
         const events = normalizeSnsSmsEvent(raw, smsCtx);
         assertWellFormed(events, 'sns', 'sms');
         expect(events.length).toBe(1);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+});
+
+describe('the strict (fast) and lenient SES schemas agree', () => {
+  // parseSesEvent tries the strict schema first and falls back to the lenient one; a field
+  // declared differently in the two would change events only for damaged payloads, where
+  // nobody would notice. These keep the two in step.
+  it('every documented payload takes the fast path', () => {
+    for (const raw of sesFixtures) expect(strictSesEventSchema.safeParse(raw).success).toBe(true);
+  });
+
+  it('wherever the strict schema accepts a payload, the lenient one reads it the same way', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...sesFixtures).chain(mutated), (raw) => {
+        const strict = strictSesEventSchema.safeParse(raw);
+        const lenient = sesEventSchema.safeParse(raw);
+        expect(lenient.success).toBe(true);
+        if (strict.success) expect(lenient.data).toEqual(strict.data);
       }),
       { numRuns: 1000 },
     );
