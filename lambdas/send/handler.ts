@@ -12,7 +12,7 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { MailroomError } from '../../src/errors.js';
-import { describe } from '../../src/send/settle.js';
+import { describeError } from '../../src/send/settle.js';
 import { keepsMessage, type LoggerPort, type RecordOutcome, type SendProcessor } from '../../src/send/types.js';
 import { sendDepsFromEnv } from './deps.js';
 
@@ -43,7 +43,7 @@ export function createSendHandler(deps: SendHandlerDeps | (() => SendHandlerDeps
       } catch (error) {
         // Storage or queue trouble: the message comes back after the queue's visibility
         // timeout and SQS's redrive policy is the backstop.
-        logger.error('record failed unexpectedly; it will be redelivered', { sqsMessageId: record.messageId, error: describe(error) });
+        logger.error('record failed unexpectedly; it will be redelivered', { sqsMessageId: record.messageId, error: describeError(error) });
         throw error;
       }
       if (keepsMessage(outcome)) throw new KeptOnQueue(outcome);

@@ -21,7 +21,7 @@ import { backoffSeconds } from './backoff.js';
 import { classifySendFailure, UnknownProviderError, type ClassifiedFailure } from './errors.js';
 import { QUEUE_ATTRS, readAttr } from './queue.js';
 import { recipientKeysOf, withoutRecipients } from './recipients.js';
-import { describe, iso, Settler, sha256, type Delivery } from './settle.js';
+import { describeError, iso, Settler, sha256, type Delivery } from './settle.js';
 import type { Clock, RecordContext, RecordOutcome, SendConfig, SendDeps, SendProcessor } from './types.js';
 
 interface Sender {
@@ -92,7 +92,7 @@ class SendPipeline implements SendProcessor {
     try {
       sender = this.sender(message, providerName);
     } catch (error) {
-      const reason = { code: 'unknown_provider', message: describe(error), retryable: false };
+      const reason = { code: 'unknown_provider', message: describeError(error), retryable: false };
       return this.fail(d, id, { unclaimed: true }, reason, began.record.attempts, recipients);
     }
 
@@ -194,7 +194,7 @@ class SendPipeline implements SendProcessor {
       // The provider has the message. Acknowledging it is the only way not to send it twice;
       // the record stays `processing` and the alarm on this metric tells an operator.
       metrics.count('unrecorded');
-      logger.error('sent but not recorded', { messageId: id, providerMessageId: result.providerMessageId, error: describe(error) });
+      logger.error('sent but not recorded', { messageId: id, providerMessageId: result.providerMessageId, error: describeError(error) });
       return { kind: 'sent', id, recorded: false };
     }
     metrics.count('sent');
@@ -293,7 +293,7 @@ class SendPipeline implements SendProcessor {
       await this.deps.messages.syncRecipientIndex(id, recipients, status, providerMessageIds);
     } catch (error) {
       // The message item is the authority; a stale index status only shows in raw GSI queries.
-      this.deps.logger.warn('recipient index status not updated', { messageId: id, status, error: describe(error) });
+      this.deps.logger.warn('recipient index status not updated', { messageId: id, status, error: describeError(error) });
     }
   }
 

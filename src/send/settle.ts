@@ -70,7 +70,7 @@ export class Settler {
       await queue.changeVisibility(d.record.receiptHandle, visibility);
     } catch (error) {
       // The message still comes back, after the queue's own visibility timeout instead.
-      logger.warn('could not change message visibility', { sqsMessageId: d.record.messageId, error: describe(error) });
+      logger.warn('could not change message visibility', { sqsMessageId: d.record.messageId, error: describeError(error) });
     }
     return 'visibility';
   }
@@ -133,6 +133,6 @@ export class Settler {
   }
 }
 
-export function describe(error: unknown): string {
+export function describeError(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }
