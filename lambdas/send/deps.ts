@@ -88,5 +88,6 @@ export function sendDepsFromEnv(processEnv: NodeJS.ProcessEnv = process.env): Se
     logger,
     metrics: powertoolsMetrics(metrics),
   });
-  return { processor, logger, flushMetrics: () => metrics.publishStoredMetrics() };
+  // Publishing with nothing stored only logs a warning (a batch that failed before any outcome).
+  return { processor, logger, flushMetrics: () => void (metrics.hasStoredMetrics() && metrics.publishStoredMetrics()) };
 }
