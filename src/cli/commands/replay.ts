@@ -63,7 +63,9 @@ export async function replayBodies(io: CliIo, target: Target, bodies: readonly s
     skipSignatureCheck,
     maxAgeSeconds: Number.POSITIVE_INFINITY,
   });
-  const snsDeps = { verifier, logger, snsClientForRegion: () => target.clients.sns };
+  // Refusals are reported per body in the output; the verifier's own warning would say it twice.
+  const snsLogger = { info: () => undefined, warn: () => undefined, error: logger.error };
+  const snsDeps = { verifier, logger: snsLogger, snsClientForRegion: () => target.clients.sns };
   const tracking = trackingDeps(target);
   const results: ReplayResult[] = [];
   for (const [index, body] of bodies.entries()) {
