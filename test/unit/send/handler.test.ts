@@ -1,6 +1,6 @@
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { sendConfigFromEnv } from '../../../lambdas/send/deps.js';
+import { sendConfigFromEnv, sendDepsFromEnv } from '../../../lambdas/send/deps.js';
 import { createSendHandler } from '../../../lambdas/send/handler.js';
 import { readRuntimeEnv } from '../../../src/config/runtime.js';
 import { ConfigError } from '../../../src/errors.js';
@@ -79,6 +79,16 @@ describe('send handler', () => {
     expect(config).toEqual({
       channel: 'sms', defaultProvider: 'sns', maxReceiveCount: 7, backoff: { baseSeconds: 5, maxSeconds: 900 }, ignoreUnsupportedFeatures: false, queueUrl: 'q', dlqUrl: 'd',
     });
+  });
+
+  it('wires either channel from the environment without calling AWS', () => {
+    const env = { MAILROOM_MESSAGES_TABLE: 'm', MAILROOM_SUPPRESSIONS_TABLE: 's', MAILROOM_QUEUE_URL: 'q', MAILROOM_DLQ_URL: 'd', AWS_REGION: 'eu-west-1' };
+    for (const channel of ['email', 'sms']) {
+      const deps = sendDepsFromEnv({ ...env, MAILROOM_CHANNEL: channel, MAILROOM_SES_CONFIGURATION_SET: 'mailroom', MAILROOM_SMS_SENDER_ID: 'Mailroom' });
+      expect(typeof deps.processor.processRecord).toBe('function');
+      expect(typeof deps.flushMetrics).toBe('function');
+    }
+    expect(() => sendDepsFromEnv({ ...env, MAILROOM_CHANNEL: 'email', MAILROOM_SES_CONFIGURATION_SET: 'not a valid name!' })).toThrow(ConfigError);
   });
 
   it('can be imported without any environment (the Lambda entry point wires itself lazily)', async () => {
