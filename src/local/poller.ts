@@ -44,6 +44,8 @@ export interface SqsPollerOptions {
   readonly functionTimeoutMs?: number;
   /** Observer for batches and errors (logging, tests). */
   readonly onEvent?: (event: PollerEvent) => void;
+  /** Stops the poller when aborted, as `stop()` does (without waiting for it). */
+  readonly signal?: AbortSignal;
 }
 
 export type PollerEvent =
@@ -99,7 +101,7 @@ export class SqsPoller {
   readonly stats: PollerStats = { batches: 0, received: 0, deleted: 0, failed: 0, errors: 0 };
   private readonly abort = new AbortController();
   private workers: Promise<void>[] = [];
-  private readonly opts: Required<Omit<SqsPollerOptions, 'onEvent'>> & Pick<SqsPollerOptions, 'onEvent'>;
+  private readonly opts: Required<Omit<SqsPollerOptions, 'onEvent' | 'signal'>> & Pick<SqsPollerOptions, 'onEvent'>;
 
   constructor(options: SqsPollerOptions) {
     const batchSize = options.batchSize ?? 10;
@@ -114,6 +116,8 @@ export class SqsPoller {
       reportBatchItemFailures: options.reportBatchItemFailures ?? true,
       functionTimeoutMs: options.functionTimeoutMs ?? 30_000,
     };
+    if (options.signal?.aborted) this.abort.abort();
+    else options.signal?.addEventListener('abort', () => this.abort.abort(), { once: true });
   }
 
   get running(): boolean {

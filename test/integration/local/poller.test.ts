@@ -242,4 +242,28 @@ describe('SqsPoller (Lambda SQS event source semantics)', () => {
     expect(handled).toBe(0);
     expect(await depth(env)).toEqual({ visible: 1, inflight: 0 });
   });
+
+  it('stops when its abort signal fires', async () => {
+    // Prepare
+    const env = await setup();
+    const controller = new AbortController();
+    const poller = new SqsPoller({
+      name: 'signalled',
+      sqs: env.clients.sqs,
+      queueUrl: env.resources.queues.email.url,
+      queueArn: env.resources.queues.email.arn,
+      region: LOCAL_REGION,
+      handler: async () => undefined,
+      waitTimeSeconds: 20,
+      signal: controller.signal,
+    }).start();
+
+    // Act
+    controller.abort();
+    await poller.stop();
+
+    // Assess
+    expect(poller.running).toBe(false);
+    expect(poller.stats.errors).toBe(0);
+  });
 });
