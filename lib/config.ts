@@ -7,7 +7,7 @@
  * The defaults synthesize on a fresh clone with no AWS account (example.com identities): they
  * must be changed before a real deployment (README, "Deploying").
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConfigError } from '../src/errors.js';
 import { SUPPRESSION_REASONS } from '../src/config/runtime.js';
 import { normalizeAddress, parseE164 } from '../src/contract/address.js';

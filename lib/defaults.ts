@@ -128,7 +128,7 @@ export const METRICS_NAMESPACE = 'Mailroom';
  * The AWS SDK v3 stays external by default: the Node.js runtime ships it, which keeps bundles
  * small (config operations.bundleAwsSdk bundles it instead, pinning its version).
  */
-const BUNDLING: nodejs.BundlingOptions = {
+export const BUNDLING: nodejs.BundlingOptions = {
   forceDockerBundling: false,
   format: nodejs.OutputFormat.ESM,
   target: BUNDLE_TARGET,

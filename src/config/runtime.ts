@@ -3,7 +3,7 @@
  * validated once at module scope in each handler. Domain code never reads process.env; it
  * gets these values passed in.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConfigError } from '../errors.js';
 
 export const ENV = {

@@ -4,11 +4,12 @@
  * Email: RFC 5322 mailboxes ("Name <local@domain>" or {name, address}); the display name is
  * kept, IDN domains are accepted and carried in their ASCII (punycode) form for the wire,
  * and CR/LF anywhere is refused (header injection).
- * Phone: E.164, validated with libphonenumber-js's metadata.
+ * Phone: E.164, validated with libphonenumber-js's *mobile* metadata: SMS can only reach
+ * mobile numbers, and that metadata checks them as precisely as 'max' at a third less bundle.
  */
 import addressparser from 'nodemailer/lib/addressparser/index.js';
 import { domainToASCII } from 'node:url';
-import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import { parsePhoneNumberFromString } from 'libphonenumber-js/mobile';
 
 export interface Mailbox {
   readonly name?: string;
@@ -73,7 +74,7 @@ export function formatMailbox(mailbox: Mailbox): string {
   return `${name} <${mailbox.address}>`;
 }
 
-/** E.164 check with real numbering-plan metadata. Returns the canonical +E.164 form. */
+/** E.164 check against the numbering plan's mobile ranges. Returns the canonical +E.164 form. */
 export function parseE164(raw: string): { ok: true; value: string } | { ok: false; reason: string } {
   if (!/^\+[1-9]\d{1,14}$/.test(raw)) return { ok: false, reason: `"${raw}" is not E.164 (+ and up to 15 digits)` };
   const phone = parsePhoneNumberFromString(raw);

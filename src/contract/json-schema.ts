@@ -3,7 +3,7 @@
  * Schema cannot express (RFC 5322 parsing, E.164 metadata, CR/LF checks, cross-field rules)
  * are enforced by the zod schema at the consumer; the JSON Schema is the producer's guide.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { messageSchema } from './message.js';
 
 export function messageJsonSchema(): Record<string, unknown> {

@@ -7,9 +7,14 @@
  * `emailMessageSchema` / `smsMessageSchema` are exported for producers; `npm run schema`
  * writes the JSON Schema of the input side to `schema/message-v1.schema.json`.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { hasLineBreak, parseE164, parseMailbox, type Mailbox } from './address.js';
 
+/**
+ * Origination numbers are checked for E.164 syntax only: toll-free and 10DLC numbers are valid
+ * senders but not mobile numbers, so the destination's mobile-range check does not apply.
+ */
+const E164_SYNTAX = /^\+[1-9]\d{1,14}$/;
 /** SNS alphanumeric sender IDs: 3-11 characters, letters and digits, at least one letter. */
 const SENDER_ID = /^(?=[0-9]*[A-Za-z])[A-Za-z0-9]{3,11}$/;
 
@@ -136,7 +141,7 @@ export const smsMessageSchema = z
     body: z.string().min(1).max(1600),
     from: z
       .string()
-      .refine((v) => parseE164(v).ok || SENDER_ID.test(v), { message: 'from must be an E.164 number or a sender ID of 3-11 letters and digits with at least one letter' })
+      .refine((v) => E164_SYNTAX.test(v) || SENDER_ID.test(v), { message: 'from must be an E.164 number or a sender ID of 3-11 letters and digits with at least one letter' })
       .optional(),
     smsType: z.enum(['transactional', 'promotional']).default('transactional'),
     mediaUrls: z.array(z.url({ protocol: /^https$/ })).max(10).optional(),

@@ -14,7 +14,7 @@
  * - `mail.headers` / `commonHeaders` are optional (`headersTruncated` says when SES cut them):
  *   we parse headers from the MIME itself, never from the notification.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { InvalidReceiptNotificationError } from './errors.js';
 
 // SES message ids are lower-case alphanumerics; the local pipeline makes its own. The id ends

@@ -16,7 +16,7 @@
  */
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import addressparser from 'nodemailer/lib/addressparser/index.js';
-import { z } from 'zod';
+import * as z from 'zod';
 import { MailroomError } from '../errors.js';
 import { sesEventsFor, type SentEmail } from './ses-simulator.js';
 

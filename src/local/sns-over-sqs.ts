@@ -10,7 +10,7 @@
  * `{Type, Value}`.
  */
 import type { Context, SNSEvent, SNSEventRecord, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { SqsHandler } from './poller.js';
 
 const envelopeSchema = z.object({

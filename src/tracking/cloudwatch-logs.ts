@@ -8,7 +8,7 @@
  * carry no log events for us.
  */
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { z } from 'zod';
+import * as z from 'zod';
 import { LogsPayloadError } from './errors.js';
 
 // One PutLogEvents batch is at most 1 MiB of events; anything that inflates far past that is

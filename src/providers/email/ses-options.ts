@@ -4,7 +4,7 @@
  * limited to SendEmail/SendBulkEmail parameters that cannot break our own bookkeeping.
  */
 import type { S3Client } from '@aws-sdk/client-s3';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConfigError } from '../../errors.js';
 import type { BaseProviderOptions } from '../base.js';
 import type { AttachmentFetcher } from './attachments.js';

@@ -10,7 +10,7 @@
  */
 import { mkdir, open, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const smsOutboxRecordSchema = z.object({
   /** Our message id. */

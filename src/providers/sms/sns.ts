@@ -14,7 +14,7 @@ import {
   CheckIfPhoneNumberIsOptedOutCommand, PublishCommand, type MessageAttributeValue, type PublishCommandInput,
   type PublishCommandOutput, type SNSClient,
 } from '@aws-sdk/client-sns';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { SmsMessage } from '../../contract/message.js';
 import { ConfigError } from '../../errors.js';
 import type { ErrorRules } from '../aws-errors.js';

@@ -16,7 +16,7 @@
  * `parseSesEvent` tries the strict one first: every well-formed SES payload passes it, and
  * only a damaged one pays for the lenient parse. Both produce the same output type.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 type Mode = 'strict' | 'lenient';
 

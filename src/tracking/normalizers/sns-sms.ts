@@ -14,7 +14,7 @@
  * namespace, copied from the message, and provider facts mixed into it would collide with
  * producer keys and break "metadata is what you sent".
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { NormalizedEvent, RejectReason } from '../../contract/records.js';
 import { eventIdOf, recipientKey, toIsoUtc, unknownEvents } from './common.js';
 import type { NormalizeContext } from './types.js';

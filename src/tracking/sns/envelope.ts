@@ -10,7 +10,7 @@
  * - Lambda record: https://docs.aws.amazon.com/lambda/latest/dg/with-sns.html
  */
 import type { SNSEventRecord } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { parseTopicArn } from './arn.js';
 import { SnsEnvelopeError } from './errors.js';
 

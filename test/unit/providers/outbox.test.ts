@@ -94,7 +94,8 @@ describe('LocalSmsProvider', () => {
   it('refuses what SNS refuses: MMS and bad sender IDs', async () => {
     const provider = new LocalSmsProvider(new MemorySmsOutbox());
     await expect(provider.send(sms({ to: '+14155552671', body: 'x', mediaUrls: ['https://example.com/a.png'] }), ctx())).rejects.toBeInstanceOf(UnsupportedFeatureError);
-    await expect(provider.send(sms({ to: '+14155552671', body: 'x', from: '123' }), ctx())).rejects.toBeInstanceOf(PermanentProviderError);
+    // The contract refuses such a sender ID too; the adapter checks again for callers that bypass it.
+    await expect(provider.send({ ...sms({ to: '+14155552671', body: 'x' }), from: '123' }, ctx())).rejects.toBeInstanceOf(PermanentProviderError);
     expect(() => new LocalSmsProvider(new MemorySmsOutbox(), { defaultSenderId: 'x' })).toThrow(ConfigError);
   });
 });

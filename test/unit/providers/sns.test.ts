@@ -96,7 +96,8 @@ describe('SnsSmsProvider payload', () => {
   });
 
   it('fails permanently on a sender ID SNS would refuse (3-11 with a letter)', async () => {
-    const error = (await provider().send(sms({ to: '+14155552671', body: 'x', from: '12' }), ctx()).catch((e: unknown) => e)) as PermanentProviderError;
+    // The contract refuses such a sender ID too; the adapter checks again for callers that bypass it.
+    const error = (await provider().send({ ...sms({ to: '+14155552671', body: 'x' }), from: '12' }, ctx()).catch((e: unknown) => e)) as PermanentProviderError;
     expect(error).toBeInstanceOf(PermanentProviderError);
     expect(error.code).toBe('invalid_sender_id');
   });
