@@ -14,7 +14,8 @@ import { BUNDLING, repoPath } from '../lib/defaults.js';
 import { median, type Benchmark, type BenchResult } from './harness.js';
 
 export const LAMBDA_ENTRIES = {
-  send: 'lambdas/send/handler.ts',
+  sendEmail: 'lambdas/send/email.ts',
+  sendSms: 'lambdas/send/sms.ts',
   tracking: 'lambdas/tracking/handler.ts',
   smsStatus: 'lambdas/tracking/sms-status.ts',
   inbound: 'lambdas/inbound/handler.ts',

@@ -13,6 +13,7 @@ import type { SendConfig } from '../src/send/types.js';
 import type { MessageStorePort, StoredMessage } from '../src/store/message-record.js';
 import type { SuppressionLookup } from '../src/store/suppressions.js';
 import { measure, type Benchmark, type BenchResult } from './harness.js';
+import { validatorFor } from '../src/contract/validate.js';
 
 const NOW = '2030-01-01T00:00:00.000Z';
 const record = (id: string, channel: 'email' | 'sms'): StoredMessage => ({
@@ -43,6 +44,7 @@ function processor(channel: 'email' | 'sms') {
   const capabilities = {} as never;
   return createSendProcessor({
     config,
+    validate: validatorFor(channel),
     messages: stubMessages,
     suppressions: noSuppressions,
     providers: {

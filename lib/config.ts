@@ -10,7 +10,8 @@
 import * as z from 'zod';
 import { ConfigError } from '../src/errors.js';
 import { SUPPRESSION_REASONS } from '../src/config/runtime.js';
-import { normalizeAddress, parseE164 } from '../src/contract/address.js';
+import { normalizeAddress } from '../src/contract/address.js';
+import { parseE164 } from '../src/contract/phone.js';
 import type { MailroomConfig, MailroomConfigInput } from './config-types.js';
 
 export type * from './config-types.js';

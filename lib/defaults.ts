@@ -46,7 +46,7 @@ export function removalPolicy(ops: OperationsConfig): RemovalPolicy {
 }
 
 export interface MailroomFunctionProps {
-  /** Handler entry, relative to the repository root (e.g. lambdas/send/handler.ts). */
+  /** Handler entry, relative to the repository root (e.g. lambdas/send/email.ts). */
   readonly entry: string;
   readonly description: string;
   readonly environment: Readonly<Record<string, string>>;

@@ -22,7 +22,8 @@ import { acknowledge } from './nag.js';
 import type { MailroomTables } from './tables.js';
 
 export type Channel = 'email' | 'sms';
-export const SEND_ENTRY = 'lambdas/send/handler.ts';
+/** One entry per channel, so each bundle carries only its own schema and adapter. */
+export const SEND_ENTRIES = { email: 'lambdas/send/email.ts', sms: 'lambdas/send/sms.ts' } as const;
 
 export interface SendPipelineProps {
   readonly config: Pick<MailroomConfig, 'ses' | 'email' | 'sms' | 'send' | 'operations'>;
@@ -68,7 +69,7 @@ export class SendPipeline extends Construct {
     const tables = this.props.tables;
     const service = `mailroom-send-${channel}`;
     const fn = new MailroomFunction(this, `${title}Sender`, {
-      entry: SEND_ENTRY,
+      entry: SEND_ENTRIES[channel],
       description: `Mailroom: sends ${channel} messages from the ${channel} queue`,
       serviceName: service,
       operations,
@@ -76,7 +77,6 @@ export class SendPipeline extends Construct {
       memorySize: send.memoryMiB,
       wildcardResourceReason: channel === 'sms' ? SMS_PUBLISH_REASON : undefined,
       environment: definedOnly({
-        [ENV.channel]: channel,
         [ENV.queueUrl]: queue.queueUrl,
         [ENV.dlqUrl]: dlq.queueUrl,
         [ENV.messagesTable]: tables.tables.messages.tableName,

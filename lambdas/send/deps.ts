@@ -8,20 +8,16 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
-import { SESv2Client } from '@aws-sdk/client-sesv2';
-import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ENV, readRuntimeEnv, type RuntimeEnv } from '../../src/config/runtime.js';
 import type { Channel } from '../../src/contract/message.js';
 import { ConfigError } from '../../src/errors.js';
-import { SesEmailProvider } from '../../src/providers/email/ses.js';
-import { createProviderRegistry } from '../../src/providers/registry.js';
-import { SnsSmsProvider } from '../../src/providers/sms/sns.js';
+import type { Validator } from '../../src/contract/validator.js';
 import { createSendProcessor } from '../../src/send/process.js';
 import { SqsSendQueue } from '../../src/send/queue.js';
 import { RateLimiters } from '../../src/send/rate-limit.js';
-import type { MetricsPort, SendConfig } from '../../src/send/types.js';
+import type { MetricsPort, ProviderLookup, SendConfig } from '../../src/send/types.js';
 import { MessageStore } from '../../src/store/messages.js';
 import { SuppressionStore } from '../../src/store/suppressions.js';
 import type { SendHandlerDeps } from './handler.js';
@@ -32,19 +28,17 @@ export function powertoolsMetrics(metrics: Metrics): MetricsPort {
 }
 
 /** The domain configuration the runtime environment describes, for one channel. */
-export function sendConfigFromEnv(env: RuntimeEnv): SendConfig & { queueUrl: string; dlqUrl: string } {
-  const channel = env[ENV.channel];
+export function sendConfigFromEnv(env: RuntimeEnv, channel: Channel): SendConfig & { queueUrl: string; dlqUrl: string } {
   const queueUrl = env[ENV.queueUrl];
   const dlqUrl = env[ENV.dlqUrl];
   const problems = [
-    ...(channel ? [] : [`${ENV.channel}: required by the send handler (email or sms)`]),
     ...(queueUrl ? [] : [`${ENV.queueUrl}: required by the send handler (backoff and re-enqueueing)`]),
     ...(dlqUrl ? [] : [`${ENV.dlqUrl}: required by the send handler (failed messages go there with their reason)`]),
   ];
   if (env[ENV.backoffBaseSeconds] > env[ENV.backoffMaxSeconds]) {
     problems.push(`${ENV.backoffBaseSeconds} (${env[ENV.backoffBaseSeconds]}) exceeds ${ENV.backoffMaxSeconds} (${env[ENV.backoffMaxSeconds]})`);
   }
-  if (problems.length || !channel || !queueUrl || !dlqUrl) throw new ConfigError(problems);
+  if (problems.length || !queueUrl || !dlqUrl) throw new ConfigError(problems);
   return {
     channel,
     defaultProvider: channel === 'email' ? env[ENV.emailProvider] : env[ENV.smsProvider],
@@ -56,33 +50,29 @@ export function sendConfigFromEnv(env: RuntimeEnv): SendConfig & { queueUrl: str
   };
 }
 
-/** Only the channel's own adapters are built: the email function has no use for an SNS client. */
-function providersFor(channel: Channel, env: RuntimeEnv) {
-  if (channel === 'email') {
-    const configurationSet = env[ENV.configurationSet];
-    return createProviderRegistry({
-      email: [new SesEmailProvider(new SESv2Client({}), { ...(configurationSet ? { configurationSet } : {}), s3: new S3Client({}) })],
-    });
-  }
-  const defaultSenderId = env[ENV.smsDefaultSenderId];
-  const defaultOriginationNumber = env[ENV.smsDefaultOriginationNumber];
-  return createProviderRegistry({
-    sms: [new SnsSmsProvider(new SNSClient({}), { ...(defaultSenderId ? { defaultSenderId } : {}), ...(defaultOriginationNumber ? { defaultOriginationNumber } : {}) })],
-  });
+/**
+ * What differs between the email and the sms function: the channel, its schema and its
+ * adapters. Each entry (email.ts, sms.ts) passes its own, so a bundle holds one channel only.
+ */
+export interface ChannelWiring {
+  readonly channel: Channel;
+  readonly validate: Validator;
+  providers(env: RuntimeEnv): ProviderLookup;
 }
 
-export function sendDepsFromEnv(processEnv: NodeJS.ProcessEnv = process.env): SendHandlerDeps {
+export function sendDepsFromEnv(processEnv: NodeJS.ProcessEnv, wiring: ChannelWiring): SendHandlerDeps {
   const env = readRuntimeEnv(processEnv);
-  const { queueUrl, dlqUrl, ...config } = sendConfigFromEnv(env);
+  const { queueUrl, dlqUrl, ...config } = sendConfigFromEnv(env, wiring.channel);
   const serviceName = processEnv.POWERTOOLS_SERVICE_NAME ?? `mailroom-send-${config.channel}`;
   const logger = new Logger({ serviceName });
   const metrics = new Metrics({ namespace: processEnv.POWERTOOLS_METRICS_NAMESPACE ?? 'Mailroom', serviceName });
   const doc = DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } });
   const processor = createSendProcessor({
     config,
+    validate: wiring.validate,
     messages: new MessageStore(doc, env[ENV.messagesTable]),
     suppressions: new SuppressionStore(doc, env[ENV.suppressionsTable]),
-    providers: providersFor(config.channel, env),
+    providers: wiring.providers(env),
     queue: new SqsSendQueue(new SQSClient({}), { queueUrl, dlqUrl }),
     limiters: new RateLimiters({ ratePerSecond: env[ENV.maxSendRate] }),
     logger,

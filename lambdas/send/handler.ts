@@ -1,5 +1,6 @@
 /**
- * Send Lambda: one per channel, fed by that channel's SQS queue with ReportBatchItemFailures
+ * Send Lambda handler factory; the entry points are ./email.ts and ./sms.ts. One function per
+ * channel, fed by that channel's SQS queue with ReportBatchItemFailures
  * (https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-errorhandling.html#services-sqs-batchfailurereporting).
  * Thin: each record goes to the send pipeline (src/send/process.ts); a record that must come
  * back later (backoff, schedule, another delivery in flight) is reported as a batch item
@@ -14,7 +15,6 @@ import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda'
 import { MailroomError } from '../../src/errors.js';
 import { describeError } from '../../src/send/settle.js';
 import { keepsMessage, type LoggerPort, type RecordOutcome, type SendProcessor } from '../../src/send/types.js';
-import { sendDepsFromEnv } from './deps.js';
 
 export interface SendHandlerDeps {
   readonly processor: SendProcessor;
@@ -59,6 +59,3 @@ export function createSendHandler(deps: SendHandlerDeps | (() => SendHandlerDeps
     }
   };
 }
-
-/** The Lambda entry point; dependencies are built on the first invocation, so importing never needs the environment. */
-export const handler = createSendHandler(() => sendDepsFromEnv(process.env));

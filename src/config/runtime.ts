@@ -15,8 +15,6 @@ export const ENV = {
   payloadBucket: 'MAILROOM_PAYLOAD_BUCKET',
   inboundBucket: 'MAILROOM_INBOUND_BUCKET',
   configurationSet: 'MAILROOM_SES_CONFIGURATION_SET',
-  /** Which queue a send Lambda serves: 'email' or 'sms' (one Lambda per channel). */
-  channel: 'MAILROOM_CHANNEL',
   /** The queue a send Lambda consumes (for visibility-timeout backoff) and its DLQ (for poison messages with their reason). */
   queueUrl: 'MAILROOM_QUEUE_URL',
   dlqUrl: 'MAILROOM_DLQ_URL',
@@ -61,7 +59,6 @@ export const runtimeConfigSchema = z.object({
   [ENV.payloadBucket]: z.string().min(1).optional(),
   [ENV.inboundBucket]: z.string().min(1).optional(),
   [ENV.configurationSet]: z.string().min(1).optional(),
-  [ENV.channel]: z.enum(['email', 'sms']).optional(),
   [ENV.queueUrl]: z.string().optional(),
   [ENV.dlqUrl]: z.string().optional(),
   [ENV.emailProvider]: z.string().default('ses'),

@@ -1,15 +1,12 @@
 /**
- * Email addresses and phone numbers as the contract accepts them.
+ * Email addresses as the contract accepts them (phone numbers: ./phone.ts).
  *
- * Email: RFC 5322 mailboxes ("Name <local@domain>" or {name, address}); the display name is
+ * RFC 5322 mailboxes ("Name <local@domain>" or {name, address}); the display name is
  * kept, IDN domains are accepted and carried in their ASCII (punycode) form for the wire,
  * and CR/LF anywhere is refused (header injection).
- * Phone: E.164, validated with libphonenumber-js's *mobile* metadata: SMS can only reach
- * mobile numbers, and that metadata checks them as precisely as 'max' at a third less bundle.
  */
 import addressparser from 'nodemailer/lib/addressparser/index.js';
 import { domainToASCII } from 'node:url';
-import { parsePhoneNumberFromString } from 'libphonenumber-js/mobile';
 
 export interface Mailbox {
   readonly name?: string;
@@ -72,12 +69,4 @@ export function formatMailbox(mailbox: Mailbox): string {
   const needsQuotes = /[()<>[\]:;@\\,."]/.test(mailbox.name);
   const name = needsQuotes ? `"${mailbox.name.replace(/(["\\])/g, '\\$1')}"` : mailbox.name;
   return `${name} <${mailbox.address}>`;
-}
-
-/** E.164 check against the numbering plan's mobile ranges. Returns the canonical +E.164 form. */
-export function parseE164(raw: string): { ok: true; value: string } | { ok: false; reason: string } {
-  if (!/^\+[1-9]\d{1,14}$/.test(raw)) return { ok: false, reason: `"${raw}" is not E.164 (+ and up to 15 digits)` };
-  const phone = parsePhoneNumberFromString(raw);
-  if (!phone || !phone.isValid()) return { ok: false, reason: `"${raw}" is not a valid phone number` };
-  return { ok: true, value: phone.number };
 }

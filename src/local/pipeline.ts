@@ -50,6 +50,7 @@ import { SesEventWatcher, type JoinedMessage } from './ses-events.js';
 import { SmsReceiptWatcher } from './sms-receipts.js';
 import { snsHandlerOverSqs } from './sns-over-sqs.js';
 import { removeLocalState, writeLocalState, type LocalState } from './state.js';
+import { validatorFor } from '../contract/validate.js';
 
 export const LOCAL_CONFIGURATION_SET = 'mailroom-local';
 /** Where the local "receipt rule" stores raw mail: the same prefix as the CDK stack (lib/inbound-pipeline.ts). */
@@ -138,6 +139,7 @@ export async function startLocalPipeline(opts: LocalPipelineOptions): Promise<Lo
         : createProviderRegistry({ sms: ['local', 'sns'].map((n) => new LocalSmsProvider(new FileSmsOutbox(outboxPath), { name: n })) });
     const queue = base.queues[channel];
     const processor = createSendProcessor({
+      validate: validatorFor(channel),
       config: {
         channel,
         defaultProvider: 'local',

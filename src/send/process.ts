@@ -13,7 +13,7 @@
 import type { SQSRecord } from 'aws-lambda';
 import type { EmailMessage, Message, SmsMessage } from '../contract/message.js';
 import type { MessageError, RecipientState, SendStatus } from '../contract/records.js';
-import { InvalidMessageError, validateMessage, type ValidatedMessage } from '../contract/validate.js';
+import { InvalidMessageError, type ValidatedMessage } from '../contract/validator.js';
 import type { SendContext, SendResult } from '../providers/types.js';
 import { TERMINAL_STATUSES, TransitionConflictError, type Actor, type StoredMessage } from '../store/message-record.js';
 import type { SuppressionEntry } from '../store/suppressions.js';
@@ -59,7 +59,7 @@ class SendPipeline implements SendProcessor {
     };
     let validated: ValidatedMessage;
     try {
-      validated = validateMessage(record.body, this.cfg.channel);
+      validated = this.deps.validate(record.body);
     } catch (error) {
       if (error instanceof InvalidMessageError) return this.settle.invalid(d, error);
       throw error;

@@ -5,7 +5,7 @@
  */
 import type { SQSRecord } from 'aws-lambda';
 import { createHash } from 'node:crypto';
-import { deriveId, idOfInvalidBody, type InvalidMessageError } from '../contract/validate.js';
+import { deriveId, idOfInvalidBody, type InvalidMessageError } from '../contract/validator.js';
 import type { MessageError } from '../contract/records.js';
 import { MailroomError } from '../errors.js';
 import { MAX_DELAY_SECONDS, MAX_VISIBILITY_SECONDS } from './backoff.js';

@@ -3,6 +3,7 @@
  * record. Everything here is injected by the handler wiring (lambdas/send) or by tests; the
  * domain code never reads process.env and never constructs an SDK client.
  */
+import type { Validator } from '../contract/validator.js';
 import type { SQSRecord } from 'aws-lambda';
 import type { Channel } from '../contract/message.js';
 import type { MessageStatus } from '../contract/records.js';
@@ -80,6 +81,8 @@ export interface Clock {
 
 export interface SendDeps {
   readonly config: SendConfig;
+  /** The queue's validator, built from its channel's schema (createValidator in src/contract/validator.ts). */
+  readonly validate: Validator;
   readonly messages: MessageStorePort;
   readonly suppressions: SuppressionLookup;
   readonly providers: ProviderLookup;

@@ -95,7 +95,6 @@ describe('SendPipeline Lambdas', () => {
 
     // Assess
     expect(emailEnv).toMatchObject({
-      [ENV.channel]: 'email',
       [ENV.queueUrl]: { Ref: logicalId(email.queue) },
       [ENV.dlqUrl]: { Ref: logicalId(email.dlq) },
       [ENV.messagesTable]: { Ref: logicalId(s.stack.tables.tables.messages) },
@@ -108,7 +107,6 @@ describe('SendPipeline Lambdas', () => {
       [ENV.ignoreUnsupportedFeatures]: 'false',
     });
     expect(smsEnv).toMatchObject({
-      [ENV.channel]: 'sms',
       [ENV.queueUrl]: { Ref: logicalId(sms.queue) },
       [ENV.dlqUrl]: { Ref: logicalId(sms.dlq) },
       [ENV.smsProvider]: 'sns',

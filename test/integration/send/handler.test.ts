@@ -17,6 +17,7 @@ import { SuppressionStore } from '../../../src/store/suppressions.js';
 import { localEnv, type LocalEnv } from '../../support/local.js';
 import { permanent, providerLookup, RecordingLogger, RecordingMetrics, ScriptedEmailProvider, throttled, transient } from '../../support/send-doubles.js';
 import { deliverOnce, receive } from '../../support/sqs-event.js';
+import { validatorFor } from '../../../src/contract/validate.js';
 
 const MAX_RECEIVE_COUNT = 3;
 const envs: LocalEnv[] = [];
@@ -36,6 +37,7 @@ async function fixture(providers: EmailProvider[]) {
   const handler = createSendHandler({
     logger,
     processor: createSendProcessor({
+      validate: validatorFor('email'),
       config: {
         channel: 'email', defaultProvider: providers[0]!.name, maxReceiveCount: MAX_RECEIVE_COUNT,
         backoff: { baseSeconds: 1, maxSeconds: 1 }, ignoreUnsupportedFeatures: false,

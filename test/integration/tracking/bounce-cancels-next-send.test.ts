@@ -25,6 +25,7 @@ import { fixture } from '../../unit/tracking/fixtures.js';
 import { recordingLogger } from '../../unit/tracking-sns/support/deps.js';
 import { lambdaRecord, notification, NOW, TOPIC } from '../../unit/tracking-sns/support/envelopes.js';
 import { issueCertificate } from '../../unit/tracking-sns/support/pki.js';
+import { validatorFor } from '../../../src/contract/validate.js';
 
 const ADDRESS = 'gone@example.com';
 let env: LocalEnv;
@@ -44,6 +45,7 @@ describe('bounce → suppression → next send cancelled', () => {
     const send = createSendHandler({
       logger: new RecordingLogger(),
       processor: createSendProcessor({
+        validate: validatorFor('email'),
         config: { channel: 'email', defaultProvider: 'local', maxReceiveCount: 3, backoff: { baseSeconds: 1, maxSeconds: 1 }, ignoreUnsupportedFeatures: false },
         messages,
         suppressions,

@@ -1,7 +1,9 @@
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { sendConfigFromEnv, sendDepsFromEnv } from '../../../lambdas/send/deps.js';
+import { emailWiring } from '../../../lambdas/send/email.js';
 import { createSendHandler } from '../../../lambdas/send/handler.js';
+import { smsWiring } from '../../../lambdas/send/sms.js';
 import { readRuntimeEnv } from '../../../src/config/runtime.js';
 import { ConfigError } from '../../../src/errors.js';
 import type { RecordOutcome, SendProcessor } from '../../../src/send/types.js';
@@ -67,15 +69,15 @@ describe('send handler', () => {
 
   it('reads its configuration from the runtime environment and lists every missing variable', () => {
     const base = { MAILROOM_MESSAGES_TABLE: 'm', MAILROOM_SUPPRESSIONS_TABLE: 's' };
-    expect(() => sendConfigFromEnv(readRuntimeEnv(base))).toThrow(ConfigError);
+    expect(() => sendConfigFromEnv(readRuntimeEnv(base), 'sms')).toThrow(ConfigError);
     try {
-      sendConfigFromEnv(readRuntimeEnv(base));
+      sendConfigFromEnv(readRuntimeEnv(base), 'sms');
     } catch (error) {
-      expect((error as ConfigError).problems).toHaveLength(3);
+      expect((error as ConfigError).problems).toHaveLength(2);
     }
     const config = sendConfigFromEnv(readRuntimeEnv({
-      ...base, MAILROOM_CHANNEL: 'sms', MAILROOM_QUEUE_URL: 'q', MAILROOM_DLQ_URL: 'd', MAILROOM_MAX_RECEIVE_COUNT: '7', MAILROOM_BACKOFF_BASE_SECONDS: '5',
-    }));
+      ...base, MAILROOM_QUEUE_URL: 'q', MAILROOM_DLQ_URL: 'd', MAILROOM_MAX_RECEIVE_COUNT: '7', MAILROOM_BACKOFF_BASE_SECONDS: '5',
+    }), 'sms');
     expect(config).toEqual({
       channel: 'sms', defaultProvider: 'sns', maxReceiveCount: 7, backoff: { baseSeconds: 5, maxSeconds: 900 }, ignoreUnsupportedFeatures: false, queueUrl: 'q', dlqUrl: 'd',
     });
@@ -83,16 +85,23 @@ describe('send handler', () => {
 
   it('wires either channel from the environment without calling AWS', () => {
     const env = { MAILROOM_MESSAGES_TABLE: 'm', MAILROOM_SUPPRESSIONS_TABLE: 's', MAILROOM_QUEUE_URL: 'q', MAILROOM_DLQ_URL: 'd', AWS_REGION: 'eu-west-1' };
-    for (const channel of ['email', 'sms']) {
-      const deps = sendDepsFromEnv({ ...env, MAILROOM_CHANNEL: channel, MAILROOM_SES_CONFIGURATION_SET: 'mailroom', MAILROOM_SMS_SENDER_ID: 'Mailroom' });
+    for (const wiring of [emailWiring, smsWiring]) {
+      const deps = sendDepsFromEnv({ ...env, MAILROOM_SES_CONFIGURATION_SET: 'mailroom', MAILROOM_SMS_SENDER_ID: 'Mailroom' }, wiring);
       expect(typeof deps.processor.processRecord).toBe('function');
       expect(typeof deps.flushMetrics).toBe('function');
     }
-    expect(() => sendDepsFromEnv({ ...env, MAILROOM_CHANNEL: 'email', MAILROOM_SES_CONFIGURATION_SET: 'not a valid name!' })).toThrow(ConfigError);
+    expect(() => sendDepsFromEnv({ ...env, MAILROOM_SES_CONFIGURATION_SET: 'not a valid name!' }, emailWiring)).toThrow(ConfigError);
   });
 
-  it('can be imported without any environment (the Lambda entry point wires itself lazily)', async () => {
-    const mod = await import('../../../lambdas/send/handler.js');
-    expect(typeof mod.handler).toBe('function');
+  it('can be imported without any environment (the Lambda entry points wire themselves lazily)', async () => {
+    for (const mod of [await import('../../../lambdas/send/email.js'), await import('../../../lambdas/send/sms.js')]) {
+      expect(typeof mod.handler).toBe('function');
+    }
+  });
+
+  it('validates each queue against its own channel only', () => {
+    const sms = JSON.stringify({ channel: 'sms', to: '+14155552671', body: 'hi' });
+    expect(() => emailWiring.validate(sms)).toThrow(/this queue takes email messages, not sms/);
+    expect(smsWiring.validate(sms).message.channel).toBe('sms');
   });
 });

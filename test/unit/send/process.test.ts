@@ -11,6 +11,7 @@ import {
   permanent, providerLookup, RecordingLogger, RecordingMetrics, RecordingQueue, ScriptedEmailProvider, ScriptedSmsProvider,
   sqsRecord, stringAttribute, throttled, transient, type Step,
 } from '../../support/send-doubles.js';
+import { validatorFor } from '../../../src/contract/validate.js';
 
 const T0 = Date.parse('2030-01-01T00:00:00.000Z');
 
@@ -28,7 +29,7 @@ function setup(opts: { config?: Partial<SendConfig>; email?: Step[]; sms?: Step[
   const config: SendConfig = {
     channel: 'email', defaultProvider: 'ses', maxReceiveCount: 3, backoff: { baseSeconds: 10, maxSeconds: 300 }, ignoreUnsupportedFeatures: false, ...opts.config,
   };
-  const processor = createSendProcessor({ config, messages, suppressions, providers: providerLookup({ email: [ses], sms: [sns] }), queue, limiters, logger, metrics, clock, random: () => 0.999 });
+  const processor = createSendProcessor({ config, validate: validatorFor(config.channel), messages, suppressions, providers: providerLookup({ email: [ses], sms: [sns] }), queue, limiters, logger, metrics, clock, random: () => 0.999 });
   const deliver = (body: unknown, o: Parameters<typeof sqsRecord>[1] & { deadline?: number } = {}) =>
     processor.processRecord(sqsRecord(body, { sentTimestamp: now, ...o }), { deadline: o.deadline ?? now + 60_000 });
   return { messages, suppressions, queue, metrics, logger, ses, sns, limiters, deliver, advance: (ms: number) => void (now += ms), now: () => now };

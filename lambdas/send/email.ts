@@ -1,0 +1,27 @@
+/**
+ * Entry point of the email send Lambda (fed by the email queue). It wires the email schema and
+ * the SES adapter only, so the bundle carries neither the SMS schema's numbering plan nor SNS.
+ * Dependencies are built on the first invocation: importing never needs the environment.
+ */
+import { S3Client } from '@aws-sdk/client-s3';
+import { SESv2Client } from '@aws-sdk/client-sesv2';
+import { ENV } from '../../src/config/runtime.js';
+import { emailMessageSchema } from '../../src/contract/email.js';
+import { createValidator } from '../../src/contract/validator.js';
+import { SesEmailProvider } from '../../src/providers/email/ses.js';
+import { createProviderRegistry } from '../../src/providers/registry.js';
+import { sendDepsFromEnv, type ChannelWiring } from './deps.js';
+import { createSendHandler } from './handler.js';
+
+export const emailWiring: ChannelWiring = {
+  channel: 'email',
+  validate: createValidator('email', emailMessageSchema),
+  providers(env) {
+    const configurationSet = env[ENV.configurationSet];
+    return createProviderRegistry({
+      email: [new SesEmailProvider(new SESv2Client({}), { ...(configurationSet ? { configurationSet } : {}), s3: new S3Client({}) })],
+    });
+  },
+};
+
+export const handler = createSendHandler(() => sendDepsFromEnv(process.env, emailWiring));

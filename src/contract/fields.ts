@@ -1,0 +1,24 @@
+/**
+ * Fields every message has (CONTRACT.md §1, "Common fields") and the small helpers both
+ * channel schemas use.
+ */
+import * as z from 'zod';
+import { hasLineBreak } from './address.js';
+
+export const MESSAGE_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** A refinement refusing CR/LF: everything that can end up in a header goes through it. */
+export function refineNoBreak(what: string): [(v: string) => boolean, { message: string }] {
+  return [(v) => !hasLineBreak(v), { message: `${what} must not contain CR or LF` }];
+}
+
+const metadataValue = z.union([z.string(), z.number(), z.boolean()]);
+
+export const commonFields = {
+  id: z.string().regex(MESSAGE_ID_PATTERN, 'id must be 1-128 of [A-Za-z0-9._:-]').optional(),
+  tags: z.array(z.string().min(1).max(256).refine(...refineNoBreak('tag'))).max(50).optional(),
+  metadata: z.record(z.string().min(1).max(128), metadataValue).optional(),
+  provider: z.string().min(1).max(64).optional(),
+  providerOptions: z.record(z.string(), z.unknown()).optional(),
+  sendAt: z.iso.datetime({ offset: true }).optional(),
+};

@@ -1,0 +1,41 @@
+/**
+ * SMS messages (CONTRACT.md §1, "SMS fields"): destinations are E.164 mobile numbers,
+ * origination numbers E.164, sender IDs as SNS accepts them.
+ */
+import * as z from 'zod';
+import { commonFields } from './fields.js';
+import { parseE164 } from './phone.js';
+
+/**
+ * Origination numbers are checked for E.164 syntax only: toll-free and 10DLC numbers are valid
+ * senders but not mobile numbers, so the destination's mobile-range check does not apply.
+ */
+const E164_SYNTAX = /^\+[1-9]\d{1,14}$/;
+/** SNS alphanumeric sender IDs: 3-11 characters, letters and digits, at least one letter. */
+const SENDER_ID = /^(?=[0-9]*[A-Za-z])[A-Za-z0-9]{3,11}$/;
+
+export const smsMessageSchema = z
+  .object({
+    channel: z.literal('sms'),
+    ...commonFields,
+    to: z.string().transform((raw, ctx) => {
+      const parsed = parseE164(raw);
+      if (!parsed.ok) {
+        ctx.addIssue({ code: 'custom', message: parsed.reason });
+        return z.NEVER;
+      }
+      return parsed.value;
+    }),
+    body: z.string().min(1).max(1600),
+    from: z
+      .string()
+      .refine((v) => E164_SYNTAX.test(v) || SENDER_ID.test(v), { message: 'from must be an E.164 number or a sender ID of 3-11 letters and digits with at least one letter' })
+      .optional(),
+    smsType: z.enum(['transactional', 'promotional']).default('transactional'),
+    mediaUrls: z.array(z.url({ protocol: /^https$/ })).max(10).optional(),
+    maxPrice: z.number().positive().optional(),
+  })
+  .strict();
+
+export type SmsMessage = z.output<typeof smsMessageSchema>;
+export type SmsMessageInput = z.input<typeof smsMessageSchema>;
