@@ -14,8 +14,9 @@
  * `not-spam` feedback report is not treated as spam, and a missing optional field (no
  * bounceSubType, no feedback report) never fails the event.
  */
+import { hash } from 'node:crypto';
 import type { NormalizedEvent } from '../../contract/records.js';
-import { eventIdOf, toIsoUtc, uniqueRecipients, unknownEvents } from './common.js';
+import { eventIdOf, rawFingerprint, toIsoUtc, uniqueRecipients, unknownEvents } from './common.js';
 import { mailFacts, type MailFacts } from './ses-mail.js';
 import { parseSesEvent, type SesEvent } from './ses-schema.js';
 import { subscriptionChange } from './ses-subscription.js';
@@ -168,8 +169,12 @@ function unknownOf(s: Source, description: string): NormalizedEvent[] {
 function emit(s: Source, addresses: readonly unknown[], time: string | undefined, specificId: string | undefined, fields: EventFields): NormalizedEvent[] {
   const { mail, ctx } = s;
   const recipients = uniqueRecipients(addresses);
-  const timestamp = time ?? mail.timestamp ?? ctx.receivedAt;
-  const specific = specificId ?? timestamp;
+  const providerTime = time ?? mail.timestamp;
+  const timestamp = providerTime ?? ctx.receivedAt;
+  // The id must come from the payload alone: an event with no time of its own (no event or mail
+  // timestamp) is identified by its content, never by when we received it, or a replay of the
+  // same body would store a second event.
+  const specific = specificId ?? providerTime ?? hash('sha256', rawFingerprint(s.raw), 'hex');
   // An Open/Click/Send without any destination still says something about the message.
   const targets: readonly (string | undefined)[] = recipients.length ? recipients : [undefined];
   const events: NormalizedEvent[] = [];

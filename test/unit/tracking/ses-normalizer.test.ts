@@ -271,6 +271,18 @@ describe('joins, tags and metadata', () => {
 });
 
 describe('failure modes: missing or broken optional parts never fail the event', () => {
+  it('an event with no time of its own gets the same id whenever it is received (replays dedupe)', () => {
+    // Prepare: no mail, no event timestamp: nothing but the payload identifies it.
+    const raw = { eventType: 'Send' };
+    // Act
+    const first = normalizeSesEvent(raw, { ...sesCtx, receivedAt: '2026-01-01T00:00:00.000Z' });
+    const later = normalizeSesEvent(raw, { ...sesCtx, receivedAt: '2026-03-01T12:00:00.000Z' });
+    const other = normalizeSesEvent({ eventType: 'Send', send: {} }, { ...sesCtx, receivedAt: '2026-01-01T00:00:00.000Z' });
+    // Assess
+    expect(first.map((e) => e.eventId)).toEqual(later.map((e) => e.eventId));
+    expect(other.map((e) => e.eventId)).not.toEqual(first.map((e) => e.eventId));
+  });
+
   it('a bounce without bounceSubType is still a bounce', () => {
     const raw = fixture('ses', 'event-bounce-permanent-general');
     delete raw['bounce']['bounceSubType'];
