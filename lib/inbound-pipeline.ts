@@ -167,6 +167,13 @@ export class InboundPipeline extends Construct {
     tables.grantReadWrite(role, 'inbound');
     grantObjectAccess(role, this.bucket, ['s3:GetObject', 's3:PutObject'],
       'Reads the raw mail SES stored (key named in the notification) and writes attachments under keys it generates.');
+    // ListBucket turns HeadObject on a missing key into 404 instead of 403, so a retried
+    // ingestion can tell an attachment it already stored from one it still has to upload.
+    role.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: ['s3:ListBucket'],
+      resources: [this.bucket.bucketArn],
+      conditions: { StringLike: { 's3:prefix': ['attachments/*', 'quarantine/*'] } },
+    }));
     grantObjectAccess(role, tables.payloadBucket, ['s3:GetObject', 's3:PutObject'],
       'Moves bodies too large for an item to the payload bucket under keys it generates.');
     // Publishing to a KMS-encrypted topic needs the key too (GenerateDataKey, Decrypt).

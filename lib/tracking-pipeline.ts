@@ -122,7 +122,10 @@ export class TrackingPipeline extends Construct {
         deadLetterQueue: smsDlq,
         environment: { ...tableEnvironment(props.tables), [ENV.payloadBucket]: props.tables.payloadBucket.bucketName },
       });
-      props.tables.grantReadWrite(this.smsStatusFunction.role, 'events', 'messages');
+      // Suppressions: an SMS that failed because the number opted out suppresses the number.
+      props.tables.grantReadWrite(this.smsStatusFunction.role, 'events', 'messages', 'suppressions');
+      grantObjectAccess(this.smsStatusFunction.role, props.tables.payloadBucket, ['s3:PutObject', 's3:GetObject'],
+        'Stores raw delivery-status entries too large for an item under keys it generates per event.');
       this.smsDeliveryStatus = new SmsDeliveryStatus(this, 'SmsDeliveryStatus', {
         config: props.config.sms.deliveryStatus,
         operations,

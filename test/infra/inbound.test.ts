@@ -142,6 +142,11 @@ describe('InboundPipeline Lambda', () => {
     expect(sortJson(resourcesFor(statements, 's3:GetObject'))).toEqual(sortJson([objects(logicalId(inbound.bucket)), objects(logicalId(s.stack.tables.payloadBucket))]));
     expect(sortJson(resourcesFor(statements, 's3:PutObject'))).toEqual(sortJson([objects(logicalId(inbound.bucket)), objects(logicalId(s.stack.tables.payloadBucket))]));
     expect(resourcesFor(statements, 'sns:Publish')).toEqual([{ Ref: logicalId(inbound.eventsTopic) }]);
+    // ListBucket only on the inbound bucket and only for the prefixes ingestion writes.
+    expect(resourcesFor(statements, 's3:ListBucket')).toEqual([{ 'Fn::GetAtt': [logicalId(inbound.bucket), 'Arn'] }]);
+    expect(statements.find((st) => st.Action.includes('s3:ListBucket'))).toMatchObject({
+      Condition: { StringLike: { 's3:prefix': ['attachments/*', 'quarantine/*'] } },
+    });
     expect(resourcesFor(statements, 'kms:GenerateDataKey')).toEqual([{ 'Fn::GetAtt': [logicalId(s.stack.node.findChild('TopicKey')), 'Arn'] }]);
     expect(JSON.stringify(resourcesFor(statements, 'dynamodb:PutItem'))).toContain(logicalId(t.inbound));
     for (const other of [t.messages, t.events, t.suppressions]) expect(JSON.stringify(statements)).not.toContain(logicalId(other));

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import type { IConstruct } from 'constructs';
 import { OUTPUT_KEYS } from '../../lib/mailroom-stack.js';
 import { findings, logicalId, synthMailroom, type Synthesized } from './support.js';
 
@@ -124,7 +125,7 @@ describe('Lambda bundles', () => {
   it('bundles each handler into minified ESM with a createRequire banner and a source map', () => {
     // Assess
     const dirs = bundles();
-    expect(dirs).toHaveLength(4); // send (shared by email and sms), tracking, sms-status, inbound
+    expect(dirs).toHaveLength(5); // send email, send sms, tracking, sms-status, inbound
     for (const dir of dirs) {
       const code = readFileSync(join(dir, 'index.mjs'), 'utf8');
       expect(code.startsWith("import { createRequire as __mailroomCreateRequire } from 'node:module'")).toBe(true);
@@ -133,6 +134,16 @@ describe('Lambda bundles', () => {
       expect(statSync(join(dir, 'index.mjs.map')).size).toBeGreaterThan(0);
       // Minified: long lines (newlines left only inside template literals).
       expect(code.length / code.split('\n').length).toBeGreaterThan(500);
+    }
+  });
+
+  it('keeps each send bundle within its 400 KiB budget (one channel per bundle)', () => {
+    // Prepare
+    const send = full.stack.send;
+    const assetDir = (fn: IConstruct) => join(full.assemblyDir, full.template.findResources('AWS::Lambda::Function')[logicalId(fn)]!.Metadata['aws:asset:path'] as string);
+    // Assess
+    for (const fn of [send.email.function.function, send.sms.function.function]) {
+      expect(statSync(join(assetDir(fn), 'index.mjs')).size).toBeLessThan(400 * 1024);
     }
   });
 

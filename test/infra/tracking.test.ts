@@ -178,6 +178,18 @@ describe('TrackingPipeline Lambda', () => {
 });
 
 describe('SMS delivery status', () => {
+  it('lets the SMS-status Lambda suppress opted-out numbers and offload large raw entries', () => {
+    // Prepare
+    const t = s.stack.tracking;
+    const statements = roleStatements(s.template, t.smsStatusFunction!.role);
+    const tables = s.stack.tables.tables;
+    // Assess
+    const writable = JSON.stringify(resourcesFor(statements, 'dynamodb:PutItem'));
+    for (const table of [tables.events, tables.messages, tables.suppressions]) expect(writable).toContain(logicalId(table));
+    expect(writable).not.toContain(logicalId(tables.inbound));
+    expect(JSON.stringify(resourcesFor(statements, 's3:PutObject'))).toContain(logicalId(s.stack.tables.payloadBucket));
+  });
+
   const logGroupName = (suffix: string) => ({
     'Fn::Join': ['', ['sns/', { Ref: 'AWS::Region' }, '/', { Ref: 'AWS::AccountId' }, `/DirectPublishToPhoneNumber${suffix}`]],
   });
