@@ -16,3 +16,24 @@ export class ConfigError extends MailroomError {
     super(`invalid Mailroom configuration:\n  - ${problems.join('\n  - ')}`);
   }
 }
+
+/**
+ * An AWS call (DynamoDB, S3, KMS, SNS) failed; retrying later may succeed. Pipelines subclass
+ * it (TrackingStorageError, InboundStorageError) so handlers know to fail the invocation and
+ * let Lambda or SNS deliver again; every write behind it is idempotent.
+ */
+export class StorageError extends MailroomError {
+  readonly retryable = true;
+  constructor(
+    readonly operation: string,
+    readonly context: Readonly<Record<string, string | undefined>>,
+    options: { cause: unknown },
+  ) {
+    const detail = Object.entries(context)
+      .filter(([, v]) => v !== undefined)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(' ');
+    const cause = options.cause instanceof Error ? `: ${options.cause.name}: ${options.cause.message}` : '';
+    super(`${operation} failed${detail ? ` (${detail})` : ''}${cause}`, options);
+  }
+}

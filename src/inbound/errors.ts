@@ -10,7 +10,7 @@
  *   handler lets it fail the invocation so Lambda delivers the notification again; every write
  *   is idempotent, so the retry finishes the job without duplicating it.
  */
-import { MailroomError } from '../errors.js';
+import { MailroomError, StorageError } from '../errors.js';
 import type { MessageError } from '../contract/records.js';
 
 export class InvalidReceiptNotificationError extends MailroomError {
@@ -60,21 +60,7 @@ export class InboundParseError extends InboundRefusedError {
 }
 
 /** An AWS call (S3, DynamoDB, KMS, SNS) failed; retrying later may succeed. */
-export class InboundStorageError extends MailroomError {
-  readonly retryable = true;
-  constructor(
-    readonly operation: string,
-    readonly context: Readonly<Record<string, string | undefined>>,
-    options: { cause: unknown },
-  ) {
-    const detail = Object.entries(context)
-      .filter(([, v]) => v !== undefined)
-      .map(([k, v]) => `${k}=${v}`)
-      .join(' ');
-    const cause = options.cause instanceof Error ? `: ${options.cause.name}: ${options.cause.message}` : '';
-    super(`${operation} failed${detail ? ` (${detail})` : ''}${cause}`, options);
-  }
-}
+export class InboundStorageError extends StorageError {}
 
 /** HTTP status of an AWS SDK v3 error, when it has one. */
 export function httpStatusOf(error: unknown): number | undefined {

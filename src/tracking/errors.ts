@@ -4,24 +4,10 @@
  * Lambda (or SNS, for the HTTPS endpoint) delivers the notification again. Replays are safe
  * because every write is idempotent (see src/tracking/ingest.ts).
  */
-import { MailroomError } from '../errors.js';
+import { MailroomError, StorageError } from '../errors.js';
 
 /** A DynamoDB or S3 write/read of the tracking pipeline failed; retrying later may succeed. */
-export class TrackingStorageError extends MailroomError {
-  readonly retryable = true;
-  constructor(
-    readonly operation: string,
-    readonly context: Readonly<Record<string, string | undefined>>,
-    options: { cause: unknown },
-  ) {
-    const detail = Object.entries(context)
-      .filter(([, v]) => v !== undefined)
-      .map(([k, v]) => `${k}=${v}`)
-      .join(' ');
-    const cause = options.cause instanceof Error ? `: ${options.cause.name}: ${options.cause.message}` : '';
-    super(`${operation} failed${detail ? ` (${detail})` : ''}${cause}`, options);
-  }
-}
+export class TrackingStorageError extends StorageError {}
 
 /** A query the events store cannot serve as asked (bad time bound, unknown event type). */
 export class InvalidEventQueryError extends MailroomError {
