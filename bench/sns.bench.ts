@@ -11,7 +11,7 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { measure, measureSync, type Benchmark, type BenchResult } from './harness.js';
 import { acceptSnsHttpBody, parseSnsEnvelope, SnsVerificationError, SnsVerifier, stringToSign } from '../src/tracking/sns/index.js';
 
-const dir = new URL('../test/unit/tracking-sns/fixtures/aws-signed/', import.meta.url);
+const dir = new URL('../test/fixtures/sns/', import.meta.url);
 const CERT_URL = 'https://sns.us-west-2.amazonaws.com/SimpleNotificationService-7506a1e35b36ef5a444dd1a8e7cc3ed8.pem';
 const pem = readFileSync(new URL('SimpleNotificationService-7506a1e35b36ef5a444dd1a8e7cc3ed8.pem', dir), 'utf8');
 const bodyV1 = readFileSync(new URL('notification-with-subject-v1.json', dir), 'utf8');

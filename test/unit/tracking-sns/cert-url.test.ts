@@ -59,8 +59,8 @@ describe('parseSigningCertUrl', () => {
 
 describe('expectedCertificateNames', () => {
   it('accepts the name genuine SNS certificates carry (checked against a real one)', () => {
-    // Prepare: the us-west-2 signing certificate (see fixtures/aws-signed/README.md).
-    const cert = new X509Certificate(readFileSync(new URL(`./fixtures/aws-signed/${PEM_NAME}`, import.meta.url)));
+    // Prepare: the us-west-2 signing certificate (see test/fixtures/sns/README.md).
+    const cert = new X509Certificate(readFileSync(new URL(`../../fixtures/sns/${PEM_NAME}`, import.meta.url)));
 
     // Act
     const matched = expectedCertificateNames('us-west-2').filter((n) => cert.checkHost(n) !== undefined);

@@ -10,7 +10,7 @@ import {
 } from '../../../src/tracking/sns/index.js';
 import { lambdaRecord, TOPIC } from './support/envelopes.js';
 
-const fixture = (name: string): string => readFileSync(new URL(`./fixtures/aws-signed/${name}`, import.meta.url), 'utf8');
+const fixture = (name: string): string => readFileSync(new URL(`../../fixtures/sns/${name}`, import.meta.url), 'utf8');
 
 describe('parseSnsEnvelope', () => {
   it('parses a Notification body as SNS sends it, keeping every signed value verbatim', () => {

@@ -18,8 +18,8 @@ const verifier = (opts: Partial<SnsVerifierOptions> = {}, pems: Record<string, s
 
 describe('SnsVerifier with messages signed by SNS itself', () => {
   // Five messages SNS delivered in us-west-2, with the certificate it signed them with; see
-  // fixtures/aws-signed/README.md. They prove the string to sign matches AWS, not our reading.
-  const dir = new URL('./fixtures/aws-signed/', import.meta.url);
+  // test/fixtures/sns/README.md. They prove the string to sign matches AWS, not our reading.
+  const dir = new URL('../../fixtures/sns/', import.meta.url);
   const pemUrl = 'https://sns.us-west-2.amazonaws.com/SimpleNotificationService-7506a1e35b36ef5a444dd1a8e7cc3ed8.pem';
   const pem = readFileSync(new URL('SimpleNotificationService-7506a1e35b36ef5a444dd1a8e7cc3ed8.pem', dir), 'utf8');
   const genuine = (name: string): SnsEnvelope => parseSnsEnvelope(readFileSync(new URL(name, dir), 'utf8'));
