@@ -136,8 +136,14 @@ class SendPipeline implements SendProcessor {
   private async resolveExisting(d: Delivery, id: string, current: StoredMessage): Promise<Resolved> {
     const { messages, metrics, logger } = this.deps;
     if (current.bodySha256 && current.bodySha256 !== d.bodySha256) {
+      // The id is the idempotency key and the first body stands, whatever state it is in: this
+      // body is never sent and never touches the record. Going on would send it in place of the
+      // first (if that one is still pending or errored) under the first one's recipients and
+      // index items, or stamp its DLQ copy as the first one's dead-lettering.
       metrics.count('idConflict');
-      logger.warn('id reused with a different body; the first message stands (the id is the idempotency key)', { messageId: id });
+      metrics.count('duplicate');
+      logger.warn('id reused with a different body; the first message stands (the id is the idempotency key)', { messageId: id, status: current.status });
+      return { outcome: { kind: 'duplicate', id, status: current.status } };
     }
     const redriveMark = readAttr(d.record.messageAttributes, QUEUE_ATTRS.deadLetteredAt);
     if (current.status === 'failed' && redriveMark !== undefined && current.deadLetteredAt === redriveMark) {

@@ -3,6 +3,7 @@ import { deriveId } from '../../../src/contract/validate.js';
 import { PartialSendError, UnsupportedFeatureError } from '../../../src/providers/errors.js';
 import { MAX_DELAY_SECONDS, MAX_VISIBILITY_SECONDS } from '../../../src/send/backoff.js';
 import { createSendProcessor } from '../../../src/send/process.js';
+import { sha256 } from '../../../src/send/settle.js';
 import { QUEUE_ATTRS } from '../../../src/send/queue.js';
 import { RateLimiters } from '../../../src/send/rate-limit.js';
 import { keepsMessage, type SendConfig } from '../../../src/send/types.js';
@@ -79,6 +80,31 @@ describe('process: the happy path and idempotency', () => {
     expect(other.kind).toBe('duplicate');
     expect(t.ses.calls).toHaveLength(1);
     expect(t.metrics.counts.idConflict).toBe(1);
+  });
+
+  it('never sends a reused id\'s other body, even while the first one waits for its retry', async () => {
+    const t = setup({ email: [transient()] });
+    expect((await t.deliver(email())).kind).toBe('retry');
+    t.advance(60_000);
+    const other = await t.deliver(email({ subject: 'Different', to: ['Zed <zed@example.com>'] }));
+    expect(other).toEqual({ kind: 'duplicate', id: 'm-1', status: 'errored' });
+    expect(t.ses.calls).toHaveLength(1);
+    expect(t.metrics.counts.idConflict).toBe(1);
+    expect((await t.deliver(email(), { receiveCount: 2 })).kind).toBe('sent');
+    expect(t.ses.calls.map((c) => c.message.subject)).toEqual(['Hi', 'Hi']);
+    expect(Object.keys((await t.messages.get('m-1'))!.recipients)).toEqual(['ann@example.com']);
+  });
+
+  it('does not let a reused id\'s other body touch a failed record or its dead-lettering', async () => {
+    const t = setup({ email: [permanent()] });
+    await t.deliver(email());
+    const stamped = (await t.messages.get('m-1'))?.deadLetteredAt;
+    t.advance(1000);
+    const other = await t.deliver(email({ subject: 'Different' }), { messageAttributes: { [QUEUE_ATTRS.deadLetteredAt]: stringAttribute(stamped!) } });
+    expect(other).toEqual({ kind: 'duplicate', id: 'm-1', status: 'failed' });
+    expect(await t.messages.get('m-1')).toMatchObject({ status: 'failed', deadLetteredAt: stamped });
+    expect(t.ses.calls).toHaveLength(1);
+    expect(t.metrics.counts.redriven).toBeUndefined();
   });
 
   it('derives the same id for the same body without an id, so it is still sent once', async () => {
@@ -332,17 +358,18 @@ describe('process: suppressions', () => {
 describe('process: concurrent and interrupted deliveries', () => {
   it('backs off while another delivery of the same message holds a live claim', async () => {
     const t = setup();
-    await t.deliver(email({ sendAt: new Date(T0 + 1000).toISOString() }));
+    const scheduled = email({ sendAt: new Date(T0 + 1000).toISOString() });
+    await t.deliver(scheduled);
     t.advance(1000);
     await t.messages.claim('m-1', { now: new Date(t.now()).toISOString(), leaseUntil: new Date(t.now() + 60_000).toISOString(), receiveCount: 1 });
-    const outcome = await t.deliver(email(), { receiveCount: 2 });
+    const outcome = await t.deliver(scheduled, { receiveCount: 2 });
     expect(outcome).toMatchObject({ kind: 'deferred', reason: 'in_flight', via: 'visibility', delaySeconds: 10 });
     expect(t.ses.calls).toHaveLength(0);
   });
 
   it('takes over a claim whose lease expired (the worker died mid-send) and counts that attempt', async () => {
     const t = setup();
-    await t.messages.begin({ id: 'm-1', channel: 'email', provider: 'ses', recipients: ['ann@example.com'], now: new Date(T0).toISOString(), bodySha256: 'x', idDerived: false });
+    await t.messages.begin({ id: 'm-1', channel: 'email', provider: 'ses', recipients: ['ann@example.com'], now: new Date(T0).toISOString(), bodySha256: sha256(JSON.stringify(email())), idDerived: false });
     await t.messages.claim('m-1', { now: new Date(T0).toISOString(), leaseUntil: new Date(T0 + 1000).toISOString(), receiveCount: 1 });
     t.advance(5000);
     expect((await t.deliver(email(), { receiveCount: 2 })).kind).toBe('sent');
@@ -351,7 +378,7 @@ describe('process: concurrent and interrupted deliveries', () => {
 
   it('fails a message whose attempts keep dying mid-send instead of looping', async () => {
     const t = setup();
-    await t.messages.begin({ id: 'm-1', channel: 'email', provider: 'ses', recipients: ['ann@example.com'], now: new Date(T0).toISOString(), bodySha256: 'x', idDerived: false });
+    await t.messages.begin({ id: 'm-1', channel: 'email', provider: 'ses', recipients: ['ann@example.com'], now: new Date(T0).toISOString(), bodySha256: sha256(JSON.stringify(email())), idDerived: false });
     for (let i = 0; i < 3; i++) {
       await t.messages.claim('m-1', { now: new Date(t.now()).toISOString(), leaseUntil: new Date(t.now() + 1000).toISOString(), receiveCount: i + 1 });
       t.advance(5000);
@@ -363,7 +390,7 @@ describe('process: concurrent and interrupted deliveries', () => {
 
   it('records sent without calling the provider when tracking already saw every recipient of a dead attempt', async () => {
     const t = setup();
-    await t.messages.begin({ id: 'm-1', channel: 'email', provider: 'ses', recipients: ['ann@example.com'], now: new Date(T0).toISOString(), bodySha256: 'x', idDerived: false });
+    await t.messages.begin({ id: 'm-1', channel: 'email', provider: 'ses', recipients: ['ann@example.com'], now: new Date(T0).toISOString(), bodySha256: sha256(JSON.stringify(email())), idDerived: false });
     await t.messages.claim('m-1', { now: new Date(T0).toISOString(), leaseUntil: new Date(T0 + 1000).toISOString(), receiveCount: 1 });
     t.messages.trackingEvent('m-1', 'ann@example.com', { status: 'delivered', lastEventType: 'delivered', lastEventAt: new Date(T0).toISOString() });
     t.advance(5000);
