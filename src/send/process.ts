@@ -156,13 +156,8 @@ class SendPipeline implements SendProcessor {
       current = (await messages.get(id)) ?? current;
     }
     if (current.status === 'failed') {
-      // Every delivery of a failed message ends in the DLQ: the first one's write may have
-      // been lost (the function stopped before it), a redrive may have lost its marker, or a
-      // producer sent it again. A second DLQ entry is better than a message that vanishes.
       if (redriveMark !== undefined) logger.warn('DLQ copy does not match the last dead-lettering; dead-lettered again', { messageId: id, redriveMark });
-      const reason = current.error ?? { code: 'failed', message: 'failed', retryable: false };
-      await this.settle.deadLetter(d, id, reason, current.attempts);
-      return { outcome: { kind: 'failed', id, code: reason.code } };
+      return { outcome: await this.deadLetterAgain(d, id, current) };
     }
     if (TERMINAL_STATUSES.has(current.status)) {
       metrics.count('duplicate');
@@ -281,8 +276,23 @@ class SendPipeline implements SendProcessor {
     return { kind: 'failed', id, code: reason.code };
   }
 
+  /**
+   * Every delivery of a failed message ends in the DLQ: the first one's write may have been
+   * lost (the function stopped between markFailed and the DLQ write), a redrive may have lost
+   * its marker, or a producer sent it again. A second DLQ entry is better than a message that
+   * vanishes.
+   */
+  private async deadLetterAgain(d: Delivery, id: string, current: StoredMessage): Promise<RecordOutcome> {
+    const reason = current.error ?? { code: 'failed', message: 'failed', retryable: false };
+    await this.settle.deadLetter(d, id, reason, current.attempts);
+    return { kind: 'failed', id, code: reason.code };
+  }
+
   /** A transition was refused: someone else finished the message, or holds it right now. */
   private afterConflict(d: Delivery, id: string, current: StoredMessage | undefined): Promise<RecordOutcome> | RecordOutcome {
+    // Another delivery failed it between our read and our write; it may yet die before its own
+    // DLQ write, and acknowledging this copy would then leave the message nowhere.
+    if (current?.status === 'failed') return this.deadLetterAgain(d, id, current);
     if (current && TERMINAL_STATUSES.has(current.status)) {
       this.deps.metrics.count('duplicate');
       return { kind: 'duplicate', id, status: current.status };

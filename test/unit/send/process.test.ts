@@ -412,6 +412,23 @@ describe('process: concurrent and interrupted deliveries', () => {
     expect((await t.messages.get('m-1'))?.recipients['ann@example.com']).toEqual({ status: 'queued', providerMessageId: 'p-ann' });
   });
 
+  it('dead-letters its copy when another delivery failed the message between its read and its claim', async () => {
+    const t = setup();
+    const realClaim = t.messages.claim.bind(t.messages);
+    t.messages.claim = async (id, input) => {
+      // The other delivery claims, fails the message, and dies before its own DLQ write.
+      const other = await realClaim(id, input);
+      if (other.claimed) await t.messages.markFailed(id, { token: other.token }, { error: { code: 'message_rejected', message: 'rejected', retryable: false }, now: input.now });
+      return realClaim(id, input);
+    };
+    const outcome = await t.deliver(email());
+    expect(outcome).toEqual({ kind: 'failed', id: 'm-1', code: 'message_rejected' });
+    expect(keepsMessage(outcome)).toBe(false);
+    expect(t.queue.deadLettered).toHaveLength(1);
+    expect(t.queue.deadLettered[0]!.attributes[QUEUE_ATTRS.errorCode]?.StringValue).toBe('message_rejected');
+    expect(t.ses.calls).toHaveLength(0);
+  });
+
   it('acknowledges a send the provider accepted even when recording it fails, and counts it', async () => {
     const t = setup();
     t.messages.markSent = async () => {
