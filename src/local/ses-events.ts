@@ -19,6 +19,7 @@ import addressparser from 'nodemailer/lib/addressparser/index.js';
 import * as z from 'zod';
 import { MailroomError } from '../errors.js';
 import { sesEventsFor, type SentEmail } from './ses-simulator.js';
+import { TickLoop } from './tick-loop.js';
 
 const storedEmailSchema = z.object({
   messageId: z.string(),
@@ -82,30 +83,21 @@ export class SesEventWatcher {
   private readonly seen = new Set<string>();
   private readonly waiting = new Map<string, { email: StoredEmail; firstSeen: number }>();
   private sinceSeconds: number | undefined;
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
-  private stopped = false;
+  private readonly loop: TickLoop;
 
   constructor(private readonly opts: SesEventWatcherOptions) {
     // `since` has one-second resolution: from one second back, nothing sent after startAt is missed.
     this.sinceSeconds = Math.floor((opts.startAt ?? new Date()).getTime() / 1000) - 1;
+    this.loop = new TickLoop({ tick: () => this.tick(), intervalMs: opts.intervalMs ?? 500, onError: opts.onError });
   }
 
   start(): this {
-    const loop = async (): Promise<void> => {
-      if (this.stopped) return;
-      this.running = this.tick().catch((error) => this.opts.onError?.(error));
-      await this.running;
-      if (!this.stopped) this.timer = setTimeout(loop, this.opts.intervalMs ?? 500);
-    };
-    void loop();
+    this.loop.start();
     return this;
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await this.running;
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 
   /** One pass: fetch new emails, publish those whose record is known (or whose grace ran out). */

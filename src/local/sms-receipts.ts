@@ -11,6 +11,7 @@
 import { open, stat } from 'node:fs/promises';
 import { parseOutboxLines, type SmsOutboxRecord } from '../providers/sms/outbox.js';
 import { encodeLogsEvent } from '../tracking/cloudwatch-logs.js';
+import { TickLoop } from './tick-loop.js';
 
 export interface SmsReceiptWatcherOptions {
   readonly outboxPath: string;
@@ -62,29 +63,21 @@ export function logsEventFor(records: readonly SmsOutboxRecord[], region: string
 export class SmsReceiptWatcher {
   private offset = 0;
   private partial: Buffer = Buffer.alloc(0);
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
-  private stopped = false;
   /** Records read but not yet delivered (the handler failed): retried on the next tick. */
   private pending: SmsOutboxRecord[] = [];
+  private readonly loop: TickLoop;
 
-  constructor(private readonly opts: SmsReceiptWatcherOptions) {}
+  constructor(private readonly opts: SmsReceiptWatcherOptions) {
+    this.loop = new TickLoop({ tick: () => this.tick(), intervalMs: opts.intervalMs ?? 300, onError: opts.onError });
+  }
 
   start(): this {
-    const loop = async (): Promise<void> => {
-      if (this.stopped) return;
-      this.running = this.tick().catch((error) => this.opts.onError?.(error));
-      await this.running;
-      if (!this.stopped) this.timer = setTimeout(loop, this.opts.intervalMs ?? 300);
-    };
-    void loop();
+    this.loop.start();
     return this;
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await this.running;
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 
   /** Reads lines appended since the last tick and delivers their receipts. */
