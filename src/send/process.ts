@@ -139,10 +139,17 @@ class SendPipeline implements SendProcessor {
       // The id is the idempotency key and the first body stands, whatever state it is in: this
       // body is never sent and never touches the record. Going on would send it in place of the
       // first (if that one is still pending or errored) under the first one's recipients and
-      // index items, or stamp its DLQ copy as the first one's dead-lettering.
+      // index items, or stamp its DLQ copy as the first one's dead-lettering. Where the first
+      // is sent, cancelled or still to be sent, this one is a duplicate; where it failed, nothing
+      // was delivered under the id, so this body goes to the DLQ (id_conflict) rather than away.
       metrics.count('idConflict');
-      metrics.count('duplicate');
       logger.warn('id reused with a different body; the first message stands (the id is the idempotency key)', { messageId: id, status: current.status });
+      if (current.status === 'failed') {
+        const reason = { code: 'id_conflict', message: `id ${id} belongs to another message, which failed (${current.error?.code ?? 'failed'}); send this one under a new id`, retryable: false };
+        await this.settle.deadLetter(d, id, reason, 0, { stamp: false });
+        return { outcome: { kind: 'failed', id, code: reason.code } };
+      }
+      metrics.count('duplicate');
       return { outcome: { kind: 'duplicate', id, status: current.status } };
     }
     const redriveMark = readAttr(d.record.messageAttributes, QUEUE_ATTRS.deadLetteredAt);

@@ -85,9 +85,11 @@ export class Settler {
   /**
    * Writes the full raw body to the DLQ with the reason as message attributes, then stamps the
    * record. If the function stops in between, the record is `failed` without `deadLetteredAt`
-   * and the redelivered message is dead-lettered then: nothing is dropped.
+   * and the redelivered message is dead-lettered then: nothing is dropped. `stamp: false` for
+   * a body that is not the record's (a reused id): its DLQ copy must not pass for the record's
+   * dead-lettering, or redriving it would reopen the message.
    */
-  async deadLetter(d: Delivery, id: string, error: MessageError, attempts: number): Promise<void> {
+  async deadLetter(d: Delivery, id: string, error: MessageError, attempts: number, { stamp = true } = {}): Promise<void> {
     const at = iso(this.clock.now());
     const ours = {
       [QUEUE_ATTRS.errorCode]: stringAttr(error.code),
@@ -99,7 +101,7 @@ export class Settler {
     };
     await this.deps.queue.deadLetter({ body: d.record.body, attributes: { ...carriedAttributes(d.record.messageAttributes, Object.keys(ours).length), ...ours } });
     this.deps.metrics.count('deadLettered');
-    await this.deps.messages.markDeadLettered(id, at);
+    if (stamp) await this.deps.messages.markDeadLettered(id, at);
     this.deps.logger.warn('message dead-lettered', { messageId: id, code: error.code, reason: error.message, attempts });
   }
 

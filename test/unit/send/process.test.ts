@@ -95,14 +95,17 @@ describe('process: the happy path and idempotency', () => {
     expect(Object.keys((await t.messages.get('m-1'))!.recipients)).toEqual(['ann@example.com']);
   });
 
-  it('does not let a reused id\'s other body touch a failed record or its dead-lettering', async () => {
+  it('puts a reused id\'s other body in the DLQ when the first one failed, without touching the record', async () => {
     const t = setup({ email: [permanent()] });
     await t.deliver(email());
     const stamped = (await t.messages.get('m-1'))?.deadLetteredAt;
     t.advance(1000);
     const other = await t.deliver(email({ subject: 'Different' }), { messageAttributes: { [QUEUE_ATTRS.deadLetteredAt]: stringAttribute(stamped!) } });
-    expect(other).toEqual({ kind: 'duplicate', id: 'm-1', status: 'failed' });
-    expect(await t.messages.get('m-1')).toMatchObject({ status: 'failed', deadLetteredAt: stamped });
+    expect(other).toEqual({ kind: 'failed', id: 'm-1', code: 'id_conflict' });
+    expect(t.queue.deadLettered).toHaveLength(2);
+    expect(JSON.parse(t.queue.deadLettered[1]!.body)).toMatchObject({ subject: 'Different' });
+    expect(t.queue.deadLettered[1]!.attributes[QUEUE_ATTRS.errorCode]?.StringValue).toBe('id_conflict');
+    expect(await t.messages.get('m-1')).toMatchObject({ status: 'failed', deadLetteredAt: stamped, error: { code: 'message_rejected' } });
     expect(t.ses.calls).toHaveLength(1);
     expect(t.metrics.counts.redriven).toBeUndefined();
   });
