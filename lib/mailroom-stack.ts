@@ -4,7 +4,8 @@
  * agnostic, so it synthesizes without an AWS account; the outputs are what the CLI
  * (`mailroom --stack NAME`) reads, by OutputKey.
  */
-import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { ArnFormat, CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
@@ -75,6 +76,20 @@ export class MailroomStack extends Stack {
     if (!email) return undefined;
     allowServiceToUseKey(key, 'cloudwatch.amazonaws.com');
     const topic = secureTopic(this, 'AlarmTopic', key, 'Mailroom alarms');
+    // The topic policy replaces SNS's default one, so CloudWatch needs its own Allow or every
+    // alarm action fails with "not authorized to perform: SNS:Publish"; scoped to the alarms
+    // of this account and region
+    // (https://repost.aws/knowledge-center/cloudwatch-receive-sns-for-alarm-trigger).
+    topic.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'AllowCloudWatchAlarmsToNotify',
+      principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+      actions: ['sns:Publish'],
+      resources: [topic.topicArn],
+      conditions: {
+        StringEquals: { 'aws:SourceAccount': this.account },
+        ArnLike: { 'aws:SourceArn': this.formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }) },
+      },
+    }));
     topic.addSubscription(new subscriptions.EmailSubscription(email));
     return topic;
   }

@@ -173,6 +173,19 @@ describe('TrackingPipeline Lambda', () => {
     opted.template.hasResourceProperties('AWS::KMS::Key', {
       KeyPolicy: { Statement: arrayWithObject({ Principal: { Service: 'cloudwatch.amazonaws.com' } }) },
     });
+    // The topic policy replaces SNS's default one: without this Allow no alarm could publish.
+    const policy = Object.values(opted.template.findResources('AWS::SNS::TopicPolicy'))
+      .find((p) => JSON.stringify(p.Properties.Topics) === JSON.stringify([{ Ref: topicId }]))!;
+    expect(policy.Properties.PolicyDocument.Statement).toContainEqual(expect.objectContaining({
+      Effect: 'Allow',
+      Principal: { Service: 'cloudwatch.amazonaws.com' },
+      Action: 'sns:Publish',
+      Resource: { Ref: topicId },
+      Condition: {
+        StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+        ArnLike: { 'aws:SourceArn': { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':cloudwatch:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':alarm:*']] } },
+      },
+    }));
     for (const alarm of Object.values(s.template.findResources('AWS::CloudWatch::Alarm'))) expect(alarm.Properties.AlarmActions).toBeUndefined();
   });
 });
