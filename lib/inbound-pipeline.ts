@@ -190,7 +190,9 @@ export class InboundPipeline extends Construct {
       service: 'SES',
       action: 'SetActiveReceiptRuleSet',
       parameters: { RuleSetName: ruleSetName },
-      physicalResourceId: cr.PhysicalResourceId.of(`mailroom-active-rule-set-${ruleSetName}`),
+      // Constant: a new id on update (e.g. a renamed rule set) would make CloudFormation delete
+      // the old resource afterwards, and onDelete deactivates whatever set is active, the new one.
+      physicalResourceId: cr.PhysicalResourceId.of('mailroom-active-rule-set'),
     };
     const resource = new cr.AwsCustomResource(this, 'ActivateRuleSet', {
       onCreate: activate,

@@ -94,6 +94,13 @@ describe('InboundPipeline receipt rule', () => {
       service: 'SES', action: 'SetActiveReceiptRuleSet', parameters: { RuleSetName: 'acme-inbound' },
     });
     expect(JSON.parse(resource.Properties.Delete)).toMatchObject({ service: 'SES', action: 'SetActiveReceiptRuleSet', parameters: {} });
+    // Renaming the rule set must update this resource in place: a new physical id would make
+    // CloudFormation delete the old one afterwards, deactivating the newly activated set.
+    expect(JSON.parse(resource.Properties.Update).physicalResourceId).toEqual(JSON.parse(resource.Properties.Create).physicalResourceId);
+    const renamed = synthMailroom({ inbound: { activateRuleSet: true, ruleSetName: 'acme-inbound-v2' } });
+    const renamedResource = renamed.template.findResources('Custom::AWS')[logicalId(renamed.stack.inbound!.node.findChild('ActivateRuleSet').node.findChild('Resource'))]!;
+    expect(JSON.parse(renamedResource.Properties.Create).parameters.RuleSetName).toBe('acme-inbound-v2');
+    expect(JSON.parse(renamedResource.Properties.Update).physicalResourceId).toEqual(JSON.parse(resource.Properties.Update).physicalResourceId);
     expect(resource.DependsOn).toContain(logicalId(opted.stack.inbound!.rule));
     const statements = policyStatements(opted.template, custom.node.findChild('CustomResourcePolicy'));
     expect(statements.flatMap((st) => st.Action)).toEqual(['ses:SetActiveReceiptRuleSet']);
