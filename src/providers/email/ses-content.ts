@@ -10,8 +10,8 @@
  *   TemplateData, plus the same Headers and Attachments;
  * - Raw: a complete MIME message we build (nodemailer's MailComposer).
  * We use Simple whenever it can carry the message exactly, and Raw only for what Simple
- * cannot express: an AMP part (text/x-amp-html), a header longer than SES's Simple header
- * limits, or an attachment whose filename/Content-ID SES's Attachment object cannot carry
+ * cannot express: an AMP part (text/x-amp-html), more than 15 custom headers or one longer
+ * than SES's Simple header limits, or an attachment whose filename/Content-ID SES's Attachment object cannot carry
  * as given (non-ASCII or quote characters in the filename, Content-ID over 78 characters).
  */
 import { encodeWords } from 'nodemailer/lib/mime-funcs';
@@ -23,6 +23,8 @@ import { stripAngleBrackets } from './attachments.js';
 const HEADER_NAME_MAX = 126;
 const HEADER_VALUE_MAX = 995;
 const HEADER_COMBINED_MAX = 996;
+/** Message.Headers and Template.Headers take at most 15 entries (API_Message, API_Template). */
+export const SIMPLE_HEADERS_MAX = 15;
 /** Attachment.ContentId is 1-78 characters (API_Attachment). */
 const CONTENT_ID_MAX = 78;
 const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
@@ -76,6 +78,7 @@ export function usesTemplate(m: EmailMessage): boolean {
 /** Why a non-template message needs Raw MIME, or undefined when Simple carries it exactly. */
 export function rawReason(m: EmailMessage): string | undefined {
   if (m.amp !== undefined) return 'amp (Simple content has no text/x-amp-html part)';
+  if (Object.keys(m.headers ?? {}).length > SIMPLE_HEADERS_MAX) return `more than ${SIMPLE_HEADERS_MAX} custom headers`;
   for (const [name, value] of Object.entries(m.headers ?? {})) {
     if (!headerFitsSimple(name, value)) return `header ${name} exceeds SES Simple header limits`;
   }

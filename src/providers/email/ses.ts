@@ -31,7 +31,7 @@ import { PermanentProviderError } from '../errors.js';
 import type { FeatureUse } from '../features.js';
 import type { EmailCapabilities, SendContext } from '../types.js';
 import { resolveAttachments, s3AttachmentFetcher, type AttachmentFetcher } from './attachments.js';
-import { attachmentFitsSimple, hasAsciiLocalPart, headerFitsSimple, isReservedHeader, usesTemplate } from './ses-content.js';
+import { attachmentFitsSimple, hasAsciiLocalPart, headerFitsSimple, isReservedHeader, SIMPLE_HEADERS_MAX, usesTemplate } from './ses-content.js';
 import { bulkStatusOutcome, sesErrorRule } from './ses-errors.js';
 import { DEFAULT_MESSAGE_ID_TAG, parseSesProviderOptions, validateSesOptions, type SesEmailProviderOptions } from './ses-options.js';
 import { buildSesRequests, type SesBulkRequest, type SesRequest } from './ses-payload.js';
@@ -89,6 +89,8 @@ export class SesEmailProvider extends BaseEmailProvider<SesRequest, SesResponse>
       if (!hasAsciiLocalPart(address)) uses.push({ feature: `${field}: non-ASCII local part "${address}" (SES does not support SMTPUTF8)` });
     }
 
+    const headerCount = Object.keys(m.headers ?? {}).length;
+    if (templated && headerCount > SIMPLE_HEADERS_MAX) uses.push({ feature: `${headerCount} custom headers with a template (SES takes at most ${SIMPLE_HEADERS_MAX})` });
     for (const [name, value] of Object.entries(m.headers ?? {})) {
       const dropHeader = (x: EmailMessage): EmailMessage => ({ ...x, headers: Object.fromEntries(Object.entries(x.headers ?? {}).filter(([n]) => n !== name)) });
       if (isReservedHeader(name)) uses.push({ feature: `headers.${name} (set from message fields or reserved for SES control)`, drop: dropHeader });

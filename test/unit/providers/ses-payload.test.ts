@@ -175,6 +175,23 @@ describe('SesEmailProvider: Raw MIME', () => {
     expect(text.split(/\r?\n/).every((line) => line.length <= 998)).toBe(true);
   });
 
+  it('goes Raw past the 15 custom headers Simple content takes, keeping every one', async () => {
+    const headers = Object.fromEntries(Array.from({ length: 16 }, (_, i) => [`X-H${i}`, `v${i}`]));
+    await provider().send(email({ to: 'a@example.com', subject: 's', text: 't', headers }), ctx());
+    const input = sentInput();
+    expect(input.Content?.Simple).toBeUndefined();
+    const { parsed } = await parseRaw(input);
+    for (const [name, value] of Object.entries(headers)) expect(parsed.headers.get(name.toLowerCase())).toBe(value);
+  });
+
+  it('refuses more than 15 custom headers with a template, where Raw is no way out', async () => {
+    const headers = Object.fromEntries(Array.from({ length: 16 }, (_, i) => [`X-H${i}`, `v${i}`]));
+    const message = email({ to: 'a@example.com', template: { name: 'welcome' }, headers });
+    await expect(provider().send(message, ctx())).rejects.toThrow(UnsupportedFeatureError);
+    await expect(provider().send(message, ctx({ ignoreUnsupportedFeatures: true }))).rejects.toThrow(/16 custom headers with a template/);
+    expect(ses.commandCalls(SendEmailCommand)).toHaveLength(0);
+  });
+
   it('never lets CR/LF into headers, subjects, names or filenames: the schema refuses them', () => {
     const base = { channel: 'email', from: 'a@example.com', to: 'b@example.com', text: 't', subject: 's' };
     expect(emailMessageSchema.safeParse({ ...base, subject: 'x\r\nBcc: evil@example.com' }).success).toBe(false);
