@@ -4,7 +4,7 @@
  * and least privilege here once.
  */
 import { fileURLToPath } from 'node:url';
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -252,15 +252,23 @@ export function topicKey(scope: Construct, id: string, ops: OperationsConfig): k
 
 /**
  * Lets an AWS service principal publish to topics encrypted with `key`. Which topic it may
- * publish to is decided by each topic's policy (scoped with aws:SourceAccount/aws:SourceArn);
- * the key only has to let the service encrypt.
+ * publish to is decided by each topic's policy (scoped with aws:SourceAccount/aws:SourceArn).
+ * The key is usable by the service only for SNS topics of this account and region: SNS puts
+ * the topic ARN in the encryption context (`aws:sns:topicArn`), so the service cannot use the
+ * key for a topic another account created with it (confused deputy). Naming the exact topics
+ * is impossible here: they reference the key, so the key policy referencing them would be a
+ * circular dependency.
  */
 export function allowServiceToUseKey(key: kms.IKey, service: string): void {
+  const stack = Stack.of(key);
   key.addToResourcePolicy(new iam.PolicyStatement({
     sid: `Allow${service.split('.')[0]}ToPublishToEncryptedTopics`,
     principals: [new iam.ServicePrincipal(service)],
     actions: ['kms:GenerateDataKey*', 'kms:Decrypt'],
     resources: ['*'],
+    conditions: {
+      StringLike: { 'kms:EncryptionContext:aws:sns:topicArn': stack.formatArn({ service: 'sns', resource: '*', arnFormat: ArnFormat.NO_RESOURCE_NAME }) },
+    },
   }));
 }
 

@@ -60,9 +60,14 @@ describe('TrackingPipeline configuration set', () => {
     }));
     expect(s.template.findResources('AWS::SNS::Topic')[topicId]!.Properties.KmsMasterKeyId)
       .toEqual({ 'Fn::GetAtt': [logicalId(s.stack.node.findChild('TopicKey')), 'Arn'] });
+    // SES may use the key only for SNS topics of this account and region (SNS's encryption context).
     s.template.hasResourceProperties('AWS::KMS::Key', {
       EnableKeyRotation: true,
-      KeyPolicy: { Statement: arrayWithObject({ Principal: { Service: 'ses.amazonaws.com' }, Action: ['kms:Decrypt', 'kms:GenerateDataKey*'] }) },
+      KeyPolicy: { Statement: arrayWithObject({
+        Principal: { Service: 'ses.amazonaws.com' },
+        Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        Condition: { StringLike: { 'kms:EncryptionContext:aws:sns:topicArn': THIS_ACCOUNT_TOPICS } },
+      }) },
     });
   });
 });
@@ -171,7 +176,10 @@ describe('TrackingPipeline Lambda', () => {
     expect(alarms.length).toBeGreaterThan(10);
     for (const alarm of alarms) expect(alarm.Properties.AlarmActions).toEqual([{ Ref: topicId }]);
     opted.template.hasResourceProperties('AWS::KMS::Key', {
-      KeyPolicy: { Statement: arrayWithObject({ Principal: { Service: 'cloudwatch.amazonaws.com' } }) },
+      KeyPolicy: { Statement: arrayWithObject({
+        Principal: { Service: 'cloudwatch.amazonaws.com' },
+        Condition: { StringLike: { 'kms:EncryptionContext:aws:sns:topicArn': THIS_ACCOUNT_TOPICS } },
+      }) },
     });
     // The topic policy replaces SNS's default one: without this Allow no alarm could publish.
     const policy = Object.values(opted.template.findResources('AWS::SNS::TopicPolicy'))
@@ -286,3 +294,5 @@ function resolveCreate(create: unknown): string {
 }
 
 const arrayWithObject = (item: Record<string, unknown>) => Match.arrayWith([Match.objectLike(item)]);
+/** `arn:<partition>:sns:<region>:<account>:*`: every SNS topic of the stack's account and region. */
+const THIS_ACCOUNT_TOPICS = { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':sns:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':*']] };
