@@ -21,10 +21,10 @@ import { createIngestDeps } from '../../../src/tracking/wiring.js';
 import { localEnv, type LocalEnv } from '../../support/local.js';
 import { providerLookup, RecordingLogger, RecordingMetrics } from '../../support/send-doubles.js';
 import { deliverOnce } from '../../support/sqs-event.js';
-import { fixture } from '../../unit/tracking/fixtures.js';
-import { recordingLogger } from '../../unit/tracking-sns/support/deps.js';
-import { lambdaRecord, notification, NOW, TOPIC } from '../../unit/tracking-sns/support/envelopes.js';
-import { issueCertificate } from '../../unit/tracking-sns/support/pki.js';
+import { fixture } from '../../support/tracking-fixtures.js';
+import { recordingLogger } from '../../support/sns/deps.js';
+import { lambdaRecord, notification, NOW, TOPIC } from '../../support/sns/envelopes.js';
+import { issueCertificate } from '../../support/sns/pki.js';
 import { validatorFor } from '../../../src/contract/validate.js';
 
 const ADDRESS = 'gone@example.com';

@@ -14,10 +14,10 @@ import { InboundStore } from '../../../src/store/inbound.js';
 import { SnsVerifier, SNS_REFUSED_METRIC } from '../../../src/tracking/sns/index.js';
 import { createIngestDeps } from '../../../src/tracking/wiring.js';
 import { localEnv, type LocalEnv } from '../../support/local.js';
-import { fixture } from '../../unit/tracking/fixtures.js';
-import { recordingLogger } from '../../unit/tracking-sns/support/deps.js';
-import { CERT_URL, confirmation, lambdaRecord, notification, NOW, OTHER_TOPIC, TOPIC, type Fields } from '../../unit/tracking-sns/support/envelopes.js';
-import { issueCertificate, type TestSigningCert } from '../../unit/tracking-sns/support/pki.js';
+import { fixture } from '../../support/tracking-fixtures.js';
+import { recordingLogger } from '../../support/sns/deps.js';
+import { CERT_URL, confirmation, lambdaRecord, notification, NOW, OTHER_TOPIC, TOPIC, type Fields } from '../../support/sns/envelopes.js';
+import { issueCertificate, type TestSigningCert } from '../../support/sns/pki.js';
 
 /** Counts what the handler and the SNS module emit, by metric name (and refusal reason). */
 function recordingMetrics() {

@@ -13,7 +13,7 @@ import { ingestEvents, ingestNotification } from '../../../src/tracking/ingest.j
 import { normalizeSnsSmsEvent } from '../../../src/tracking/normalizers/sns-sms.js';
 import { createIngestDeps } from '../../../src/tracking/wiring.js';
 import { localEnv, type LocalEnv } from '../../support/local.js';
-import { fixture, type Json } from '../../unit/tracking/fixtures.js';
+import { fixture, type Json } from '../../support/tracking-fixtures.js';
 
 let env: LocalEnv;
 let deps: IngestDeps;

@@ -9,8 +9,8 @@ import { MessageStore } from '../../../src/store/messages.js';
 import { encodeLogsEvent } from '../../../src/tracking/cloudwatch-logs.js';
 import { createIngestDeps } from '../../../src/tracking/wiring.js';
 import { localEnv, type LocalEnv } from '../../support/local.js';
-import { fixture } from '../../unit/tracking/fixtures.js';
-import { recordingLogger } from '../../unit/tracking-sns/support/deps.js';
+import { fixture } from '../../support/tracking-fixtures.js';
+import { recordingLogger } from '../../support/sns/deps.js';
 
 let env: LocalEnv;
 let events: EventStore;

@@ -2,7 +2,7 @@ import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { expectedCertificateNames, parseSigningCertUrl, SnsVerificationError } from '../../../src/tracking/sns/index.js';
-import { thrown } from './support/deps.js';
+import { thrown } from '../../support/sns/deps.js';
 
 const PEM_NAME = 'SimpleNotificationService-7506a1e35b36ef5a444dd1a8e7cc3ed8.pem';
 

@@ -17,9 +17,9 @@ import {
   type SnsVerifierOptions,
   type SubscriptionControlDeps,
 } from '../../../src/tracking/sns/index.js';
-import { certificateServer, recordingLogger } from './support/deps.js';
-import { CERT_URL, confirmation, NOW, OTHER_TOPIC, TOPIC, type Fields } from './support/envelopes.js';
-import { issueCertificate, type TestSigningCert } from './support/pki.js';
+import { certificateServer, recordingLogger } from '../../support/sns/deps.js';
+import { CERT_URL, confirmation, NOW, OTHER_TOPIC, TOPIC, type Fields } from '../../support/sns/envelopes.js';
+import { issueCertificate, type TestSigningCert } from '../../support/sns/pki.js';
 
 // ConfirmSubscription is an AWS API call: no local server answers it, so the SNS client is mocked.
 const snsMock = mockClient(SNSClient);

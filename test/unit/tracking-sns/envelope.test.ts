@@ -8,7 +8,7 @@ import {
   type SnsEnvelope,
   type SnsNotification,
 } from '../../../src/tracking/sns/index.js';
-import { lambdaRecord, TOPIC } from './support/envelopes.js';
+import { lambdaRecord, TOPIC } from '../../support/sns/envelopes.js';
 
 const fixture = (name: string): string => readFileSync(new URL(`../../fixtures/sns/${name}`, import.meta.url), 'utf8');
 

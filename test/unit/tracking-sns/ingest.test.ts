@@ -13,9 +13,9 @@ import {
   type SnsIngestDeps,
   type SnsVerifierOptions,
 } from '../../../src/tracking/sns/index.js';
-import { certificateServer, recordingLogger } from './support/deps.js';
-import { at, CERT_URL, confirmation, lambdaRecord, NOW, notification, OTHER_TOPIC, SIGNED_AT, TOPIC, type Fields } from './support/envelopes.js';
-import { issueCertificate, type TestSigningCert } from './support/pki.js';
+import { certificateServer, recordingLogger } from '../../support/sns/deps.js';
+import { at, CERT_URL, confirmation, lambdaRecord, NOW, notification, OTHER_TOPIC, SIGNED_AT, TOPIC, type Fields } from '../../support/sns/envelopes.js';
+import { issueCertificate, type TestSigningCert } from '../../support/sns/pki.js';
 import { refusal } from './support/verifier.js';
 
 // ConfirmSubscription is an AWS API call: no local server answers it, so the SNS client is mocked.

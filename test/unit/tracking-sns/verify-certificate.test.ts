@@ -1,8 +1,8 @@
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { SnsCertificateUnavailableError, SnsVerificationError, SnsVerifier, type SnsVerifierOptions } from '../../../src/tracking/sns/index.js';
-import { at, CERT_URL, NOW, notification, SIGNED_AT, TOPIC } from './support/envelopes.js';
+import { at, CERT_URL, NOW, notification, SIGNED_AT, TOPIC } from '../../support/sns/envelopes.js';
 import { makeVerifier, env, refusal } from './support/verifier.js';
-import { issueCertificate, type TestSigningCert } from './support/pki.js';
+import { issueCertificate, type TestSigningCert } from '../../support/sns/pki.js';
 
 let sns: TestSigningCert;
 

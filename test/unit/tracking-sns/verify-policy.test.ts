@@ -1,10 +1,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../../src/errors.js';
 import { SnsVerifier, type SnsEnvelope, type SnsVerifierOptions } from '../../../src/tracking/sns/index.js';
-import { thrown } from './support/deps.js';
-import { CERT_URL, confirmation, notification, OTHER_TOPIC, SIGNED_AT, TOPIC } from './support/envelopes.js';
+import { thrown } from '../../support/sns/deps.js';
+import { CERT_URL, confirmation, notification, OTHER_TOPIC, SIGNED_AT, TOPIC } from '../../support/sns/envelopes.js';
 import { makeVerifier, env, refusal } from './support/verifier.js';
-import { issueCertificate, type TestSigningCert } from './support/pki.js';
+import { issueCertificate, type TestSigningCert } from '../../support/sns/pki.js';
 
 let sns: TestSigningCert;
 let impostor: TestSigningCert;

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseSnsEnvelope, SnsVerifier, type SnsEnvelope, type SnsVerifierOptions } from '../../../src/tracking/sns/index.js';
-import { certificateServer } from './support/deps.js';
-import { at, CERT_URL, confirmation, notification, SIGNED_AT, type Fields } from './support/envelopes.js';
+import { certificateServer } from '../../support/sns/deps.js';
+import { at, CERT_URL, confirmation, notification, SIGNED_AT, type Fields } from '../../support/sns/envelopes.js';
 import { makeVerifier, env, refusal } from './support/verifier.js';
-import { issueCertificate, type TestSigningCert } from './support/pki.js';
+import { issueCertificate, type TestSigningCert } from '../../support/sns/pki.js';
 
 let sns: TestSigningCert;
 let impostor: TestSigningCert;

@@ -8,8 +8,8 @@ import {
   SnsVerifier,
   type SnsEnvelope,
 } from '../../../src/tracking/sns/index.js';
-import { docStringToSign, confirmation, NOW, notification, TOPIC, type Fields } from './support/envelopes.js';
-import { issueCertificate, type TestSigningCert } from './support/pki.js';
+import { docStringToSign, confirmation, NOW, notification, TOPIC, type Fields } from '../../support/sns/envelopes.js';
+import { issueCertificate, type TestSigningCert } from '../../support/sns/pki.js';
 
 let sns: TestSigningCert;
 let originals: Fields[];

@@ -9,7 +9,7 @@ import { EVENT_TYPES, type NormalizedEvent } from '../../../src/contract/records
 import { normalizeSesEvent } from '../../../src/tracking/normalizers/ses.js';
 import { sesEventSchema, strictSesEventSchema } from '../../../src/tracking/normalizers/ses-schema.js';
 import { normalizeSnsSmsEvent } from '../../../src/tracking/normalizers/sns-sms.js';
-import { fixture, fixtureNames, sesCtx, smsCtx } from './fixtures.js';
+import { fixture, fixtureNames, sesCtx, smsCtx } from '../../support/tracking-fixtures.js';
 
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 

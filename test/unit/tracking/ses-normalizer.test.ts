@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { encodeTagValue, MESSAGE_ID_TAG } from '../../../src/providers/email/ses-tags.js';
 import { normalizeSesEvent, SES_TOPIC_VALIDATED } from '../../../src/tracking/normalizers/ses.js';
-import { fixture, fixtureNames, RECEIVED_AT, sesCtx, type Json } from './fixtures.js';
+import { fixture, fixtureNames, RECEIVED_AT, sesCtx, type Json } from '../../support/tracking-fixtures.js';
 
 const SES_ID = 'EXAMPLE7c191be45-e9aedb9a-02f9-4d12-a87d-dd0099a07f8a-000000';
 const normalize = (raw: unknown) => normalizeSesEvent(raw, sesCtx);

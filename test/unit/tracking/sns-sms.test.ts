@@ -4,7 +4,7 @@ import { decodeLogsEvent, encodeLogsEvent } from '../../../src/tracking/cloudwat
 import { LogsPayloadError } from '../../../src/tracking/errors.js';
 import { failureReason, normalizeSnsSmsEvent } from '../../../src/tracking/normalizers/sns-sms.js';
 import { normalizerFor } from '../../../src/tracking/normalizers/index.js';
-import { fixture, RECEIVED_AT, smsCtx } from './fixtures.js';
+import { fixture, RECEIVED_AT, smsCtx } from '../../support/tracking-fixtures.js';
 
 const only = (raw: unknown) => {
   const events = normalizeSnsSmsEvent(raw, smsCtx);

@@ -1,6 +1,6 @@
 /** Test doubles for the SNS module's dependencies: a recording logger and a certificate fetcher. */
 import { vi } from 'vitest';
-import type { SnsLogger } from '../../../../src/tracking/sns/index.js';
+import type { SnsLogger } from '../../../src/tracking/sns/index.js';
 
 export interface LogEntry {
   readonly level: 'info' | 'warn' | 'error';
