@@ -7,13 +7,14 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { InboundRecord, Verdict } from '../../contract/records.js';
+import { readInboundBodies } from '../../inbound/bodies.js';
 import { ingestReceiptNotification } from '../../inbound/ingest.js';
 import type { StoredInboundRecord } from '../../inbound/types.js';
 import { deliverLocalInbound, VERDICT_NAMES, type VerdictName } from '../../local/inbound-delivery.js';
 import { InboundStore, type InboundSummary } from '../../store/inbound.js';
 import { CliError, EXIT, NotFoundError, UsageError } from '../errors.js';
 import { inboundDeps, stderrLogger } from '../ingest-deps.js';
-import { oneLine, printFields, printJsonLine, printLine, printTable, type CliIo } from '../io.js';
+import { cut, oneLine, printableBlock, printFields, printJsonLine, printLine, printTable, type CliIo } from '../io.js';
 import type { Target } from '../target.js';
 
 const mailbox = (m: { name?: string; address: string } | undefined): string | undefined => (m ? (m.name ? `${m.name} <${m.address}>` : m.address) : undefined);
@@ -102,15 +103,23 @@ export async function inboundList(io: CliIo, target: Target, opts: { recipient?:
   ]);
 }
 
+/** Verdicts in SES's order (the stored map's key order is whatever DynamoDB returns). */
+const VERDICT_ORDER = ['spam', 'virus', 'spf', 'dkim', 'dmarc'] as const;
+
+/** Filenames are cut in the table (a sender may send 1000 characters); --json has them whole. */
+const TABLE_FILENAME_LENGTH = 60;
+
 export async function inboundShow(io: CliIo, target: Target, id: string, json: boolean): Promise<void> {
   const stored = await new InboundStore(target.clients.doc, target.tables.inbound).get(id);
   if (!stored) throw new NotFoundError(`no inbound message with id ${id} in ${target.label}`);
-  const record = publicInbound(stored);
+  // Bodies (or, for record_too_large, the whole parsed mail) moved to S3 are put back, so
+  // `show` always shows the message; `bodies` still says where they live.
+  const record: InboundRecord = { ...publicInbound(stored), ...(stored.bodies ? await readInboundBodies(target.clients.s3, stored) : {}) };
   if (json) {
     printJsonLine(io, record);
     return;
   }
-  const verdicts = Object.entries(record.verdicts ?? {}).map(([k, v]) => `${k} ${v}`).join(', ');
+  const verdicts = VERDICT_ORDER.flatMap((k) => (record.verdicts?.[k] ? [`${k} ${record.verdicts[k]}`] : [])).join(', ');
   printFields(io, [
     ['id', record.id],
     ['received', record.receivedAt],
@@ -127,15 +136,17 @@ export async function inboundShow(io: CliIo, target: Target, id: string, json: b
     ['raw', `s3://${record.raw.bucket}/${record.raw.key}`],
     ['bodies', record.bodies ? `s3://${record.bodies.bucket}/${record.bodies.key}` : undefined],
     ['error', record.error ? `${record.error.code}: ${record.error.message}` : undefined],
+    ['html', record.html !== undefined ? `${record.html.length} characters (--json prints it)` : undefined],
   ]);
-  if (record.text !== undefined) {
+  const text = record.text?.trimEnd();
+  if (text) {
     printLine(io);
-    printLine(io, record.text.length > 2000 ? `${record.text.slice(0, 2000)}\n…[${record.text.length - 2000} more characters]` : record.text);
+    printLine(io, printableBlock(text.length > 2000 ? `${text.slice(0, 2000)}\n…[${text.length - 2000} more characters]` : text));
   }
   if (record.attachments.length) {
     printLine(io);
     printTable(io, record.attachments, [
-      { header: 'filename', value: (a) => a.filename },
+      { header: 'filename', value: (a) => cut(a.filename, TABLE_FILENAME_LENGTH) },
       { header: 'type', value: (a) => a.contentType },
       { header: 'size', value: (a) => String(a.size) },
       { header: 'disposition', value: (a) => a.disposition + (a.contentId ? ` <${a.contentId}>` : '') },
