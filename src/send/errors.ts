@@ -10,8 +10,15 @@ import type { RecipientResult } from '../providers/types.js';
 import { ProviderError, UnsupportedFeatureError } from '../providers/errors.js';
 import { MailroomError } from '../errors.js';
 
-/** ProviderError codes that mean "slow down" rather than "something broke". */
-export const THROTTLE_CODES: ReadonlySet<string> = new Set(['throttled']);
+/**
+ * ProviderError codes that mean "slow down" rather than "something broke". SES reports both
+ * its sending-rate and its daily quota as ThrottlingException (`throttled`) on SendEmail
+ * (https://docs.aws.amazon.com/ses/latest/dg/manage-sending-quotas-errors.html), but names the
+ * daily quota apart in a SendBulkEmail entry (ACCOUNT_DAILY_QUOTA_EXCEEDED): both wait without
+ * using up the retry budget, or a merge send hitting the quota would be dead-lettered within
+ * the hour while the same message sent singly waits for the quota to come back.
+ */
+export const THROTTLE_CODES: ReadonlySet<string> = new Set(['throttled', 'daily_quota_exceeded']);
 
 export interface ClassifiedFailure {
   readonly kind: 'throttle' | 'transient' | 'permanent';

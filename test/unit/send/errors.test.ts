@@ -14,6 +14,10 @@ describe('classifySendFailure', () => {
     });
   });
 
+  it('reads a bulk entry\'s daily-quota status as throttling, as SES\'s ThrottlingException for a single send is', () => {
+    expect(classifySendFailure(new TransientProviderError('quota', { provider: 'ses', code: 'daily_quota_exceeded' })).kind).toBe('throttle');
+  });
+
   it('keeps the recipients a partial send settled', () => {
     const partial = new PartialSendError('half', { provider: 'ses', code: 'transient_failure', recipients: { 'a@x.example': { status: 'queued' } }, unsettled: ['b@x.example'] });
     expect(classifySendFailure(partial)).toMatchObject({ kind: 'transient', recipients: { 'a@x.example': { status: 'queued' } } });
