@@ -41,7 +41,11 @@ export const LAMBDA_MAX_AGE_SECONDS = 24 * 24 * 60 * 60;
 /** How far in the future a Timestamp may be (clock skew between SNS and us). */
 export const MAX_FUTURE_SKEW_SECONDS = 5 * 60;
 
-const ALGORITHMS: Readonly<Record<string, string>> = { '1': 'sha1', '2': 'sha256' };
+// A Map, not an object literal: a SignatureVersion such as "constructor" must find nothing.
+const ALGORITHMS: ReadonlyMap<string, string> = new Map([
+  ['1', 'sha1'],
+  ['2', 'sha256'],
+]);
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 
 export interface SnsVerifierOptions {
@@ -101,7 +105,7 @@ export class SnsVerifier {
       throw new SnsVerificationError(reason, `${message} (message ${e.MessageId} from ${e.TopicArn})`, { ...context, ...extra });
     };
 
-    const algorithm = ALGORITHMS[e.SignatureVersion];
+    const algorithm = ALGORITHMS.get(e.SignatureVersion);
     if (!algorithm) refuse('unsupported_version', `SignatureVersion ${JSON.stringify(e.SignatureVersion.slice(0, 20))} is not 1 or 2`);
 
     const signedAt = Date.parse(e.Timestamp);
