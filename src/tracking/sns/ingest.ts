@@ -8,8 +8,11 @@
  *
  * Refusals are logged and counted here (once), then thrown as `SnsVerificationError`. The
  * handler catches it and must not let it be retried:
- * - Lambda SNS subscription: skip the record and return success (a thrown error would be
- *   retried by Lambda's async queue and then by SNS, for days, and never succeed).
+ * - Lambda SNS subscription: skip the record and return success. A thrown error is a function
+ *   error: Lambda's async queue runs the event twice more, then sends it to the failure
+ *   destination / DLQ, where a message that can never pass would pose as a real failure.
+ *   (SNS itself retries a Lambda subscription only when Lambda is unavailable or throttles.)
+ *   https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-error-handling.html
  * - Function URL: answer 4xx via `snsHttpErrorResponse`.
  * `SnsCertificateUnavailableError` and `SnsConfirmationError` are transient: let them fail the
  * invocation / answer 503 so SNS redelivers within its bounded retry policy.
