@@ -28,7 +28,7 @@ import { INBOUND_ITEM_SK, RECIPIENT_SK_PREFIX } from './tables.js';
 /** Above this estimated size the bodies move to S3 (DynamoDB's hard item limit is 400 KB). */
 export const MAX_RECORD_ITEM_BYTES = 300 * 1024;
 const MAX_TRANSACT_ITEMS = 100;
-/** Subjects in recipient index items (what lists show) are cut to this many characters. */
+/** Subjects and From names/addresses in recipient index items (what lists show) are cut to this many characters. */
 export const INDEX_SUBJECT_LENGTH = 256;
 
 export interface InboundSummary {
@@ -65,9 +65,10 @@ export class InboundStore {
       sk: `${RECIPIENT_SK_PREFIX}${recipient}`,
       recipient,
       receivedAt: record.receivedAt,
-      // Index items only feed lists: a hostile megabyte Subject must not break the write.
+      // Index items only feed lists, and a transaction holds at most 4 MB: a hostile megabyte
+      // Subject or From name, repeated per recipient, must not make the write fail forever.
       ...(record.subject !== undefined ? { subject: record.subject.slice(0, INDEX_SUBJECT_LENGTH) } : {}),
-      ...(record.from !== undefined ? { from: record.from } : {}),
+      ...(record.from !== undefined ? { from: indexMailbox(record.from) } : {}),
     }));
     // Protects against a duplicate record (replay, SES notifying twice, concurrent retries).
     const recordPut = { TableName: this.table, Item: item, ConditionExpression: 'attribute_not_exists(id)' };
@@ -181,6 +182,10 @@ export class InboundStore {
       }
     }
   }
+}
+
+function indexMailbox({ name, address }: ParsedMailbox): ParsedMailbox {
+  return { ...(name !== undefined ? { name: name.slice(0, INDEX_SUBJECT_LENGTH) } : {}), address: address.slice(0, INDEX_SUBJECT_LENGTH) };
 }
 
 function summary(item: Record<string, unknown>, extra: { recipient?: string }): InboundSummary {

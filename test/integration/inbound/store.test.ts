@@ -1,7 +1,7 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StoredInboundRecord } from '../../../src/inbound/types.js';
-import { InboundStore } from '../../../src/store/inbound.js';
+import { INDEX_SUBJECT_LENGTH, InboundStore } from '../../../src/store/inbound.js';
 import { localEnv, type LocalEnv } from '../../support/local.js';
 import { newMessageId } from './support.js';
 
@@ -71,6 +71,22 @@ describe('InboundStore on DynamoDB Local', () => {
     expect(await store.put(record(id, '2023-10-10T11:00:00.000Z', recipients))).toBe('duplicate');
     expect(await itemsOf(id)).toHaveLength(121);
     expect((await store.listByRecipient(recipients[110]!)).map((s) => s.id)).toEqual([id]);
+  });
+
+  it('a hostile megabyte-scale From name cannot push the transaction past 4 MB: index items carry it cut', async () => {
+    // Prepare: 30 recipients × a 150 KB display name would be 4.5 MB of index items.
+    const id = newMessageId();
+    const recipients = Array.from({ length: 30 }, (_, i) => `r${i}-${id}@example.com`);
+    const from = { name: 'N'.repeat(150 * 1024), address: 'a@sender.example' };
+
+    // Act
+    const outcome = await store.put({ ...record(id, '2023-10-10T12:00:00.000Z', recipients), from });
+
+    // Assess
+    expect(outcome).toBe('created');
+    expect((await store.get(id))!.from).toEqual(from);
+    const [listed] = await store.listByRecipient(recipients[0]!);
+    expect(listed!.from).toEqual({ name: 'N'.repeat(INDEX_SUBJECT_LENGTH), address: 'a@sender.example' });
   });
 
   it('listRecent walks the byDay index back from now, newest first, without a scan', async () => {
