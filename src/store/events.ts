@@ -14,7 +14,7 @@ import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { EVENT_TYPES, type EventType, type NormalizedEvent } from '../contract/records.js';
 import { InvalidEventQueryError, TrackingStorageError } from '../tracking/errors.js';
-import { toIsoUtc } from '../tracking/normalizers/common.js';
+import { recipientKey, toIsoUtc } from '../tracking/normalizers/common.js';
 
 /** DynamoDB caps items at 400 KB; we keep every event item well under it. */
 export const MAX_ITEM_BYTES = 100 * 1024;
@@ -122,9 +122,12 @@ export class EventStore {
     return opts.limit ? merged.slice(0, opts.limit) : merged;
   }
 
-  /** Events about one recipient (email address, lower-cased, or E.164 number) in time order. */
+  /**
+   * Events about one recipient (email address or E.164 number) in time order. The address is
+   * keyed as the normalizers key it (lower-cased, IDN domain in ASCII), so any spelling finds it.
+   */
   byRecipient(recipient: string, opts: EventQueryOptions = {}): Promise<NormalizedEvent[]> {
-    const key = recipient.includes('@') ? recipient.trim().toLowerCase() : recipient.trim();
+    const key = recipientKey(recipient.trim()) ?? recipient.trim();
     return this.query('byRecipient', 'recipient', key, opts);
   }
 

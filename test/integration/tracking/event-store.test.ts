@@ -120,6 +120,13 @@ describe('EventStore queries (no scans)', () => {
     expect((await store.byRecipient('q1@example.com', { since: t(3) })).map((e) => e.eventType)).toEqual(['delivered', 'opened']);
   });
 
+  it('byRecipient keys the query as the normalizers key recipients: an IDN domain in Unicode finds its ASCII form', async () => {
+    // Prepare: normalizers store the domain as punycode (recipientKey).
+    await store.put(event({ recipient: 'idn@xn--bcher-kva.example', timestamp: t(4), messageId: 'idn-1' }));
+    // Act / Assess
+    expect((await store.byRecipient(' IDN@Bücher.example ')).map((e) => e.recipient)).toEqual(['idn@xn--bcher-kva.example']);
+  });
+
   it('byType serves a time range, both bounds inclusive, with a limit', async () => {
     const bounced = await store.byType('bounced', { since: t(5), until: t(5) });
     expect(bounced.map((e) => e.recipient)).toEqual(['q2@example.com']);
