@@ -103,6 +103,19 @@ describe('ingestNotification', () => {
     expect((await suppressions.get('recipient@example.com'))?.sourceEventIds?.filter((id) => before.some((e) => e.eventId === id))).toHaveLength(1);
   });
 
+  it('the same bounce delivered twice at once (two Lambda instances): stored once, suppressed once, status bounced', async () => {
+    // Prepare
+    const msg = await sentMessage({ recipients: ['race@example.com'] });
+    const body = envelope(about('event-bounce-permanent-general', msg, { recipient: 'race@example.com' }));
+    // Act
+    const [a, b] = await Promise.all([ingestNotification(body, deps), ingestNotification(body, deps)]);
+    // Assess: one put wins; both may have applied the (idempotent) effects.
+    expect([a.stored + b.stored, a.duplicates + b.duplicates]).toEqual([1, 1]);
+    expect(await events.byMessage(msg.id)).toHaveLength(1);
+    expect(await suppressions.get('race@example.com')).toMatchObject({ reason: 'hardBounce', count: 1, sourceEventIds: [a.events[0]!.eventId] });
+    expect((await messages.get(msg.id))?.recipients['race@example.com']).toMatchObject({ status: 'bounced', lastEventType: 'bounced' });
+  });
+
   it('out of order: delivered, then a late sent → the recipient stays delivered, both events are stored', async () => {
     const msg = await sentMessage({ recipients: ['recipient@example.com'] });
     await ingestNotification(envelope(about('event-delivery', msg)), deps);
