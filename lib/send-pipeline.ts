@@ -150,12 +150,22 @@ export class SendPipeline extends Construct {
     }
   }
 
-  /** SNS SMS: publishing to a phone number has no resource ARN, so the resource must be '*' (acknowledged with SMS_PUBLISH_REASON). */
+  /**
+   * SNS SMS: publishing to a phone number has no resource ARN, so the resource must be '*'
+   * (acknowledged with SMS_PUBLISH_REASON). That '*' would also cover every topic, the
+   * tracking topic included, so publishing to topics is denied: the role can send SMS only.
+   */
   private grantSmsSending(role: iam.IRole): void {
     role.addToPrincipalPolicy(new iam.PolicyStatement({
       sid: 'PublishSmsToPhoneNumbers',
       actions: ['sns:Publish'],
       resources: ['*'],
+    }));
+    role.addToPrincipalPolicy(new iam.PolicyStatement({
+      sid: 'NeverPublishToTopics',
+      effect: iam.Effect.DENY,
+      actions: ['sns:Publish'],
+      resources: [`arn:${Stack.of(this).partition}:sns:*:*:*`],
     }));
   }
 }

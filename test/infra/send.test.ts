@@ -141,12 +141,16 @@ describe('SendPipeline IAM', () => {
     ]);
   });
 
-  it('lets the SMS Lambda publish to phone numbers (resource "*") and nothing in SES', () => {
+  it('lets the SMS Lambda publish to phone numbers (resource "*") but to no topic, and nothing in SES', () => {
     // Prepare
     const statements = roleStatements(s.template, s.stack.send.sms.function.role);
 
     // Assess
     expect(resourcesFor(statements, 'sns:Publish')).toEqual(['*']);
+    expect(statements.filter((st) => st.Effect === 'Deny')).toEqual([expect.objectContaining({
+      Action: ['sns:Publish'],
+      Resource: [{ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':sns:*:*:*']] }],
+    })]);
     expect(statements.flatMap((st) => st.Action).some((a) => a.startsWith('ses:'))).toBe(false);
   });
 
