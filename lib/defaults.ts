@@ -34,11 +34,12 @@ export function repoPath(relative: string): string {
 
 /**
  * Object-level access with exactly these actions (bucket.grant* would add wildcard actions
- * such as s3:GetObject* and s3:List*), acknowledged for the key wildcard.
+ * such as s3:GetObject* and s3:List*) under the given key prefixes, acknowledged for the key
+ * wildcard of each prefix.
  */
-export function grantObjectAccess(role: iam.Role, bucket: s3.IBucket, actions: readonly string[], reason: string, prefix = ''): void {
-  role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: [...actions], resources: [bucket.arnForObjects(`${prefix}*`)] }));
-  acknowledgeObjectAccess(role, bucket, reason, prefix);
+export function grantObjectAccess(role: iam.Role, bucket: s3.IBucket, actions: readonly string[], reason: string, prefixes: readonly string[]): void {
+  role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: [...actions], resources: prefixes.map((prefix) => bucket.arnForObjects(`${prefix}*`)) }));
+  for (const prefix of prefixes) acknowledgeObjectAccess(role, bucket, reason, prefix);
 }
 
 export function removalPolicy(ops: OperationsConfig): RemovalPolicy {

@@ -21,6 +21,8 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import { ENV } from '../src/config/runtime.js';
+import { ATTACHMENTS_PREFIX, QUARANTINE_PREFIX } from '../src/inbound/attachments.js';
+import { BODIES_PREFIX } from '../src/inbound/bodies.js';
 import { dlqDepthAlarm, functionErrorsAlarm, type AlarmTarget } from './alarms.js';
 import type { MailroomConfig } from './config-types.js';
 import {
@@ -34,6 +36,8 @@ export const INBOUND_ENTRY = 'lambdas/inbound/handler.ts';
 /** Where SES writes raw MIME; the raw-mail lifecycle rule applies to this prefix only. */
 export const RAW_MAIL_PREFIX = 'raw/';
 export const RECEIPT_RULE_NAME = 'store-and-notify';
+/** Where the inbound Lambda stores attachments (src/inbound/attachments.ts): normal and quarantined. */
+const ATTACHMENT_PREFIXES = [ATTACHMENTS_PREFIX, QUARANTINE_PREFIX];
 
 export interface InboundPipelineProps {
   readonly config: Pick<MailroomConfig, 'inbound' | 'tracking' | 'operations'>;
@@ -165,17 +169,21 @@ export class InboundPipeline extends Construct {
   private grantIngestion(role: iam.Role): void {
     const tables = this.props.tables;
     tables.grantReadWrite(role, 'inbound');
-    grantObjectAccess(role, this.bucket, ['s3:GetObject', 's3:PutObject'],
-      'Reads the raw mail SES stored (key named in the notification) and writes attachments under keys it generates.');
+    // Raw mail is read only: ingestion never rewrites what SES stored.
+    grantObjectAccess(role, this.bucket, ['s3:GetObject'],
+      'Reads the raw mail SES stored (key named in the notification) and checks attachments it already stored.',
+      [RAW_MAIL_PREFIX, ...ATTACHMENT_PREFIXES]);
+    grantObjectAccess(role, this.bucket, ['s3:PutObject'],
+      'Writes attachments under keys it generates (message id and index), never from the sender\'s filename.', ATTACHMENT_PREFIXES);
     // ListBucket turns HeadObject on a missing key into 404 instead of 403, so a retried
     // ingestion can tell an attachment it already stored from one it still has to upload.
     role.addToPrincipalPolicy(new iam.PolicyStatement({
       actions: ['s3:ListBucket'],
       resources: [this.bucket.bucketArn],
-      conditions: { StringLike: { 's3:prefix': ['attachments/*', 'quarantine/*'] } },
+      conditions: { StringLike: { 's3:prefix': ATTACHMENT_PREFIXES.map((prefix) => `${prefix}*`) } },
     }));
     grantObjectAccess(role, tables.payloadBucket, ['s3:GetObject', 's3:PutObject'],
-      'Moves bodies too large for an item to the payload bucket under keys it generates.');
+      'Moves bodies too large for an item to the payload bucket under keys it generates.', [BODIES_PREFIX]);
     // Publishing to a KMS-encrypted topic needs the key too (GenerateDataKey, Decrypt).
     // Explicit actions: Topic.grantPublish would add the wildcard kms:GenerateDataKey*.
     role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['sns:Publish'], resources: [this.eventsTopic.topicArn] }));

@@ -22,6 +22,12 @@ import type { MailroomTables } from './tables.js';
 
 export const TRACKING_ENTRY = 'lambdas/tracking/handler.ts';
 export const SMS_STATUS_ENTRY = 'lambdas/tracking/sms-status.ts';
+/**
+ * Where the event store (src/store/events.ts) offloads raw events too large for an item, in
+ * the payload bucket; the tracking roles may touch nothing else there. test/infra checks the
+ * store writes under it.
+ */
+export const EVENT_PAYLOAD_PREFIX = 'events/raw/';
 
 /** Every SES event type, so no event about a message is lost (CONTRACT §3). */
 export const ALL_SES_EVENTS: readonly ses.EmailSendingEvent[] = [
@@ -125,7 +131,7 @@ export class TrackingPipeline extends Construct {
       // Suppressions: an SMS that failed because the number opted out suppresses the number.
       props.tables.grantReadWrite(this.smsStatusFunction.role, 'events', 'messages', 'suppressions');
       grantObjectAccess(this.smsStatusFunction.role, props.tables.payloadBucket, ['s3:PutObject', 's3:GetObject'],
-        'Stores raw delivery-status entries too large for an item under keys it generates per event.');
+        'Stores raw delivery-status entries too large for an item under keys it generates per event.', [EVENT_PAYLOAD_PREFIX]);
       this.smsDeliveryStatus = new SmsDeliveryStatus(this, 'SmsDeliveryStatus', {
         config: props.config.sms.deliveryStatus,
         operations,
@@ -139,7 +145,7 @@ export class TrackingPipeline extends Construct {
   private grantTracking(fn: MailroomFunction, tables: MailroomTables, allowedTopicArns: readonly string[]): void {
     tables.grantReadWrite(fn.role, 'events', 'messages', 'suppressions');
     grantObjectAccess(fn.role, tables.payloadBucket, ['s3:PutObject', 's3:GetObject'],
-      'Stores raw events too large for an item under keys it generates per event.');
+      'Stores raw events too large for an item under keys it generates per event.', [EVENT_PAYLOAD_PREFIX]);
     // A SubscriptionConfirmation from an allowed topic is confirmed with the API, in the
     // topic's own region, never by fetching the SubscribeURL.
     fn.role.addToPrincipalPolicy(new iam.PolicyStatement({

@@ -1,6 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { RAW_MAIL_PREFIX } from '../../lib/inbound-pipeline.js';
 import { ENV } from '../../src/config/runtime.js';
+import { ATTACHMENTS_PREFIX, attachmentKey, QUARANTINE_PREFIX } from '../../src/inbound/attachments.js';
+import { BODIES_PREFIX } from '../../src/inbound/bodies.js';
 import { logicalId, policyStatements, resourcesFor, roleStatements, sortJson, synthMailroom, type Synthesized } from './support.js';
 
 let s: Synthesized;
@@ -142,12 +144,20 @@ describe('InboundPipeline Lambda', () => {
     // Prepare
     const inbound = s.stack.inbound!;
     const statements = roleStatements(s.template, inbound.function.role);
-    const objects = (bucket: string) => ({ 'Fn::Join': ['', [{ 'Fn::GetAtt': [bucket, 'Arn'] }, '/*']] });
+    const objects = (bucket: string, prefix: string) => ({ 'Fn::Join': ['', [{ 'Fn::GetAtt': [bucket, 'Arn'] }, `/${prefix}*`]] });
     const t = s.stack.tables.tables;
 
-    // Assess
-    expect(sortJson(resourcesFor(statements, 's3:GetObject'))).toEqual(sortJson([objects(logicalId(inbound.bucket)), objects(logicalId(s.stack.tables.payloadBucket))]));
-    expect(sortJson(resourcesFor(statements, 's3:PutObject'))).toEqual(sortJson([objects(logicalId(inbound.bucket)), objects(logicalId(s.stack.tables.payloadBucket))]));
+    // Assess: raw mail is read-only; attachments and bodies only under the prefixes the code writes.
+    const inboundBucket = logicalId(inbound.bucket);
+    const payload = logicalId(s.stack.tables.payloadBucket);
+    expect(sortJson(resourcesFor(statements, 's3:GetObject'))).toEqual(sortJson([
+      objects(inboundBucket, RAW_MAIL_PREFIX), objects(inboundBucket, ATTACHMENTS_PREFIX), objects(inboundBucket, QUARANTINE_PREFIX), objects(payload, BODIES_PREFIX),
+    ]));
+    expect(sortJson(resourcesFor(statements, 's3:PutObject'))).toEqual(sortJson([
+      objects(inboundBucket, ATTACHMENTS_PREFIX), objects(inboundBucket, QUARANTINE_PREFIX), objects(payload, BODIES_PREFIX),
+    ]));
+    expect(attachmentKey('m1', 0, false).startsWith(ATTACHMENTS_PREFIX)).toBe(true);
+    expect(attachmentKey('m1', 0, true).startsWith(QUARANTINE_PREFIX)).toBe(true);
     expect(resourcesFor(statements, 'sns:Publish')).toEqual([{ Ref: logicalId(inbound.eventsTopic) }]);
     // ListBucket only on the inbound bucket and only for the prefixes ingestion writes.
     expect(resourcesFor(statements, 's3:ListBucket')).toEqual([{ 'Fn::GetAtt': [logicalId(inbound.bucket), 'Arn'] }]);

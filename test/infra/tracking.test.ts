@@ -1,6 +1,9 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { RAW_MAIL_PREFIX } from '../../lib/inbound-pipeline.js';
+import { EVENT_PAYLOAD_PREFIX } from '../../lib/tracking-pipeline.js';
 import { ENV } from '../../src/config/runtime.js';
+import { EventStore, MAX_ITEM_BYTES } from '../../src/store/events.js';
 import { logicalId, policyStatements, resolve, resourcesFor, roleStatements, sortJson, synthMailroom, type Synthesized } from './support.js';
 
 const EXTERNAL_TOPIC = 'arn:aws:sns:us-east-1:111122223333:ses-identity-notifications';
@@ -105,7 +108,7 @@ describe('TrackingPipeline Lambda', () => {
     expect(env[ENV.payloadBucket]).toEqual({ Ref: logicalId(opted.stack.tables.payloadBucket) });
     expect(sortJson(resourcesFor(statements, 'sns:ConfirmSubscription'))).toEqual(sortJson([{ Ref: logicalId(t.topic) }, EXTERNAL_TOPIC]));
     expect(resourcesFor(roleStatements(s.template, s.stack.tracking.function.role), 's3:PutObject')).toEqual([
-      { 'Fn::Join': ['', [{ 'Fn::GetAtt': [logicalId(s.stack.tables.payloadBucket), 'Arn'] }, '/*']] },
+      { 'Fn::Join': ['', [{ 'Fn::GetAtt': [logicalId(s.stack.tables.payloadBucket), 'Arn'] }, `/${EVENT_PAYLOAD_PREFIX}*`]] },
     ]);
   });
 
@@ -142,7 +145,7 @@ describe('TrackingPipeline Lambda', () => {
       [ENV.inboundMaxBytes]: String(40 * 1024 * 1024),
     });
     expect(JSON.stringify(resourcesFor(statements, 'dynamodb:PutItem'))).toContain(logicalId(opted.stack.tables.tables.inbound));
-    expect(resourcesFor(statements, 's3:GetObject')).toContainEqual({ 'Fn::Join': ['', [{ 'Fn::GetAtt': [logicalId(inbound.bucket), 'Arn'] }, '/*']] });
+    expect(resourcesFor(statements, 's3:GetObject')).toContainEqual({ 'Fn::Join': ['', [{ 'Fn::GetAtt': [logicalId(inbound.bucket), 'Arn'] }, `/${RAW_MAIL_PREFIX}*`]] });
     expect(resourcesFor(statements, 'sns:Publish')).toEqual([{ Ref: logicalId(inbound.eventsTopic) }]);
     // Without the URL, the tracking Lambda gets no inbound access.
     expect(defaultEnv[ENV.inboundBucket]).toBeUndefined();
@@ -208,7 +211,9 @@ describe('SMS delivery status', () => {
     const writable = JSON.stringify(resourcesFor(statements, 'dynamodb:PutItem'));
     for (const table of [tables.events, tables.messages, tables.suppressions]) expect(writable).toContain(logicalId(table));
     expect(writable).not.toContain(logicalId(tables.inbound));
-    expect(JSON.stringify(resourcesFor(statements, 's3:PutObject'))).toContain(logicalId(s.stack.tables.payloadBucket));
+    expect(resourcesFor(statements, 's3:PutObject')).toEqual([
+      { 'Fn::Join': ['', [{ 'Fn::GetAtt': [logicalId(s.stack.tables.payloadBucket), 'Arn'] }, `/${EVENT_PAYLOAD_PREFIX}*`]] },
+    ]);
   });
 
   const logGroupName = (suffix: string) => ({
@@ -283,6 +288,27 @@ describe('SMS delivery status', () => {
     // Assess
     noSmsStatus.template.resourceCountIs('AWS::Logs::SubscriptionFilter', 0);
     expect(noSmsStatus.stack.tracking.smsStatusFunction).toBeUndefined();
+  });
+});
+
+describe('payload bucket grants and the event store', () => {
+  it('grant exactly the prefix under which the event store offloads large raw events', async () => {
+    // Prepare: the real store, with clients that only record what they are asked to do.
+    const keys: string[] = [];
+    const s3 = { send: async (command: { input: { Key?: string } }) => { keys.push(command.input.Key!); return {}; } };
+    const doc = { send: async () => ({}) };
+    const store = new EventStore(doc as never, 'events', { s3: s3 as never, bucket: 'payloads' });
+
+    // Act
+    await store.put({
+      eventId: 'ses:0100-abc:a@example.com:delivered', eventType: 'delivered', provider: 'ses', channel: 'email',
+      providerMessageId: '0100-abc', recipient: 'a@example.com', timestamp: '2024-01-01T00:00:00.000Z',
+      receivedAt: '2024-01-01T00:00:01.000Z', raw: { body: 'x'.repeat(MAX_ITEM_BYTES) },
+    });
+
+    // Assess
+    expect(keys).toHaveLength(1);
+    expect(keys[0]!.startsWith(EVENT_PAYLOAD_PREFIX)).toBe(true);
   });
 });
 
