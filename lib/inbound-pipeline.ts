@@ -187,8 +187,19 @@ export class InboundPipeline extends Construct {
     // Publishing to a KMS-encrypted topic needs the key too (GenerateDataKey, Decrypt).
     // Explicit actions: Topic.grantPublish would add the wildcard kms:GenerateDataKey*.
     role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['sns:Publish'], resources: [this.eventsTopic.topicArn] }));
+    // The key encrypts every Mailroom topic: usable only through SNS, for the events topic
+    // (SNS puts the topic ARN in the encryption context).
     if (this.eventsKey) {
-      role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['kms:GenerateDataKey', 'kms:Decrypt'], resources: [this.eventsKey.keyArn] }));
+      role.addToPrincipalPolicy(new iam.PolicyStatement({
+        actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+        resources: [this.eventsKey.keyArn],
+        conditions: {
+          StringEquals: {
+            'kms:ViaService': `sns.${Stack.of(this).region}.${Stack.of(this).urlSuffix}`,
+            'kms:EncryptionContext:aws:sns:topicArn': this.eventsTopic.topicArn,
+          },
+        },
+      }));
     }
   }
 

@@ -165,6 +165,13 @@ describe('InboundPipeline Lambda', () => {
       Condition: { StringLike: { 's3:prefix': ['attachments/*', 'quarantine/*'] } },
     });
     expect(resourcesFor(statements, 'kms:GenerateDataKey')).toEqual([{ 'Fn::GetAtt': [logicalId(s.stack.node.findChild('TopicKey')), 'Arn'] }]);
+    // The key encrypts every topic: only through SNS and only for the events topic.
+    expect(statements.find((st) => st.Action.includes('kms:GenerateDataKey'))!.Condition).toEqual({
+      StringEquals: {
+        'kms:ViaService': { 'Fn::Join': ['', ['sns.', { Ref: 'AWS::Region' }, '.', { Ref: 'AWS::URLSuffix' }]] },
+        'kms:EncryptionContext:aws:sns:topicArn': { Ref: logicalId(inbound.eventsTopic) },
+      },
+    });
     expect(JSON.stringify(resourcesFor(statements, 'dynamodb:PutItem'))).toContain(logicalId(t.inbound));
     for (const other of [t.messages, t.events, t.suppressions]) expect(JSON.stringify(statements)).not.toContain(logicalId(other));
   });
