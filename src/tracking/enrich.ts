@@ -12,6 +12,7 @@
 import type { MessageRecord, NormalizedEvent } from '../contract/records.js';
 import { compact } from './normalizers/common.js';
 import type { MessageLookup } from './deps.js';
+import { INGEST_CONCURRENCY, mapLimit } from './map-limit.js';
 
 export interface Enriched {
   readonly event: NormalizedEvent;
@@ -31,15 +32,12 @@ export async function enrich(events: readonly NormalizedEvent[], messages: Messa
     }
     return hit;
   };
-  const out: Enriched[] = [];
-  for (const event of events) {
+  // An SMS logs batch holds one message per entry: look them up concurrently, not one by one.
+  return mapLimit(events, INGEST_CONCURRENCY, async (event): Promise<Enriched> => {
     let record = event.messageId ? await lookup('id', event.messageId) : undefined;
     if (!record && event.providerMessageId) record = await lookup('pmid', event.providerMessageId);
-    if (!record) {
-      out.push({ event, ours: false });
-      continue;
-    }
-    out.push({
+    if (!record) return { event, ours: false };
+    return {
       ours: true,
       event: compact<NormalizedEvent>({
         ...event,
@@ -47,7 +45,6 @@ export async function enrich(events: readonly NormalizedEvent[], messages: Messa
         tags: record.tags?.length ? record.tags : undefined,
         metadata: record.metadata && Object.keys(record.metadata).length ? record.metadata : undefined,
       }),
-    });
-  }
-  return out;
+    };
+  });
 }

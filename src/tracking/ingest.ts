@@ -21,12 +21,10 @@ import type { SuppressionReason } from '../config/runtime.js';
 import type { NormalizedEvent } from '../contract/records.js';
 import type { IngestDeps, IngestOutcome } from './deps.js';
 import { enrich, type Enriched } from './enrich.js';
+import { INGEST_CONCURRENCY, mapLimit } from './map-limit.js';
 import { normalizerFor } from './normalizers/index.js';
 import { suppressionReasonFor } from './suppression.js';
 import { UnknownProviderError } from './errors.js';
-
-/** Events of one notification are written with this much concurrency (SES caps a message at 50 recipients). */
-const CONCURRENCY = 8;
 
 export interface IngestOptions {
   /** Which normalizer reads the payload (default `ses`: the tracking topic carries SES events). */
@@ -54,7 +52,7 @@ export async function ingestNotification(input: unknown, deps: IngestDeps, opts:
 export async function ingestEvents(events: readonly NormalizedEvent[], deps: IngestDeps): Promise<IngestOutcome> {
   const enriched = await enrich(events, deps.messages);
   const receivedAt = (deps.now?.() ?? new Date()).toISOString();
-  const results = await mapLimit(enriched, CONCURRENCY, (e) => ingestOne(e, deps, receivedAt));
+  const results = await mapLimit(enriched, INGEST_CONCURRENCY, (e) => ingestOne(e, deps, receivedAt));
   const suppressed = results.flatMap((r) => (r.suppressed ? [r.suppressed] : []));
   return {
     events: enriched.map((e) => e.event),
@@ -103,24 +101,4 @@ function snsControlType(input: unknown): string | undefined {
 
 function emptyOutcome(ignored: string): IngestOutcome {
   return { events: [], stored: 0, duplicates: 0, unknown: 0, progressed: 0, suppressed: [], ignored };
-}
-
-/** Runs `fn` over `items` with at most `limit` in flight; rejects with the first error after all settle. */
-async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  const errors: unknown[] = [];
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      try {
-        results[i] = await fn(items[i]!);
-      } catch (err) {
-        errors.push(err);
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  if (errors.length) throw errors[0];
-  return results;
 }
