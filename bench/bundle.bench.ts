@@ -17,6 +17,7 @@ export const LAMBDA_ENTRIES = {
   sendEmail: 'lambdas/send/email.ts',
   sendSms: 'lambdas/send/sms.ts',
   tracking: 'lambdas/tracking/handler.ts',
+  trackingHttps: 'lambdas/tracking/https.ts',
   smsStatus: 'lambdas/tracking/sms-status.ts',
   inbound: 'lambdas/inbound/handler.ts',
 } as const;

@@ -65,7 +65,7 @@ export class MailroomStack extends Stack {
       this.inbound = new InboundPipeline(this, 'Inbound', { config, tables: this.tables, topicKey: key, alarms });
       // Receipt notifications of SES identities subscribed over HTTPS reach the tracking URL,
       // which hands them to the inbound pipeline.
-      if (this.tracking.functionUrl) this.inbound.allowIngestionBy(this.tracking.function);
+      if (this.tracking.httpsFunction) this.inbound.allowIngestionBy(this.tracking.httpsFunction);
     }
     this.addOutputs();
   }

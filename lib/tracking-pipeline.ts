@@ -21,6 +21,8 @@ import { SmsDeliveryStatus } from './sms-delivery-status.js';
 import type { MailroomTables } from './tables.js';
 
 export const TRACKING_ENTRY = 'lambdas/tracking/handler.ts';
+/** The HTTPS endpoint's own entry: it also routes SES receipt notifications to inbound (MIME parser included). */
+export const TRACKING_HTTPS_ENTRY = 'lambdas/tracking/https.ts';
 export const SMS_STATUS_ENTRY = 'lambdas/tracking/sms-status.ts';
 /**
  * Where the event store (src/store/events.ts) offloads raw events too large for an item, in
@@ -61,7 +63,12 @@ export class TrackingPipeline extends Construct {
   public readonly subscriptionDlq: sqs.Queue;
   /** Invocations of the tracking Lambda that failed after Lambda's async retries. */
   public readonly invocationDlq: sqs.Queue;
-  /** Present when config tracking.httpsEndpoint is on. */
+  /**
+   * The HTTPS endpoint's function and URL, present when config tracking.httpsEndpoint is on.
+   * A function of its own: it carries the inbound MIME parser for receipt notifications, which
+   * the high-volume SES events subscription above never needs.
+   */
+  public readonly httpsFunction?: MailroomFunction;
   public readonly functionUrl?: lambda.FunctionUrl;
   /** Present when config sms.deliveryStatus.enabled is on. */
   public readonly smsStatusFunction?: MailroomFunction;
@@ -89,6 +96,12 @@ export class TrackingPipeline extends Construct {
     this.subscriptionDlq = subscriptionDeadLetterQueue(this, 'SubscriptionDlq');
     this.invocationDlq = deadLetterQueue(this, 'InvocationDlq');
     const allowedTopicArns = [this.topic.topicArn, ...tracking.allowedTopicArns];
+    const environment = {
+      ...tableEnvironment(props.tables),
+      [ENV.payloadBucket]: props.tables.payloadBucket.bucketName,
+      [ENV.allowedTopicArns]: allowedTopicArns.join(','),
+      [ENV.suppressOn]: tracking.suppressOn.join(','),
+    };
     this.function = new MailroomFunction(this, 'Handler', {
       entry: TRACKING_ENTRY,
       description: 'Mailroom: verifies SNS messages and stores normalized SES events',
@@ -97,12 +110,7 @@ export class TrackingPipeline extends Construct {
       timeout: Duration.seconds(30),
       memorySize: 512,
       deadLetterQueue: this.invocationDlq,
-      environment: {
-        ...tableEnvironment(props.tables),
-        [ENV.payloadBucket]: props.tables.payloadBucket.bucketName,
-        [ENV.allowedTopicArns]: allowedTopicArns.join(','),
-        [ENV.suppressOn]: tracking.suppressOn.join(','),
-      },
+      environment,
     });
     this.topic.addSubscription(new subscriptions.LambdaSubscription(this.function.function, { deadLetterQueue: this.subscriptionDlq }));
     this.grantTracking(this.function, props.tables, allowedTopicArns);
@@ -110,7 +118,18 @@ export class TrackingPipeline extends Construct {
     if (tracking.httpsEndpoint) {
       // SNS delivers to HTTPS endpoints without AWS credentials, so the URL cannot use IAM
       // auth. The handler verifies every message's SNS signature and TopicArn allowlist.
-      this.functionUrl = this.function.function.addFunctionUrl({ authType: lambda.FunctionUrlAuthType.NONE });
+      this.httpsFunction = new MailroomFunction(this, 'HttpsHandler', {
+        entry: TRACKING_HTTPS_ENTRY,
+        description: 'Mailroom: HTTPS endpoint for SNS topics of other accounts and SES identity notifications',
+        serviceName: 'mailroom-tracking-https',
+        operations,
+        timeout: Duration.seconds(30),
+        memorySize: 512,
+        environment,
+      });
+      this.grantTracking(this.httpsFunction, props.tables, allowedTopicArns);
+      this.functionUrl = this.httpsFunction.function.addFunctionUrl({ authType: lambda.FunctionUrlAuthType.NONE });
+      functionErrorsAlarm(this, 'HttpsHandlerErrors', this.httpsFunction.function, 'tracking HTTPS', alarms);
     }
 
     dlqDepthAlarm(this, 'SubscriptionDlqDepth', this.subscriptionDlq, 'the SES events subscription', alarms);

@@ -1,8 +1,9 @@
 /**
- * Tracking Lambda. Two event sources, one domain path:
- * - the SES events topic (SNS → Lambda subscription): `Records[].Sns`;
+ * Tracking Lambda handler. Two event sources, one domain path, two entry points:
+ * - the SES events topic (SNS → Lambda subscription): `Records[].Sns`, entry `handler` below;
  * - optionally a function URL that SNS topics in other accounts, or SES identity feedback
- *   topics, deliver to over HTTPS (CDK `tracking.httpsEndpoint`).
+ *   topics, deliver to over HTTPS (CDK `tracking.httpsEndpoint`), entry ./https.ts, which
+ *   also routes SES receipt notifications to the inbound pipeline.
  * Thin: accept and verify the SNS message (src/tracking/sns), hand the notification to
  * `ingestNotification`, count the outcome.
  *
@@ -18,10 +19,6 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { LambdaFunctionURLEvent, LambdaFunctionURLResult, SNSEvent } from 'aws-lambda';
-import { InvalidReceiptNotificationError } from '../../src/inbound/errors.js';
-import { ingestReceiptNotification } from '../../src/inbound/ingest.js';
-import { isReceiptNotification } from '../../src/inbound/notification.js';
-import type { IngestDeps as InboundIngestDeps } from '../../src/inbound/types.js';
 import type { IngestDeps } from '../../src/tracking/deps.js';
 import { ingestNotification } from '../../src/tracking/ingest.js';
 import {
@@ -33,27 +30,34 @@ import {
   type SnsIngestDeps,
   type SnsNotification,
 } from '../../src/tracking/sns/index.js';
-import { optionalInboundDeps, snsDeps, trackingRuntime } from './deps.js';
+import { snsDeps, trackingRuntime } from './deps.js';
 import { countOutcome, TRACKING_METRICS, type TrackingMetrics } from './metrics.js';
 
 export interface TrackingHandlerDeps {
   /** Verifier (topic allowlist), SNS clients for confirmations, logger and metrics for refusals. */
   readonly sns: SnsIngestDeps;
   readonly ingest: IngestDeps;
-  /** When set, SES receipt notifications that arrive here go to the inbound pipeline. */
-  readonly inbound?: InboundIngestDeps;
+  /**
+   * Gets the first look at every verified notification and says whether it took it. The
+   * HTTPS entry (./https.ts) routes SES receipt notifications to the inbound pipeline this
+   * way; the SNS-subscription entry has none, so its bundle carries no MIME parser.
+   */
+  readonly route?: (message: unknown, context: NotificationContext) => Promise<boolean>;
   readonly logger: Pick<Logger, 'info' | 'warn' | 'error'>;
   readonly metrics: TrackingMetrics;
 }
 
 export type TrackingEvent = SNSEvent | LambdaFunctionURLEvent;
-type UrlResult = Exclude<LambdaFunctionURLResult, string>;
+export type UrlResult = Exclude<LambdaFunctionURLResult, string>;
 
-export function createTrackingHandler(deps: TrackingHandlerDeps) {
+export function createTrackingHandler(given: TrackingHandlerDeps | (() => TrackingHandlerDeps)) {
+  let resolved: TrackingHandlerDeps | undefined;
   async function handle(event: SNSEvent): Promise<void>;
   async function handle(event: LambdaFunctionURLEvent): Promise<UrlResult>;
   async function handle(event: TrackingEvent): Promise<void | UrlResult>;
   async function handle(event: TrackingEvent): Promise<void | UrlResult> {
+    resolved ??= typeof given === 'function' ? given() : given;
+    const deps = resolved;
     try {
       if (isUrlEvent(event)) return await handleHttps(event, deps);
       await handleSnsRecords(event, deps);
@@ -106,23 +110,15 @@ async function handleHttps(event: LambdaFunctionURLEvent, deps: TrackingHandlerD
   return snsHttpResponse(outcome);
 }
 
-/** A verified Notification: SES receipt notifications to inbound (when configured), the rest to tracking. */
+export interface NotificationContext {
+  readonly snsMessageId: string;
+  readonly topicArn: string;
+}
+
+/** A verified Notification: to the router first (when there is one), the rest to tracking. */
 async function processNotification(envelope: SnsNotification, deps: TrackingHandlerDeps): Promise<void> {
-  const context = { snsMessageId: envelope.MessageId, topicArn: envelope.TopicArn };
-  if (deps.inbound) {
-    const message = parseJson(envelope.Message);
-    if (isReceiptNotification(message)) {
-      try {
-        await ingestReceiptNotification(message, deps.inbound);
-        deps.metrics.addMetric(TRACKING_METRICS.inbound, MetricUnit.Count, 1);
-      } catch (error) {
-        // A receipt notification inbound cannot read will not get better on retry.
-        if (!(error instanceof InvalidReceiptNotificationError)) throw error;
-        deps.logger.warn('receipt notification refused by the inbound pipeline', { ...context, issues: error.issues });
-      }
-      return;
-    }
-  }
+  const context: NotificationContext = { snsMessageId: envelope.MessageId, topicArn: envelope.TopicArn };
+  if (deps.route && (await deps.route(parseJson(envelope.Message), context))) return;
   const outcome = await ingestNotification(envelope, deps.ingest);
   countOutcome(deps.metrics, outcome);
   if (outcome.ignored) deps.logger.info('SNS notification is not an event', { ...context, reason: outcome.ignored });
@@ -151,18 +147,16 @@ function parseJson(text: string): unknown {
   }
 }
 
-function depsFromEnv(): TrackingHandlerDeps {
-  const rt = trackingRuntime('mailroom-tracking');
-  const inbound = optionalInboundDeps(rt);
-  return { sns: snsDeps(rt), ingest: rt.ingest, ...(inbound ? { inbound } : {}), logger: rt.logger, metrics: rt.metrics };
-}
-
 let wired: ReturnType<typeof createTrackingHandler> | undefined;
 
-/** Lambda entry point; wired on first call so importing this module never needs the environment. */
-export async function handler(event: SNSEvent): Promise<void>;
-export async function handler(event: LambdaFunctionURLEvent): Promise<UrlResult>;
-export async function handler(event: TrackingEvent): Promise<void | UrlResult> {
-  wired ??= createTrackingHandler(depsFromEnv());
+/**
+ * Entry point of the tracking Lambda subscribed to the SES events topic; wired on first call
+ * so importing this module never needs the environment.
+ */
+export async function handler(event: SNSEvent): Promise<void> {
+  wired ??= createTrackingHandler(() => {
+    const rt = trackingRuntime('mailroom-tracking');
+    return { sns: snsDeps(rt), ingest: rt.ingest, logger: rt.logger, metrics: rt.metrics };
+  });
   return wired(event);
 }

@@ -24,6 +24,7 @@ import type { CloudWatchLogsEvent } from 'aws-lambda';
 import { rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createTrackingHandler } from '../../lambdas/tracking/handler.js';
+import { receiptRouter } from '../../lambdas/tracking/https.js';
 import { createSmsStatusHandler } from '../../lambdas/tracking/sms-status.js';
 import { createSendHandler } from '../../lambdas/send/handler.js';
 import type { Channel } from '../contract/message.js';
@@ -159,25 +160,28 @@ export async function startLocalPipeline(opts: LocalPipelineOptions): Promise<Lo
   };
 
   const trackingLogger = localLogger('tracking', sink, verbose);
+  const trackingMetrics = metrics('mailroom-tracking');
+  const trackingInbound = {
+    s3: clients.s3,
+    store: new InboundStore(clients.doc, base.tables.inbound),
+    bucket: base.buckets.inbound,
+    bodiesBucket: base.buckets.payload,
+    maxBytes: 40 * 1024 * 1024,
+    clock: () => new Date(),
+    logger: trackingLogger,
+  };
   const trackingHandler = createTrackingHandler({
+    // As the HTTPS entry does: receipt notifications that reach tracking go to inbound.
+    route: receiptRouter(trackingInbound, { logger: trackingLogger, metrics: trackingMetrics }),
     sns: {
       verifier: new SnsVerifier({ allowedTopicArns: [topicArn!], skipSignatureCheck: true }),
       logger: trackingLogger,
-      metrics: metrics('mailroom-tracking'),
+      metrics: trackingMetrics,
       snsClientForRegion: () => clients.sns,
     },
     ingest,
-    inbound: {
-      s3: clients.s3,
-      store: new InboundStore(clients.doc, base.tables.inbound),
-      bucket: base.buckets.inbound,
-      bodiesBucket: base.buckets.payload,
-      maxBytes: 40 * 1024 * 1024,
-      clock: () => new Date(),
-      logger: trackingLogger,
-    },
     logger: trackingLogger,
-    metrics: metrics('mailroom-tracking'),
+    metrics: trackingMetrics,
   });
   const smsStatusLogger = localLogger('sms-status', sink, verbose);
   const smsStatusHandler = createSmsStatusHandler({ ingest, logger: smsStatusLogger, metrics: metrics('mailroom-sms-status') });

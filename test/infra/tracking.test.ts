@@ -118,23 +118,29 @@ describe('TrackingPipeline Lambda', () => {
     expect(s.template.findOutputs('TrackingUrl')).toEqual({});
   });
 
-  it('exposes the tracking Lambda over an unauthenticated function URL (SNS cannot sign) when enabled', () => {
+  it('exposes a separate HTTPS function over an unauthenticated function URL (SNS cannot sign) when enabled', () => {
     // Prepare
-    const fnId = logicalId(opted.stack.tracking.function.function);
+    const t = opted.stack.tracking;
+    const fnId = logicalId(t.httpsFunction!.function);
+    const fns = opted.template.findResources('AWS::Lambda::Function');
 
     // Assess
     opted.template.hasResourceProperties('AWS::Lambda::Url', { AuthType: 'NONE', TargetFunctionArn: { 'Fn::GetAtt': [fnId, 'Arn'] } });
     expect(opted.template.findOutputs('TrackingUrl').TrackingUrl!.Value).toEqual({
       'Fn::GetAtt': [logicalId(opted.stack.tracking.functionUrl!), 'FunctionUrl'],
     });
+    // A function of its own (its own entry and bundle: test/infra/stack.test.ts), not the subscription's.
+    expect(fnId).not.toBe(logicalId(t.function.function));
+    expect(fns[fnId]!.Properties.Description).toMatch(/HTTPS endpoint/);
+    expect(s.stack.tracking.httpsFunction).toBeUndefined();
   });
 
   it('hands receipt notifications arriving at the URL to the inbound pipeline: same environment, same grants', () => {
     // Prepare
     const t = opted.stack.tracking;
     const inbound = opted.stack.inbound!;
-    const env = opted.template.findResources('AWS::Lambda::Function')[logicalId(t.function.function)]!.Properties.Environment.Variables;
-    const statements = roleStatements(opted.template, t.function.role);
+    const env = opted.template.findResources('AWS::Lambda::Function')[logicalId(t.httpsFunction!.function)]!.Properties.Environment.Variables;
+    const statements = roleStatements(opted.template, t.httpsFunction!.role);
     const defaultEnv = s.template.findResources('AWS::Lambda::Function')[logicalId(s.stack.tracking.function.function)]!.Properties.Environment.Variables;
 
     // Assess
@@ -147,8 +153,9 @@ describe('TrackingPipeline Lambda', () => {
     expect(JSON.stringify(resourcesFor(statements, 'dynamodb:PutItem'))).toContain(logicalId(opted.stack.tables.tables.inbound));
     expect(resourcesFor(statements, 's3:GetObject')).toContainEqual({ 'Fn::Join': ['', [{ 'Fn::GetAtt': [logicalId(inbound.bucket), 'Arn'] }, `/${RAW_MAIL_PREFIX}*`]] });
     expect(resourcesFor(statements, 'sns:Publish')).toEqual([{ Ref: logicalId(inbound.eventsTopic) }]);
-    // Without the URL, the tracking Lambda gets no inbound access.
+    // The SES events subscription never gets inbound access, URL or not.
     expect(defaultEnv[ENV.inboundBucket]).toBeUndefined();
+    expect(resourcesFor(roleStatements(opted.template, t.function.role), 'sns:Publish')).toEqual([]);
     expect(resourcesFor(roleStatements(s.template, s.stack.tracking.function.role), 'sns:Publish')).toEqual([]);
   });
 

@@ -8,6 +8,7 @@ import type { Metrics } from '@aws-lambda-powertools/metrics';
 import type { LambdaFunctionURLEvent, SNSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createTrackingHandler, type TrackingHandlerDeps } from '../../../lambdas/tracking/handler.js';
+import { receiptRouter } from '../../../lambdas/tracking/https.js';
 import { TRACKING_METRICS } from '../../../lambdas/tracking/metrics.js';
 import { EventStore } from '../../../src/store/events.js';
 import { InboundStore } from '../../../src/store/inbound.js';
@@ -53,13 +54,9 @@ function deps(overrides: { eventsTable?: string; inbound?: boolean } = {}): Trac
         logger,
       }
     : undefined;
-  return {
-    sns: { verifier, logger, metrics: recorded.metrics, snsClientForRegion: () => env.clients.sns },
-    ingest,
-    ...(inbound ? { inbound } : {}),
-    logger,
-    metrics: recorded.metrics,
-  };
+  const base = { sns: { verifier, logger, metrics: recorded.metrics, snsClientForRegion: () => env.clients.sns }, ingest, logger, metrics: recorded.metrics };
+  // The HTTPS entry's route (lambdas/tracking/https.ts): receipt notifications to inbound.
+  return inbound ? { ...base, route: receiptRouter(inbound, base) } : base;
 }
 
 /** A signed notification whose Message is a documented SES event about a fresh SES message id. */
