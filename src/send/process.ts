@@ -302,6 +302,7 @@ class SendPipeline implements SendProcessor {
     if (current?.status === 'failed') return this.deadLetterAgain(d, id, current);
     if (current && TERMINAL_STATUSES.has(current.status)) {
       this.deps.metrics.count('duplicate');
+      this.deps.logger.info('already final; acknowledged without sending', { messageId: id, status: current.status });
       return { kind: 'duplicate', id, status: current.status };
     }
     // Processing under a live claim (a concurrent delivery of the same message): come back
