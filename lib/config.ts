@@ -11,7 +11,7 @@ import * as z from 'zod';
 import { ConfigError } from '../src/errors.js';
 import { SUPPRESSION_REASONS } from '../src/config/runtime.js';
 import { normalizeAddress } from '../src/contract/address.js';
-import { parseE164 } from '../src/contract/phone.js';
+import { E164_SYNTAX, SENDER_ID_PATTERN } from '../src/contract/sms.js';
 import type { MailroomConfig, MailroomConfigInput } from './config-types.js';
 
 export type * from './config-types.js';
@@ -58,11 +58,12 @@ const sections = {
     .extend({
       senderId: z
         .string()
-        .regex(/^(?=.*[A-Za-z])[A-Za-z0-9]{1,11}$/, '1-11 letters and digits, at least one letter')
+        .regex(SENDER_ID_PATTERN, '3-11 letters, digits or hyphens, at least one letter (the SNS sender ID rule)')
         .optional(),
       originationNumber: z
         .string()
-        .refine((v) => parseE164(v).ok, 'must be an E.164 phone number (+14155550100)')
+        // E.164 syntax only: toll-free, 10DLC and long-code origination numbers are not mobile numbers.
+        .regex(E164_SYNTAX, 'must be an E.164 phone number (+14155550100)')
         .optional(),
       deliveryStatus: z
         .strictObject({

@@ -10,9 +10,13 @@ import { parseE164 } from './phone.js';
  * Origination numbers are checked for E.164 syntax only: toll-free and 10DLC numbers are valid
  * senders but not mobile numbers, so the destination's mobile-range check does not apply.
  */
-const E164_SYNTAX = /^\+[1-9]\d{1,14}$/;
-/** SNS alphanumeric sender IDs: 3-11 characters, letters and digits, at least one letter. */
-const SENDER_ID = /^(?=[0-9]*[A-Za-z])[A-Za-z0-9]{3,11}$/;
+export const E164_SYNTAX = /^\+[1-9]\d{1,14}$/;
+/**
+ * SNS sender IDs (AWS.SNS.SMS.SenderID): 3-11 letters, digits or hyphens with at least one
+ * letter (https://docs.aws.amazon.com/sns/latest/dg/sms_publish-to-phone.html). The one rule
+ * for messages, the SNS adapter's defaults and the stack configuration.
+ */
+export const SENDER_ID_PATTERN = /^(?=.*[A-Za-z])[A-Za-z0-9-]{3,11}$/;
 
 export const smsMessageSchema = z
   .object({
@@ -29,7 +33,7 @@ export const smsMessageSchema = z
     body: z.string().min(1).max(1600),
     from: z
       .string()
-      .refine((v) => E164_SYNTAX.test(v) || SENDER_ID.test(v), { message: 'from must be an E.164 number or a sender ID of 3-11 letters and digits with at least one letter' })
+      .refine((v) => E164_SYNTAX.test(v) || SENDER_ID_PATTERN.test(v), { message: 'from must be an E.164 number or a sender ID of 3-11 letters, digits or hyphens with at least one letter' })
       .optional(),
     smsType: z.enum(['transactional', 'promotional']).default('transactional'),
     mediaUrls: z.array(z.url({ protocol: /^https$/ })).max(10).optional(),

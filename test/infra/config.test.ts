@@ -13,6 +13,15 @@ function problemsOf(fn: () => unknown): readonly string[] {
   throw new Error('expected a ConfigError');
 }
 
+describe('resolveConfig SMS sender', () => {
+  it('follows the same sender rules as the message contract and the SNS adapter', () => {
+    // Toll-free and 10DLC origination numbers are valid senders though not mobile numbers.
+    expect(resolveConfig({ sms: { senderId: 'Acme-Co', originationNumber: '+18005550100' } }).sms).toMatchObject({ senderId: 'Acme-Co', originationNumber: '+18005550100' });
+    // SNS refuses sender IDs under 3 characters: refused at synth, not at the first SMS.
+    expect(problemsOf(() => resolveConfig({ sms: { senderId: 'AB' } }))).toEqual([expect.stringMatching(/^sms\.senderId: /)]);
+  });
+});
+
 describe('resolveConfig defaults', () => {
   it('resolves an empty context into a complete configuration that synthesizes without an account', () => {
     // Act

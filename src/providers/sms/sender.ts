@@ -8,10 +8,10 @@
  */
 import { ConfigError } from '../../errors.js';
 import type { SmsMessage } from '../../contract/message.js';
+import { E164_SYNTAX, SENDER_ID_PATTERN } from '../../contract/sms.js';
 
-export const SENDER_ID = /^(?=.*[A-Za-z])[A-Za-z0-9-]{3,11}$/;
+export const SENDER_ID = SENDER_ID_PATTERN;
 export const ORIGINATION_NUMBER = /^\+?\d{5,14}$/;
-const E164 = /^\+[1-9]\d{1,14}$/;
 
 export interface SmsSenderDefaults {
   readonly defaultSenderId?: string;
@@ -36,7 +36,7 @@ export function validateSenderDefaults(opts: SmsSenderDefaults): void {
 
 /** The message's own `from` wins; without one, both configured defaults are passed on. */
 export function resolveSender(message: SmsMessage, defaults: SmsSenderDefaults): ResolvedSender {
-  if (message.from !== undefined) return E164.test(message.from) ? { originationNumber: message.from } : { senderId: message.from };
+  if (message.from !== undefined) return E164_SYNTAX.test(message.from) ? { originationNumber: message.from } : { senderId: message.from };
   return {
     ...(defaults.defaultSenderId !== undefined ? { senderId: defaults.defaultSenderId } : {}),
     ...(defaults.defaultOriginationNumber !== undefined ? { originationNumber: defaults.defaultOriginationNumber } : {}),

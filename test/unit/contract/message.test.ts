@@ -179,7 +179,7 @@ describe('message contract v1: properties', () => {
 });
 
 describe('message contract v1: SMS sender', () => {
-  it.each(['MAILROOM', 'Acme1', '+14155552671'])('accepts %s as from', (from) => {
+  it.each(['MAILROOM', 'Acme1', 'Acme-Co', '+14155552671', '+18005550100'])('accepts %s as from', (from) => {
     expect(validateMessage(sms({ from })).message).toMatchObject({ from });
   });
 
