@@ -9,6 +9,8 @@
  *                     │   └────────────┤  (lease expired: claim again)
  *                     └─markFailed / markCancelled (unclaimed) → failed | cancelled
  *   failed ─reopenRedriven (operator redrove the exact DLQ copy)→ pending
+ *   pending | errored ─cancel (operator)→ cancelled;  (absent) ─cancel→ cancelled tombstone,
+ *   which the first delivery's begin fills in and leaves cancelled (./message-cancel.ts)
  *
  * Per-recipient state lives in the `recipients` map of the message item. The tracking
  * pipeline advances `recipients.<key>` forward-only and can get there before markSent (SES
@@ -18,6 +20,7 @@ import { ConditionalCheckFailedException, TransactionCanceledException } from '@
 import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { randomUUID } from 'node:crypto';
 import type { MessageStatus } from '../contract/records.js';
+import { adoptTombstone, cancelMessage, isCancelTombstone, type CancelResult } from './message-cancel.js';
 import { findIdByProviderMessageId, listByRecipient, type ListByRecipientOptions } from './message-queries.js';
 import {
   MESSAGE_ATTRS as A,
@@ -41,6 +44,7 @@ import { UpdateBuilder } from './update-builder.js';
 
 export { MESSAGE_ATTRS, recipientKey, TransitionConflictError, type StoredMessage } from './message-record.js';
 export { InvalidCursorError, type ListByRecipientOptions } from './message-queries.js';
+export { CANCELLED_BY_OPERATOR, type CancelOutcome, type CancelResult } from './message-cancel.js';
 
 const BEGIN_ATTEMPTS = 4;
 
@@ -60,6 +64,10 @@ export class MessageStore implements MessageStorePort {
     private readonly tableName: string,
     private readonly newToken: () => string = randomUUID,
   ) {}
+
+  private get table() {
+    return { doc: this.doc, tableName: this.tableName };
+  }
 
   async get(id: string): Promise<StoredMessage | undefined> {
     const out = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: messageKey(id), ConsistentRead: true }));
@@ -131,6 +139,8 @@ export class MessageStore implements MessageStorePort {
       if (!(error instanceof TransactionCanceledException) || error.CancellationReasons?.[0]?.Code !== 'ConditionalCheckFailed') throw error;
       const record = await this.get(input.id);
       if (!record) throw new TransitionConflictError(input.id, 'begin', undefined, { cause: error });
+      // Cancelled before it arrived: record what arrived, and stay cancelled.
+      if (isCancelTombstone(record)) return { created: false, record: await adoptTombstone(this, this.table, input, recipients, record) };
       return { created: false, record };
     }
   }
@@ -297,6 +307,16 @@ export class MessageStore implements MessageStorePort {
         });
       }),
     );
+  }
+
+  /**
+   * An operator cancels a message that has not been sent: `pending` or `errored` becomes
+   * `cancelled` (error CANCELLED_BY_OPERATOR), and an id no delivery has recorded yet gets a
+   * cancelled tombstone, so the copy on the queue is acknowledged without sending whenever it
+   * arrives. `processing`, `sent` and `failed` are too late. See ./message-cancel.ts.
+   */
+  cancel(id: string, now: string): Promise<CancelResult> {
+    return cancelMessage(this, this.table, id, now);
   }
 
   /** The message whose provider id (message-level, or per recipient for bulk sends) is `providerMessageId`. */

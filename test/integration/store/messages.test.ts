@@ -228,3 +228,89 @@ describe('MessageStore queries', () => {
     expect(await item(id, 'recipient#ghost@example.com')).toBeUndefined();
   });
 });
+
+describe('MessageStore.cancel (operator)', () => {
+  const NOW = '2030-01-01T00:05:00.000Z';
+  const expected = {
+    pending: 'cancelled',
+    errored: 'cancelled',
+    'processing-live': 'too_late',
+    'processing-expired': 'too_late',
+    sent: 'too_late',
+    failed: 'too_late',
+    cancelled: 'already_cancelled',
+  } as const;
+
+  for (const [state, outcome] of Object.entries(expected) as [keyof typeof expected, (typeof expected)[keyof typeof expected]][]) {
+    it(`from ${state}: ${outcome}`, async () => {
+      // Prepare
+      const id = newId('cancel');
+      await seed(id, state);
+      const before = await item(id);
+      // Act
+      const result = await store.cancel(id, NOW);
+      // Assess
+      expect(result.outcome).toBe(outcome);
+      if (outcome === 'cancelled') {
+        expect(result.record).toMatchObject({ status: 'cancelled', updatedAt: NOW, error: { code: 'cancelled', message: 'cancelled by operator', retryable: false } });
+        expect(result.record.claimToken).toBeUndefined();
+        expect(result.record.leaseExpiresAt).toBeUndefined();
+      } else {
+        expect(result.record.status).toBe(state.replace(/-.*/, ''));
+        expect(await item(id)).toEqual(before);
+      }
+    });
+  }
+
+  it('moves the recipient index items to cancelled, and a later delivery can no longer claim it', async () => {
+    // Prepare
+    const id = newId('cancel-idx');
+    await store.begin(beginInput(id, { recipients: ['a@example.com', 'b@example.com'] }));
+    // Act
+    const result = await store.cancel(id, NOW);
+    const claim = await store.claim(id, { now: NOW, leaseUntil: FUTURE, receiveCount: 2 });
+    // Assess
+    expect(result.outcome).toBe('cancelled');
+    expect((await item(id, 'recipient#a@example.com'))?.status).toBe('cancelled');
+    expect((await item(id, 'recipient#b@example.com'))?.status).toBe('cancelled');
+    expect(claim.claimed).toBe(false);
+    expect(claim.record.status).toBe('cancelled');
+  });
+
+  it('puts a cancelled tombstone under an id no delivery has recorded; the first delivery fills it in and stays cancelled', async () => {
+    // Prepare
+    const id = newId('tomb');
+    // Act
+    const cancelled = await store.cancel(id, T0);
+    const again = await store.cancel(id, NOW);
+    const delivered = await store.begin(beginInput(id, { recipients: ['t@example.com'], tags: ['promo'], metadata: { k: 'v' }, now: NOW, bodySha256: 'first' }));
+    const reused = await store.begin(beginInput(id, { recipients: ['other@example.com'], now: NOW, bodySha256: 'second' }));
+    const listed = await store.listByRecipient('T@example.com');
+    // Assess
+    expect(cancelled.outcome).toBe('tombstoned');
+    expect(cancelled.record).toMatchObject({ id, status: 'cancelled', attempts: 0, createdAt: T0, error: { code: 'cancelled' } });
+    expect(cancelled.record.bodySha256).toBeUndefined();
+    expect(again.outcome).toBe('already_cancelled');
+    expect(delivered.created).toBe(false);
+    expect(delivered.record).toMatchObject({ id, status: 'cancelled', channel: 'email', provider: 'ses', bodySha256: 'first', tags: ['promo'], metadata: { k: 'v' }, createdAt: T0 });
+    expect(reused).toMatchObject({ created: false, record: { bodySha256: 'first', status: 'cancelled' } });
+    expect(await item(id, 'recipient#t@example.com')).toEqual({ id, sk: 'recipient#t@example.com', recipient: 't@example.com', createdAt: T0, channel: 'email', status: 'cancelled' });
+    expect(await item(id, 'recipient#other@example.com')).toBeUndefined();
+    expect(listed.items.map((m) => [m.id, m.status])).toEqual([[id, 'cancelled']]);
+  });
+
+  it('racing the first delivery, always ends cancelled with the delivery recorded, whichever write wins', async () => {
+    // Prepare
+    const ids = Array.from({ length: 8 }, () => newId('race-cancel'));
+    // Act
+    const results = await Promise.all(ids.map((id) => Promise.all([store.cancel(id, NOW), store.begin(beginInput(id, { recipients: [`${id}@example.com`], bodySha256: 'body' }))])));
+    // Assess
+    for (const [i, [cancel, begin]] of results.entries()) {
+      const id = ids[i]!;
+      expect(['cancelled', 'tombstoned']).toContain(cancel.outcome);
+      expect(begin.created).toBe(cancel.outcome === 'cancelled');
+      expect(await store.get(id)).toMatchObject({ status: 'cancelled', bodySha256: 'body', channel: 'email', error: { code: 'cancelled' } });
+      expect((await item(id, `recipient#${id}@example.com`))?.status).toBe('cancelled');
+    }
+  });
+});
