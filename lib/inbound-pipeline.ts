@@ -23,6 +23,7 @@ import { Construct } from 'constructs';
 import { ENV } from '../src/config/runtime.js';
 import { ATTACHMENTS_PREFIX, QUARANTINE_PREFIX } from '../src/inbound/attachments.js';
 import { BODIES_PREFIX } from '../src/inbound/bodies.js';
+import { SNS_ACTION_RAW_PREFIX } from '../src/inbound/source.js';
 import { dlqDepthAlarm, functionErrorsAlarm, type AlarmTarget } from './alarms.js';
 import type { MailroomConfig } from './config-types.js';
 import {
@@ -74,11 +75,12 @@ export class InboundPipeline extends Construct {
       operations,
       accessLogs: props.tables.accessLogsBucket,
       accessLogsPrefix: 'inbound/',
-      lifecycleRules: inbound.rawMailExpirationDays === null ? [] : [{
-        id: 'expire-raw-mail',
-        prefix: RAW_MAIL_PREFIX,
-        expiration: Duration.days(inbound.rawMailExpirationDays),
-      }],
+      // Raw MIME expires alike whether SES stored it (S3 action) or we did (SNS action).
+      lifecycleRules: inbound.rawMailExpirationDays === null ? [] : [RAW_MAIL_PREFIX, SNS_ACTION_RAW_PREFIX].map((prefix) => ({
+        id: `expire-${prefix.replace('/', '')}-mail`,
+        prefix,
+        expiration: Duration.days(inbound.rawMailExpirationDays!),
+      })),
     });
     this.topic = secureTopic(this, 'Topic', props.topicKey, 'Mailroom inbound receipt notifications');
     // An existing topic given by ARN: if it is KMS-encrypted, grant its key to the Lambda role
@@ -172,9 +174,13 @@ export class InboundPipeline extends Construct {
     // Raw mail is read only: ingestion never rewrites what SES stored.
     grantObjectAccess(role, this.bucket, ['s3:GetObject'],
       'Reads the raw mail SES stored (key named in the notification) and checks attachments it already stored.',
-      [RAW_MAIL_PREFIX, ...ATTACHMENT_PREFIXES]);
+      [RAW_MAIL_PREFIX, SNS_ACTION_RAW_PREFIX, ...ATTACHMENT_PREFIXES]);
     grantObjectAccess(role, this.bucket, ['s3:PutObject'],
       'Writes attachments under keys it generates (message id and index), never from the sender\'s filename.', ATTACHMENT_PREFIXES);
+    // Mail that arrives with an SNS action (content in the notification) is kept under its own
+    // prefix, keyed by the SES message id, so the record can point at its raw MIME too.
+    grantObjectAccess(role, this.bucket, ['s3:PutObject'],
+      'Keeps the raw MIME of SNS-action mail under received/<SES message id>.', [SNS_ACTION_RAW_PREFIX]);
     // ListBucket turns HeadObject on a missing key into 404 instead of 403, so a retried
     // ingestion can tell an attachment it already stored from one it still has to upload.
     role.addToPrincipalPolicy(new iam.PolicyStatement({

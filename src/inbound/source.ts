@@ -31,12 +31,19 @@ export interface SourceDeps {
   readonly decryptDataKey?: DataKeyDecrypter;
 }
 
+/**
+ * Where we keep the raw MIME of mail that came with an SNS action (content in the
+ * notification). Apart from `raw/`, which is SES's own (the S3 action writes there, and
+ * ingestion may only read it).
+ */
+export const SNS_ACTION_RAW_PREFIX = 'received/';
+
 /** Where the raw MIME of this notification lives (or will live, for the SNS action). */
 export function rawLocationOf(notification: ReceiptNotification, bucket: string): S3Location {
   const action = notification.receipt.action;
   return action.type === 'S3'
     ? { bucket: action.bucketName, key: action.objectKey }
-    : { bucket, key: `raw/${notification.mail.messageId}` };
+    : { bucket, key: `${SNS_ACTION_RAW_PREFIX}${notification.mail.messageId}` };
 }
 
 function tooLarge(size: number, maxBytes: number): InboundRefusedError {

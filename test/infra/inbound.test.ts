@@ -3,6 +3,7 @@ import { RAW_MAIL_PREFIX } from '../../lib/inbound-pipeline.js';
 import { ENV } from '../../src/config/runtime.js';
 import { ATTACHMENTS_PREFIX, attachmentKey, QUARANTINE_PREFIX } from '../../src/inbound/attachments.js';
 import { BODIES_PREFIX } from '../../src/inbound/bodies.js';
+import { SNS_ACTION_RAW_PREFIX } from '../../src/inbound/source.js';
 import { logicalId, policyStatements, resourcesFor, roleStatements, sortJson, synthMailroom, type Synthesized } from './support.js';
 
 let s: Synthesized;
@@ -82,7 +83,9 @@ describe('InboundPipeline receipt rule', () => {
 
     // Assess
     expect(rules(s)).toContainEqual(expect.objectContaining({ Id: 'expire-raw-mail', Prefix: RAW_MAIL_PREFIX, ExpirationInDays: 30, Status: 'Enabled' }));
+    expect(rules(s)).toContainEqual(expect.objectContaining({ Id: 'expire-received-mail', Prefix: SNS_ACTION_RAW_PREFIX, ExpirationInDays: 30, Status: 'Enabled' }));
     expect(rules(opted).map((r) => r.Id)).not.toContain('expire-raw-mail');
+    expect(rules(opted).map((r) => r.Id)).not.toContain('expire-received-mail');
   });
 
   it('activates the rule set through a custom resource only when opted in, after the rule exists', () => {
@@ -147,14 +150,14 @@ describe('InboundPipeline Lambda', () => {
     const objects = (bucket: string, prefix: string) => ({ 'Fn::Join': ['', [{ 'Fn::GetAtt': [bucket, 'Arn'] }, `/${prefix}*`]] });
     const t = s.stack.tables.tables;
 
-    // Assess: raw mail is read-only; attachments and bodies only under the prefixes the code writes.
+    // Assess: SES's raw mail is read-only; attachments, SNS-action mail and bodies only under the prefixes the code writes.
     const inboundBucket = logicalId(inbound.bucket);
     const payload = logicalId(s.stack.tables.payloadBucket);
     expect(sortJson(resourcesFor(statements, 's3:GetObject'))).toEqual(sortJson([
-      objects(inboundBucket, RAW_MAIL_PREFIX), objects(inboundBucket, ATTACHMENTS_PREFIX), objects(inboundBucket, QUARANTINE_PREFIX), objects(payload, BODIES_PREFIX),
+      objects(inboundBucket, RAW_MAIL_PREFIX), objects(inboundBucket, SNS_ACTION_RAW_PREFIX), objects(inboundBucket, ATTACHMENTS_PREFIX), objects(inboundBucket, QUARANTINE_PREFIX), objects(payload, BODIES_PREFIX),
     ]));
     expect(sortJson(resourcesFor(statements, 's3:PutObject'))).toEqual(sortJson([
-      objects(inboundBucket, ATTACHMENTS_PREFIX), objects(inboundBucket, QUARANTINE_PREFIX), objects(payload, BODIES_PREFIX),
+      objects(inboundBucket, ATTACHMENTS_PREFIX), objects(inboundBucket, QUARANTINE_PREFIX), objects(inboundBucket, SNS_ACTION_RAW_PREFIX), objects(payload, BODIES_PREFIX),
     ]));
     expect(attachmentKey('m1', 0, false).startsWith(ATTACHMENTS_PREFIX)).toBe(true);
     expect(attachmentKey('m1', 0, true).startsWith(QUARANTINE_PREFIX)).toBe(true);

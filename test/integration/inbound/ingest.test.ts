@@ -157,8 +157,8 @@ describe('inbound ingestion through the local S3 and DynamoDB', () => {
     await h.handler(event(n));
     // Assess
     const record = await h.store.get(id);
-    expect(record).toMatchObject({ subject: 'Example subject', text: 'Example content\n', from: { address: 'sender@example.com' }, raw: { bucket: bucket(), key: `raw/${id}` } });
-    expect(Buffer.from(await s3Text(`raw/${id}`))).toEqual(expectedRaw);
+    expect(record).toMatchObject({ subject: 'Example subject', text: 'Example content\n', from: { address: 'sender@example.com' }, raw: { bucket: bucket(), key: `received/${id}` } });
+    expect(Buffer.from(await s3Text(`received/${id}`))).toEqual(expectedRaw);
   });
 
   it('decrypts mail SES stored with KMS client-side encryption', async () => {
