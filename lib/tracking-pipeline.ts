@@ -145,7 +145,12 @@ export class TrackingPipeline extends Construct {
         operations,
         timeout: Duration.seconds(30),
         deadLetterQueue: smsDlq,
-        environment: { ...tableEnvironment(props.tables), [ENV.payloadBucket]: props.tables.payloadBucket.bucketName },
+        environment: {
+          ...tableEnvironment(props.tables),
+          [ENV.payloadBucket]: props.tables.payloadBucket.bucketName,
+          // Opted-out numbers are suppressed only when 'unsubscribe' is among the reasons, as for email.
+          [ENV.suppressOn]: tracking.suppressOn.join(','),
+        },
       });
       // Suppressions: an SMS that failed because the number opted out suppresses the number.
       props.tables.grantReadWrite(this.smsStatusFunction.role, 'events', 'messages', 'suppressions');

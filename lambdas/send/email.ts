@@ -18,8 +18,12 @@ export const emailWiring: ChannelWiring = {
   validate: createValidator('email', emailMessageSchema),
   providers(env) {
     const configurationSet = env[ENV.configurationSet];
+    // The stack's configuration set publishes Open and Click events, and SES tracks opens and
+    // clicks for every message sent through a set that does: trackOpens/trackClicks true are
+    // what happens anyway; false cannot be honoured per message and is refused as unsupported.
+    const tracking = configurationSet ? { tracking: { opens: true, clicks: true } } : {};
     return createProviderRegistry({
-      email: [new SesEmailProvider(new SESv2Client({}), { ...(configurationSet ? { configurationSet } : {}), s3: new S3Client({}) })],
+      email: [new SesEmailProvider(new SESv2Client({}), { ...(configurationSet ? { configurationSet } : {}), ...tracking, s3: new S3Client({}) })],
     });
   },
 };

@@ -223,6 +223,15 @@ describe('SMS delivery status', () => {
     ]);
   });
 
+  it('applies the configured suppression reasons to SMS receipts too', () => {
+    // Prepare
+    const fns = opted.template.findResources('AWS::Lambda::Function');
+    const t = opted.stack.tracking;
+    // Assess: the same MAILROOM_SUPPRESS_ON as the SES events Lambda.
+    expect(fns[logicalId(t.smsStatusFunction!.function)]!.Properties.Environment.Variables[ENV.suppressOn]).toBe('hardBounce');
+    expect(fns[logicalId(t.function.function)]!.Properties.Environment.Variables[ENV.suppressOn]).toBe('hardBounce');
+  });
+
   const logGroupName = (suffix: string) => ({
     'Fn::Join': ['', ['sns/', { Ref: 'AWS::Region' }, '/', { Ref: 'AWS::AccountId' }, `/DirectPublishToPhoneNumber${suffix}`]],
   });

@@ -1,11 +1,15 @@
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
-import { describe, expect, it } from 'vitest';
+import { SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, describe, expect, it } from 'vitest';
 import { sendConfigFromEnv, sendDepsFromEnv } from '../../../lambdas/send/deps.js';
 import { emailWiring } from '../../../lambdas/send/email.js';
 import { createSendHandler } from '../../../lambdas/send/handler.js';
 import { smsWiring } from '../../../lambdas/send/sms.js';
 import { readRuntimeEnv } from '../../../src/config/runtime.js';
+import type { EmailMessage } from '../../../src/contract/email.js';
 import { ConfigError } from '../../../src/errors.js';
+import { UnsupportedFeatureError } from '../../../src/providers/errors.js';
 import type { RecordOutcome, SendProcessor } from '../../../src/send/types.js';
 import { RecordingLogger, sqsRecord } from '../../support/send-doubles.js';
 
@@ -103,5 +107,25 @@ describe('send handler', () => {
     const sms = JSON.stringify({ channel: 'sms', to: '+14155552671', body: 'hi' });
     expect(() => emailWiring.validate(sms)).toThrow(/this queue takes email messages, not sms/);
     expect(smsWiring.validate(sms).message.channel).toBe('sms');
+  });
+});
+
+describe('email wiring and the configuration set', () => {
+  const env = readRuntimeEnv({ MAILROOM_MESSAGES_TABLE: 'm', MAILROOM_SUPPRESSIONS_TABLE: 's', MAILROOM_SES_CONFIGURATION_SET: 'mailroom', AWS_REGION: 'eu-west-1' });
+  const ses = mockClient(SESv2Client);
+  afterAll(() => ses.restore());
+  const message = (trackOpens: boolean) =>
+    emailWiring.validate(JSON.stringify({ channel: 'email', id: 'm-1', from: 'shop@example.com', to: 'ann@example.com', subject: 'Hi', text: 'Hello', trackOpens })).message as EmailMessage;
+  const ctx = { messageId: 'm-1', attempt: 1, ignoreUnsupportedFeatures: false };
+
+  it('accepts trackOpens: true (the stack\'s set tracks opens) and refuses false (SES cannot turn it off per message)', async () => {
+    // Prepare
+    ses.on(SendEmailCommand).resolves({ MessageId: 'ses-1' });
+    const provider = emailWiring.providers(env).email('ses')!;
+    // Act / Assess
+    await expect(provider.send(message(true), ctx)).resolves.toMatchObject({ providerMessageId: 'ses-1' });
+    await expect(provider.send(message(false), ctx)).rejects.toBeInstanceOf(UnsupportedFeatureError);
+    expect(ses.commandCalls(SendEmailCommand)).toHaveLength(1);
+    expect(ses.commandCalls(SendEmailCommand)[0]!.args[0].input.ConfigurationSetName).toBe('mailroom');
   });
 });
