@@ -17,6 +17,16 @@ import { replayFile } from './commands/replay.js';
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
+/**
+ * A `send email|sms` subcommand's flags. `send` itself takes --id and --json too (for --file),
+ * and commander hands a parent's options to the parent wherever they stand on the command line,
+ * so `send email --id X` sets X on `send`: merged here, or the message would go out under a
+ * random id and retrying the command would send it twice.
+ */
+function sendFlags<F>(cmd: Command): F & { json?: boolean } {
+  return cmd.optsWithGlobals<F & { json?: boolean }>();
+}
+
 interface GlobalFlags {
   readonly stack?: string;
   readonly region?: string;
@@ -73,7 +83,8 @@ export function buildProgram(io: CliIo): Command {
     .option('--id <id>', 'message id (idempotency key); a UUID when absent')
     .option('--json', 'print the result as one JSON line')
     .action(
-      withTarget(async (target, opts: EmailFlags & { json?: boolean }) => {
+      withTarget(async (target, _opts: unknown, cmd: Command) => {
+        const opts = sendFlags<EmailFlags>(cmd);
         reportSent(io, await enqueue(target, JSON.stringify(emailFromFlags(opts, io.cwd))), Boolean(opts.json));
       }),
     );
@@ -90,7 +101,8 @@ export function buildProgram(io: CliIo): Command {
     .option('--id <id>', 'message id (idempotency key); a UUID when absent')
     .option('--json', 'print the result as one JSON line')
     .action(
-      withTarget(async (target, opts: SmsFlags & { json?: boolean }) => {
+      withTarget(async (target, _opts: unknown, cmd: Command) => {
+        const opts = sendFlags<SmsFlags>(cmd);
         reportSent(io, await enqueue(target, JSON.stringify(smsFromFlags(opts))), Boolean(opts.json));
       }),
     );

@@ -111,13 +111,15 @@ describe('local pipeline end to end, driven by the CLI', () => {
 
   it('send sms → outbox entry, sent, then delivered', async () => {
     // Act
-    const run = await h.cli('send', 'sms', '--to', '+14155550100', '--body', 'Your code is 123456', '--id', `otp-${randomUUID()}`);
+    const requested = `otp-${randomUUID()}`;
+    const run = await h.cli('send', 'sms', '--to', '+14155550100', '--body', 'Your code is 123456', '--id', requested);
     const id = run.stdout.trim();
     const record = await waitFor(() => statusOf(id), (r) => r?.recipients['+14155550100']?.status === 'delivered', { what: 'sms delivered' });
     const events = await eventsOf(id);
 
     // Assess
     expect(run.code).toBe(0);
+    expect(id).toBe(requested);
     expect(record).toMatchObject({ id, channel: 'sms', status: 'sent', smsSegments: 1, smsEncoding: 'GSM-7' });
     expect((record as MessageRecord & { outbox?: unknown[] }).outbox).toEqual([
       expect.objectContaining({ id, to: '+14155550100', body: 'Your code is 123456', providerMessageId: record!.providerMessageId }),
