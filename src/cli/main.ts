@@ -10,7 +10,12 @@ import { processIo, type CliIo } from './io.js';
 import { resolveTarget, type Target } from './target.js';
 import { bodyFromFile, enqueue, reportSent } from './commands/send.js';
 import { emailFromFlags, smsFromFlags, type EmailFlags, type SmsFlags } from './message-input.js';
-import { showStatus } from './commands/status.js';
+import { showStatus, statusLookup } from './commands/status.js';
+import { checkMessagesFlags, listMessages, type MessagesFlags } from './commands/messages.js';
+import { SUPPRESSION_LIST_REASONS, suppressionAdd, suppressionGet, suppressionRemove } from './commands/suppressions.js';
+import { cancelMessage, checkCancelId } from './commands/cancel.js';
+import { addressArg } from './address-arg.js';
+import type { SuppressionListReason } from '../store/suppressions.js';
 import { checkEventsFlags, listEvents, type EventsFlags } from './commands/events.js';
 import { inboundList, inboundReceive, inboundShow, type InboundReceiveFlags } from './commands/inbound.js';
 import { replayFile } from './commands/replay.js';
@@ -110,9 +115,35 @@ export function buildProgram(io: CliIo): Command {
   program
     .command('status')
     .description('show a message: status, attempts, error, per-recipient state')
-    .argument('<id>', 'message id')
+    .argument('[id]', 'message id')
+    .option('--provider-message-id <id>', "find the message by the provider's message id (SES or SNS) instead")
     .option('--json', 'print the record as one JSON line')
-    .action(withTarget(async (target, id: string, opts: { json?: boolean }) => showStatus(io, target, id, Boolean(opts.json))));
+    .action(async (id: string | undefined, opts: { providerMessageId?: string; json?: boolean }) => {
+      const lookup = statusLookup(id, opts.providerMessageId);
+      await withTarget(async (target) => showStatus(io, target, lookup, Boolean(opts.json)))();
+    });
+
+  program
+    .command('messages')
+    .description('messages sent to one recipient, newest first')
+    .requiredOption('--recipient <address>', 'email address or E.164 number')
+    .option('--limit <n>', 'at most n messages (1-100, default 25)', (v) => Number.parseInt(v, 10))
+    .option('--cursor <cursor>', 'continue from where the previous page ended (printed on stderr)')
+    .option('--json', 'one JSON line per message')
+    .action(async (opts: MessagesFlags) => {
+      checkMessagesFlags(opts);
+      await withTarget(async (target, flags: MessagesFlags) => listMessages(io, target, flags))(opts);
+    });
+
+  program
+    .command('cancel')
+    .description('cancel a message that has not been sent yet (pending, scheduled, or waiting to retry)')
+    .argument('<id>', 'message id')
+    .option('--json', 'print the outcome as one JSON line')
+    .action(async (id: string, opts: { json?: boolean }) => {
+      checkCancelId(id);
+      await withTarget(async (target) => cancelMessage(io, target, id, Boolean(opts.json)))();
+    });
 
   program
     .command('events')
@@ -151,6 +182,34 @@ export function buildProgram(io: CliIo): Command {
     .argument('<id>', 'SES message id')
     .option('--json', 'print the record as one JSON line')
     .action(withTarget(async (target, id: string, opts: { json?: boolean }) => inboundShow(io, target, id, Boolean(opts.json))));
+
+  /** Suppression commands get the address keyed as the send path keys it, checked before any target is resolved. */
+  const withAddress =
+    <O>(fn: (target: Target, address: string, opts: O) => Promise<void>) =>
+    async (raw: string, opts: O): Promise<void> => {
+      const address = addressArg(raw, 'address');
+      await withTarget(async (target) => fn(target, address, opts))();
+    };
+  const suppressions = program.command('suppressions').description('the suppression list: look an address up, add or remove it');
+  suppressions
+    .command('get')
+    .description('is this address (or number) suppressed, why and since when')
+    .argument('<address>', 'email address or E.164 number')
+    .option('--json', 'print the entry as one JSON line')
+    .action(withAddress(async (target, address, opts: { json?: boolean }) => suppressionGet(io, target, address, Boolean(opts.json))));
+  suppressions
+    .command('add')
+    .description('suppress an address: sends to it are skipped')
+    .argument('<address>', 'email address or E.164 number')
+    .addOption(new Option('--reason <reason>', 'why').choices(SUPPRESSION_LIST_REASONS).default('manual'))
+    .option('--json', 'print the entry as one JSON line')
+    .action(withAddress(async (target, address, opts: { reason?: SuppressionListReason; json?: boolean }) => suppressionAdd(io, target, address, opts)));
+  suppressions
+    .command('remove')
+    .description('lift a suppression')
+    .argument('<address>', 'email address or E.164 number')
+    .option('--json', 'print the outcome as one JSON line')
+    .action(withAddress(async (target, address, opts: { json?: boolean }) => suppressionRemove(io, target, address, Boolean(opts.json))));
 
   program
     .command('replay')

@@ -1,12 +1,14 @@
 /**
  * `mailroom status ID [--json]`: the message record (CONTRACT.md §2) with its per-recipient
- * state, read by id (a strongly consistent GetItem). For an SMS on the local pipeline, the
- * entry the local SMS provider wrote to the outbox is shown too: that is the "phone".
+ * state, read by id (a strongly consistent GetItem), or `status --provider-message-id PMID`:
+ * the message a provider id belongs to, through the byProviderMessageId index (CONTRACT.md §5).
+ * For an SMS on the local pipeline, the entry the local SMS provider wrote to the outbox is
+ * shown too: that is the "phone".
  */
 import type { MessageRecord } from '../../contract/records.js';
 import { MessageStore, type StoredMessage } from '../../store/messages.js';
 import { findOutboxEntries, type OutboxEntry } from '../../local/outbox-reader.js';
-import { NotFoundError } from '../errors.js';
+import { NotFoundError, UsageError } from '../errors.js';
 import { printFields, printJsonLine, printLine, printTable, type CliIo } from '../io.js';
 import type { Target } from '../target.js';
 
@@ -27,9 +29,31 @@ export function publicRecord(stored: StoredMessage): MessageRecord {
   return record as unknown as MessageRecord;
 }
 
-export async function showStatus(io: CliIo, target: Target, id: string, json: boolean): Promise<void> {
-  const stored = await new MessageStore(target.clients.doc, target.tables.messages).get(id);
-  if (!stored) throw new NotFoundError(`no message with id ${id} in ${target.label} (it may still be on the queue: try again in a moment)`);
+/** Which message: by our id, or by the provider's message id. */
+export type StatusLookup = { readonly id: string } | { readonly providerMessageId: string };
+
+/** `status ID` or `status --provider-message-id PMID`, exactly one; checked before any target is resolved. */
+export function statusLookup(id: string | undefined, providerMessageId: string | undefined): StatusLookup {
+  if ((id === undefined) === (providerMessageId === undefined)) throw new UsageError('status needs a message id or --provider-message-id (one, not both)');
+  return id !== undefined ? { id } : { providerMessageId: providerMessageId! };
+}
+
+async function find(target: Target, lookup: StatusLookup): Promise<StoredMessage> {
+  const store = new MessageStore(target.clients.doc, target.tables.messages);
+  if ('id' in lookup) {
+    const stored = await store.get(lookup.id);
+    if (!stored) throw new NotFoundError(`no message with id ${lookup.id} in ${target.label} (it may still be on the queue: try again in a moment)`);
+    return stored;
+  }
+  const stored = await store.getByProviderMessageId(lookup.providerMessageId);
+  if (!stored) {
+    throw new NotFoundError(`no message with provider message id ${lookup.providerMessageId} in ${target.label} (the index is eventually consistent: one sent a moment ago may not show yet)`);
+  }
+  return stored;
+}
+
+export async function showStatus(io: CliIo, target: Target, lookup: StatusLookup, json: boolean): Promise<void> {
+  const stored = await find(target, lookup);
   const record = publicRecord(stored);
   const outbox = record.channel === 'sms' && target.outbox ? await findOutboxEntries(target.outbox, record.id, record.providerMessageId) : [];
   if (json) {

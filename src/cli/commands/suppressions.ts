@@ -1,0 +1,55 @@
+/**
+ * `mailroom suppressions get|add|remove ADDRESS`: the suppression list by address (CONTRACT.md
+ * §5), read and changed through SuppressionStore, the same code the send path reads before
+ * every send and the tracking pipeline writes on bounces, complaints and unsubscribes. Each
+ * takes the address (or E.164 number) already keyed as the send path keys recipients
+ * (`addressArg`, ../address-arg.ts), so a bad one is refused before any target is resolved.
+ */
+import { SUPPRESSION_REASONS } from '../../config/runtime.js';
+import { SuppressionStore, type SuppressionEntry, type SuppressionListReason } from '../../store/suppressions.js';
+import { NotFoundError } from '../errors.js';
+import { printFields, printJsonLine, type CliIo } from '../io.js';
+import type { Target } from '../target.js';
+
+/** What `--reason` accepts: an operator's decision, or one of the reasons tracking records. */
+export const SUPPRESSION_LIST_REASONS: readonly SuppressionListReason[] = ['manual', ...SUPPRESSION_REASONS];
+
+const storeOf = (target: Target) => new SuppressionStore(target.clients.doc, target.tables.suppressions);
+
+function printEntry(io: CliIo, entry: SuppressionEntry, json: boolean): void {
+  if (json) {
+    printJsonLine(io, entry);
+    return;
+  }
+  printFields(io, [
+    ['address', entry.address],
+    ['reason', entry.reason],
+    ['reasons', entry.reasons.join(', ')],
+    ['first', entry.firstSuppressedAt],
+    ['last', entry.lastSuppressedAt],
+    ['count', String(entry.count)],
+    ['events', entry.sourceEventIds?.join(', ')],
+  ]);
+}
+
+export async function suppressionGet(io: CliIo, target: Target, address: string, json: boolean): Promise<void> {
+  const entry = await storeOf(target).get(address);
+  if (!entry) throw new NotFoundError(`${address} is not suppressed in ${target.label}`);
+  printEntry(io, entry, json);
+}
+
+export async function suppressionAdd(io: CliIo, target: Target, address: string, opts: { reason?: SuppressionListReason; json?: boolean }): Promise<void> {
+  const store = storeOf(target);
+  // No source event: every manual add counts (the entry's `count` records how often it was confirmed).
+  await store.add({ address, reason: opts.reason ?? 'manual', at: new Date().toISOString() });
+  const entry = await store.get(address);
+  if (!entry) throw new NotFoundError(`${address} was added but is gone again (removed at the same moment?)`);
+  printEntry(io, entry, Boolean(opts.json));
+  if (!opts.json) io.err(`${address} is suppressed: sends to it are skipped (a message whose every recipient is suppressed is cancelled)\n`);
+}
+
+export async function suppressionRemove(io: CliIo, target: Target, address: string, json: boolean): Promise<void> {
+  if (!(await storeOf(target).remove(address))) throw new NotFoundError(`${address} was not suppressed in ${target.label}`);
+  if (json) printJsonLine(io, { address, removed: true });
+  else io.err(`${address} is no longer suppressed\n`);
+}
