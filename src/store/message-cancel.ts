@@ -18,6 +18,7 @@ import { ConditionalCheckFailedException, TransactionCanceledException } from '@
 import { PutCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { MessageError, MessageStatus } from '../contract/records.js';
 import {
+  CLAIMABLE_STATUSES,
   MESSAGE_ATTRS as A,
   fromItem,
   messageKey,
@@ -55,7 +56,7 @@ interface Table {
   readonly tableName: string;
 }
 
-/** Rounds of "no record → tombstone refused because begin just wrote one → cancel that". */
+/** Rounds of "no record → (tombstone refused:) begin just wrote one → cancel that". */
 const CANCEL_ROUNDS = 3;
 
 export async function cancelMessage(store: Store, table: Table, id: string, now: string): Promise<CancelResult> {
@@ -74,9 +75,13 @@ export async function cancelMessage(store: Store, table: Table, id: string, now:
       if (!isCancelTombstone(current)) await syncIndex(store, table, id);
       return { outcome: 'already_cancelled', record: current };
     }
-    if (current) return { outcome: 'too_late', record: current };
-    const tombstone = await putTombstone(table, id, now);
-    if (tombstone) return { outcome: 'tombstoned', record: tombstone };
+    if (current && !CLAIMABLE_STATUSES.includes(current.status)) return { outcome: 'too_late', record: current };
+    if (!current) {
+      const tombstone = await putTombstone(table, id, now);
+      if (tombstone) return { outcome: 'tombstoned', record: tombstone };
+    }
+    // A delivery recorded the message between our write and our read (or our tombstone): it
+    // is pending now, so cancel that.
   }
   throw new TransitionConflictError(id, 'cancel', await store.get(id));
 }

@@ -299,6 +299,27 @@ describe('MessageStore.cancel (operator)', () => {
     expect(listed.items.map((m) => [m.id, m.status])).toEqual([[id, 'cancelled']]);
   });
 
+  it('cancels the record when the first delivery lands between its refused write and the read after it', async () => {
+    // Prepare: the interleaving the race below may or may not hit, made certain: the
+    // conditional write finds no item, then begin records the message, then the store reads.
+    const id = newId('between');
+    class Interleaved extends MessageStore {
+      private raced = false;
+      override async markCancelled(...args: Parameters<MessageStore['markCancelled']>): Promise<void> {
+        if (this.raced) return super.markCancelled(...args);
+        this.raced = true;
+        await this.begin(beginInput(id, { recipients: ['between@example.com'] }));
+        throw new TransitionConflictError(id, 'markCancelled', await this.get(id));
+      }
+    }
+    // Act
+    const result = await new Interleaved(env.clients.doc, table).cancel(id, NOW);
+    // Assess
+    expect(result.outcome).toBe('cancelled');
+    expect(await store.get(id)).toMatchObject({ status: 'cancelled', bodySha256: 'h1' });
+    expect((await item(id, 'recipient#between@example.com'))?.status).toBe('cancelled');
+  });
+
   it('racing the first delivery, always ends cancelled with the delivery recorded, whichever write wins', async () => {
     // Prepare
     const ids = Array.from({ length: 8 }, () => newId('race-cancel'));
