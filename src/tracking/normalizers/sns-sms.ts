@@ -44,6 +44,18 @@ export const snsSmsLogSchema = z.object({
 
 export type SnsSmsLogEntry = z.output<typeof snsSmsLogSchema>;
 
+/**
+ * When the outcome happened: `notification.timestamp` is when SNS accepted the message, and the
+ * dwell times say how long after that the device acknowledged it or SNS handed it to the
+ * carrier (https://repost.aws/knowledge-center/monitor-sns-texts-cloudwatch, log examples). The event id keeps using the accept time, which never changes for one entry.
+ */
+function outcomeTime(entry: SnsSmsLogEntry): string | undefined {
+  const accepted = toIsoUtc(entry.notification.timestamp);
+  const dwell = entry.delivery?.dwellTimeMsUntilDeviceAck ?? entry.delivery?.dwellTimeMs;
+  if (accepted === undefined || dwell === undefined || !Number.isFinite(dwell) || dwell < 0) return accepted;
+  return new Date(Date.parse(accepted) + dwell).toISOString();
+}
+
 /** `raw` is one log entry: the parsed object or the log event's message string. */
 export function normalizeSnsSmsEvent(raw: unknown, ctx: NormalizeContext): NormalizedEvent[] {
   let value = raw;
@@ -60,7 +72,7 @@ export function normalizeSnsSmsEvent(raw: unknown, ctx: NormalizeContext): Norma
   }
   const entry = parsed.data;
   const recipient = recipientKey(entry.delivery?.destination);
-  const timestamp = toIsoUtc(entry.notification.timestamp) ?? ctx.receivedAt;
+  const timestamp = outcomeTime(entry) ?? ctx.receivedAt;
   const status = entry.status?.toUpperCase();
   if (status !== 'SUCCESS' && status !== 'FAILURE') {
     return unknownEvents(value, ctx, {

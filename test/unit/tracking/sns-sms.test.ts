@@ -13,7 +13,7 @@ const only = (raw: unknown) => {
 };
 
 describe('SNS SMS delivery-status logs → normalized events', () => {
-  it('SUCCESS → delivered with the provider response, price and carrier in the description, SNS time as UTC', () => {
+  it('SUCCESS → delivered with the provider response, price and carrier in the description, at the device ack time (UTC)', () => {
     const raw = fixture('sns-sms', 'success');
     expect(only(raw)).toEqual({
       eventId: expect.stringMatching(/^[0-9a-f]{32}$/),
@@ -22,7 +22,8 @@ describe('SNS SMS delivery-status logs → normalized events', () => {
       channel: 'sms',
       providerMessageId: '34d9b400-c6dd-5444-820d-fbeb0f1f54cf',
       recipient: '+12065550100',
-      timestamp: '2016-06-28T00:40:34.558Z',
+      // Accepted at 00:40:34.558, acknowledged by the device 1,344 ms later.
+      timestamp: '2016-06-28T00:40:35.902Z',
       receivedAt: RECEIVED_AT,
       mtaResponse: 'Message has been accepted by phone carrier',
       description: 'Transactional SMS, 0.00645 USD, carrier My Phone Carrier (MCC 310, MNC 270), dwell 599 ms',
@@ -37,8 +38,16 @@ describe('SNS SMS delivery-status logs → normalized events', () => {
       rejectReason: 'other',
       mtaResponse: 'Unknown error attempting to reach phone',
       description: 'Transactional SMS, 0.00645 USD, MCC 0, MNC 0, dwell 1420 ms',
-      timestamp: '2016-06-28T00:40:34.559Z',
+      timestamp: '2016-06-28T00:40:36.251Z', // 00:40:34.559 + dwellTimeMsUntilDeviceAck 1,692 ms
     });
+  });
+
+  it('falls back to the hand-off dwell time, then to the accept time', () => {
+    const opted = fixture('sns-sms', 'failure-opted-out'); // dwellTimeMs only
+    const accepted = Date.parse(`${String(opted['notification']['timestamp']).replace(' ', 'T')}Z`);
+    expect(Date.parse(only(opted).timestamp) - accepted).toBe(opted['delivery']['dwellTimeMs']);
+    delete opted['delivery']['dwellTimeMs'];
+    expect(Date.parse(only(opted).timestamp)).toBe(accepted);
   });
 
   it('an opted-out number → failed/unsubscribed', () => {
