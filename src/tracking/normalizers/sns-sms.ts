@@ -53,7 +53,9 @@ function outcomeTime(entry: SnsSmsLogEntry): string | undefined {
   const accepted = toIsoUtc(entry.notification.timestamp);
   const dwell = entry.delivery?.dwellTimeMsUntilDeviceAck ?? entry.delivery?.dwellTimeMs;
   if (accepted === undefined || dwell === undefined || !Number.isFinite(dwell) || dwell < 0) return accepted;
-  return new Date(Date.parse(accepted) + dwell).toISOString();
+  const at = new Date(Date.parse(accepted) + dwell);
+  // A dwell no log can really carry (past the Date range) leaves the accept time.
+  return Number.isNaN(at.getTime()) ? accepted : at.toISOString();
 }
 
 /** `raw` is one log entry: the parsed object or the log event's message string. */

@@ -34,7 +34,8 @@ describe('local SMS receipts', () => {
       channel: 'sms',
       recipient: '+14155550100',
       providerMessageId: record.providerMessageId,
-      timestamp: '2030-01-01T00:00:00.000Z',
+      // Sent at 00:00:00, acknowledged at 00:00:01: the event is when it was delivered.
+      timestamp: '2030-01-01T00:00:01.000Z',
     });
   });
 
