@@ -16,12 +16,13 @@
  */
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { PutCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { MessageError, MessageStatus } from '../contract/records.js';
+import type { MessageError } from '../contract/records.js';
 import {
   CLAIMABLE_STATUSES,
   MESSAGE_ATTRS as A,
   fromItem,
   messageKey,
+  newMessageItem,
   TransitionConflictError,
   type BeginInput,
   type MessageStorePort,
@@ -88,13 +89,7 @@ export async function cancelMessage(store: Store, table: Table, id: string, now:
 
 async function putTombstone({ doc, tableName }: Table, id: string, now: string): Promise<StoredMessage | undefined> {
   const item = {
-    ...messageKey(id),
-    [A.status]: 'cancelled' satisfies MessageStatus,
-    [A.attempts]: 0,
-    [A.throttles]: 0,
-    [A.createdAt]: now,
-    [A.updatedAt]: now,
-    [A.recipients]: {},
+    ...newMessageItem(id, 'cancelled', now),
     [A.error]: CANCELLED_BY_OPERATOR,
   };
   try {

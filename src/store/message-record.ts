@@ -57,6 +57,21 @@ export const MESSAGE_ATTRS = {
 /** Primary key of a message item. */
 export const messageKey = (id: string) => ({ [MESSAGE_ATTRS.id]: id, [MESSAGE_ATTRS.sk]: MESSAGE_ITEM_SK });
 
+/**
+ * The fields every new message item starts with, whichever way it comes into being (a first
+ * delivery, an invalid body, an operator's cancel before any delivery): no attempts yet, no
+ * recipient state yet.
+ */
+export const newMessageItem = (id: string, status: MessageStatus, now: string) => ({
+  ...messageKey(id),
+  [MESSAGE_ATTRS.status]: status,
+  [MESSAGE_ATTRS.attempts]: 0,
+  [MESSAGE_ATTRS.throttles]: 0,
+  [MESSAGE_ATTRS.createdAt]: now,
+  [MESSAGE_ATTRS.updatedAt]: now,
+  [MESSAGE_ATTRS.recipients]: {},
+});
+
 /** A stored message item as the record type (counters and the recipients map default when absent). */
 export function fromItem(item: Record<string, unknown>): StoredMessage {
   const { sk: _sk, ...rest } = item;

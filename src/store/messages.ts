@@ -26,6 +26,7 @@ import {
   MESSAGE_ATTRS as A,
   fromItem,
   messageKey,
+  newMessageItem,
   TransitionConflictError,
   type Actor,
   type BeginInput,
@@ -91,15 +92,9 @@ export class MessageStore implements MessageStorePort {
   private async beginOnce(input: BeginInput): Promise<{ created: boolean; record: StoredMessage }> {
     const recipients = [...new Set(input.recipients)];
     const item = defined({
-      ...messageKey(input.id),
+      ...newMessageItem(input.id, 'pending', input.now),
       [A.channel]: input.channel,
       [A.provider]: input.provider,
-      [A.status]: 'pending' satisfies MessageStatus,
-      [A.attempts]: 0,
-      [A.throttles]: 0,
-      [A.createdAt]: input.now,
-      [A.updatedAt]: input.now,
-      [A.recipients]: {},
       [A.bodySha256]: input.bodySha256,
       [A.idDerived]: input.idDerived || undefined,
       [A.tags]: input.tags?.length ? [...input.tags] : undefined,
@@ -240,14 +235,8 @@ export class MessageStore implements MessageStorePort {
 
   async recordInvalid(input: InvalidInput): Promise<{ created: boolean; record: StoredMessage }> {
     const item = defined({
-      ...messageKey(input.id),
+      ...newMessageItem(input.id, 'failed', input.now),
       [A.channel]: input.channel,
-      [A.status]: 'failed' satisfies MessageStatus,
-      [A.attempts]: 0,
-      [A.throttles]: 0,
-      [A.createdAt]: input.now,
-      [A.updatedAt]: input.now,
-      [A.recipients]: {},
       [A.error]: defined({ ...input.error }),
       [A.rawBody]: input.rawBody,
       [A.bodySha256]: input.bodySha256,
