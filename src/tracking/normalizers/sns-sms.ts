@@ -44,6 +44,8 @@ export const snsSmsLogSchema = z.object({
 
 export type SnsSmsLogEntry = z.output<typeof snsSmsLogSchema>;
 
+const MAX_PLAUSIBLE_DWELL_MS = 7 * 24 * 60 * 60 * 1000;
+
 /**
  * When the outcome happened: `notification.timestamp` is when SNS accepted the message, and the
  * dwell times say how long after that the device acknowledged it or SNS handed it to the
@@ -52,10 +54,10 @@ export type SnsSmsLogEntry = z.output<typeof snsSmsLogSchema>;
 function outcomeTime(entry: SnsSmsLogEntry): string | undefined {
   const accepted = toIsoUtc(entry.notification.timestamp);
   const dwell = entry.delivery?.dwellTimeMsUntilDeviceAck ?? entry.delivery?.dwellTimeMs;
-  if (accepted === undefined || dwell === undefined || !Number.isFinite(dwell) || dwell < 0) return accepted;
-  const at = new Date(Date.parse(accepted) + dwell);
-  // A dwell no log can really carry (past the Date range) leaves the accept time.
-  return Number.isNaN(at.getTime()) ? accepted : at.toISOString();
+  // A dwell no real log carries (negative, or past a week: carriers report within 72 hours)
+  // leaves the accept time rather than inventing a far-future moment.
+  if (accepted === undefined || dwell === undefined || !(dwell >= 0 && dwell <= MAX_PLAUSIBLE_DWELL_MS)) return accepted;
+  return new Date(Date.parse(accepted) + dwell).toISOString();
 }
 
 /** `raw` is one log entry: the parsed object or the log event's message string. */

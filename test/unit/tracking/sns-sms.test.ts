@@ -121,3 +121,11 @@ describe('CloudWatch Logs subscription payloads', () => {
     expect(() => decodeLogsEvent({ awslogs: { data: bomb } })).toThrow(/16 MiB/);
   });
 });
+
+describe('SNS SMS outcome time', () => {
+  it('keeps the accept time when the dwell is implausible (over a week)', () => {
+    const raw = fixture('sns-sms', 'failure-opted-out');
+    raw['delivery']['dwellTimeMs'] = 251_935_226_337_887;
+    expect(normalizeSnsSmsEvent(raw, smsCtx)[0]!.timestamp).toBe('2016-06-28T00:41:02.113Z');
+  });
+});
