@@ -13,6 +13,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import encodingJapanese from 'encoding-japanese';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildLambda, needsTables } from '../../../lib/bundling.js';
+import { convert, UnsupportedConversionError } from '../../../lambdas/shims/encoding-japanese.js';
+import { htmlToText, NotBundledError } from '../../../lambdas/shims/html-to-text.js';
 import { decodeIso2022Jp, iso2022JpToEucJp } from '../../../src/inbound/iso-2022-jp.js';
 import { parseMime } from '../../../src/inbound/parse.js';
 import type { ParsedMail } from '../../../src/inbound/types.js';
@@ -119,5 +121,23 @@ describe('ISO-2022-JP decoded as EUC-JP (the bundle\'s stand-in for encoding-jap
     // Assess: every assigned JIS X 0208 code (6,879 + NEC row 13) decodes, the same as theirs
     expect(differences).toEqual([]);
     expect(decoded).toBeGreaterThan(6879);
+  });
+});
+
+describe('bundle stand-ins', () => {
+  it('encoding-japanese: decodes what mailparser and libmime ask for, refuses the rest so they fall back to iconv-lite', () => {
+    // Prepare
+    const jis = Buffer.from([0x1b, 0x24, 0x42, 0x30, 0x21, 0x1b, 0x28, 0x42]);
+    // Act / Assess
+    expect(convert(jis, { to: 'UNICODE', from: 'ISO-2022-JP', type: 'string' })).toBe('亜');
+    expect(convert(jis, { to: 'UNICODE', from: 'JIS', type: 'string' })).toBe('亜');
+    expect(convert(Buffer.from([0xb0, 0xa1]), { to: 'UNICODE', from: 'EUCJP', type: 'string' })).toBe('亜');
+    expect(() => convert(jis, { to: 'SJIS', from: 'UNICODE', type: 'array' })).toThrow(UnsupportedConversionError);
+    expect(() => convert(jis, { to: 'UNICODE', from: 'UTF16', type: 'string' })).toThrow(UnsupportedConversionError);
+  });
+
+  it('html-to-text: fails loudly if mailparser is ever asked to derive text from HTML', () => {
+    // Act / Assess
+    expect(() => htmlToText()).toThrow(NotBundledError);
   });
 });
