@@ -1,9 +1,10 @@
-import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { IConstruct } from 'constructs';
+import { BUNDLE_BUDGET_BYTES, iconvTablesDir, MAIL_PARSER_BUNDLE_GOAL_BYTES, TABLES_DIR } from '../../lib/bundling.js';
 import { OUTPUT_KEYS } from '../../lib/mailroom-stack.js';
 import { findings, logicalId, synthMailroom, type Synthesized } from './support.js';
 
@@ -145,6 +146,14 @@ describe('Lambda bundles', () => {
     for (const fn of [send.email.function.function, send.sms.function.function]) {
       expect(statSync(join(assetDir(fn), 'index.mjs')).size).toBeLessThan(400 * 1024);
     }
+  });
+
+  it('keeps every bundle under 1 MiB, and ships iconv-lite\'s tables beside the inbound bundle, which loads them lazily', () => {
+    // Assess
+    for (const dir of bundles()) expect(statSync(join(dir, 'index.mjs')).size, dir).toBeLessThan(BUNDLE_BUDGET_BYTES);
+    const inbound = join(full.assemblyDir, full.template.findResources('AWS::Lambda::Function')[logicalId(full.stack.inbound!.function.function)]!.Metadata['aws:asset:path'] as string);
+    expect(readdirSync(join(inbound, TABLES_DIR)).sort()).toEqual(readdirSync(iconvTablesDir()).sort());
+    expect(statSync(join(inbound, 'index.mjs')).size).toBeLessThan(MAIL_PARSER_BUNDLE_GOAL_BYTES);
   });
 
   it('loads each bundle on this Node.js with only the AWS SDK (provided by the Lambda runtime) left external', async () => {
