@@ -107,6 +107,12 @@ export interface InboundConfig {
   readonly ruleSetName: string;
   /** Existing SNS topic for "inbound received" events; one is created when absent. */
   readonly eventsTopicArn?: string;
+  /**
+   * Extra SNS topic ARNs (SES identities' receipt topics, other accounts) whose receipt
+   * notifications the inbound Lambda and the tracking HTTPS endpoint accept. Only these (and
+   * the stack's receipt topic) may deliver inbound mail: `tracking.allowedTopicArns` does not. @default []
+   */
+  readonly allowedTopicArns: readonly string[];
 }
 
 export interface AlarmsConfig {

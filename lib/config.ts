@@ -105,6 +105,7 @@ const sections = {
       activateRuleSet: z.boolean().default(false),
       ruleSetName: z.string().regex(RULE_SET_NAME, 'letters, digits, ., _ and -, starting and ending with a letter or digit, at most 64').optional(),
       eventsTopicArn: z.string().regex(SNS_TOPIC_ARN, 'must be an SNS topic ARN').optional(),
+      allowedTopicArns: z.array(z.string().regex(SNS_TOPIC_ARN, 'must be an SNS topic ARN')).default([]),
     })
     .prefault({}),
   alarms: z

@@ -97,7 +97,7 @@ function depsFromEnv(): InboundHandlerDeps {
   const snsClients = new Map<string, SNSClient>();
   return {
     sns: {
-      verifier: new SnsVerifier({ allowedTopicArns: env[ENV.allowedTopicArns] }),
+      verifier: new SnsVerifier({ allowedTopicArns: env[ENV.inboundAllowedTopicArns] }),
       logger,
       metrics,
       // Only used for HTTPS subscription confirmations; Lambda subscriptions never see one.

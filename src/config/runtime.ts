@@ -28,8 +28,10 @@ export const ENV = {
   backoffBaseSeconds: 'MAILROOM_BACKOFF_BASE_SECONDS',
   backoffMaxSeconds: 'MAILROOM_BACKOFF_MAX_SECONDS',
   ignoreUnsupportedFeatures: 'MAILROOM_IGNORE_UNSUPPORTED_FEATURES',
-  /** Comma-separated SNS topic ARNs whose messages the tracking/inbound handlers accept. */
+  /** Comma-separated SNS topic ARNs whose tracking events (SES events, identity feedback) the tracking handlers accept. */
   allowedTopicArns: 'MAILROOM_ALLOWED_TOPIC_ARNS',
+  /** Comma-separated SNS topic ARNs whose SES receipt notifications the inbound Lambda and the tracking HTTPS endpoint accept. */
+  inboundAllowedTopicArns: 'MAILROOM_INBOUND_ALLOWED_TOPIC_ARNS',
   /** Comma-separated reasons that add an address to the suppression list. */
   suppressOn: 'MAILROOM_SUPPRESS_ON',
   inboundMaxBytes: 'MAILROOM_INBOUND_MAX_BYTES',
@@ -69,6 +71,7 @@ export const runtimeConfigSchema = z.object({
   [ENV.backoffMaxSeconds]: z.coerce.number().int().min(1).max(43_200).default(900),
   [ENV.ignoreUnsupportedFeatures]: bool,
   [ENV.allowedTopicArns]: list,
+  [ENV.inboundAllowedTopicArns]: list,
   [ENV.suppressOn]: z
     .string()
     .optional()

@@ -170,15 +170,17 @@ export async function startLocalPipeline(opts: LocalPipelineOptions): Promise<Lo
     clock: () => new Date(),
     logger: trackingLogger,
   };
+  const trackingSns = {
+    verifier: new SnsVerifier({ allowedTopicArns: [topicArn!], skipSignatureCheck: true }),
+    logger: trackingLogger,
+    metrics: trackingMetrics,
+    snsClientForRegion: () => clients.sns,
+  };
   const trackingHandler = createTrackingHandler({
     // As the HTTPS entry does: receipt notifications that reach tracking go to inbound.
-    route: receiptRouter(trackingInbound, { logger: trackingLogger, metrics: trackingMetrics }),
-    sns: {
-      verifier: new SnsVerifier({ allowedTopicArns: [topicArn!], skipSignatureCheck: true }),
-      logger: trackingLogger,
-      metrics: trackingMetrics,
-      snsClientForRegion: () => clients.sns,
-    },
+    // The local topic carries both kinds, so it is on both purposes' lists.
+    route: receiptRouter(trackingInbound, { logger: trackingLogger, metrics: trackingMetrics, sns: trackingSns }, { tracking: [topicArn!], inbound: [topicArn!] }),
+    sns: trackingSns,
     ingest,
     logger: trackingLogger,
     metrics: trackingMetrics,

@@ -16,3 +16,4 @@ export { handleSubscriptionControl, type SubscriptionControlDeps, type Subscript
 export { reportRefusal, SNS_REFUSED_METRIC, type SnsLogger, type SnsRefusalDeps } from './refusals.js';
 export * from './ingest.js';
 export * from './http-response.js';
+export { allTopics, checkPurpose, type NotificationPurpose, type TopicAllowlists } from './purpose.js';
