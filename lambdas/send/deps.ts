@@ -13,6 +13,7 @@ import { ENV, readRuntimeEnv, type RuntimeEnv } from '../../src/config/runtime.j
 import type { Channel } from '../../src/contract/message.js';
 import { ConfigError } from '../../src/errors.js';
 import type { Validator } from '../../src/contract/validator.js';
+import type { SendPolicy } from '../../src/send/policy/types.js';
 import { createSendProcessor } from '../../src/send/process.js';
 import { SqsSendQueue } from '../../src/send/queue.js';
 import { RateLimiters } from '../../src/send/rate-limit.js';
@@ -57,6 +58,8 @@ export interface ChannelWiring {
   readonly channel: Channel;
   readonly validate: Validator;
   providers(env: RuntimeEnv): ProviderLookup;
+  /** The channel's send policy (src/send/policy) from the environment. */
+  policy?(env: RuntimeEnv): SendPolicy;
 }
 
 export function sendDepsFromEnv(processEnv: NodeJS.ProcessEnv, wiring: ChannelWiring): SendHandlerDeps {
@@ -74,6 +77,7 @@ export function sendDepsFromEnv(processEnv: NodeJS.ProcessEnv, wiring: ChannelWi
     providers: wiring.providers(env),
     queue: new SqsSendQueue(new SQSClient({}), { queueUrl, dlqUrl }),
     limiters: new RateLimiters({ ratePerSecond: env[ENV.maxSendRate] }),
+    ...(wiring.policy ? { policy: wiring.policy(env) } : {}),
     logger,
     metrics: powertoolsMetrics(metrics),
   });
