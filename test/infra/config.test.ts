@@ -33,11 +33,14 @@ describe('resolveConfig defaults', () => {
       fromDomain: 'example.com',
       identities: ['example.com'],
       configurationSetName: 'Mailroom',
-      templates: ['*'],
+      templates: [],
       tlsPolicy: 'optional',
     });
     expect(config.send.visibilityTimeoutSeconds).toBe(6 * config.send.timeoutSeconds);
-    expect(config.email).toEqual({ provider: 'ses', maxSendRate: 14, maxConcurrency: 2, batchSize: 10 });
+    expect(config.email).toEqual({ provider: 'ses', maxSendRate: 14, maxConcurrency: 2, batchSize: 10, allowedFrom: [] });
+    expect(config.sms).toMatchObject({
+      allowedCountries: [], maxPrice: {}, destinationRateLimit: { nationalDigits: 6, maxMessages: 20, windowSeconds: 600 }, spendAlarmUsd: 100,
+    });
     expect(config.sms.deliveryStatus).toEqual({ enabled: true, createLogGroups: true, setAccountAttributes: false, successSamplingRate: 100 });
     expect(config.tracking).toEqual({ suppressOn: [...SUPPRESSION_REASONS], allowedTopicArns: [], httpsEndpoint: false });
     expect(config.inbound).toMatchObject({
