@@ -4,11 +4,11 @@
  * are built once per container and reused across invocations (the limiter's state has to
  * outlive one batch to mean anything).
  */
-import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { createLogger } from '../../src/logging/logger.js';
 import { ENV, readRuntimeEnv, type RuntimeEnv } from '../../src/config/runtime.js';
 import type { Channel } from '../../src/contract/message.js';
 import { ConfigError } from '../../src/errors.js';
@@ -66,7 +66,7 @@ export function sendDepsFromEnv(processEnv: NodeJS.ProcessEnv, wiring: ChannelWi
   const env = readRuntimeEnv(processEnv);
   const { queueUrl, dlqUrl, ...config } = sendConfigFromEnv(env, wiring.channel);
   const serviceName = processEnv.POWERTOOLS_SERVICE_NAME ?? `mailroom-send-${config.channel}`;
-  const logger = new Logger({ serviceName });
+  const logger = createLogger(serviceName);
   const metrics = new Metrics({ namespace: processEnv.POWERTOOLS_METRICS_NAMESPACE ?? 'Mailroom', serviceName });
   const doc = DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } });
   const processor = createSendProcessor({

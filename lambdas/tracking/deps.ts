@@ -3,13 +3,14 @@
  * once, SDK clients built once per container (reused across invocations, as is the SNS
  * signing-certificate cache inside the verifier).
  */
-import { Logger } from '@aws-lambda-powertools/logger';
+import type { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { createLogger } from '../../src/logging/logger.js';
 import { ENV, readRuntimeEnv, type RuntimeEnv } from '../../src/config/runtime.js';
 import { ConfigError } from '../../src/errors.js';
 import type { IngestDeps as InboundIngestDeps } from '../../src/inbound/types.js';
@@ -31,7 +32,7 @@ export function trackingRuntime(serviceName: string): TrackingRuntime {
   const env = readRuntimeEnv(process.env);
   const eventsTable = env[ENV.eventsTable];
   if (!eventsTable) throw new ConfigError([`${ENV.eventsTable}: required by the tracking pipeline`]);
-  const logger = new Logger({ serviceName });
+  const logger = createLogger(serviceName);
   const metrics = new Metrics({ namespace: 'Mailroom', serviceName });
   const doc = DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } });
   const s3 = new S3Client({});
