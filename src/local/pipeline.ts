@@ -52,6 +52,7 @@ import { SmsReceiptWatcher } from './sms-receipts.js';
 import { snsHandlerOverSqs } from './sns-over-sqs.js';
 import { removeLocalState, writeLocalState, type LocalState } from './state.js';
 import { validatorFor } from '../contract/validate.js';
+import { maskText } from '../logging/mask.js';
 
 export const LOCAL_CONFIGURATION_SET = 'mailroom-local';
 /** Where the local "receipt rule" stores raw mail: the same prefix as the CDK stack (lib/inbound-pipeline.ts). */
@@ -99,7 +100,8 @@ export interface LocalPipeline {
 
 export async function startLocalPipeline(opts: LocalPipelineOptions): Promise<LocalPipeline> {
   const region = opts.region ?? LOCAL_REGION;
-  const sink: LineSink = opts.log ?? (() => undefined);
+  // Every line masked (addresses, numbers), as the Lambdas' logs are: src/logging/mask.ts.
+  const sink: LineSink = opts.log ? (line) => opts.log!(maskText(line)) : () => undefined;
   const verbose = opts.verbose ?? false;
   const maxReceiveCount = opts.maxReceiveCount ?? 5;
   const visibilityTimeout = opts.visibilityTimeout ?? 30;
