@@ -95,7 +95,7 @@ describe('resolveConfig problems', () => {
     }));
 
     // Assess
-    expect(problems.sort()).toEqual([
+    expect([...problems].sort()).toEqual([
       expect.stringMatching(/^email\.allowedFrom\.1: /),
       expect.stringMatching(/^email\.allowedFrom\.2: /),
       expect.stringMatching(/^inbound\.allowedTopicArns\.1: /),
