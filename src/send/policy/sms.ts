@@ -60,14 +60,18 @@ export function smsPolicy(opts: SmsPolicyOptions): SendPolicy {
       const range = destinationRange(message.to, limit.nationalDigits);
       const retryAfterMs = window.take(range, nowMs);
       if (retryAfterMs === 0) return undefined;
-      return { range, retryAfterMs, reason: `more than ${limit.limit} messages to ${range}… within ${limit.windowSeconds} s (sms.destinationRateLimit); held` };
+      return { range, retryAfterMs, reason: `${limit.limit} messages to the range ${range}… within ${limit.windowSeconds} s already (sms.destinationRateLimit); held` };
     },
   };
 }
 
-/** `+<country calling code><first n national digits>`; the number's first digits when it does not parse. */
+/**
+ * `+<country calling code> <first n national digits>` (`+44 770090`); the number's first digits
+ * when it does not parse. The space keeps a range from reading as a number: it is a block of
+ * numbers, logged as such, and the log masking (src/logging/mask.ts) leaves it readable.
+ */
 export function destinationRange(e164: string, nationalDigits: number): string {
   const phone = parsePhoneNumberFromString(e164);
-  if (!phone) return e164.slice(0, 1 + 3 + nationalDigits);
-  return `+${phone.countryCallingCode}${phone.nationalNumber.slice(0, nationalDigits)}`;
+  if (!phone) return `${e164.slice(0, 4)} ${e164.slice(4, 4 + nationalDigits)}`;
+  return `+${phone.countryCallingCode} ${phone.nationalNumber.slice(0, nationalDigits)}`;
 }

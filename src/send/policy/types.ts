@@ -24,7 +24,7 @@ export const DESTINATION_HELD = 'destination_held';
 export type Admission = { readonly ok: true; readonly message: Message } | { readonly ok: false; readonly error: MessageError & { code: PolicyRefusalCode } };
 
 export interface Hold {
-  /** The destination range (e.g. `+4477009`): a prefix, never a whole number. */
+  /** The destination range (e.g. `+44 770090`): a prefix, never a whole number. */
   readonly range: string;
   /** How long until the range has room again. */
   readonly retryAfterMs: number;

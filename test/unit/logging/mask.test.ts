@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { maskEmail, maskPhone, maskText } from '../../../src/logging/mask.js';
+import { destinationRange } from '../../../src/send/policy/sms.js';
 
 describe('masking addresses and numbers for logs', () => {
   it('masks an address to its first character and domain, a number to its first and last two digits', () => {
@@ -37,5 +38,13 @@ describe('masking addresses and numbers for logs', () => {
         return !masked.includes(email) && !masked.includes(phone);
       }),
     );
+  });
+});
+
+describe('what masking leaves readable', () => {
+  it('keeps an SMS destination range (country code, space, national prefix) as operators need it', () => {
+    const range = destinationRange('+447700900123', 6);
+    expect(range).toBe('+44 770090');
+    expect(maskText(`held: range ${range}`)).toBe(`held: range ${range}`);
   });
 });

@@ -153,7 +153,7 @@ describe('send policy wiring from the environment', () => {
     expect(sms.admit(smsMessage('+14155552671', { maxPrice: 0.6 }))).toMatchObject({ ok: false, error: { code: 'max_price_above_ceiling' } });
     expect(sms.admit(smsMessage('+14155552671'))).toMatchObject({ ok: true, message: { maxPrice: 0.05 } });
     expect(sms.hold!(smsMessage('+14155552671'), 0)).toBeUndefined();
-    expect(sms.hold!(smsMessage('+14155552672'), 1)).toMatchObject({ range: '+1415555' });
+    expect(sms.hold!(smsMessage('+14155552672'), 1)).toMatchObject({ range: '+1 415555' });
   });
 
   it('refuses region codes that are not ISO alpha-2 at start-up', () => {

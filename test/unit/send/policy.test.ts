@@ -139,7 +139,7 @@ describe('send policy: SMS pumping guardrails', () => {
     expect(t.metrics.counts.held).toBe(1);
     expect(t.queue.visibility).toContainEqual(expect.objectContaining({ seconds: 60 }));
     const warn = t.logger.lines.find((l) => l.message.startsWith('held'));
-    expect(warn?.extra).toMatchObject({ messageId: 's-3', range: '+1415555' });
+    expect(warn?.extra).toMatchObject({ messageId: 's-3', range: '+1 415555' });
     // The hold was a throttle: it did not use up the retry budget.
     expect(await t.messages.get('s-3')).toMatchObject({ status: 'sent', throttles: 1 });
     expect(snsMock.commandCalls(PublishCommand)).toHaveLength(4);
@@ -154,6 +154,6 @@ describe('send policy: SMS pumping guardrails', () => {
     await t.deliver(sms('+14155550101', 's-2'));
 
     // Assess
-    expect(await t.messages.get('s-2')).toMatchObject({ status: 'errored', error: { code: 'destination_held', retryable: true, message: expect.stringContaining('+1415555') } });
+    expect(await t.messages.get('s-2')).toMatchObject({ status: 'errored', error: { code: 'destination_held', retryable: true, message: expect.stringContaining('+1 415555') } });
   });
 });
