@@ -10,6 +10,11 @@ import type { MessageLog } from './log.js';
 import { FAKE_EVENTS, type FakeEventName, type FakeMessage } from './types.js';
 import { postWebhook, trackingUrl, type WebhookRequest } from './webhook.js';
 
+/** Thrown by a fake whose provider has no native event for a normalized name. */
+export class UnsupportedFakeEventError extends Error {
+  override readonly name = 'UnsupportedFakeEventError';
+}
+
 const eventSchema = z.object({ messageId: z.string().min(1), event: z.enum(FAKE_EVENTS) });
 
 export interface ControlOptions {
@@ -58,7 +63,13 @@ export function controlHandler(opts: ControlOptions): Handler {
         if (!message) return { status: 404, body: { error: `no message ${ev.messageId}` } };
         if (!opts.webhookBaseUrl) return { status: 409, body: { error: 'this fake was started without webhookBaseUrl' } };
         const url = trackingUrl(opts.webhookBaseUrl, opts.instance);
-        const request = opts.buildWebhook(message, ev.event);
+        let request: WebhookRequest;
+        try {
+          request = opts.buildWebhook(message, ev.event);
+        } catch (err) {
+          if (err instanceof UnsupportedFakeEventError) return { status: 422, body: { error: err.message } };
+          throw err;
+        }
         try {
           const result = await postWebhook(url, request);
           return { status: 200, body: { ...result, request } };
