@@ -61,8 +61,6 @@ export function controlHandler(opts: ControlOptions): Handler {
         const ev = parsedEvent.value;
         const message = opts.log.get(ev.messageId);
         if (!message) return { status: 404, body: { error: `no message ${ev.messageId}` } };
-        if (!opts.webhookBaseUrl) return { status: 409, body: { error: 'this fake was started without webhookBaseUrl' } };
-        const url = trackingUrl(opts.webhookBaseUrl, opts.instance);
         let request: WebhookRequest;
         try {
           request = opts.buildWebhook(message, ev.event);
@@ -70,6 +68,8 @@ export function controlHandler(opts: ControlOptions): Handler {
           if (err instanceof UnsupportedFakeEventError) return { status: 422, body: { error: err.message } };
           throw err;
         }
+        if (!opts.webhookBaseUrl) return { status: 409, body: { error: 'this fake was started without webhookBaseUrl' } };
+        const url = trackingUrl(opts.webhookBaseUrl, opts.instance);
         try {
           const result = await postWebhook(url, request);
           return { status: 200, body: { ...result, request } };
