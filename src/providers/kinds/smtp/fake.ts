@@ -74,7 +74,8 @@ export async function startSmtpFake(opts: FakeOptions<SmtpFakeCredentials> & { s
       else answer();
     },
     onData(stream, session, callback) {
-      simpleParser(stream)
+      // keepCidLinks: list the html as sent (cid: links), not with inline images turned into data: URLs.
+      simpleParser(stream, { keepCidLinks: true })
         .then((parsed) => {
           const id = `fake-smtp-${String(log.nextSeq()).padStart(8, '0')}`;
           const envelope = {
