@@ -47,6 +47,19 @@ const one = (form: ParsedForm, name: string): string | undefined => all(form, na
 const prefixed = (form: ParsedForm, prefix: string): Record<string, string> =>
   Object.fromEntries(form.fields.filter(([k]) => k.startsWith(prefix)).map(([k, v]) => [k.slice(prefix.length), v]));
 
+/** `h:X-Mailgun-Variables` (a JSON object) is the documented alternative to `v:` fields. */
+function mailgunVariablesHeader(form: ParsedForm): Record<string, string> {
+  const raw = one(form, 'h:X-Mailgun-Variables');
+  if (!raw) return {};
+  try {
+    const parsed = JSON.parse(raw) as unknown;
+    if (typeof parsed !== 'object' || parsed === null) return {};
+    return Object.fromEntries(Object.entries(parsed).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]));
+  } catch {
+    return {};
+  }
+}
+
 /** Validation in the order Mailgun reports it; the first problem is the one answered. */
 function validate(form: ParsedForm): FakeResponse | undefined {
   const from = one(form, 'from');
@@ -99,7 +112,7 @@ function record(form: ParsedForm, id: string): FakeMessage {
       })),
     headers: prefixed(form, 'h:'),
     tags: all(form, 'o:tag'),
-    metadata: prefixed(form, 'v:'),
+    metadata: { ...mailgunVariablesHeader(form), ...prefixed(form, 'v:') },
     extra: {
       options,
       ...(one(form, 'template') ? { template: one(form, 'template') } : {}),

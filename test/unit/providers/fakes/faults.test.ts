@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Faults } from '../../../../src/providers/fakes/faults.js';
+import { FAKES } from '../../../../src/providers/fakes/index.js';
 import { startResendFake } from '../../../../src/providers/kinds/resend/fake.js';
 import { json, postJson } from './support.js';
 
@@ -87,5 +88,26 @@ describe('_fake/faults over HTTP', () => {
   it('refuses a fault without status or delayMs', async () => {
     const res = await postJson(`${fake.baseUrl}/_fake/faults`, { count: 1 });
     expect(res.status).toBe(400);
+  });
+});
+
+describe('injected statuses use each provider error format', () => {
+  const cases = [
+    ['mailgun', '/v3/mg.example.com/messages', { message: 'Too Many Requests' }],
+    ['sendgrid', '/v3/mail/send', { errors: [{ message: 'too many requests', field: null, help: null }] }],
+    ['postmark', '/email', { ErrorCode: 429, Message: 'Rate limit exceeded.' }],
+    ['resend', '/emails', { statusCode: 429, name: 'rate_limit_exceeded', message: 'Too many requests. Please limit the number of requests per second.' }],
+  ] as const;
+
+  it.each(cases)('%s answers an injected 429 in its own shape', async (kind, path, body) => {
+    const fake = await FAKES[kind]({ instance: kind });
+    try {
+      await postJson(`${fake.baseUrl}/_fake/faults`, { status: 429, count: 1 });
+      const res = await fetch(`${fake.baseUrl}${path}`, { method: 'POST', body: '{}' });
+      expect(res.status).toBe(429);
+      expect(await json(res)).toEqual(body);
+    } finally {
+      await fake.stop();
+    }
   });
 });

@@ -167,3 +167,12 @@ describe('Mailgun fake: _fake/events', () => {
     expect(receiver.received).toHaveLength(0);
   });
 });
+
+describe('Mailgun fake: X-Mailgun-Variables', () => {
+  it('reads variables from the h:X-Mailgun-Variables JSON header as well as v: fields', async () => {
+    const form = new URLSearchParams({ from: 'a@mg.example.com', to: 'b@example.com', subject: 's', text: 't', 'h:X-Mailgun-Variables': '{"mailroomId":"m-9","n":3}', 'v:plan': 'pro' });
+    expect((await fetch(url(), { method: 'POST', headers: auth(), body: form })).status).toBe(200);
+    const [message] = (await json(await fetch(`${fake.baseUrl}/_fake/messages`))) as Array<{ metadata: Record<string, string> }>;
+    expect(message!.metadata).toEqual({ mailroomId: 'm-9', n: '3', plan: 'pro' });
+  });
+});
