@@ -40,7 +40,7 @@ const HTTP_ROWS: readonly Row[] = [
   [507, true, 'provider_error', 'maybe'],
 ];
 
-const NETWORK_ROWS: readonly [code: string, class: string, accepted: 'no' | 'maybe'][] = [
+const NETWORK_ROWS: readonly [code: string, cls: string, accepted: 'no' | 'maybe'][] = [
   ['ECONNREFUSED', 'network', 'no'],
   ['ENOTFOUND', 'network', 'no'],
   ['EAI_AGAIN', 'network', 'no'],
