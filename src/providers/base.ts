@@ -126,6 +126,7 @@ export abstract class BaseProvider<M, Caps, Req, Res> {
       : `${this.name}: no recipient accepted (${reasons})`;
     throw new PermanentProviderError(message, {
       provider: this.name, code, statusCode: firstPermanent?.statusCode, cause: firstPermanent?.cause ?? firstPermanent, recipients: result.recipients,
+      ...(firstPermanent?.providerCode !== undefined ? { providerCode: firstPermanent.providerCode } : {}),
     });
   }
 
