@@ -2,7 +2,9 @@
  * Wiring of the send handler from the Lambda environment (src/config/runtime.ts): the
  * configuration is read and validated once, SDK clients and the per-provider rate limiters
  * are built once per container and reused across invocations (the limiter's state has to
- * outlive one batch to mean anything).
+ * outlive one batch to mean anything). Async, because a channel's adapters may need their
+ * credentials from Secrets Manager (loadProviderSecret with the `secrets` source) before the
+ * first message: the entry points await it once per cold start (../cold-start.ts).
  */
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -14,6 +16,8 @@ import type { Channel } from '../../src/contract/message.js';
 import { ConfigError } from '../../src/errors.js';
 import type { Validator } from '../../src/contract/validator.js';
 import type { SendPolicy } from '../../src/send/policy/types.js';
+import { PowertoolsSecretSource } from '../../src/providers/secrets/powertools.js';
+import type { SecretSource } from '../../src/providers/secrets/source.js';
 import { createSendProcessor } from '../../src/send/process.js';
 import { SqsSendQueue } from '../../src/send/queue.js';
 import { RateLimiters } from '../../src/send/rate-limit.js';
@@ -50,6 +54,15 @@ export function sendConfigFromEnv(env: RuntimeEnv, channel: Channel): SendConfig
   };
 }
 
+/** What a channel's adapters may use while they are built. */
+export interface WiringContext {
+  /**
+   * Provider credentials: `await loadProviderSecret(ctx.secrets, name, schema)` with the
+   * secret named in the configuration (never a message field, never plain config).
+   */
+  readonly secrets: SecretSource;
+}
+
 /**
  * What differs between the email and the sms function: the channel, its schema and its
  * adapters. Each entry (email.ts, sms.ts) passes its own, so a bundle holds one channel only.
@@ -57,14 +70,20 @@ export function sendConfigFromEnv(env: RuntimeEnv, channel: Channel): SendConfig
 export interface ChannelWiring {
   readonly channel: Channel;
   readonly validate: Validator;
-  providers(env: RuntimeEnv): ProviderLookup;
+  providers(env: RuntimeEnv, ctx: WiringContext): ProviderLookup | Promise<ProviderLookup>;
   /** The channel's send policy (src/send/policy) from the environment. */
   policy?(env: RuntimeEnv): SendPolicy;
 }
 
-export function sendDepsFromEnv(processEnv: NodeJS.ProcessEnv, wiring: ChannelWiring): SendHandlerDeps {
+export interface SendDepsOptions {
+  /** Default: Secrets Manager through Powertools Parameters, each secret cached 5 minutes. */
+  readonly secrets?: SecretSource;
+}
+
+export async function sendDepsFromEnv(processEnv: NodeJS.ProcessEnv, wiring: ChannelWiring, opts: SendDepsOptions = {}): Promise<SendHandlerDeps> {
   const env = readRuntimeEnv(processEnv);
   const { queueUrl, dlqUrl, ...config } = sendConfigFromEnv(env, wiring.channel);
+  const providers = await wiring.providers(env, { secrets: opts.secrets ?? new PowertoolsSecretSource() });
   const serviceName = processEnv.POWERTOOLS_SERVICE_NAME ?? `mailroom-send-${config.channel}`;
   const logger = createLogger(serviceName);
   const metrics = new Metrics({ namespace: processEnv.POWERTOOLS_METRICS_NAMESPACE ?? 'Mailroom', serviceName });
@@ -74,7 +93,7 @@ export function sendDepsFromEnv(processEnv: NodeJS.ProcessEnv, wiring: ChannelWi
     validate: wiring.validate,
     messages: new MessageStore(doc, env[ENV.messagesTable]),
     suppressions: new SuppressionStore(doc, env[ENV.suppressionsTable]),
-    providers: wiring.providers(env),
+    providers,
     queue: new SqsSendQueue(new SQSClient({}), { queueUrl, dlqUrl }),
     limiters: new RateLimiters({ ratePerSecond: env[ENV.maxSendRate] }),
     ...(wiring.policy ? { policy: wiring.policy(env) } : {}),
