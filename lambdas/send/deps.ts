@@ -7,12 +7,14 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ENV, readRuntimeEnv, type RuntimeEnv } from '../../src/config/runtime.js';
 import type { Channel } from '../../src/contract/message.js';
 import { ConfigError } from '../../src/errors.js';
 import type { Validator } from '../../src/contract/validator.js';
+import { S3BodyStore, sqsBodyPrefix } from '../../src/send/oversize.js';
 import { createSendProcessor } from '../../src/send/process.js';
 import { SqsSendQueue } from '../../src/send/queue.js';
 import { RateLimiters } from '../../src/send/rate-limit.js';
@@ -65,6 +67,9 @@ export function sendDepsFromEnv(processEnv: NodeJS.ProcessEnv, wiring: ChannelWi
   const serviceName = processEnv.POWERTOOLS_SERVICE_NAME ?? `mailroom-send-${config.channel}`;
   const logger = new Logger({ serviceName });
   const metrics = new Metrics({ namespace: processEnv.POWERTOOLS_METRICS_NAMESPACE ?? 'Mailroom', serviceName });
+  const payloadBucket = env[ENV.payloadBucket];
+  if (!payloadBucket) logger.warn(`${ENV.payloadBucket} is not set: a body too large to go to the DLQ with its reason attributes cannot be dead-lettered by reference`);
+  const bodies = payloadBucket ? new S3BodyStore(new S3Client({}), { bucket: payloadBucket, prefix: sqsBodyPrefix(config.channel) }) : undefined;
   const doc = DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } });
   const processor = createSendProcessor({
     config,
@@ -72,7 +77,7 @@ export function sendDepsFromEnv(processEnv: NodeJS.ProcessEnv, wiring: ChannelWi
     messages: new MessageStore(doc, env[ENV.messagesTable]),
     suppressions: new SuppressionStore(doc, env[ENV.suppressionsTable]),
     providers: wiring.providers(env),
-    queue: new SqsSendQueue(new SQSClient({}), { queueUrl, dlqUrl }),
+    queue: new SqsSendQueue(new SQSClient({}), { queueUrl, dlqUrl, bodies }),
     limiters: new RateLimiters({ ratePerSecond: env[ENV.maxSendRate] }),
     logger,
     metrics: powertoolsMetrics(metrics),
