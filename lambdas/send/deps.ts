@@ -4,17 +4,18 @@
  * are built once per container and reused across invocations (the limiter's state has to
  * outlive one batch to mean anything).
  */
-import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { createLogger } from '../../src/logging/logger.js';
 import { ENV, readRuntimeEnv, type RuntimeEnv } from '../../src/config/runtime.js';
 import type { Channel } from '../../src/contract/message.js';
 import { ConfigError } from '../../src/errors.js';
 import type { Validator } from '../../src/contract/validator.js';
 import { S3BodyStore, sqsBodyPrefix } from '../../src/send/oversize.js';
+import type { SendPolicy } from '../../src/send/policy/types.js';
 import { createSendProcessor } from '../../src/send/process.js';
 import { SqsSendQueue } from '../../src/send/queue.js';
 import { RateLimiters } from '../../src/send/rate-limit.js';
@@ -59,13 +60,15 @@ export interface ChannelWiring {
   readonly channel: Channel;
   readonly validate: Validator;
   providers(env: RuntimeEnv): ProviderLookup;
+  /** The channel's send policy (src/send/policy) from the environment. */
+  policy?(env: RuntimeEnv): SendPolicy;
 }
 
 export function sendDepsFromEnv(processEnv: NodeJS.ProcessEnv, wiring: ChannelWiring): SendHandlerDeps {
   const env = readRuntimeEnv(processEnv);
   const { queueUrl, dlqUrl, ...config } = sendConfigFromEnv(env, wiring.channel);
   const serviceName = processEnv.POWERTOOLS_SERVICE_NAME ?? `mailroom-send-${config.channel}`;
-  const logger = new Logger({ serviceName });
+  const logger = createLogger(serviceName);
   const metrics = new Metrics({ namespace: processEnv.POWERTOOLS_METRICS_NAMESPACE ?? 'Mailroom', serviceName });
   const payloadBucket = env[ENV.payloadBucket];
   if (!payloadBucket) logger.warn(`${ENV.payloadBucket} is not set: a body too large to go to the DLQ with its reason attributes cannot be dead-lettered by reference`);
@@ -79,6 +82,7 @@ export function sendDepsFromEnv(processEnv: NodeJS.ProcessEnv, wiring: ChannelWi
     providers: wiring.providers(env),
     queue: new SqsSendQueue(new SQSClient({}), { queueUrl, dlqUrl, bodies }),
     limiters: new RateLimiters({ ratePerSecond: env[ENV.maxSendRate] }),
+    ...(wiring.policy ? { policy: wiring.policy(env) } : {}),
     logger,
     metrics: powertoolsMetrics(metrics),
   });
