@@ -8,6 +8,7 @@
  */
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createLogger } from '../../src/logging/logger.js';
@@ -15,6 +16,7 @@ import { ENV, readRuntimeEnv, type RuntimeEnv } from '../../src/config/runtime.j
 import type { Channel } from '../../src/contract/message.js';
 import { ConfigError } from '../../src/errors.js';
 import type { Validator } from '../../src/contract/validator.js';
+import { S3BodyStore, sqsBodyPrefix } from '../../src/send/oversize.js';
 import type { SendPolicy } from '../../src/send/policy/types.js';
 import { PowertoolsSecretSource } from '../../src/providers/secrets/powertools.js';
 import type { SecretSource } from '../../src/providers/secrets/source.js';
@@ -87,6 +89,9 @@ export async function sendDepsFromEnv(processEnv: NodeJS.ProcessEnv, wiring: Cha
   const serviceName = processEnv.POWERTOOLS_SERVICE_NAME ?? `mailroom-send-${config.channel}`;
   const logger = createLogger(serviceName);
   const metrics = new Metrics({ namespace: processEnv.POWERTOOLS_METRICS_NAMESPACE ?? 'Mailroom', serviceName });
+  const payloadBucket = env[ENV.payloadBucket];
+  if (!payloadBucket) logger.warn(`${ENV.payloadBucket} is not set: a body too large to go to the DLQ with its reason attributes cannot be dead-lettered by reference`);
+  const bodies = payloadBucket ? new S3BodyStore(new S3Client({}), { bucket: payloadBucket, prefix: sqsBodyPrefix(config.channel) }) : undefined;
   const doc = DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } });
   const processor = createSendProcessor({
     config,
@@ -94,7 +99,7 @@ export async function sendDepsFromEnv(processEnv: NodeJS.ProcessEnv, wiring: Cha
     messages: new MessageStore(doc, env[ENV.messagesTable]),
     suppressions: new SuppressionStore(doc, env[ENV.suppressionsTable]),
     providers,
-    queue: new SqsSendQueue(new SQSClient({}), { queueUrl, dlqUrl }),
+    queue: new SqsSendQueue(new SQSClient({}), { queueUrl, dlqUrl, bodies }),
     limiters: new RateLimiters({ ratePerSecond: env[ENV.maxSendRate] }),
     ...(wiring.policy ? { policy: wiring.policy(env) } : {}),
     logger,

@@ -43,3 +43,29 @@ export class UnknownProviderError extends MailroomError {
     super(`no ${channel} provider named "${provider}" is configured`, options);
   }
 }
+
+/**
+ * A by-reference body (src/send/oversize.ts) could not be stored, read or verified. Storage
+ * trouble: the record comes back and is tried again, and SQS's redrive policy is the backstop.
+ */
+export class BodyReferenceError extends MailroomError {
+  readonly retryable = true;
+  constructor(
+    readonly operation: string,
+    readonly ref: { readonly bucket: string; readonly key: string },
+    options?: { cause?: unknown },
+  ) {
+    super(`${operation} of by-reference body s3://${ref.bucket}/${ref.key} failed`, options);
+  }
+}
+
+/** A message too large for SQS even with its body by reference, or with no body store to refer to. */
+export class MessageTooLargeError extends MailroomError {
+  constructor(
+    readonly bytes: number,
+    readonly limit: number,
+    reason: string,
+  ) {
+    super(`SQS message of ${bytes} bytes exceeds ${limit}: ${reason}`);
+  }
+}
