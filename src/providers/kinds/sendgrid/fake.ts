@@ -68,7 +68,8 @@ function validate(body: MailSend): FakeResponse | undefined {
         if (typeof e.email !== 'string' || !isValidAddress(e.email)) add(`personalizations.${i}.${kind}.${j}.email`, 'Does not contain a valid address.', `personalizations.${kind}`);
       });
   });
-  if (typeof body.from?.email !== 'string') add('from.email', 'The from email does not contain a valid address.', 'from');
+  if (typeof body.from?.email !== 'string')
+    add('from', 'The from object must be provided for every email send. It is an object that requires the email parameter, but may also contain a name parameter.', 'from');
   else if (!isValidAddress(body.from.email)) add('from.email', 'The from email does not contain a valid address.', 'from');
   const hasSubject = typeof body.subject === 'string' || body.personalizations?.every((p) => typeof p.subject === 'string');
   if (!hasSubject && !body.template_id) add('subject', 'The subject is required. You can get around this requirement if you use a template with a subject defined or if every personalization has a subject defined.', 'subject');

@@ -62,10 +62,14 @@ describe('SendGrid fake: auth and validation', () => {
     });
   });
 
-  it('requires personalizations', async () => {
-    const res = await send({ from: { email: 'shop@example.com' }, subject: 's', content: [{ type: 'text/plain', value: 'x' }] });
+  it('requires personalizations and a from object', async () => {
+    const res = await send({ subject: 's', content: [{ type: 'text/plain', value: 'x' }] });
     expect(res.status).toBe(400);
-    expect(((await json(res)) as { errors: Array<{ field: string }> }).errors[0]!.field).toBe('personalizations');
+    const body = (await json(res)) as { errors: Array<{ field: string; message: string }> };
+    expect(body.errors.map((e) => e.field)).toEqual(['personalizations', 'from']);
+    expect(body.errors[1]!.message).toBe(
+      'The from object must be provided for every email send. It is an object that requires the email parameter, but may also contain a name parameter.',
+    );
   });
 });
 
