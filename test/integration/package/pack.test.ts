@@ -3,7 +3,8 @@
  * CDK app in the OS temp directory (outside the repository, so nothing resolves from it),
  * a user stack holding `new Mailroom(...)` synthesized with esbuild not installed, and a
  * producer using `mailroom/client` type-checked with tsc and run against the local queues.
- * Packing builds dist/ (tsc + the Lambda bundles), so this takes a minute or two.
+ * Packing builds dist/ (tsc + the Lambda bundles) while the app installs aws-cdk-lib; 1.5-3.5
+ * minutes, depending on the load.
  */
 import { execFile } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -32,9 +33,6 @@ let tarball: string;
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'mailroom-pack-'));
   app = join(work, 'app');
-  // prepack builds dist/ first, as it does before a publish.
-  const { stdout } = await run('npm', ['pack', '--pack-destination', work, '--loglevel=error'], { cwd: repo, maxBuffer: 16 * 1024 * 1024 });
-  tarball = join(work, stdout.trim().split('\n').pop()!);
   mkdirSync(app);
   cpSync(fixture, app, { recursive: true });
   const { mailroom: _ignored, ...flags } = (JSON.parse(readFileSync(join(repo, 'cdk.json'), 'utf8')) as { context: Record<string, unknown> }).context;
@@ -44,14 +42,19 @@ beforeAll(async () => {
     private: true,
     type: 'module',
     dependencies: {
-      mailroom: `file:${tarball}`,
       'aws-cdk-lib': repoPackage.devDependencies['aws-cdk-lib'],
       constructs: repoPackage.devDependencies.constructs,
       '@aws-sdk/client-sqs': repoPackage.dependencies['@aws-sdk/client-sqs'],
     },
     devDependencies: { '@types/node': repoPackage.devDependencies['@types/node'] },
   }, null, 2));
-  await run('npm', ['install', ...npmOptions], { cwd: app, maxBuffer: 16 * 1024 * 1024 });
+  // The app's own dependencies install while npm pack builds dist/ (prepack, as before a publish); then the tarball.
+  const [, packed] = await Promise.all([
+    run('npm', ['install', ...npmOptions], { cwd: app, maxBuffer: 16 * 1024 * 1024 }),
+    run('npm', ['pack', '--pack-destination', work, '--loglevel=error'], { cwd: repo, maxBuffer: 16 * 1024 * 1024 }),
+  ]);
+  tarball = join(work, packed.stdout.trim().split('\n').pop()!);
+  await run('npm', ['install', tarball, ...npmOptions], { cwd: app, maxBuffer: 16 * 1024 * 1024 });
 }, SETUP_MS);
 
 afterAll(() => {
