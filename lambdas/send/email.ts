@@ -10,6 +10,7 @@ import { emailMessageSchema } from '../../src/contract/email.js';
 import { createValidator } from '../../src/contract/validator.js';
 import { SesEmailProvider } from '../../src/providers/email/ses.js';
 import { createProviderRegistry } from '../../src/providers/registry.js';
+import { emailPolicy } from '../../src/send/policy/email.js';
 import { sendDepsFromEnv, type ChannelWiring } from './deps.js';
 import { createSendHandler } from './handler.js';
 
@@ -26,6 +27,8 @@ export const emailWiring: ChannelWiring = {
       email: [new SesEmailProvider(new SESv2Client({}), { ...(configurationSet ? { configurationSet } : {}), ...tracking, s3: new S3Client({}) })],
     });
   },
+  // The same patterns are the send role's ses:FromAddress condition; this gives a named refusal first.
+  policy: (env) => emailPolicy({ allowedFrom: env[ENV.emailAllowedFrom] }),
 };
 
 export const handler = createSendHandler(() => sendDepsFromEnv(process.env, emailWiring));
