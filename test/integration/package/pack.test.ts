@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { DeleteMessageCommand, ReceiveMessageCommand, type Message } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { needsTables, TABLES_DIR } from '../../../lib/bundling.js';
 import { deriveId } from '../../../src/contract/validator.js';
 import { LOCAL_REGION } from '../../../src/local/clients.js';
 import { localEnv, type LocalEnv } from '../../support/local.js';
@@ -72,6 +73,12 @@ describe('the packed package in a CDK app outside the repository', () => {
     expect(readdirSync(join(installed, 'dist', 'lambdas')).sort()).toEqual(
       ['inbound-handler', 'send-email', 'send-sms', 'tracking-handler', 'tracking-https', 'tracking-sms-status'],
     );
+    // The mail-parsing bundles load iconv's double-byte tables from beside index.mjs (lib/bundling.ts).
+    for (const name of readdirSync(join(installed, 'dist', 'lambdas'))) {
+      const code = readFileSync(join(installed, 'dist', 'lambdas', name, 'index.mjs'), 'utf8');
+      expect(existsSync(join(installed, 'dist', 'lambdas', name, TABLES_DIR, 'big5-added.json')), name).toBe(needsTables(code));
+    }
+    expect(needsTables(readFileSync(join(installed, 'dist', 'lambdas', 'inbound-handler', 'index.mjs'), 'utf8'))).toBe(true);
     const schema = createRequire(join(app, 'package.json'))('mailroom/schema/message-v1.schema.json') as { title: string };
     expect(schema.title).toBe('Mailroom message v1');
   });
