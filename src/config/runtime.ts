@@ -37,6 +37,13 @@ export const ENV = {
   inboundEventsTopicArn: 'MAILROOM_INBOUND_EVENTS_TOPIC_ARN',
   smsDefaultSenderId: 'MAILROOM_SMS_SENDER_ID',
   smsDefaultOriginationNumber: 'MAILROOM_SMS_ORIGINATION_NUMBER',
+  // Security guardrails (issue 8, infrastructure).
+  /** Comma-separated `bucket=account` pairs: the ExpectedBucketOwner of each attachment bucket. */
+  attachmentBucketOwners: 'MAILROOM_ATTACHMENT_BUCKET_OWNERS',
+  /** Days items are kept (DynamoDB TTL attribute `expiresAt`); absent keeps them forever. */
+  messagesRetentionDays: 'MAILROOM_MESSAGES_RETENTION_DAYS',
+  eventsRetentionDays: 'MAILROOM_EVENTS_RETENTION_DAYS',
+  inboundRetentionDays: 'MAILROOM_INBOUND_RETENTION_DAYS',
 } as const;
 
 export const SUPPRESSION_REASONS = ['hardBounce', 'complaint', 'unsubscribe'] as const;
@@ -78,6 +85,11 @@ export const runtimeConfigSchema = z.object({
   [ENV.inboundEventsTopicArn]: z.string().optional(),
   [ENV.smsDefaultSenderId]: z.string().optional(),
   [ENV.smsDefaultOriginationNumber]: z.string().optional(),
+  [ENV.attachmentBucketOwners]: list.pipe(z.array(z.string().regex(/^[a-z0-9.-]{3,63}=\d{12}$/, 'bucket=12-digit account id')))
+    .transform((pairs) => Object.fromEntries(pairs.map((p) => p.split('=') as [string, string]))),
+  [ENV.messagesRetentionDays]: z.coerce.number().int().positive().optional(),
+  [ENV.eventsRetentionDays]: z.coerce.number().int().positive().optional(),
+  [ENV.inboundRetentionDays]: z.coerce.number().int().positive().optional(),
 });
 
 export type RuntimeEnv = z.output<typeof runtimeConfigSchema>;

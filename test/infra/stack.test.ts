@@ -13,7 +13,7 @@ const EVERYTHING_ON = {
   inbound: { activateRuleSet: true },
   sms: { deliveryStatus: { setAccountAttributes: true } },
   alarms: { email: 'ops@acme.io' },
-  send: { attachmentBuckets: ['acme-attachments'] },
+  send: { attachmentBuckets: [{ bucket: 'acme-attachments', prefixes: ['outgoing/'] }] },
 };
 
 let full: Synthesized;
