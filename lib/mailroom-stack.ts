@@ -6,12 +6,13 @@
  */
 import { ArnFormat, CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
 import type { AlarmTarget } from './alarms.js';
 import type { MailroomConfig } from './config-types.js';
-import { allowServiceToUseKey, secureTopic, topicKey } from './defaults.js';
+import { allowServiceToUseKey, createDataKey, secureTopic, topicKey } from './defaults.js';
 import { InboundPipeline } from './inbound-pipeline.js';
 import { SendPipeline } from './send-pipeline.js';
 import { MailroomTables } from './tables.js';
@@ -40,6 +41,8 @@ export class MailroomStack extends Stack {
   public readonly send: SendPipeline;
   public readonly inbound?: InboundPipeline;
   public readonly alarmTopic?: sns.ITopic;
+  /** Customer-managed key of config encryption.dataKey (absent: AWS-managed keys). */
+  public readonly dataKey?: kms.IKey;
 
   constructor(scope: Construct, id: string, props: MailroomStackProps) {
     super(scope, id, {
@@ -47,6 +50,8 @@ export class MailroomStack extends Stack {
       ...props,
     });
     const config = (this.config = props.config);
+    // First: the helpers of lib/defaults.ts encrypt buckets, tables, queues and log groups with it.
+    this.dataKey = createDataKey(this, config.encryption, config.operations);
 
     const key = topicKey(this, 'TopicKey', config.operations);
     allowServiceToUseKey(key, 'ses.amazonaws.com');
@@ -110,8 +115,8 @@ export class MailroomStack extends Stack {
     out('PayloadBucketName', this.tables.payloadBucket.bucketName, 'Large raw events and bodies');
     out('TrackingTopicArn', this.tracking.topic.topicArn, 'SES events of the configuration set');
     out('ConfigurationSetName', this.tracking.configurationSet.configurationSetName, 'SES configuration set every send uses');
-    if (this.tracking.functionUrl) {
-      out('TrackingUrl', this.tracking.functionUrl.url, 'HTTPS endpoint SNS topics can be subscribed to');
+    if (this.tracking.publicEndpoint) {
+      out('TrackingUrl', this.tracking.publicEndpoint.url, 'HTTPS endpoint SNS topics can be subscribed to');
     }
     if (this.tracking.smsDeliveryStatus) {
       out('SmsDeliveryStatusRoleArn', this.tracking.smsDeliveryStatus.role.roleArn, 'aws sns set-sms-attributes --attributes DeliveryStatusIAMRole=<this>');

@@ -15,7 +15,7 @@ import * as destinations from 'aws-cdk-lib/aws-logs-destinations';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import type { OperationsConfig, SmsDeliveryStatusConfig } from './config-types.js';
-import { removalPolicy, type MailroomFunction } from './defaults.js';
+import { logGroup, type MailroomFunction } from './defaults.js';
 import { acknowledge, acknowledgeCustomResourceProvider } from './nag.js';
 
 export interface SmsDeliveryStatusProps {
@@ -38,11 +38,7 @@ export class SmsDeliveryStatus extends Construct {
     const successName = `sns/${stack.region}/${stack.account}/DirectPublishToPhoneNumber`;
     const failureName = `${successName}/Failure`;
     const group = (gid: string, logGroupName: string) => props.config.createLogGroups
-      ? new logs.LogGroup(this, gid, {
-        logGroupName,
-        retention: props.operations.logRetentionDays as logs.RetentionDays,
-        removalPolicy: removalPolicy(props.operations),
-      })
+      ? logGroup(this, gid, props.operations, logGroupName)
       : logs.LogGroup.fromLogGroupName(this, gid, logGroupName);
     this.successLogGroup = group('SuccessLogs', successName);
     this.failureLogGroup = group('FailureLogs', failureName);

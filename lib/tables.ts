@@ -10,7 +10,7 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { TABLES, type TableDef, type TableName } from '../src/store/tables.js';
 import type { OperationsConfig } from './config-types.js';
-import { accessLogsBucket, privateBucket, tableDefaults } from './defaults.js';
+import { accessLogsBucket, dataKey, privateBucket, tableDefaults } from './defaults.js';
 import { acknowledgeIndexAccess } from './nag.js';
 
 export interface MailroomTablesProps {
@@ -64,7 +64,7 @@ const attr = (name: string): dynamodb.Attribute => ({ name, type: dynamodb.Attri
 function buildTable(scope: Construct, name: string, def: TableDef, ops: OperationsConfig): dynamodb.Table {
   const id = `${name[0]!.toUpperCase()}${name.slice(1)}Table`;
   const table = new dynamodb.Table(scope, id, {
-    ...tableDefaults(ops),
+    ...tableDefaults(ops, dataKey(scope)),
     partitionKey: attr(def.partitionKey),
     sortKey: def.sortKey ? attr(def.sortKey) : undefined,
     timeToLiveAttribute: def.ttlAttribute,
