@@ -291,6 +291,15 @@ export function privateBucket(scope: Construct, id: string, props: PrivateBucket
   });
 }
 
+/**
+ * Expires the current objects under `prefix` after `days` (config `retention`); none when
+ * kept forever. The buckets are versioned: expiry adds a delete marker and the
+ * noncurrent-versions rule removes the data 30 days later.
+ */
+export function expireUnder(prefix: string, days: number | null): s3.LifecycleRule[] {
+  return days === null ? [] : [{ id: `expire-${prefix.replace(/\/$/, '').replace(/[^A-Za-z0-9-]/g, '-')}`, prefix, expiration: Duration.days(days) }];
+}
+
 /** The bucket that receives the other buckets' server access logs. */
 export function accessLogsBucket(scope: Construct, id: string, ops: OperationsConfig): s3.Bucket {
   const bucket = new s3.Bucket(scope, id, {

@@ -27,11 +27,11 @@ import { SNS_ACTION_RAW_PREFIX } from '../src/inbound/source.js';
 import { dlqDepthAlarm, functionErrorsAlarm, type AlarmTarget } from './alarms.js';
 import type { MailroomConfig } from './config-types.js';
 import {
-  deadLetterQueue, grantObjectAccess, MailroomFunction, privateBucket, secureTopic, subscriptionDeadLetterQueue,
+  deadLetterQueue, expireUnder, grantObjectAccess, MailroomFunction, privateBucket, secureTopic, subscriptionDeadLetterQueue,
 } from './defaults.js';
 import { acknowledge, acknowledgeCustomResourceProvider } from './nag.js';
 import type { MailroomTables } from './tables.js';
-import { tableEnvironment } from './tracking-pipeline.js';
+import { retentionEnvironment, tableEnvironment } from './tracking-pipeline.js';
 
 export const INBOUND_ENTRY = 'lambdas/inbound/handler.ts';
 /** Where SES writes raw MIME; the raw-mail lifecycle rule applies to this prefix only. */
@@ -41,7 +41,7 @@ export const RECEIPT_RULE_NAME = 'store-and-notify';
 const ATTACHMENT_PREFIXES = [ATTACHMENTS_PREFIX, QUARANTINE_PREFIX];
 
 export interface InboundPipelineProps {
-  readonly config: Pick<MailroomConfig, 'inbound' | 'tracking' | 'operations'>;
+  readonly config: Pick<MailroomConfig, 'inbound' | 'tracking' | 'operations' | 'retention'>;
   readonly tables: MailroomTables;
   /** Encrypts the notification topics; its policy must let ses.amazonaws.com use it. */
   readonly topicKey: kms.IKey;
@@ -67,7 +67,7 @@ export class InboundPipeline extends Construct {
 
   constructor(scope: Construct, id: string, private readonly props: InboundPipelineProps) {
     super(scope, id);
-    const { inbound, operations } = props.config;
+    const { inbound, operations, retention } = props.config;
     const stack = Stack.of(this);
     const alarms = props.alarms ?? {};
 
@@ -76,11 +76,15 @@ export class InboundPipeline extends Construct {
       accessLogs: props.tables.accessLogsBucket,
       accessLogsPrefix: 'inbound/',
       // Raw MIME expires alike whether SES stored it (S3 action) or we did (SNS action).
-      lifecycleRules: inbound.rawMailExpirationDays === null ? [] : [RAW_MAIL_PREFIX, SNS_ACTION_RAW_PREFIX].map((prefix) => ({
-        id: `expire-${prefix.replace('/', '')}-mail`,
-        prefix,
-        expiration: Duration.days(inbound.rawMailExpirationDays!),
-      })),
+      lifecycleRules: [
+        ...(inbound.rawMailExpirationDays === null ? [] : [RAW_MAIL_PREFIX, SNS_ACTION_RAW_PREFIX].map((prefix) => ({
+          id: `expire-${prefix.replace('/', '')}-mail`,
+          prefix,
+          expiration: Duration.days(inbound.rawMailExpirationDays!),
+        }))),
+        ...expireUnder(ATTACHMENTS_PREFIX, retention.attachmentsDays),
+        ...expireUnder(QUARANTINE_PREFIX, retention.quarantineDays),
+      ],
     });
     this.topic = secureTopic(this, 'Topic', props.topicKey, 'Mailroom inbound receipt notifications');
     // An existing topic given by ARN: if it is KMS-encrypted, grant its key to the Lambda role
@@ -144,6 +148,7 @@ export class InboundPipeline extends Construct {
         [ENV.inboundMaxBytes]: String(inbound.maxBytes),
         [ENV.inboundEventsTopicArn]: this.eventsTopic.topicArn,
         [ENV.allowedTopicArns]: [this.topic.topicArn, ...props.config.tracking.allowedTopicArns].join(','),
+        ...retentionEnvironment(ENV.inboundRetentionDays, retention.inboundDays),
       },
     });
     this.topic.addSubscription(new subscriptions.LambdaSubscription(this.function.function, { deadLetterQueue: this.subscriptionDlq }));
@@ -165,6 +170,9 @@ export class InboundPipeline extends Construct {
     fn.function.addEnvironment(ENV.inboundBucket, this.bucket.bucketName);
     fn.function.addEnvironment(ENV.inboundMaxBytes, String(this.props.config.inbound.maxBytes));
     fn.function.addEnvironment(ENV.inboundEventsTopicArn, this.eventsTopic.topicArn);
+    for (const [name, value] of Object.entries(retentionEnvironment(ENV.inboundRetentionDays, this.props.config.retention.inboundDays))) {
+      fn.function.addEnvironment(name, value);
+    }
     this.grantIngestion(fn.role);
   }
 

@@ -58,7 +58,7 @@ export class MailroomStack extends Stack {
     this.alarmTopic = this.createAlarmTopic(key);
     const alarms: AlarmTarget = { topic: this.alarmTopic };
 
-    this.tables = new MailroomTables(this, 'Tables', { operations: config.operations });
+    this.tables = new MailroomTables(this, 'Tables', { operations: config.operations, retention: config.retention });
     this.tracking = new TrackingPipeline(this, 'Tracking', { config, tables: this.tables, topicKey: key, alarms });
     this.send = new SendPipeline(this, 'Send', {
       config,

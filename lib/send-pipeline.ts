@@ -92,7 +92,7 @@ export class SendPipeline extends Construct {
         [ENV.attachmentBucketOwners]: channel === 'email' && send.attachmentBuckets.length
           ? send.attachmentBuckets.map((b) => `${b.bucket}=${b.account ?? Stack.of(this).account}`).join(',')
           : undefined,
-        [ENV.messagesRetentionDays]: retention.messagesDays?.toString(),
+        [ENV.messagesRetentionDays]: retention.messagesDays === null ? undefined : String(retention.messagesDays),
         [ENV.smsDefaultSenderId]: channel === 'sms' ? sms.senderId : undefined,
         [ENV.smsDefaultOriginationNumber]: channel === 'sms' ? sms.originationNumber : undefined,
       }),

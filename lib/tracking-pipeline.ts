@@ -104,6 +104,7 @@ export class TrackingPipeline extends Construct {
       [ENV.payloadBucket]: props.tables.payloadBucket.bucketName,
       [ENV.allowedTopicArns]: allowedTopicArns.join(','),
       [ENV.suppressOn]: tracking.suppressOn.join(','),
+      ...retentionEnvironment(ENV.eventsRetentionDays, props.config.retention.eventsDays),
     };
     this.function = new MailroomFunction(this, 'Handler', {
       entry: TRACKING_ENTRY,
@@ -158,6 +159,7 @@ export class TrackingPipeline extends Construct {
           [ENV.payloadBucket]: props.tables.payloadBucket.bucketName,
           // Opted-out numbers are suppressed only when 'unsubscribe' is among the reasons, as for email.
           [ENV.suppressOn]: tracking.suppressOn.join(','),
+          ...retentionEnvironment(ENV.eventsRetentionDays, props.config.retention.eventsDays),
         },
       });
       // Suppressions: an SMS that failed because the number opted out suppresses the number.
@@ -197,4 +199,9 @@ export function tableEnvironment(tables: MailroomTables): Record<string, string>
     [ENV.inboundTable]: t.inbound.tableName,
     [ENV.suppressionsTable]: t.suppressions.tableName,
   };
+}
+
+/** The retention variable of a store (DynamoDB TTL days), absent when kept forever. */
+export function retentionEnvironment(name: string, days: number | null): Record<string, string> {
+  return days === null ? {} : { [name]: String(days) };
 }

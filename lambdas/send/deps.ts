@@ -69,7 +69,7 @@ export function sendDepsFromEnv(processEnv: NodeJS.ProcessEnv, wiring: ChannelWi
   const processor = createSendProcessor({
     config,
     validate: wiring.validate,
-    messages: new MessageStore(doc, env[ENV.messagesTable]),
+    messages: new MessageStore(doc, env[ENV.messagesTable], undefined, env[ENV.messagesRetentionDays]),
     suppressions: new SuppressionStore(doc, env[ENV.suppressionsTable]),
     providers: wiring.providers(env),
     queue: new SqsSendQueue(new SQSClient({}), { queueUrl, dlqUrl }),

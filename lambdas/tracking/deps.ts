@@ -42,6 +42,7 @@ export function trackingRuntime(serviceName: string): TrackingRuntime {
     tables: { messages: env[ENV.messagesTable], events: eventsTable, suppressions: env[ENV.suppressionsTable] },
     ...(bucket ? { payload: { s3, bucket } } : {}),
     suppressOn: env[ENV.suppressOn],
+    eventsRetentionDays: env[ENV.eventsRetentionDays],
   });
   return { env, doc, s3, logger, metrics, ingest };
 }
