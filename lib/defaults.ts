@@ -350,7 +350,28 @@ export function allowServiceToUseKey(key: kms.IKey, service: string): void {
   }));
 }
 
-/** An SNS topic encrypted with `key` whose policy refuses publishers not using TLS. */
+/**
+ * An SNS topic encrypted with `key` whose policy refuses publishers not using TLS. Messages
+ * are signed with SignatureVersion 2 (RSA-SHA256) rather than SHA1
+ * (https://docs.aws.amazon.com/sns/latest/dg/sns-verify-signature-of-message.html).
+ */
 export function secureTopic(scope: Construct, id: string, key: kms.IKey, displayName: string): sns.Topic {
-  return new sns.Topic(scope, id, { masterKey: key, enforceSSL: true, displayName });
+  return new sns.Topic(scope, id, { masterKey: key, enforceSSL: true, displayName, signatureVersion: '2' });
+}
+
+/**
+ * Denies sns:Publish on the topic to everyone the condition does not exempt: a Deny beats
+ * any identity policy, so no principal of the account (admins included) can forge a message
+ * that passes the signature check. `exempt` names the publishers, e.g. `{ StringNotEquals:
+ * { 'aws:SourceArn': <configuration set ARN> } }`: the Deny applies when the condition holds.
+ */
+export function denyPublishExcept(topic: sns.Topic, sid: string, exempt: Record<string, Record<string, unknown>>): void {
+  topic.addToResourcePolicy(new iam.PolicyStatement({
+    sid,
+    effect: iam.Effect.DENY,
+    principals: [new iam.AnyPrincipal()],
+    actions: ['sns:Publish'],
+    resources: [topic.topicArn],
+    conditions: exempt,
+  }));
 }

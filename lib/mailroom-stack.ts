@@ -12,7 +12,7 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
 import type { AlarmTarget } from './alarms.js';
 import type { MailroomConfig } from './config-types.js';
-import { allowServiceToUseKey, createDataKey, secureTopic, topicKey } from './defaults.js';
+import { allowServiceToUseKey, createDataKey, denyPublishExcept, secureTopic, topicKey } from './defaults.js';
 import { InboundPipeline } from './inbound-pipeline.js';
 import { SendPipeline } from './send-pipeline.js';
 import { MailroomTables } from './tables.js';
@@ -95,6 +95,9 @@ export class MailroomStack extends Stack {
         ArnLike: { 'aws:SourceArn': this.formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }) },
       },
     }));
+    denyPublishExcept(topic, 'OnlyAlarmsPublish', {
+      ArnNotLike: { 'aws:SourceArn': this.formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }) },
+    });
     topic.addSubscription(new subscriptions.EmailSubscription(email));
     return topic;
   }

@@ -4,7 +4,7 @@
  * reachable over HTTPS through a function URL, for SNS topics of other accounts or SES
  * identity notifications); and SMS delivery status from the SNS SMS delivery-status logs.
  */
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as ses from 'aws-cdk-lib/aws-ses';
@@ -16,7 +16,7 @@ import { Construct } from 'constructs';
 import { ENV } from '../src/config/runtime.js';
 import { dlqDepthAlarm, functionErrorsAlarm, type AlarmTarget } from './alarms.js';
 import type { MailroomConfig } from './config-types.js';
-import { deadLetterQueue, grantObjectAccess, MailroomFunction, secureTopic, subscriptionDeadLetterQueue } from './defaults.js';
+import { deadLetterQueue, denyPublishExcept, grantObjectAccess, MailroomFunction, secureTopic, subscriptionDeadLetterQueue } from './defaults.js';
 import { PublicEndpoint } from './public-endpoint.js';
 import { SmsDeliveryStatus } from './sms-delivery-status.js';
 import type { MailroomTables } from './tables.js';
@@ -94,6 +94,11 @@ export class TrackingPipeline extends Construct {
     this.configurationSet.addEventDestination('ToSns', {
       destination: ses.EventDestination.snsTopic(this.topic),
       events: [...ALL_SES_EVENTS],
+    });
+    // Only SES, for this configuration set, may publish: no principal of the account can
+    // forge SES events (aws:SourceArn exists only on service-to-service calls).
+    denyPublishExcept(this.topic, 'OnlyTheConfigurationSetPublishes', {
+      StringNotEquals: { 'aws:SourceArn': Stack.of(this).formatArn({ service: 'ses', resource: 'configuration-set', resourceName: this.configurationSet.configurationSetName }) },
     });
 
     this.subscriptionDlq = subscriptionDeadLetterQueue(this, 'SubscriptionDlq');
