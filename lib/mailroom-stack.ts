@@ -14,6 +14,7 @@ import type { AlarmTarget } from './alarms.js';
 import type { MailroomConfig } from './config-types.js';
 import { allowServiceToUseKey, createDataKey, denyPublishExcept, secureTopic, topicKey } from './defaults.js';
 import { InboundPipeline } from './inbound-pipeline.js';
+import { acknowledge } from './nag.js';
 import { SendPipeline } from './send-pipeline.js';
 import { MailroomTables } from './tables.js';
 import { TrackingPipeline } from './tracking-pipeline.js';
@@ -98,7 +99,9 @@ export class MailroomStack extends Stack {
     denyPublishExcept(topic, 'OnlyAlarmsPublish', {
       ArnNotLike: { 'aws:SourceArn': this.formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }) },
     });
-    topic.addSubscription(new subscriptions.EmailSubscription(email));
+    const subscription = topic.addSubscription(new subscriptions.EmailSubscription(email));
+    acknowledge(subscription, 'Serverless-SNSRedrivePolicy',
+      'The email subscription of the alarm topic: an alarm mail SNS cannot deliver would sit in a DLQ that nothing watches (the alarms are the watch); ALARM and OK transitions stay in CloudWatch.');
     return topic;
   }
 

@@ -21,6 +21,7 @@
  * https://aws.amazon.com/waf/pricing/)
  */
 import { Duration } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
@@ -62,6 +63,8 @@ export class PublicEndpoint extends Construct {
       reservedConcurrency: config.reservedConcurrency ?? undefined,
     });
     const fn = this.handler.function;
+    acknowledge(fn, 'Serverless-LambdaDLQ',
+      'Invoked synchronously (function URL or HTTP API): the caller gets the error and SNS retries by its delivery policy; a Lambda DLQ applies to asynchronous invocations only.');
 
     if (config.throttledFront.enabled) {
       this.httpApi = new apigw.HttpApi(this, 'Api', {
@@ -74,8 +77,7 @@ export class PublicEndpoint extends Construct {
         stageName: '$default',
         autoDeploy: true,
         throttle: { rateLimit: config.throttledFront.rateLimit, burstLimit: config.throttledFront.burstLimit },
-        // The default format (request id, source IP, route, status, …) of HttpStage.
-        accessLogSettings: { destination: new apigw.LogGroupLogDestination(accessLogs) },
+        accessLogSettings: { destination: new apigw.LogGroupLogDestination(accessLogs), format: ACCESS_LOG_FORMAT },
       });
       const [route] = this.httpApi.addRoutes({
         path: '/',
@@ -109,3 +111,19 @@ export class PublicEndpoint extends Construct {
     functionErrorsAlarm(this, 'Errors', fn, props.title, alarms);
   }
 }
+
+/**
+ * JSON access log lines (HTTP API $context variables): who called, which route, and what the
+ * throttle or the function answered (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-logging-variables.html).
+ */
+const ACCESS_LOG_FORMAT = AccessLogFormat.custom(JSON.stringify({
+  requestId: '$context.requestId',
+  ip: '$context.identity.sourceIp',
+  requestTime: '$context.requestTime',
+  httpMethod: '$context.httpMethod',
+  routeKey: '$context.routeKey',
+  status: '$context.status',
+  protocol: '$context.protocol',
+  responseLength: '$context.responseLength',
+  integrationError: '$context.integrationErrorMessage',
+}));

@@ -102,6 +102,10 @@ export class SendPipeline extends Construct {
       reportBatchItemFailures: true,
       maxConcurrency: cfg.maxConcurrency,
     }));
+    acknowledge(fn.function, 'Serverless-LambdaDLQ',
+      'Fed by an SQS event source (synchronous polling): failed messages go to the queue\'s own DLQ (redrive policy, and the handler dead-letters with the reason); a Lambda DLQ applies to asynchronous invocations only.');
+    acknowledge(fn.function, 'Serverless-LambdaEventSourceMappingDestination',
+      'SQS event source mappings take no on-failure destination; the queue\'s redrive policy moves failed messages to its DLQ (https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-errorhandling.html).');
     // The handler applies exponential backoff through the visibility timeout (the event
     // source already grants sqs:ChangeMessageVisibility on the queue), puts a fresh copy back
     // on its queue for waits that must not use up the receive count (sendAt), and moves
