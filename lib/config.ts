@@ -90,7 +90,7 @@ const sections = {
         // A whole bucket is never granted: producers could mail any object in it to anyone.
         prefixes: z.array(z.string().regex(/^[^*?]{1,1024}$/, 'a key prefix of 1-1024 characters without * or ?')).min(1),
         account: z.string().regex(/^\d{12}$/, 'a 12-digit AWS account id').optional(),
-      }), { error: 'each entry is {"bucket": "<name>", "prefixes": ["<key prefix>", ...], "account"?: "<12 digits>"}' }).default([]),
+      }, { error: 'must be {"bucket": "<name>", "prefixes": ["<key prefix>", ...], "account"?: "<12 digits>"}' })).default([]),
     })
     .prefault({}),
   tracking: z
