@@ -40,6 +40,18 @@ export function repoPath(relative: string): string {
 export function grantObjectAccess(role: iam.Role, bucket: s3.IBucket, actions: readonly string[], reason: string, prefixes: readonly string[]): void {
   role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: [...actions], resources: prefixes.map((prefix) => bucket.arnForObjects(`${prefix}*`)) }));
   for (const prefix of prefixes) acknowledgeObjectAccess(role, bucket, reason, prefix);
+  // An SSE-KMS bucket (config encryption.dataKey): reading needs kms:Decrypt, writing
+  // kms:GenerateDataKey (and Decrypt for multipart uploads), only through S3.
+  if (bucket.encryptionKey) {
+    const keyActions = [...new Set(actions.flatMap((a) => (a === 's3:PutObject' ? ['kms:GenerateDataKey', 'kms:Decrypt'] : a === 's3:GetObject' ? ['kms:Decrypt'] : [])))];
+    if (keyActions.length === 0) return;
+    const stack = Stack.of(bucket);
+    role.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: keyActions,
+      resources: [bucket.encryptionKey.keyArn],
+      conditions: { StringEquals: { 'kms:ViaService': `s3.${stack.region}.${stack.urlSuffix}` } },
+    }));
+  }
 }
 
 export function removalPolicy(ops: OperationsConfig): RemovalPolicy {

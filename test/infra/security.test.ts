@@ -8,7 +8,7 @@ import { ATTACHMENTS_PREFIX, QUARANTINE_PREFIX } from '../../src/inbound/attachm
 import { BODIES_PREFIX } from '../../src/inbound/bodies.js';
 import { EXPIRES_AT } from '../../src/store/tables.js';
 import { EVENT_PAYLOAD_PREFIX } from '../../lib/tracking-pipeline.js';
-import { logicalId, synthMailroom, type Synthesized } from './support.js';
+import { logicalId, roleStatements, synthMailroom, type Synthesized } from './support.js';
 
 const KEY_ARN = 'arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
 
@@ -178,6 +178,22 @@ describe('customer-managed data key', () => {
     for (const sid of ['AllowSesToStoreMailThroughS3', 'AllowSnsToUseSubscriptionDlqs']) {
       expect(bySid(sid).Condition!.StringEquals).toMatchObject({ 'aws:SourceAccount': { Ref: 'AWS::AccountId' }, 'kms:ViaService': expect.anything() });
     }
+  });
+
+  it('lets the roles that read or write objects of an SSE-KMS bucket use the key, through S3 only', () => {
+    // Prepare
+    const keyArn = { 'Fn::GetAtt': [logicalId(fronted.stack.dataKey!), 'Arn'] };
+    const keyStatements = (role: Parameters<typeof roleStatements>[1]) => roleStatements(fronted.template, role)
+      .filter((st) => JSON.stringify(st.Resource) === JSON.stringify([keyArn]) && st.Condition !== undefined);
+    const viaS3 = { StringEquals: { 'kms:ViaService': { 'Fn::Join': ['', ['s3.', { Ref: 'AWS::Region' }, '.', { Ref: 'AWS::URLSuffix' }]] } } };
+
+    // Assess: the inbound Lambda reads raw mail and writes attachments and bodies.
+    const inbound = keyStatements(fronted.stack.inbound!.function.role);
+    expect(inbound.length).toBeGreaterThan(0);
+    for (const st of inbound) expect(st.Condition).toEqual(viaS3);
+    expect(new Set(inbound.flatMap((st) => st.Action))).toEqual(new Set(['kms:Decrypt', 'kms:GenerateDataKey']));
+    // The tracking Lambda offloads raw events to the payload bucket.
+    expect(new Set(keyStatements(fronted.stack.tracking.function.role).flatMap((st) => st.Action))).toEqual(new Set(['kms:Decrypt', 'kms:GenerateDataKey']));
   });
 
   it('uses an imported key by ARN without creating one', () => {
