@@ -156,7 +156,8 @@ export class InboundPipeline extends Construct {
         [ENV.payloadBucket]: props.tables.payloadBucket.bucketName,
         [ENV.inboundMaxBytes]: String(inbound.maxBytes),
         [ENV.inboundEventsTopicArn]: this.eventsTopic.topicArn,
-        [ENV.allowedTopicArns]: [this.topic.topicArn, ...props.config.tracking.allowedTopicArns].join(','),
+        // One allowlist per purpose: inbound's own, never tracking's (issue 8, item 4).
+        [ENV.inboundAllowedTopicArns]: this.allowedTopicArns().join(','),
         ...retentionEnvironment(ENV.inboundRetentionDays, retention.inboundDays),
       },
     });
@@ -179,10 +180,22 @@ export class InboundPipeline extends Construct {
     fn.function.addEnvironment(ENV.inboundBucket, this.bucket.bucketName);
     fn.function.addEnvironment(ENV.inboundMaxBytes, String(this.props.config.inbound.maxBytes));
     fn.function.addEnvironment(ENV.inboundEventsTopicArn, this.eventsTopic.topicArn);
+    fn.function.addEnvironment(ENV.inboundAllowedTopicArns, this.allowedTopicArns().join(','));
     for (const [name, value] of Object.entries(retentionEnvironment(ENV.inboundRetentionDays, this.props.config.retention.inboundDays))) {
       fn.function.addEnvironment(name, value);
     }
     this.grantIngestion(fn.role);
+    // Its receipt topics subscribe over HTTPS too: confirmed with the API, as tracking's are.
+    fn.role.addToPrincipalPolicy(new iam.PolicyStatement({
+      sid: 'ConfirmInboundTopicSubscriptions',
+      actions: ['sns:ConfirmSubscription'],
+      resources: this.allowedTopicArns(),
+    }));
+  }
+
+  /** The topics whose receipt notifications are accepted: this stack's and inbound.allowedTopicArns. */
+  private allowedTopicArns(): string[] {
+    return [this.topic.topicArn, ...this.props.config.inbound.allowedTopicArns];
   }
 
   private grantIngestion(role: iam.Role): void {

@@ -19,6 +19,7 @@ import { perInstanceSendRate } from './config.js';
 import type { ChannelConfig, MailroomConfig } from './config-types.js';
 import { MailroomFunction, workQueue } from './defaults.js';
 import { acknowledge } from './nag.js';
+import { fromAddressCondition, sendPolicyEnvironment, sendPolicyWarnings, smsGuardrailAlarms } from './send-policy.js';
 import type { MailroomTables } from './tables.js';
 
 export type Channel = 'email' | 'sms';
@@ -57,6 +58,8 @@ export class SendPipeline extends Construct {
     this.sms = this.channel('sms', props.config.sms);
     this.grantEmailSending(this.email.function.role);
     this.grantSmsSending(this.sms.function.role);
+    smsGuardrailAlarms(this, props.config.sms, 'mailroom-send-sms', props.alarms ?? {});
+    sendPolicyWarnings(this, props.config.email, props.config.sms);
   }
 
   private channel(channel: Channel, cfg: ChannelConfig<string>): ChannelResources {
@@ -95,6 +98,7 @@ export class SendPipeline extends Construct {
         [ENV.messagesRetentionDays]: retention.messagesDays === null ? undefined : String(retention.messagesDays),
         [ENV.smsDefaultSenderId]: channel === 'sms' ? sms.senderId : undefined,
         [ENV.smsDefaultOriginationNumber]: channel === 'sms' ? sms.originationNumber : undefined,
+        ...sendPolicyEnvironment(channel, this.props.config.email, sms),
       }),
     });
     fn.function.addEventSource(new sources.SqsEventSource(queue, {
@@ -129,9 +133,10 @@ export class SendPipeline extends Construct {
     return { queue, dlq, function: fn };
   }
 
-  /** SES v2 sending, scoped to the configured identities, configuration set and templates. */
+  /** SES v2 sending, scoped to the configured identities, configuration set, templates and From addresses. */
   private grantEmailSending(role: iam.IRole): void {
-    const { ses, send } = this.props.config;
+    const { ses, send, email } = this.props.config;
+    const fromAllowed = fromAddressCondition(email);
     const stack = Stack.of(this);
     const arn = (resource: string, resourceName: string) => stack.formatArn({ service: 'ses', resource, resourceName });
     role.addToPrincipalPolicy(new iam.PolicyStatement({
@@ -142,6 +147,7 @@ export class SendPipeline extends Construct {
         arn('configuration-set', this.props.configurationSetName),
         ...ses.templates.map((template) => arn('template', template)),
       ],
+      ...(fromAllowed ? { conditions: fromAllowed } : {}),
     }));
     if (ses.templates.includes('*')) {
       acknowledge(role, `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ses:<AWS::Region>:<AWS::AccountId>:template/*]`,

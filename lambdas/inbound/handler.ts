@@ -13,10 +13,11 @@
  * - S3 / DynamoDB / KMS / SNS transient failure: thrown, so Lambda retries; ingestion is
  *   idempotent by SES message id.
  */
-import { Logger } from '@aws-lambda-powertools/logger';
+import type { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { SNSClient } from '@aws-sdk/client-sns';
 import type { SNSEvent, SNSEventRecord } from 'aws-lambda';
+import { createLogger } from '../../src/logging/logger.js';
 import { ENV, readRuntimeEnv } from '../../src/config/runtime.js';
 import { InvalidReceiptNotificationError } from '../../src/inbound/errors.js';
 import { ingestReceiptNotification } from '../../src/inbound/ingest.js';
@@ -92,12 +93,12 @@ function skip(deps: InboundHandlerDeps, metric: string, message: string, extra: 
 
 function depsFromEnv(): InboundHandlerDeps {
   const env = readRuntimeEnv(process.env);
-  const logger = new Logger({ serviceName: 'mailroom-inbound' });
+  const logger = createLogger('mailroom-inbound');
   const metrics = new Metrics({ namespace: 'Mailroom', serviceName: 'mailroom-inbound' });
   const snsClients = new Map<string, SNSClient>();
   return {
     sns: {
-      verifier: new SnsVerifier({ allowedTopicArns: env[ENV.allowedTopicArns] }),
+      verifier: new SnsVerifier({ allowedTopicArns: env[ENV.inboundAllowedTopicArns] }),
       logger,
       metrics,
       // Only used for HTTPS subscription confirmations; Lambda subscriptions never see one.

@@ -4,15 +4,16 @@
  * are built once per container and reused across invocations (the limiter's state has to
  * outlive one batch to mean anything).
  */
-import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { createLogger } from '../../src/logging/logger.js';
 import { ENV, readRuntimeEnv, type RuntimeEnv } from '../../src/config/runtime.js';
 import type { Channel } from '../../src/contract/message.js';
 import { ConfigError } from '../../src/errors.js';
 import type { Validator } from '../../src/contract/validator.js';
+import type { SendPolicy } from '../../src/send/policy/types.js';
 import { createSendProcessor } from '../../src/send/process.js';
 import { SqsSendQueue } from '../../src/send/queue.js';
 import { RateLimiters } from '../../src/send/rate-limit.js';
@@ -57,13 +58,15 @@ export interface ChannelWiring {
   readonly channel: Channel;
   readonly validate: Validator;
   providers(env: RuntimeEnv): ProviderLookup;
+  /** The channel's send policy (src/send/policy) from the environment. */
+  policy?(env: RuntimeEnv): SendPolicy;
 }
 
 export function sendDepsFromEnv(processEnv: NodeJS.ProcessEnv, wiring: ChannelWiring): SendHandlerDeps {
   const env = readRuntimeEnv(processEnv);
   const { queueUrl, dlqUrl, ...config } = sendConfigFromEnv(env, wiring.channel);
   const serviceName = processEnv.POWERTOOLS_SERVICE_NAME ?? `mailroom-send-${config.channel}`;
-  const logger = new Logger({ serviceName });
+  const logger = createLogger(serviceName);
   const metrics = new Metrics({ namespace: processEnv.POWERTOOLS_METRICS_NAMESPACE ?? 'Mailroom', serviceName });
   const doc = DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } });
   const processor = createSendProcessor({
@@ -74,6 +77,7 @@ export function sendDepsFromEnv(processEnv: NodeJS.ProcessEnv, wiring: ChannelWi
     providers: wiring.providers(env),
     queue: new SqsSendQueue(new SQSClient({}), { queueUrl, dlqUrl }),
     limiters: new RateLimiters({ ratePerSecond: env[ENV.maxSendRate] }),
+    ...(wiring.policy ? { policy: wiring.policy(env) } : {}),
     logger,
     metrics: powertoolsMetrics(metrics),
   });

@@ -11,6 +11,7 @@ import { createValidator } from '../../src/contract/validator.js';
 import { s3AttachmentFetcher } from '../../src/providers/email/attachments.js';
 import { SesEmailProvider } from '../../src/providers/email/ses.js';
 import { createProviderRegistry } from '../../src/providers/registry.js';
+import { emailPolicy } from '../../src/send/policy/email.js';
 import { sendDepsFromEnv, type ChannelWiring } from './deps.js';
 import { createSendHandler } from './handler.js';
 
@@ -27,6 +28,8 @@ export const emailWiring: ChannelWiring = {
       email: [new SesEmailProvider(new SESv2Client({}), { ...(configurationSet ? { configurationSet } : {}), ...tracking, fetchAttachment: s3AttachmentFetcher(new S3Client({}), env[ENV.attachmentBucketOwners]) })],
     });
   },
+  // The same patterns are the send role's ses:FromAddress condition; this gives a named refusal first.
+  policy: (env) => emailPolicy({ allowedFrom: env[ENV.emailAllowedFrom] }),
 };
 
 export const handler = createSendHandler(() => sendDepsFromEnv(process.env, emailWiring));

@@ -9,6 +9,7 @@ import { smsMessageSchema } from '../../src/contract/sms.js';
 import { createValidator } from '../../src/contract/validator.js';
 import { createProviderRegistry } from '../../src/providers/registry.js';
 import { SnsSmsProvider } from '../../src/providers/sms/sns.js';
+import { smsPolicy } from '../../src/send/policy/sms.js';
 import { sendDepsFromEnv, type ChannelWiring } from './deps.js';
 import { createSendHandler } from './handler.js';
 
@@ -20,6 +21,16 @@ export const smsWiring: ChannelWiring = {
     const defaultOriginationNumber = env[ENV.smsDefaultOriginationNumber];
     return createProviderRegistry({
       sms: [new SnsSmsProvider(new SNSClient({}), { ...(defaultSenderId ? { defaultSenderId } : {}), ...(defaultOriginationNumber ? { defaultOriginationNumber } : {}) })],
+    });
+  },
+  policy(env) {
+    const defaultMaxPrice = env[ENV.smsDefaultMaxPrice];
+    const maxPriceCeiling = env[ENV.smsMaxPriceCeiling];
+    return smsPolicy({
+      allowedCountries: env[ENV.smsAllowedCountries],
+      ...(defaultMaxPrice !== undefined ? { defaultMaxPrice } : {}),
+      ...(maxPriceCeiling !== undefined ? { maxPriceCeiling } : {}),
+      destinationLimit: { nationalDigits: env[ENV.smsRangeDigits], limit: env[ENV.smsRangeLimit], windowSeconds: env[ENV.smsRangeWindowSeconds] },
     });
   },
 };

@@ -104,6 +104,8 @@ async function handleHttps(event: LambdaFunctionURLEvent, deps: TrackingHandlerD
     try {
       await processNotification(outcome.envelope, deps);
     } catch (error) {
+      // The route refused it (a topic not allowed for this kind of notification): 403, reported already.
+      if (error instanceof SnsVerificationError) return snsHttpErrorResponse(error)!;
       return failed(error, deps);
     }
   }
