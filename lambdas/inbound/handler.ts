@@ -24,6 +24,7 @@ import { ingestReceiptNotification } from '../../src/inbound/ingest.js';
 import { isReceiptNotification } from '../../src/inbound/notification.js';
 import type { IngestDeps } from '../../src/inbound/types.js';
 import { acceptSnsLambdaRecord, SnsVerificationError, SnsVerifier, type SnsIngestDeps } from '../../src/tracking/sns/index.js';
+import { coldStart, IN_LAMBDA } from '../cold-start.js';
 import { defaultInboundClients, inboundIngestDeps } from './deps.js';
 
 export interface InboundHandlerDeps {
@@ -91,7 +92,7 @@ function skip(deps: InboundHandlerDeps, metric: string, message: string, extra: 
   deps.metrics.addMetric(metric, MetricUnit.Count, 1);
 }
 
-function depsFromEnv(): InboundHandlerDeps {
+async function depsFromEnv(): Promise<InboundHandlerDeps> {
   const env = readRuntimeEnv(process.env);
   const logger = createLogger('mailroom-inbound');
   const metrics = new Metrics({ namespace: 'Mailroom', serviceName: 'mailroom-inbound' });
@@ -110,10 +111,7 @@ function depsFromEnv(): InboundHandlerDeps {
   };
 }
 
-let wired: ((event: SNSEvent) => Promise<void>) | undefined;
+const wired = coldStart(async () => createInboundHandler(await depsFromEnv()), { eager: IN_LAMBDA });
 
-/** Lambda entry point; wired on first call so importing this module never needs the environment. */
-export const handler = async (event: SNSEvent): Promise<void> => {
-  wired ??= createInboundHandler(depsFromEnv());
-  return wired(event);
-};
+/** Lambda entry point; wired once per cold start, so importing this module elsewhere never needs the environment. */
+export const handler = async (event: SNSEvent): Promise<void> => (await wired())(event);

@@ -1,7 +1,9 @@
 /**
  * Wiring of the tracking handlers from the Lambda environment: config read and validated
  * once, SDK clients built once per container (reused across invocations, as is the SNS
- * signing-certificate cache inside the verifier).
+ * signing-certificate cache inside the verifier). Async like every handler factory, so
+ * webhook verification keys can come from Secrets Manager (loadProviderSecret) when provider
+ * webhooks arrive; the entry points await it once per cold start (../cold-start.ts).
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
@@ -28,7 +30,7 @@ export interface TrackingRuntime {
   readonly ingest: IngestDeps;
 }
 
-export function trackingRuntime(serviceName: string): TrackingRuntime {
+export async function trackingRuntime(serviceName: string): Promise<TrackingRuntime> {
   const env = readRuntimeEnv(process.env);
   const eventsTable = env[ENV.eventsTable];
   if (!eventsTable) throw new ConfigError([`${ENV.eventsTable}: required by the tracking pipeline`]);

@@ -18,6 +18,7 @@ import { ingestReceiptNotification } from '../../src/inbound/ingest.js';
 import { isReceiptNotification } from '../../src/inbound/notification.js';
 import type { IngestDeps as InboundIngestDeps } from '../../src/inbound/types.js';
 import { checkPurpose, reportRefusal, SnsVerificationError, type TopicAllowlists } from '../../src/tracking/sns/index.js';
+import { coldStart, IN_LAMBDA } from '../cold-start.js';
 import { optionalInboundDeps, snsDeps, topicAllowlists, trackingRuntime } from './deps.js';
 import { createTrackingHandler, type NotificationContext, type TrackingHandlerDeps, type UrlResult } from './handler.js';
 import { TRACKING_METRICS } from './metrics.js';
@@ -55,16 +56,15 @@ export function receiptRouter(
   };
 }
 
-let wired: ReturnType<typeof createTrackingHandler> | undefined;
+const wired = createTrackingHandler(coldStart(async () => {
+  const rt = await trackingRuntime('mailroom-tracking-https');
+  const inbound = optionalInboundDeps(rt);
+  const topics = topicAllowlists(rt);
+  const base = { sns: snsDeps(rt, topics), ingest: rt.ingest, logger: rt.logger, metrics: rt.metrics };
+  return { ...base, route: receiptRouter(inbound, base, topics) };
+}, { eager: IN_LAMBDA }));
 
-/** Lambda entry point; wired on first call so importing this module never needs the environment. */
+/** Lambda entry point; wired once per cold start, so importing this module elsewhere never needs the environment. */
 export async function handler(event: LambdaFunctionURLEvent): Promise<UrlResult> {
-  wired ??= createTrackingHandler(() => {
-    const rt = trackingRuntime('mailroom-tracking-https');
-    const inbound = optionalInboundDeps(rt);
-    const topics = topicAllowlists(rt);
-    const base = { sns: snsDeps(rt, topics), ingest: rt.ingest, logger: rt.logger, metrics: rt.metrics };
-    return { ...base, route: receiptRouter(inbound, base, topics) };
-  });
   return wired(event);
 }

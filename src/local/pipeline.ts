@@ -37,6 +37,7 @@ import { createProviderRegistry } from '../providers/registry.js';
 import { LocalSmsProvider } from '../providers/sms/local.js';
 import { FileSmsOutbox } from '../providers/sms/outbox.js';
 import { createSendProcessor } from '../send/process.js';
+import { S3BodyStore, sqsBodyPrefix } from '../send/oversize.js';
 import { SqsSendQueue } from '../send/queue.js';
 import { RateLimiters } from '../send/rate-limit.js';
 import type { SendMetric } from '../send/types.js';
@@ -153,7 +154,11 @@ export async function startLocalPipeline(opts: LocalPipelineOptions): Promise<Lo
       messages,
       suppressions: new SuppressionStore(clients.doc, base.tables.suppressions),
       providers,
-      queue: new SqsSendQueue(clients.sqs, { queueUrl: queue.url, dlqUrl: queue.dlqUrl }),
+      queue: new SqsSendQueue(clients.sqs, {
+        queueUrl: queue.url,
+        dlqUrl: queue.dlqUrl,
+        bodies: new S3BodyStore(clients.s3, { bucket: base.buckets.payload, prefix: sqsBodyPrefix(channel) }),
+      }),
       limiters: new RateLimiters({ ratePerSecond: opts.maxSendRate ?? 14 }),
       logger,
       metrics: { count: (metric: SendMetric, value = 1) => count(`${channel}.${metric}`, value) },

@@ -52,7 +52,11 @@ class SendPipeline implements SendProcessor {
     this.settle = new Settler(deps, this.clock);
   }
 
-  async processRecord(record: SQSRecord, ctx: RecordContext = {}): Promise<RecordOutcome> {
+  async processRecord(received: SQSRecord, ctx: RecordContext = {}): Promise<RecordOutcome> {
+    // A redriven DLQ entry or a re-enqueued copy may carry its body by reference: from here on
+    // the pipeline sees the producer's body (same sha256, so a redrive still matches its record).
+    const body = this.deps.queue.resolveBody ? await this.deps.queue.resolveBody(received) : received.body;
+    const record = body === received.body ? received : { ...received, body };
     const d: Delivery = {
       record,
       receiveCount: Math.max(1, Number.parseInt(record.attributes?.ApproximateReceiveCount ?? '1', 10) || 1),

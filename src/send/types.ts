@@ -59,6 +59,8 @@ export type SendMetric =
   | 'duplicate'
   | 'requeued'
   | 'deadLettered'
+  /** A DLQ write or re-enqueued copy whose body went by reference (S3), being too large to go with its attributes. */
+  | 'byReference'
   | 'redriven'
   | 'idConflict'
   | 'unrecorded'

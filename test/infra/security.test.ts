@@ -128,11 +128,13 @@ describe('retention', () => {
 
     // Assess
     expect(expiring(defaults, defaults.stack.inbound!.bucket)).toMatchObject({ [ATTACHMENTS_PREFIX]: 365, [QUARANTINE_PREFIX]: 30 });
-    expect(expiring(defaults, defaults.stack.tables.payloadBucket)).toEqual({ [EVENT_PAYLOAD_PREFIX]: 365, [BODIES_PREFIX]: 365 });
+    expect(expiring(defaults, defaults.stack.tables.payloadBucket)).toMatchObject({ [EVENT_PAYLOAD_PREFIX]: 365, [BODIES_PREFIX]: 365 });
     expect(expiring(fronted, fronted.stack.inbound!.bucket)).toMatchObject({ [ATTACHMENTS_PREFIX]: 45, [QUARANTINE_PREFIX]: 7 });
     // null keeps forever: no rule at all.
-    expect(expiring(fronted, fronted.stack.tables.payloadBucket)).toEqual({ [EVENT_PAYLOAD_PREFIX]: 60 });
-    expect(expiring(imported, imported.stack.tables.payloadBucket)).toEqual({ [BODIES_PREFIX]: 365 });
+    expect(expiring(fronted, fronted.stack.tables.payloadBucket)).toMatchObject({ [EVENT_PAYLOAD_PREFIX]: 60 });
+    expect(expiring(fronted, fronted.stack.tables.payloadBucket)).not.toHaveProperty([BODIES_PREFIX]);
+    expect(expiring(imported, imported.stack.tables.payloadBucket)).toMatchObject({ [BODIES_PREFIX]: 365 });
+    expect(expiring(imported, imported.stack.tables.payloadBucket)).not.toHaveProperty([EVENT_PAYLOAD_PREFIX]);
     expect(rules(defaults, defaults.stack.inbound!.bucket).every((r) => r.Status === 'Enabled')).toBe(true);
   });
 });

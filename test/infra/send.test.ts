@@ -16,6 +16,7 @@ const config = {
 };
 
 let s: Synthesized;
+const payloadObjects = (pattern: string) => ({ 'Fn::Join': ['', [{ 'Fn::GetAtt': [logicalId(s.stack.tables.payloadBucket), 'Arn'] }, `/${pattern}`]] });
 beforeAll(() => {
   s = synthMailroom(config);
 });
@@ -143,7 +144,7 @@ describe('SendPipeline IAM', () => {
 
   it('lets the email Lambda read attachments only under the configured prefixes of buckets owned by the configured account', () => {
     // Prepare
-    const statements = roleStatements(s.template, s.stack.send.email.function.role).filter((st) => st.Action.includes('s3:GetObject'));
+    const statements = roleStatements(s.template, s.stack.send.email.function.role).filter((st) => st.Sid?.startsWith('ReadAttachments'));
     const objects = (bucket: string, prefix: string) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:s3:::${bucket}/${prefix}*`]] });
 
     // Assess
@@ -170,6 +171,30 @@ describe('SendPipeline IAM', () => {
     // Assess
     expect(env[ENV.attachmentBucketOwners]).toEqual({ 'Fn::Join': ['', ['acme-attachments=', { Ref: 'AWS::AccountId' }, ',partner-files=444455556666']] });
     expect(smsEnv[ENV.attachmentBucketOwners]).toBeUndefined();
+  });
+
+  it.each(['email', 'sms'] as const)('lets the %s Lambda write and read by-reference bodies under its own prefix of the payload bucket only', (channel) => {
+    // Prepare
+    const { function: fn } = s.stack.send[channel];
+    const statements = roleStatements(s.template, fn.role);
+    const env = s.template.findResources('AWS::Lambda::Function')[logicalId(fn.function)]!.Properties.Environment.Variables;
+
+    // Assess
+    expect(env[ENV.payloadBucket]).toEqual({ Ref: logicalId(s.stack.tables.payloadBucket) });
+    expect(resourcesFor(statements, 's3:PutObject')).toEqual([payloadObjects(`sqs-bodies/${channel}/*`)]);
+    expect(resourcesFor(statements, 's3:GetObject')).toContainEqual(payloadObjects(`sqs-bodies/${channel}/*`));
+    expect(JSON.stringify(resourcesFor(statements, 's3:GetObject'))).not.toContain(`sqs-bodies/${channel === 'email' ? 'sms' : 'email'}/`);
+    expect([...new Set(statements.flatMap((st) => st.Action).filter((a) => a.startsWith('s3:')))].sort()).toEqual(['s3:GetObject', 's3:PutObject']);
+  });
+
+  it('expires by-reference bodies once no DLQ entry or redriven copy can point at them (14 + 4 + 1 days)', () => {
+    // Prepare
+    const bucket = s.template.findResources('AWS::S3::Bucket')[logicalId(s.stack.tables.payloadBucket)]!;
+
+    // Assess
+    expect(bucket.Properties.LifecycleConfiguration.Rules).toContainEqual(
+      expect.objectContaining({ Id: 'expire-sqs-bodies', Prefix: 'sqs-bodies/', ExpirationInDays: 19, Status: 'Enabled' }),
+    );
   });
 
   it('lets the SMS Lambda publish to phone numbers (resource "*") but to no topic, and nothing in SES', () => {

@@ -87,14 +87,14 @@ describe('send handler', () => {
     });
   });
 
-  it('wires either channel from the environment without calling AWS', () => {
+  it('wires either channel from the environment without calling AWS', async () => {
     const env = { MAILROOM_MESSAGES_TABLE: 'm', MAILROOM_SUPPRESSIONS_TABLE: 's', MAILROOM_QUEUE_URL: 'q', MAILROOM_DLQ_URL: 'd', AWS_REGION: 'eu-west-1' };
     for (const wiring of [emailWiring, smsWiring]) {
-      const deps = sendDepsFromEnv({ ...env, MAILROOM_SES_CONFIGURATION_SET: 'mailroom', MAILROOM_SMS_SENDER_ID: 'Mailroom' }, wiring);
+      const deps = await sendDepsFromEnv({ ...env, MAILROOM_SES_CONFIGURATION_SET: 'mailroom', MAILROOM_SMS_SENDER_ID: 'Mailroom' }, wiring);
       expect(typeof deps.processor.processRecord).toBe('function');
       expect(typeof deps.flushMetrics).toBe('function');
     }
-    expect(() => sendDepsFromEnv({ ...env, MAILROOM_SES_CONFIGURATION_SET: 'not a valid name!' }, emailWiring)).toThrow(ConfigError);
+    await expect(sendDepsFromEnv({ ...env, MAILROOM_SES_CONFIGURATION_SET: 'not a valid name!' }, emailWiring)).rejects.toThrow(ConfigError);
   });
 
   it('can be imported without any environment (the Lambda entry points wire themselves lazily)', async () => {
