@@ -4,6 +4,7 @@
  */
 import * as z from 'zod';
 import { hasLineBreak } from './address.js';
+import { safeRecord } from './record.js';
 
 export const MESSAGE_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -17,8 +18,8 @@ const metadataValue = z.union([z.string(), z.number(), z.boolean()]);
 export const commonFields = {
   id: z.string().regex(MESSAGE_ID_PATTERN, 'id must be 1-128 of [A-Za-z0-9._:-]').optional(),
   tags: z.array(z.string().min(1).max(256).refine(...refineNoBreak('tag'))).max(50).optional(),
-  metadata: z.record(z.string().min(1).max(128), metadataValue).optional(),
+  metadata: safeRecord(z.string().min(1).max(128), metadataValue).optional(),
   provider: z.string().min(1).max(64).optional(),
-  providerOptions: z.record(z.string(), z.unknown()).optional(),
+  providerOptions: safeRecord(z.string(), z.unknown()).optional(),
   sendAt: z.iso.datetime({ offset: true }).optional(),
 };

@@ -20,7 +20,7 @@ import {
   TransactWriteCommand,
   UpdateCommand,
   type DynamoDBDocumentClient,
-} from '@aws-sdk/lib-dynamodb';
+} from './document.js';
 import { InboundStorageError, errorNameOf } from '../inbound/errors.js';
 import type { ParsedMailbox, StoredInboundRecord } from '../inbound/types.js';
 import { INBOUND_ITEM_SK, RECIPIENT_SK_PREFIX } from './tables.js';
