@@ -13,7 +13,15 @@ export function refineNoBreak(what: string): [(v: string) => boolean, { message:
   return [(v) => !hasLineBreak(v), { message: `${what} must not contain CR or LF` }];
 }
 
-const metadataValue = z.union([z.string(), z.number(), z.boolean()]);
+/**
+ * Metadata numbers are stored as DynamoDB numbers and read back as JavaScript numbers: only
+ * those that survive both exactly are taken (|n| ≤ 2^53 - 1, and not below DynamoDB's 1e-130).
+ * A larger or tinier number would be refused by the store after the send, or come back changed.
+ */
+const storableNumber = z
+  .number()
+  .refine((n) => Math.abs(n) <= Number.MAX_SAFE_INTEGER && (n === 0 || Math.abs(n) >= 1e-130), { message: 'metadata numbers must be within ±9007199254740991 (send larger or more precise values as strings)' });
+const metadataValue = z.union([z.string(), storableNumber, z.boolean()]);
 
 export const commonFields = {
   id: z.string().regex(MESSAGE_ID_PATTERN, 'id must be 1-128 of [A-Za-z0-9._:-]').optional(),
