@@ -4,6 +4,7 @@
  */
 import * as z from 'zod';
 import { hasLineBreak } from './address.js';
+import { isStorableNumber } from './metadata-value.js';
 import { safeRecord } from './record.js';
 
 export const MESSAGE_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -13,14 +14,8 @@ export function refineNoBreak(what: string): [(v: string) => boolean, { message:
   return [(v) => !hasLineBreak(v), { message: `${what} must not contain CR or LF` }];
 }
 
-/**
- * Metadata numbers are stored as DynamoDB numbers and read back as JavaScript numbers: only
- * those that survive both exactly are taken (|n| ≤ 2^53 - 1, and not below DynamoDB's 1e-130).
- * A larger or tinier number would be refused by the store after the send, or come back changed.
- */
-const storableNumber = z
-  .number()
-  .refine((n) => Math.abs(n) <= Number.MAX_SAFE_INTEGER && (n === 0 || Math.abs(n) >= 1e-130), { message: 'metadata numbers must be within ±9007199254740991 (send larger or more precise values as strings)' });
+// Numbers the store keeps exactly (./metadata-value.ts).
+const storableNumber = z.number().refine(isStorableNumber, { message: 'metadata numbers must be within ±9007199254740991 (send larger or more precise values as strings)' });
 const metadataValue = z.union([z.string(), storableNumber, z.boolean()]);
 
 export const commonFields = {

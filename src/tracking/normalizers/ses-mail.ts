@@ -8,6 +8,7 @@
  * metadata win) is the ingest step's job (src/tracking/enrich.ts).
  */
 import { decodeTagValue, MESSAGE_ID_TAG } from '../../providers/email/ses-tags.js';
+import { isMetadataValue } from '../../contract/metadata-value.js';
 import { keyedObject } from '../../contract/record.js';
 import { toIsoUtc } from './common.js';
 import type { SesMail } from './ses-schema.js';
@@ -64,7 +65,7 @@ export function mailFacts(mail: SesMail | undefined): MailFacts {
  * `X-Tag` (one tag per header, repeatable) and `X-Metadata` (a JSON object of scalars), header
  * names case-insensitive, as Anymail's SES backend writes them. Malformed metadata (not JSON,
  * not an object, cut off by SES's 10 KB header truncation) is ignored, never fatal; so are
- * non-scalar metadata values.
+ * non-scalar metadata values and numbers the store cannot keep exactly (the raw payload keeps them).
  */
 export function headerTagsAndMetadata(headers: readonly unknown[]): { tags: string[]; metadata: Metadata } {
   const tags: string[] = [];
@@ -110,7 +111,7 @@ function parseMetadata(value: string): Metadata {
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return newMetadata();
   const out = newMetadata();
   for (const [k, v] of Object.entries(parsed)) {
-    if (typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v))) out[k] = v;
+    if (isMetadataValue(v)) out[k] = v;
   }
   return out;
 }

@@ -9,13 +9,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fuzzParameters } from '../../support/hostile/arbitraries.js';
 import { OutcomeTally, settle } from '../../support/hostile/invariant.js';
 import { localEnv } from '../../support/local.js';
+import { issueCertificate } from '../../support/sns/pki.js';
 import { ENTRY_POINTS, type HostileEnv } from './entry-points.js';
 
 const DEFAULT_RUNS = 25;
 let env: HostileEnv;
 
 beforeAll(async () => {
-  env = { local: await localEnv() };
+  const cert = issueCertificate();
+  env = { local: await localEnv(), signing: { privateKey: cert.privateKey, pem: cert.pem } };
 });
 afterAll(() => env.local.clients.destroy());
 
