@@ -1,10 +1,11 @@
 /**
  * Every entry point the hostile-input suite drives, in one table. A provider webhook route
- * joins by adding one factory here (see ./README.md).
+ * joins with one more row (see ./README.md).
  */
 import type { KeyObject } from 'node:crypto';
 import type { LocalEnv } from '../../support/local.js';
 import type { EntryPoint } from './entry-point.js';
+import { inboundEntryPoint } from './inbound.js';
 import { sendBodyEntryPoint } from './send-body.js';
 import { trackingEntryPoint } from './tracking-body.js';
 
@@ -14,9 +15,17 @@ export interface HostileEnv {
   readonly signing: { readonly privateKey: KeyObject; readonly pem: string };
 }
 
-export const ENTRY_POINTS: readonly ((env: HostileEnv) => EntryPoint<unknown>)[] = [
-  (env) => sendBodyEntryPoint('email', env.local) as EntryPoint<unknown>,
-  (env) => sendBodyEntryPoint('sms', env.local) as EntryPoint<unknown>,
-  (env) => trackingEntryPoint('sns-subscription', env.local, env.signing) as EntryPoint<unknown>,
-  (env) => trackingEntryPoint('https', env.local, env.signing) as EntryPoint<unknown>,
+export interface EntryPointRow {
+  readonly name: string;
+  create(env: HostileEnv): EntryPoint<unknown>;
+}
+
+const row = <I>(name: string, create: (env: HostileEnv) => EntryPoint<I>): EntryPointRow => ({ name, create: create as (env: HostileEnv) => EntryPoint<unknown> });
+
+export const ENTRY_POINTS: readonly EntryPointRow[] = [
+  row('SQS send body (email)', (env) => sendBodyEntryPoint('email', env.local)),
+  row('SQS send body (SMS)', (env) => sendBodyEntryPoint('sms', env.local)),
+  row('SNS tracking body (SNS subscription)', (env) => trackingEntryPoint('sns-subscription', env.local, env.signing)),
+  row('SNS tracking body (HTTPS)', (env) => trackingEntryPoint('https', env.local, env.signing)),
+  row('SNS/S3 inbound notification and MIME', (env) => inboundEntryPoint(env.local)),
 ];

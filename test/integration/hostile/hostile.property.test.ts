@@ -22,9 +22,9 @@ beforeAll(async () => {
 afterAll(() => env.local.clients.destroy());
 
 describe('hostile inputs at every entry point', () => {
-  for (const [index, make] of ENTRY_POINTS.entries()) {
-    it(`entry point ${index + 1}: every input ends in exactly one classified outcome`, { timeout: 180_000 }, async () => {
-      const entry = make(env);
+  for (const { name, create } of ENTRY_POINTS) {
+    it(`${name}: every input ends in exactly one classified outcome`, { timeout: 180_000 }, async () => {
+      const entry = create(env);
       const tally = new OutcomeTally();
       await fc.assert(
         fc.asyncProperty(entry.arbitrary, async (input) => {

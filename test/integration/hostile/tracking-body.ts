@@ -138,7 +138,11 @@ export function trackingEntryPoint(path: TrackingPath, env: LocalEnv, signing: {
       const ignored = (seen.counts.get(TRACKING_METRICS.ignored) ?? 0) > 0;
       if (ignored) refused.push({ logged: true, counted: true, reason: 'ignored' });
       if (seen.stored.length) assertMetadataKept(input, seen.stored);
-      return { stored: seen.stored.map((e) => e.eventId), deadLettered: [], refused };
+      // A duplicate (the same provider event, e.g. the same bounce feedback id, already stored)
+      // ends in the record an earlier delivery made: stored, once.
+      const duplicates = seen.counts.get(TRACKING_METRICS.duplicate) ?? 0;
+      const stored = [...seen.stored.map((e) => e.eventId), ...(duplicates ? [`${duplicates} duplicate(s)`] : [])];
+      return { stored, deadLettered: [], refused };
     },
   };
 }
