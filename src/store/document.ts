@@ -7,7 +7,6 @@
  */
 import * as lib from '@aws-sdk/lib-dynamodb';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import type { MiddlewareStack } from '@smithy/types';
 import { marshallValue, unmarshallValue } from './codec.js';
 
 /** lib-dynamodb's description of where the values are in a command's input or output. */
@@ -42,8 +41,13 @@ function eachValue(obj: unknown, fn: (v: unknown) => unknown): unknown {
   return out;
 }
 
+/** The part of a command's middleware stack we use (smithy's MiddlewareStack). */
+interface Stack {
+  addRelativeTo(middleware: unknown, options: { name: string; relation: 'before'; toMiddleware: string; override: boolean }): void;
+}
+
 interface Translatable {
-  readonly clientCommand: { readonly middlewareStack: MiddlewareStack<object, object> };
+  readonly clientCommand: { readonly middlewareStack: Stack };
   readonly inputKeyNodes: KeyNodes;
   readonly outputKeyNodes: KeyNodes;
 }
@@ -51,7 +55,6 @@ interface Translatable {
 /** Installs the codec under the names lib-dynamodb's own translation uses, replacing it. */
 type Args = { readonly input: object };
 type Next = (args: Args) => Promise<{ readonly output: object }>;
-type Middleware = Parameters<MiddlewareStack<object, object>['addRelativeTo']>[0];
 
 function useCodec(command: Translatable): void {
   const stack = command.clientCommand.middlewareStack;
@@ -60,8 +63,8 @@ function useCodec(command: Translatable): void {
     const deserialized = await next(args);
     return { ...deserialized, output: translate(deserialized.output, (v: AttributeValue) => unmarshallValue(v), command.outputKeyNodes) as object };
   };
-  stack.addRelativeTo(marshall as unknown as Middleware, { name: 'DocumentMarshall', relation: 'before', toMiddleware: 'serializerMiddleware', override: true });
-  stack.addRelativeTo(unmarshall as unknown as Middleware, { name: 'DocumentUnmarshall', relation: 'before', toMiddleware: 'deserializerMiddleware', override: true });
+  stack.addRelativeTo(marshall, { name: 'DocumentMarshall', relation: 'before', toMiddleware: 'serializerMiddleware', override: true });
+  stack.addRelativeTo(unmarshall, { name: 'DocumentUnmarshall', relation: 'before', toMiddleware: 'deserializerMiddleware', override: true });
 }
 
 const asTranslatable = (command: object) => command as unknown as Translatable;
