@@ -52,10 +52,10 @@ interface Translatable {
   readonly outputKeyNodes: KeyNodes;
 }
 
-/** Installs the codec under the names lib-dynamodb's own translation uses, replacing it. */
 type Args = { readonly input: object };
 type Next = (args: Args) => Promise<{ readonly output: object }>;
 
+/** Installs the codec under the names lib-dynamodb's own translation uses, replacing it. */
 function useCodec(command: Translatable): void {
   const stack = command.clientCommand.middlewareStack;
   const marshall = (next: Next) => async (args: Args) => next({ ...args, input: translate(args.input, (v: unknown) => marshallValue(v), command.inputKeyNodes) as object });
