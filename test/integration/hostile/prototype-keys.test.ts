@@ -41,6 +41,15 @@ describe('prototype-named keys, end to end (defect 1)', () => {
     expect(seen.record?.metadata?.['valueOf']).toBe(2);
   });
 
+  it('providerOptions.constructor fails the message at once as unsupported_feature, with its reason in the DLQ (defect 3)', async () => {
+    const entry = sendBodyEntryPoint('email', env);
+    const input = { json: { channel: 'email', from: 'shop@example.com', to: 'ann@example.com', subject: 'Hi', text: 'x', providerOptions: { constructor: 1 } } };
+    const seen = await entry.run(input);
+    expect(settle(entry.classify(input, seen))).toEqual({ kind: 'dead-lettered', reason: 'unsupported_feature' });
+    expect(seen.record).toMatchObject({ status: 'failed', attempts: 1, error: { code: 'unsupported_feature', retryable: false } });
+    expect(seen.record?.error?.message).toContain('providerOptions.constructor');
+  });
+
   it('an SES event whose X-Metadata and message tags have them is stored with them', async () => {
     const cert = issueCertificate();
     const entry = trackingEntryPoint('sns-subscription', env, { privateKey: cert.privateKey, pem: cert.pem });
