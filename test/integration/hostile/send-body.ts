@@ -69,6 +69,8 @@ const mutations = {
     fc.record({ field: fc.constant('to'), value: fc.constantFrom('john smith@example.com', 'a@example.com, b@example.com', 'A <a@example.com> b@example.com') }),
     fc.record({ field: fc.constant('subject'), value: fc.constantFrom('a\r\nBcc: x@example.com', 'a\nb', 'nul\u0000') }),
     fc.record({ field: fc.constant('metadata'), value: fc.oneof(hostileRecord(hostileJson), fc.constant({ [sized(LIMITS.metadataKey + 1, 'k')]: 1 })) }),
+    // At, and just past, the metadata bound; and a value the size of a DynamoDB item.
+    fc.record({ field: fc.constant('metadata'), value: fc.constantFrom(LIMITS.metadataBytes, LIMITS.metadataBytes + 1, LIMITS.dynamoItem).map((n) => ({ k: sized(n - '{"k":""}'.length) })) }),
     fc.record({ field: fc.constant('providerOptions'), value: hostileRecord(hostileJson, 2).filter((o) => Object.keys(o).length > 0) }),
     fc.record({ field: fc.constant('mergeGlobalData'), value: hostileRecord(hostileJson) }),
     fc.record({ field: hostileKey, value: hostileJson }),

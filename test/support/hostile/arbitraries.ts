@@ -27,6 +27,8 @@ export const LIMITS = {
   smsBody: 1600,
   /** Metadata key length. */
   metadataKey: 128,
+  /** Metadata as JSON (bytes): what keeps message and event items far below DynamoDB's 400 KB. */
+  metadataBytes: 10 * 1024,
 } as const;
 
 const ASTRAL = ['😀', '𝒜', '🏳️‍🌈', '𠜎'];

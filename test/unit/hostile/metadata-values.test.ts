@@ -23,6 +23,13 @@ describe('metadata numbers the store cannot keep', () => {
     expect((error as InvalidMessageError).reasons.map((r) => r.path)).toEqual(['metadata.amount']);
   });
 
+  it('refuses metadata past 10 KiB of JSON (DynamoDB refuses items over 400 KB), naming the field', () => {
+    const at = `{"k":"${'x'.repeat(10 * 1024 - 8)}"}`;
+    expect(validateMessage(sms(at), 'sms').message.metadata?.['k']).toHaveLength(10 * 1024 - 8);
+    const past = `{"k":"${'x'.repeat(10 * 1024 - 7)}"}`;
+    expect(() => validateMessage(sms(past), 'sms')).toThrow(/metadata: metadata must be at most 10240 bytes/);
+  });
+
   it('keeps the numbers it can store exactly', () => {
     const { message } = validateMessage(sms('{"a":9007199254740991,"b":0.25,"c":0,"d":-1e-9}'), 'sms');
     expect(message.metadata).toEqual({ a: 9007199254740991, b: 0.25, c: 0, d: -1e-9 });
