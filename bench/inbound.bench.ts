@@ -6,7 +6,9 @@
  *    independent:
  *    - "parse": generated stream → parseMime → attachments drained (the parser alone);
  *    - "s3": the Lambda's data path minus DynamoDB: GetObject stream from a local s3rver →
- *      parseMime → lib-storage multipart Upload of each attachment back to s3rver.
+ *      parseMime → lib-storage multipart Upload of each attachment back to s3rver;
+ *    - "bundle": as "parse", with parseMime as bundled for Lambda (lib/bundling.ts: iconv-lite
+ *      tables as side files, encoding-japanese and html-to-text replaced).
  *    Reported: MB/s, and peak RSS growth while ingesting (maxRSS after − maxRSS before, after
  *    a warm-up message loaded every module). Goal: growth < 3× the message size. The absolute
  *    peak (Node + SDK + parser code) is shown beside it.
@@ -21,11 +23,12 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
+import { buildLambda } from '../lib/bundling.js';
 import { s3AttachmentSink } from '../src/inbound/attachments.js';
-import { parseMime } from '../src/inbound/parse.js';
+import { parseMime as sourceParseMime } from '../src/inbound/parse.js';
 import type { AttachmentSink } from '../src/inbound/types.js';
 import { largeMessage } from '../test/fixtures/mime/generate.js';
 import { MIME_FIXTURES, mimeFixture, streamOf } from '../test/unit/inbound/support.js';
@@ -62,7 +65,8 @@ interface ChildResult {
 }
 
 /** Child: one ingestion of one message, then print timings and RSS as JSON. */
-async function runChild(mode: string, sizeMb: number, endpoint: string): Promise<void> {
+async function runChild(mode: string, sizeMb: number, endpoint: string, bundle?: string): Promise<void> {
+  const parseMime = mode === 'bundle' ? ((await import(pathToFileURL(bundle!).href)) as { parseMime: typeof sourceParseMime }).parseMime : sourceParseMime;
   const s3 = s3Client(endpoint);
   const key = `raw/${sizeMb}mb`;
   const sink = (id: string) => (mode === 's3' ? s3AttachmentSink({ s3, bucket: BUCKET, messageId: id, quarantine: false }) : drainingSink);
@@ -79,10 +83,10 @@ async function runChild(mode: string, sizeMb: number, endpoint: string): Promise
   s3.destroy();
 }
 
-function child(mode: string, sizeMb: number, endpoint: string): Promise<ChildResult> {
+function child(mode: string, sizeMb: number, endpoint: string, bundle: string): Promise<ChildResult> {
   const file = fileURLToPath(import.meta.url);
   return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, ['--import', 'tsx', file, '--child', mode, String(sizeMb), endpoint], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const proc = spawn(process.execPath, ['--import', 'tsx', file, '--child', mode, String(sizeMb), endpoint, bundle], { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     proc.stdout.on('data', (d: Buffer) => (out += d.toString()));
     proc.on('error', reject);
@@ -116,7 +120,7 @@ const fixtureMix: Benchmark = {
   async run() {
     const messages = MIME_FIXTURES.map((f) => mimeFixture(f, 'crlf'));
     let i = 0;
-    const result = await measure('messages (mixed fixtures, CRLF)', () => parseMime(streamOf(messages[i++ % messages.length]!, 64 * 1024), drainingSink), {
+    const result = await measure('messages (mixed fixtures, CRLF)', () => sourceParseMime(streamOf(messages[i++ % messages.length]!, 64 * 1024), drainingSink), {
       rounds: 15,
       opsPerRound: 100,
     });
@@ -133,24 +137,30 @@ const largeMessages: Benchmark = {
       for (const size of SIZES_MB) {
         await new Upload({ client: s3, params: { Bucket: BUCKET, Key: `raw/${size}mb`, Body: largeMessage(size * MB) }, queueSize: 1 }).done();
       }
+      const bundleDir = mkdtempSync(join(tmpdir(), 'mailroom-bench-parse-bundle-'));
+      const { file: bundle } = await buildLambda('src/inbound/parse.ts', bundleDir);
       const results: BenchResult[] = [];
-      for (const mode of ['parse', 's3'] as const) {
-        for (const size of SIZES_MB) {
-          const runs: ChildResult[] = [];
-          for (let r = 0; r < RUNS; r++) runs.push(await child(mode, size, endpoint));
-          const ms = median(runs.map((x) => x.ms));
-          const growthMb = median(runs.map((x) => (x.peakKb - x.rssBeforeKb) / 1024));
-          results.push({
-            name: `${mode === 's3' ? 'S3 → parse → S3' : 'parse only'}, ${size} MB`,
-            medianMs: ms,
-            figures: {
-              'MB/s': ((size * 1000) / ms).toFixed(1),
-              'peak RSS growth MB': growthMb.toFixed(1),
-              '× size': (growthMb / size).toFixed(2),
-              'peak RSS MB': (median(runs.map((x) => x.peakKb)) / 1024).toFixed(0),
-            },
-          });
+      try {
+        for (const mode of ['parse', 'bundle', 's3'] as const) {
+          for (const size of SIZES_MB) {
+            const runs: ChildResult[] = [];
+            for (let r = 0; r < RUNS; r++) runs.push(await child(mode, size, endpoint, bundle));
+            const ms = median(runs.map((x) => x.ms));
+            const growthMb = median(runs.map((x) => (x.peakKb - x.rssBeforeKb) / 1024));
+            results.push({
+              name: `${mode === 's3' ? 'S3 → parse → S3' : mode === 'bundle' ? 'parse only, Lambda bundle' : 'parse only'}, ${size} MB`,
+              medianMs: ms,
+              figures: {
+                'MB/s': ((size * 1000) / ms).toFixed(1),
+                'peak RSS growth MB': growthMb.toFixed(1),
+                '× size': (growthMb / size).toFixed(2),
+                'peak RSS MB': (median(runs.map((x) => x.peakKb)) / 1024).toFixed(0),
+              },
+            });
+          }
         }
+      } finally {
+        rmSync(bundleDir, { recursive: true, force: true });
       }
       return results;
     });
@@ -160,5 +170,5 @@ const largeMessages: Benchmark = {
 export const benchmarks: Benchmark[] = [fixtureMix, largeMessages];
 
 if (process.argv[2] === '--child') {
-  await runChild(process.argv[3]!, Number(process.argv[4]), process.argv[5]!);
+  await runChild(process.argv[3]!, Number(process.argv[4]), process.argv[5]!, process.argv[6]);
 }

@@ -19,7 +19,10 @@ export interface SesConfig {
   readonly identities: readonly string[];
   /** Name of the SES configuration set this stack creates and every send uses. @default stackName */
   readonly configurationSetName: string;
-  /** Stored SES template names the send Lambda may use ('*' = any template in the account and region). @default ['*'] */
+  /**
+   * Stored SES template names the send Lambda may use ('*' = any template in the account and
+   * region). None by default: no template permission unless listed. @default []
+   */
   readonly templates: readonly string[];
   /** Outbound TLS: 'require' makes SES refuse to deliver over unencrypted connections. @default 'optional' */
   readonly tlsPolicy: 'optional' | 'require';
@@ -37,6 +40,31 @@ export interface ChannelConfig<P extends string> {
   readonly maxConcurrency: number;
   /** Messages per Lambda invocation (1-10). @default 10 */
   readonly batchSize: number;
+}
+
+export interface EmailConfig extends ChannelConfig<EmailProviderName> {
+  /**
+   * From addresses (or IAM StringLike patterns, `*@notify.acme.io`) producers may send as:
+   * enforced by the send Lambda (refusal `from_not_allowed`) and by an `ses:FromAddress`
+   * condition on its role. Empty: any address of `ses.identities` (the synth warns). @default []
+   */
+  readonly allowedFrom: readonly string[];
+}
+
+export interface SmsMaxPriceConfig {
+  /** USD MaxPrice applied to messages that name none. @default none */
+  readonly default?: number;
+  /** USD: a message naming a higher maxPrice is refused (`max_price_above_ceiling`). @default none */
+  readonly ceiling?: number;
+}
+
+export interface SmsDestinationRateLimitConfig {
+  /** National digits after the country calling code that make one destination range. @default 6 */
+  readonly nationalDigits: number;
+  /** Messages to one range within the window, account-wide (split across send Lambdas); 0 turns the hold off. @default 20 */
+  readonly maxMessages: number;
+  /** @default 600 */
+  readonly windowSeconds: number;
 }
 
 export interface SmsDeliveryStatusConfig {
@@ -59,6 +87,16 @@ export interface SmsConfig extends ChannelConfig<SmsProviderName> {
   /** Default origination number (E.164). */
   readonly originationNumber?: string;
   readonly deliveryStatus: SmsDeliveryStatusConfig;
+  /**
+   * ISO 3166-1 alpha-2 regions SMS may go to (refusal `country_not_allowed` elsewhere). Empty
+   * allows every country, and the synth warns: list the countries you serve. @default []
+   */
+  readonly allowedCountries: readonly string[];
+  readonly maxPrice: SmsMaxPriceConfig;
+  /** Holds (delays) SMS past this many to one number range in the window: the pumping signature. */
+  readonly destinationRateLimit: SmsDestinationRateLimitConfig;
+  /** Alarm when AWS/SNS SMSMonthToDateSpentUSD reaches this (USD); null: no alarm. @default 100 */
+  readonly spendAlarmUsd: number | null;
 }
 
 export interface SendConfig {
@@ -107,6 +145,12 @@ export interface InboundConfig {
   readonly ruleSetName: string;
   /** Existing SNS topic for "inbound received" events; one is created when absent. */
   readonly eventsTopicArn?: string;
+  /**
+   * Extra SNS topic ARNs (SES identities' receipt topics, other accounts) whose receipt
+   * notifications the inbound Lambda and the tracking HTTPS endpoint accept. Only these (and
+   * the stack's receipt topic) may deliver inbound mail: `tracking.allowedTopicArns` does not. @default []
+   */
+  readonly allowedTopicArns: readonly string[];
 }
 
 export interface AlarmsConfig {
@@ -136,7 +180,7 @@ export interface MailroomConfig {
   /** CloudFormation stack name. @default 'Mailroom' */
   readonly stackName: string;
   readonly ses: SesConfig;
-  readonly email: ChannelConfig<EmailProviderName>;
+  readonly email: EmailConfig;
   readonly sms: SmsConfig;
   readonly send: SendConfig;
   readonly tracking: TrackingConfig;

@@ -7,6 +7,7 @@
  * The defaults synthesize on a fresh clone with no AWS account (example.com identities): they
  * must be changed before a real deployment (README, "Deploying").
  */
+import { isSupportedCountry } from 'libphonenumber-js';
 import * as z from 'zod';
 import { ConfigError } from '../src/errors.js';
 import { SUPPRESSION_REASONS } from '../src/config/runtime.js';
@@ -36,6 +37,8 @@ const SES_NAME = /^[A-Za-z0-9_-]{1,64}$/;
 const RULE_SET_NAME = /^[A-Za-z0-9](?:[A-Za-z0-9._-]{0,62}[A-Za-z0-9])?$/;
 const BUCKET_NAME = /^(?!xn--)(?!.*\.\.)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 const STACK_NAME = /^[A-Za-z][A-Za-z0-9-]{0,100}$/;
+// A From address or IAM StringLike pattern: something@domain, `*`/`?` allowed, domain lower-case.
+const FROM_PATTERN = /^[^\s@,]+@[a-z0-9*?.-]+$/;
 
 const domainOrAddress = z.string().refine((v) => DOMAIN.test(v) || (v.includes('@') && normalizeAddress(v).ok), {
   message: 'must be a lower-case domain (example.com) or an email address (a@example.com)',
@@ -49,13 +52,27 @@ const sections = {
       fromDomain: z.string().regex(DOMAIN, 'must be a lower-case domain name').default('example.com'),
       identities: z.array(domainOrAddress).min(1).optional(),
       configurationSetName: z.string().regex(SES_NAME, 'letters, digits, _ and -, at most 64').optional(),
-      templates: z.array(z.string().regex(/^(\*|[A-Za-z0-9_-]{1,64})$/, 'a template name or "*"')).default(['*']),
+      templates: z.array(z.string().regex(/^(\*|[A-Za-z0-9_-]{1,64})$/, 'a template name or "*"')).default([]),
       tlsPolicy: z.enum(['optional', 'require']).default('optional'),
     })
     .prefault({}),
-  email: channel('ses', 14).prefault({}),
+  email: channel('ses', 14)
+    .extend({
+      allowedFrom: z.array(z.string().regex(FROM_PATTERN, 'an address or IAM StringLike pattern with a lower-case domain (noreply@acme.io, *@notify.acme.io)')).default([]),
+    })
+    .prefault({}),
   sms: channel('sns', 20)
     .extend({
+      allowedCountries: z.array(z.string().refine((c) => /^[A-Z]{2}$/.test(c) && isSupportedCountry(c as never), 'an ISO 3166-1 alpha-2 region code (GB, US, ...)')).default([]),
+      maxPrice: z.strictObject({ default: z.number().positive().optional(), ceiling: z.number().positive().optional() }).prefault({}),
+      destinationRateLimit: z
+        .strictObject({
+          nationalDigits: z.number().int().min(1).max(12).default(6),
+          maxMessages: z.number().int().min(0).default(20),
+          windowSeconds: z.number().int().min(1).max(86_400).default(600),
+        })
+        .prefault({}),
+      spendAlarmUsd: z.number().positive().nullable().default(100),
       senderId: z
         .string()
         .regex(SENDER_ID_PATTERN, '3-11 letters, digits or hyphens, at least one letter (the SNS sender ID rule)')
@@ -105,6 +122,7 @@ const sections = {
       activateRuleSet: z.boolean().default(false),
       ruleSetName: z.string().regex(RULE_SET_NAME, 'letters, digits, ., _ and -, starting and ending with a letter or digit, at most 64').optional(),
       eventsTopicArn: z.string().regex(SNS_TOPIC_ARN, 'must be an SNS topic ARN').optional(),
+      allowedTopicArns: z.array(z.string().regex(SNS_TOPIC_ARN, 'must be an SNS topic ARN')).default([]),
     })
     .prefault({}),
   alarms: z
@@ -229,6 +247,10 @@ function partialChecks(p: Partial<Parsed> | MailroomConfig): string[] {
   }
   if (p.alarms?.email && p.alarms.topicArn) problems.push('alarms: set either email or topicArn, not both');
   if (p.inbound && !p.inbound.enabled && p.inbound.activateRuleSet) problems.push('inbound.activateRuleSet: needs inbound.enabled');
+  const price = p.sms?.maxPrice;
+  if (price?.default !== undefined && price.ceiling !== undefined && price.default > price.ceiling) {
+    problems.push(`sms.maxPrice.default: ${price.default} exceeds sms.maxPrice.ceiling (${price.ceiling})`);
+  }
   if (p.sms && !p.sms.deliveryStatus.enabled && p.sms.deliveryStatus.setAccountAttributes) {
     problems.push('sms.deliveryStatus.setAccountAttributes: needs sms.deliveryStatus.enabled');
   }

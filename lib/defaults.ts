@@ -16,12 +16,13 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { OperationsConfig } from './config-types.js';
+import { cdkBundling } from './bundling.js';
 import { acknowledge, acknowledgeObjectAccess } from './nag.js';
 
 /** Newest Node.js runtime aws-cdk-lib offers; bundles target Node 20 so the code also runs there. */
 export const LAMBDA_RUNTIME = lambda.Runtime.NODEJS_24_X;
 export const LAMBDA_ARCHITECTURE = lambda.Architecture.ARM_64;
-export const BUNDLE_TARGET = 'node20';
+export { BUNDLE_TARGET } from './bundling.js';
 /** SQS keeps DLQ messages at most 14 days; keep them that long so nobody loses evidence. */
 export const DLQ_RETENTION = Duration.days(14);
 
@@ -109,7 +110,7 @@ export class MailroomFunction extends Construct {
       },
       projectRoot: REPO_ROOT,
       depsLockFilePath: repoPath('package-lock.json'),
-      bundling: ops.bundleAwsSdk ? { ...BUNDLING, externalModules: [], bundleAwsSDK: true } : BUNDLING,
+      bundling: cdkBundling({ bundleAwsSdk: ops.bundleAwsSdk }),
     });
     // One acknowledgement per finding id and construct, so the reasons for Resource "*" are joined.
     const starReasons = [
@@ -122,26 +123,6 @@ export class MailroomFunction extends Construct {
 
 /** CloudWatch namespace of the Powertools metrics the handlers emit. */
 export const METRICS_NAMESPACE = 'Mailroom';
-
-/**
- * Local esbuild (a dependency), never Docker, so `cdk synth` works offline on any machine.
- * ESM needs a `require` for the CommonJS dependencies esbuild inlines: the banner provides one.
- * The AWS SDK v3 stays external by default: the Node.js runtime ships it, which keeps bundles
- * small (config operations.bundleAwsSdk bundles it instead, pinning its version).
- */
-export const BUNDLING: nodejs.BundlingOptions = {
-  forceDockerBundling: false,
-  format: nodejs.OutputFormat.ESM,
-  target: BUNDLE_TARGET,
-  platform: 'node',
-  minify: true,
-  sourceMap: true,
-  sourcesContent: false,
-  mainFields: ['module', 'main'],
-  externalModules: ['@aws-sdk/*'],
-  banner: "import { createRequire as __mailroomCreateRequire } from 'node:module'; const require = __mailroomCreateRequire(import.meta.url);",
-  logLevel: nodejs.LogLevel.WARNING,
-};
 
 /** A DLQ: encrypted, TLS only, kept the SQS maximum of 14 days. */
 export function deadLetterQueue(scope: Construct, id: string): sqs.Queue {

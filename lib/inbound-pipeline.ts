@@ -143,7 +143,8 @@ export class InboundPipeline extends Construct {
         [ENV.payloadBucket]: props.tables.payloadBucket.bucketName,
         [ENV.inboundMaxBytes]: String(inbound.maxBytes),
         [ENV.inboundEventsTopicArn]: this.eventsTopic.topicArn,
-        [ENV.allowedTopicArns]: [this.topic.topicArn, ...props.config.tracking.allowedTopicArns].join(','),
+        // One allowlist per purpose: inbound's own, never tracking's (issue 8, item 4).
+        [ENV.inboundAllowedTopicArns]: this.allowedTopicArns().join(','),
       },
     });
     this.topic.addSubscription(new subscriptions.LambdaSubscription(this.function.function, { deadLetterQueue: this.subscriptionDlq }));
@@ -165,7 +166,19 @@ export class InboundPipeline extends Construct {
     fn.function.addEnvironment(ENV.inboundBucket, this.bucket.bucketName);
     fn.function.addEnvironment(ENV.inboundMaxBytes, String(this.props.config.inbound.maxBytes));
     fn.function.addEnvironment(ENV.inboundEventsTopicArn, this.eventsTopic.topicArn);
+    fn.function.addEnvironment(ENV.inboundAllowedTopicArns, this.allowedTopicArns().join(','));
     this.grantIngestion(fn.role);
+    // Its receipt topics subscribe over HTTPS too: confirmed with the API, as tracking's are.
+    fn.role.addToPrincipalPolicy(new iam.PolicyStatement({
+      sid: 'ConfirmInboundTopicSubscriptions',
+      actions: ['sns:ConfirmSubscription'],
+      resources: this.allowedTopicArns(),
+    }));
+  }
+
+  /** The topics whose receipt notifications are accepted: this stack's and inbound.allowedTopicArns. */
+  private allowedTopicArns(): string[] {
+    return [this.topic.topicArn, ...this.props.config.inbound.allowedTopicArns];
   }
 
   private grantIngestion(role: iam.Role): void {

@@ -6,7 +6,8 @@
  *
  * IAM is least privilege: SES sending only as the configured identities, through the
  * configuration set (and the allowed templates); SMS publish (which has no resource ARN);
- * the handler's own queue and DLQ; the tables it uses.
+ * the handler's own queue and DLQ; the tables it uses; and, in the payload bucket, its own
+ * channel's prefix of bodies too large to go to SQS with their reason attributes.
  */
 import { Duration, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -14,11 +15,13 @@ import * as sources from 'aws-cdk-lib/aws-lambda-event-sources';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { ENV } from '../src/config/runtime.js';
+import { SQS_BODY_PREFIX, sqsBodyPrefix } from '../src/send/oversize.js';
 import { dlqDepthAlarm, functionErrorsAlarm, metricAlarm, type AlarmTarget } from './alarms.js';
 import { perInstanceSendRate } from './config.js';
 import type { ChannelConfig, MailroomConfig } from './config-types.js';
-import { MailroomFunction, workQueue } from './defaults.js';
+import { DLQ_RETENTION, grantObjectAccess, MailroomFunction, workQueue } from './defaults.js';
 import { acknowledge } from './nag.js';
+import { fromAddressCondition, sendPolicyEnvironment, sendPolicyWarnings, smsGuardrailAlarms } from './send-policy.js';
 import type { MailroomTables } from './tables.js';
 
 export type Channel = 'email' | 'sms';
@@ -55,8 +58,11 @@ export class SendPipeline extends Construct {
     super(scope, id);
     this.email = this.channel('email', props.config.email);
     this.sms = this.channel('sms', props.config.sms);
+    this.expireBodies();
     this.grantEmailSending(this.email.function.role);
     this.grantSmsSending(this.sms.function.role);
+    smsGuardrailAlarms(this, props.config.sms, 'mailroom-send-sms', props.alarms ?? {});
+    sendPolicyWarnings(this, props.config.email, props.config.sms);
   }
 
   private channel(channel: Channel, cfg: ChannelConfig<string>): ChannelResources {
@@ -81,6 +87,7 @@ export class SendPipeline extends Construct {
         [ENV.dlqUrl]: dlq.queueUrl,
         [ENV.messagesTable]: tables.tables.messages.tableName,
         [ENV.suppressionsTable]: tables.tables.suppressions.tableName,
+        [ENV.payloadBucket]: tables.payloadBucket.bucketName,
         [ENV.emailProvider]: this.props.config.email.provider,
         [ENV.smsProvider]: sms.provider,
         [ENV.maxSendRate]: String(perInstanceSendRate(cfg)),
@@ -91,6 +98,7 @@ export class SendPipeline extends Construct {
         [ENV.configurationSet]: channel === 'email' ? this.props.configurationSetName : undefined,
         [ENV.smsDefaultSenderId]: channel === 'sms' ? sms.senderId : undefined,
         [ENV.smsDefaultOriginationNumber]: channel === 'sms' ? sms.originationNumber : undefined,
+        ...sendPolicyEnvironment(channel, this.props.config.email, sms),
       }),
     });
     fn.function.addEventSource(new sources.SqsEventSource(queue, {
@@ -106,6 +114,10 @@ export class SendPipeline extends Construct {
     dlq.grantSendMessages(fn.role);
     tables.grantReadWrite(fn.role, 'messages');
     tables.grantRead(fn.role, 'suppressions');
+    // A body too large to go to SQS with its reason attributes goes by reference: written
+    // under this channel's prefix, read back when the entry is redriven (src/send/oversize.ts).
+    grantObjectAccess(fn.role, tables.payloadBucket, ['s3:PutObject', 's3:GetObject'],
+      `Stores and reads ${channel} bodies too large for SQS with their attributes, under keys it derives from each body's SHA-256.`, [sqsBodyPrefix(channel)]);
 
     const alarms = this.props.alarms ?? {};
     dlqDepthAlarm(this, `${title}DlqDepth`, dlq, `the ${channel} queue`, alarms);
@@ -121,9 +133,23 @@ export class SendPipeline extends Construct {
     return { queue, dlq, function: fn };
   }
 
-  /** SES v2 sending, scoped to the configured identities, configuration set and templates. */
+  /**
+   * By-reference bodies are needed while their DLQ entry (DLQ retention) and then its redriven
+   * or re-enqueued copy (at most the work queue's 4-day retention; every re-enqueue writes the
+   * object again) can still point at them.
+   */
+  private expireBodies(): void {
+    this.props.tables.payloadBucket.addLifecycleRule({
+      id: 'expire-sqs-bodies',
+      prefix: SQS_BODY_PREFIX,
+      expiration: DLQ_RETENTION.plus(Duration.days(4 + 1)),
+    });
+  }
+
+  /** SES v2 sending, scoped to the configured identities, configuration set, templates and From addresses. */
   private grantEmailSending(role: iam.IRole): void {
-    const { ses, send } = this.props.config;
+    const { ses, send, email } = this.props.config;
+    const fromAllowed = fromAddressCondition(email);
     const stack = Stack.of(this);
     const arn = (resource: string, resourceName: string) => stack.formatArn({ service: 'ses', resource, resourceName });
     role.addToPrincipalPolicy(new iam.PolicyStatement({
@@ -134,6 +160,7 @@ export class SendPipeline extends Construct {
         arn('configuration-set', this.props.configurationSetName),
         ...ses.templates.map((template) => arn('template', template)),
       ],
+      ...(fromAllowed ? { conditions: fromAllowed } : {}),
     }));
     if (ses.templates.includes('*')) {
       acknowledge(role, `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ses:<AWS::Region>:<AWS::AccountId>:template/*]`,

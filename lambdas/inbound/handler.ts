@@ -13,16 +13,18 @@
  * - S3 / DynamoDB / KMS / SNS transient failure: thrown, so Lambda retries; ingestion is
  *   idempotent by SES message id.
  */
-import { Logger } from '@aws-lambda-powertools/logger';
+import type { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { SNSClient } from '@aws-sdk/client-sns';
 import type { SNSEvent, SNSEventRecord } from 'aws-lambda';
+import { createLogger } from '../../src/logging/logger.js';
 import { ENV, readRuntimeEnv } from '../../src/config/runtime.js';
 import { InvalidReceiptNotificationError } from '../../src/inbound/errors.js';
 import { ingestReceiptNotification } from '../../src/inbound/ingest.js';
 import { isReceiptNotification } from '../../src/inbound/notification.js';
 import type { IngestDeps } from '../../src/inbound/types.js';
 import { acceptSnsLambdaRecord, SnsVerificationError, SnsVerifier, type SnsIngestDeps } from '../../src/tracking/sns/index.js';
+import { coldStart, IN_LAMBDA } from '../cold-start.js';
 import { defaultInboundClients, inboundIngestDeps } from './deps.js';
 
 export interface InboundHandlerDeps {
@@ -90,14 +92,14 @@ function skip(deps: InboundHandlerDeps, metric: string, message: string, extra: 
   deps.metrics.addMetric(metric, MetricUnit.Count, 1);
 }
 
-function depsFromEnv(): InboundHandlerDeps {
+async function depsFromEnv(): Promise<InboundHandlerDeps> {
   const env = readRuntimeEnv(process.env);
-  const logger = new Logger({ serviceName: 'mailroom-inbound' });
+  const logger = createLogger('mailroom-inbound');
   const metrics = new Metrics({ namespace: 'Mailroom', serviceName: 'mailroom-inbound' });
   const snsClients = new Map<string, SNSClient>();
   return {
     sns: {
-      verifier: new SnsVerifier({ allowedTopicArns: env[ENV.allowedTopicArns] }),
+      verifier: new SnsVerifier({ allowedTopicArns: env[ENV.inboundAllowedTopicArns] }),
       logger,
       metrics,
       // Only used for HTTPS subscription confirmations; Lambda subscriptions never see one.
@@ -109,10 +111,7 @@ function depsFromEnv(): InboundHandlerDeps {
   };
 }
 
-let wired: ((event: SNSEvent) => Promise<void>) | undefined;
+const wired = coldStart(async () => createInboundHandler(await depsFromEnv()), { eager: IN_LAMBDA });
 
-/** Lambda entry point; wired on first call so importing this module never needs the environment. */
-export const handler = async (event: SNSEvent): Promise<void> => {
-  wired ??= createInboundHandler(depsFromEnv());
-  return wired(event);
-};
+/** Lambda entry point; wired once per cold start, so importing this module elsewhere never needs the environment. */
+export const handler = async (event: SNSEvent): Promise<void> => (await wired())(event);

@@ -2,17 +2,24 @@
  * Wiring of the send handler from the Lambda environment (src/config/runtime.ts): the
  * configuration is read and validated once, SDK clients and the per-provider rate limiters
  * are built once per container and reused across invocations (the limiter's state has to
- * outlive one batch to mean anything).
+ * outlive one batch to mean anything). Async, because a channel's adapters may need their
+ * credentials from Secrets Manager (loadProviderSecret with the `secrets` source) before the
+ * first message: the entry points await it once per cold start (../cold-start.ts).
  */
-import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { createLogger } from '../../src/logging/logger.js';
 import { ENV, readRuntimeEnv, type RuntimeEnv } from '../../src/config/runtime.js';
 import type { Channel } from '../../src/contract/message.js';
 import { ConfigError } from '../../src/errors.js';
 import type { Validator } from '../../src/contract/validator.js';
+import { S3BodyStore, sqsBodyPrefix } from '../../src/send/oversize.js';
+import type { SendPolicy } from '../../src/send/policy/types.js';
+import { PowertoolsSecretSource } from '../../src/providers/secrets/powertools.js';
+import type { SecretSource } from '../../src/providers/secrets/source.js';
 import { createSendProcessor } from '../../src/send/process.js';
 import { SqsSendQueue } from '../../src/send/queue.js';
 import { RateLimiters } from '../../src/send/rate-limit.js';
@@ -49,6 +56,15 @@ export function sendConfigFromEnv(env: RuntimeEnv, channel: Channel): SendConfig
   };
 }
 
+/** What a channel's adapters may use while they are built. */
+export interface WiringContext {
+  /**
+   * Provider credentials: `await loadProviderSecret(ctx.secrets, name, schema)` with the
+   * secret named in the configuration (never a message field, never plain config).
+   */
+  readonly secrets: SecretSource;
+}
+
 /**
  * What differs between the email and the sms function: the channel, its schema and its
  * adapters. Each entry (email.ts, sms.ts) passes its own, so a bundle holds one channel only.
@@ -56,24 +72,36 @@ export function sendConfigFromEnv(env: RuntimeEnv, channel: Channel): SendConfig
 export interface ChannelWiring {
   readonly channel: Channel;
   readonly validate: Validator;
-  providers(env: RuntimeEnv): ProviderLookup;
+  providers(env: RuntimeEnv, ctx: WiringContext): ProviderLookup | Promise<ProviderLookup>;
+  /** The channel's send policy (src/send/policy) from the environment. */
+  policy?(env: RuntimeEnv): SendPolicy;
 }
 
-export function sendDepsFromEnv(processEnv: NodeJS.ProcessEnv, wiring: ChannelWiring): SendHandlerDeps {
+export interface SendDepsOptions {
+  /** Default: Secrets Manager through Powertools Parameters, each secret cached 5 minutes. */
+  readonly secrets?: SecretSource;
+}
+
+export async function sendDepsFromEnv(processEnv: NodeJS.ProcessEnv, wiring: ChannelWiring, opts: SendDepsOptions = {}): Promise<SendHandlerDeps> {
   const env = readRuntimeEnv(processEnv);
   const { queueUrl, dlqUrl, ...config } = sendConfigFromEnv(env, wiring.channel);
+  const providers = await wiring.providers(env, { secrets: opts.secrets ?? new PowertoolsSecretSource() });
   const serviceName = processEnv.POWERTOOLS_SERVICE_NAME ?? `mailroom-send-${config.channel}`;
-  const logger = new Logger({ serviceName });
+  const logger = createLogger(serviceName);
   const metrics = new Metrics({ namespace: processEnv.POWERTOOLS_METRICS_NAMESPACE ?? 'Mailroom', serviceName });
+  const payloadBucket = env[ENV.payloadBucket];
+  if (!payloadBucket) logger.warn(`${ENV.payloadBucket} is not set: a body too large to go to the DLQ with its reason attributes cannot be dead-lettered by reference`);
+  const bodies = payloadBucket ? new S3BodyStore(new S3Client({}), { bucket: payloadBucket, prefix: sqsBodyPrefix(config.channel) }) : undefined;
   const doc = DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } });
   const processor = createSendProcessor({
     config,
     validate: wiring.validate,
     messages: new MessageStore(doc, env[ENV.messagesTable]),
     suppressions: new SuppressionStore(doc, env[ENV.suppressionsTable]),
-    providers: wiring.providers(env),
-    queue: new SqsSendQueue(new SQSClient({}), { queueUrl, dlqUrl }),
+    providers,
+    queue: new SqsSendQueue(new SQSClient({}), { queueUrl, dlqUrl, bodies }),
     limiters: new RateLimiters({ ratePerSecond: env[ENV.maxSendRate] }),
+    ...(wiring.policy ? { policy: wiring.policy(env) } : {}),
     logger,
     metrics: powertoolsMetrics(metrics),
   });

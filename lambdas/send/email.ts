@@ -1,22 +1,25 @@
 /**
  * Entry point of the email send Lambda (fed by the email queue). It wires the email schema and
  * the SES adapter only, so the bundle carries neither the SMS schema's numbering plan nor SNS.
- * Dependencies are built on the first invocation: importing never needs the environment.
+ * Dependencies are built once per cold start (in the init phase inside Lambda, see
+ * ../cold-start.ts); importing the module elsewhere never needs the environment.
  */
 import { S3Client } from '@aws-sdk/client-s3';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
-import { ENV } from '../../src/config/runtime.js';
+import { ENV, type RuntimeEnv } from '../../src/config/runtime.js';
 import { emailMessageSchema } from '../../src/contract/email.js';
 import { createValidator } from '../../src/contract/validator.js';
 import { SesEmailProvider } from '../../src/providers/email/ses.js';
 import { createProviderRegistry } from '../../src/providers/registry.js';
+import { emailPolicy } from '../../src/send/policy/email.js';
+import { coldStart, IN_LAMBDA } from '../cold-start.js';
 import { sendDepsFromEnv, type ChannelWiring } from './deps.js';
 import { createSendHandler } from './handler.js';
 
-export const emailWiring: ChannelWiring = {
+export const emailWiring = {
   channel: 'email',
   validate: createValidator('email', emailMessageSchema),
-  providers(env) {
+  providers(env: RuntimeEnv) {
     const configurationSet = env[ENV.configurationSet];
     // The stack's configuration set publishes Open and Click events, and SES tracks opens and
     // clicks for every message sent through a set that does: trackOpens/trackClicks true are
@@ -26,6 +29,8 @@ export const emailWiring: ChannelWiring = {
       email: [new SesEmailProvider(new SESv2Client({}), { ...(configurationSet ? { configurationSet } : {}), ...tracking, s3: new S3Client({}) })],
     });
   },
-};
+  // The same patterns are the send role's ses:FromAddress condition; this gives a named refusal first.
+  policy: (env) => emailPolicy({ allowedFrom: env[ENV.emailAllowedFrom] }),
+} satisfies ChannelWiring;
 
-export const handler = createSendHandler(() => sendDepsFromEnv(process.env, emailWiring));
+export const handler = createSendHandler(coldStart(() => sendDepsFromEnv(process.env, emailWiring), { eager: IN_LAMBDA }));

@@ -15,6 +15,7 @@ import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda'
 import { MailroomError } from '../../src/errors.js';
 import { describeError } from '../../src/send/settle.js';
 import { keepsMessage, type LoggerPort, type RecordOutcome, type SendProcessor } from '../../src/send/types.js';
+import { coldStart } from '../cold-start.js';
 
 export interface SendHandlerDeps {
   readonly processor: SendProcessor;
@@ -30,11 +31,11 @@ export class KeptOnQueue extends MailroomError {
   }
 }
 
-export function createSendHandler(deps: SendHandlerDeps | (() => SendHandlerDeps)) {
-  let resolved: SendHandlerDeps | undefined;
+/** `deps` or an (async) factory of them, built once (./../cold-start.ts) and awaited by every invocation. */
+export function createSendHandler(deps: SendHandlerDeps | (() => SendHandlerDeps | Promise<SendHandlerDeps>)) {
+  const resolve = coldStart(typeof deps === 'function' ? deps : () => deps);
   return async function handler(event: SQSEvent, context?: Context): Promise<SQSBatchResponse> {
-    resolved ??= typeof deps === 'function' ? deps() : deps;
-    const { processor, logger, flushMetrics } = resolved;
+    const { processor, logger, flushMetrics } = await resolve();
     const deadline = context ? Date.now() + context.getRemainingTimeInMillis() : undefined;
     const recordHandler = async (record: SQSRecord): Promise<RecordOutcome> => {
       let outcome: RecordOutcome;

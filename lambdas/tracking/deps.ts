@@ -1,20 +1,23 @@
 /**
  * Wiring of the tracking handlers from the Lambda environment: config read and validated
  * once, SDK clients built once per container (reused across invocations, as is the SNS
- * signing-certificate cache inside the verifier).
+ * signing-certificate cache inside the verifier). Async like every handler factory, so
+ * webhook verification keys can come from Secrets Manager (loadProviderSecret) when provider
+ * webhooks arrive; the entry points await it once per cold start (../cold-start.ts).
  */
-import { Logger } from '@aws-lambda-powertools/logger';
+import type { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { createLogger } from '../../src/logging/logger.js';
 import { ENV, readRuntimeEnv, type RuntimeEnv } from '../../src/config/runtime.js';
 import { ConfigError } from '../../src/errors.js';
 import type { IngestDeps as InboundIngestDeps } from '../../src/inbound/types.js';
 import type { IngestDeps } from '../../src/tracking/deps.js';
-import { SnsVerifier, type SnsIngestDeps } from '../../src/tracking/sns/index.js';
+import { allTopics, SnsVerifier, type SnsIngestDeps, type TopicAllowlists } from '../../src/tracking/sns/index.js';
 import { createIngestDeps } from '../../src/tracking/wiring.js';
 import { inboundIngestDeps } from '../inbound/deps.js';
 
@@ -27,11 +30,11 @@ export interface TrackingRuntime {
   readonly ingest: IngestDeps;
 }
 
-export function trackingRuntime(serviceName: string): TrackingRuntime {
+export async function trackingRuntime(serviceName: string): Promise<TrackingRuntime> {
   const env = readRuntimeEnv(process.env);
   const eventsTable = env[ENV.eventsTable];
   if (!eventsTable) throw new ConfigError([`${ENV.eventsTable}: required by the tracking pipeline`]);
-  const logger = new Logger({ serviceName });
+  const logger = createLogger(serviceName);
   const metrics = new Metrics({ namespace: 'Mailroom', serviceName });
   const doc = DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } });
   const s3 = new S3Client({});
@@ -46,9 +49,20 @@ export function trackingRuntime(serviceName: string): TrackingRuntime {
   return { env, doc, s3, logger, metrics, ingest };
 }
 
-/** SNS envelope handling: allowlist from MAILROOM_ALLOWED_TOPIC_ARNS, ConfirmSubscription in the topic's region. */
-export function snsDeps(rt: TrackingRuntime): SnsIngestDeps {
-  const allowedTopicArns = rt.env[ENV.allowedTopicArns];
+/**
+ * The allowlists per purpose: tracking events from MAILROOM_ALLOWED_TOPIC_ARNS, receipt
+ * notifications (HTTPS entry only) from MAILROOM_INBOUND_ALLOWED_TOPIC_ARNS.
+ */
+export function topicAllowlists(rt: TrackingRuntime): TopicAllowlists {
+  return { tracking: rt.env[ENV.allowedTopicArns], inbound: rt.env[ENV.inboundAllowedTopicArns] };
+}
+
+/**
+ * SNS envelope handling: the verifier's allowlist is every topic of `topics` (default: the
+ * tracking list only), ConfirmSubscription in the topic's region.
+ */
+export function snsDeps(rt: TrackingRuntime, topics: TopicAllowlists = { tracking: rt.env[ENV.allowedTopicArns], inbound: [] }): SnsIngestDeps {
+  const allowedTopicArns = allTopics(topics);
   if (!allowedTopicArns.length) rt.logger.warn(`${ENV.allowedTopicArns} is empty: every SNS message will be refused`);
   const clients = new Map<string, SNSClient>();
   return {

@@ -30,6 +30,7 @@ import {
   type SnsIngestDeps,
   type SnsNotification,
 } from '../../src/tracking/sns/index.js';
+import { coldStart, IN_LAMBDA } from '../cold-start.js';
 import { snsDeps, trackingRuntime } from './deps.js';
 import { countOutcome, TRACKING_METRICS, type TrackingMetrics } from './metrics.js';
 
@@ -50,14 +51,13 @@ export interface TrackingHandlerDeps {
 export type TrackingEvent = SNSEvent | LambdaFunctionURLEvent;
 export type UrlResult = Exclude<LambdaFunctionURLResult, string>;
 
-export function createTrackingHandler(given: TrackingHandlerDeps | (() => TrackingHandlerDeps)) {
-  let resolved: TrackingHandlerDeps | undefined;
+export function createTrackingHandler(given: TrackingHandlerDeps | (() => TrackingHandlerDeps | Promise<TrackingHandlerDeps>)) {
+  const resolve = coldStart(typeof given === 'function' ? given : () => given);
   async function handle(event: SNSEvent): Promise<void>;
   async function handle(event: LambdaFunctionURLEvent): Promise<UrlResult>;
   async function handle(event: TrackingEvent): Promise<void | UrlResult>;
   async function handle(event: TrackingEvent): Promise<void | UrlResult> {
-    resolved ??= typeof given === 'function' ? given() : given;
-    const deps = resolved;
+    const deps = await resolve();
     try {
       if (isUrlEvent(event)) return await handleHttps(event, deps);
       await handleSnsRecords(event, deps);
@@ -104,6 +104,8 @@ async function handleHttps(event: LambdaFunctionURLEvent, deps: TrackingHandlerD
     try {
       await processNotification(outcome.envelope, deps);
     } catch (error) {
+      // The route refused it (a topic not allowed for this kind of notification): 403, reported already.
+      if (error instanceof SnsVerificationError) return snsHttpErrorResponse(error)!;
       return failed(error, deps);
     }
   }
@@ -147,16 +149,15 @@ function parseJson(text: string): unknown {
   }
 }
 
-let wired: ReturnType<typeof createTrackingHandler> | undefined;
+const wired = createTrackingHandler(coldStart(async () => {
+  const rt = await trackingRuntime('mailroom-tracking');
+  return { sns: snsDeps(rt), ingest: rt.ingest, logger: rt.logger, metrics: rt.metrics };
+}, { eager: IN_LAMBDA }));
 
 /**
- * Entry point of the tracking Lambda subscribed to the SES events topic; wired on first call
- * so importing this module never needs the environment.
+ * Entry point of the tracking Lambda subscribed to the SES events topic; wired once per cold
+ * start (../cold-start.ts), so importing this module elsewhere never needs the environment.
  */
 export async function handler(event: SNSEvent): Promise<void> {
-  wired ??= createTrackingHandler(() => {
-    const rt = trackingRuntime('mailroom-tracking');
-    return { sns: snsDeps(rt), ingest: rt.ingest, logger: rt.logger, metrics: rt.metrics };
-  });
   return wired(event);
 }

@@ -17,6 +17,7 @@ import type { IngestDeps, IngestOutcome } from '../../src/tracking/deps.js';
 import { LogsPayloadError } from '../../src/tracking/errors.js';
 import { ingestEvents } from '../../src/tracking/ingest.js';
 import { normalizeSnsSmsEvent } from '../../src/tracking/normalizers/sns-sms.js';
+import { coldStart, IN_LAMBDA } from '../cold-start.js';
 import { trackingRuntime } from './deps.js';
 import { countOutcome, TRACKING_METRICS, type TrackingMetrics } from './metrics.js';
 
@@ -61,13 +62,12 @@ export function createSmsStatusHandler(deps: SmsStatusHandlerDeps): (event: Clou
   };
 }
 
-let wired: ReturnType<typeof createSmsStatusHandler> | undefined;
+const wired = coldStart(async () => {
+  const rt = await trackingRuntime('mailroom-sms-status');
+  return createSmsStatusHandler({ ingest: rt.ingest, logger: rt.logger, metrics: rt.metrics });
+}, { eager: IN_LAMBDA });
 
-/** Lambda entry point; wired on first call so importing this module never needs the environment. */
+/** Lambda entry point; wired once per cold start, so importing this module elsewhere never needs the environment. */
 export const handler = async (event: CloudWatchLogsEvent): Promise<void> => {
-  if (!wired) {
-    const rt = trackingRuntime('mailroom-sms-status');
-    wired = createSmsStatusHandler({ ingest: rt.ingest, logger: rt.logger, metrics: rt.metrics });
-  }
-  await wired(event);
+  await (await wired())(event);
 };

@@ -28,8 +28,10 @@ export const ENV = {
   backoffBaseSeconds: 'MAILROOM_BACKOFF_BASE_SECONDS',
   backoffMaxSeconds: 'MAILROOM_BACKOFF_MAX_SECONDS',
   ignoreUnsupportedFeatures: 'MAILROOM_IGNORE_UNSUPPORTED_FEATURES',
-  /** Comma-separated SNS topic ARNs whose messages the tracking/inbound handlers accept. */
+  /** Comma-separated SNS topic ARNs whose tracking events (SES events, identity feedback) the tracking handlers accept. */
   allowedTopicArns: 'MAILROOM_ALLOWED_TOPIC_ARNS',
+  /** Comma-separated SNS topic ARNs whose SES receipt notifications the inbound Lambda and the tracking HTTPS endpoint accept. */
+  inboundAllowedTopicArns: 'MAILROOM_INBOUND_ALLOWED_TOPIC_ARNS',
   /** Comma-separated reasons that add an address to the suppression list. */
   suppressOn: 'MAILROOM_SUPPRESS_ON',
   inboundMaxBytes: 'MAILROOM_INBOUND_MAX_BYTES',
@@ -37,6 +39,18 @@ export const ENV = {
   inboundEventsTopicArn: 'MAILROOM_INBOUND_EVENTS_TOPIC_ARN',
   smsDefaultSenderId: 'MAILROOM_SMS_SENDER_ID',
   smsDefaultOriginationNumber: 'MAILROOM_SMS_ORIGINATION_NUMBER',
+  // Send policy (src/send/policy): what the operator allows, checked before any provider call.
+  /** Comma-separated allowed From addresses or IAM StringLike patterns (`*@notify.acme.io`); empty allows any. */
+  emailAllowedFrom: 'MAILROOM_EMAIL_ALLOWED_FROM',
+  /** Comma-separated ISO 3166-1 alpha-2 regions SMS may go to; empty allows any. */
+  smsAllowedCountries: 'MAILROOM_SMS_ALLOWED_COUNTRIES',
+  /** USD: MaxPrice for SMS that name none, and the most a message may name. */
+  smsDefaultMaxPrice: 'MAILROOM_SMS_DEFAULT_MAX_PRICE',
+  smsMaxPriceCeiling: 'MAILROOM_SMS_MAX_PRICE_CEILING',
+  /** Destination-range hold: national digits of a range, messages per range per window (this instance's share; 0 = off), window seconds. */
+  smsRangeDigits: 'MAILROOM_SMS_RANGE_DIGITS',
+  smsRangeLimit: 'MAILROOM_SMS_RANGE_LIMIT',
+  smsRangeWindowSeconds: 'MAILROOM_SMS_RANGE_WINDOW_SECONDS',
 } as const;
 
 export const SUPPRESSION_REASONS = ['hardBounce', 'complaint', 'unsubscribe'] as const;
@@ -69,6 +83,7 @@ export const runtimeConfigSchema = z.object({
   [ENV.backoffMaxSeconds]: z.coerce.number().int().min(1).max(43_200).default(900),
   [ENV.ignoreUnsupportedFeatures]: bool,
   [ENV.allowedTopicArns]: list,
+  [ENV.inboundAllowedTopicArns]: list,
   [ENV.suppressOn]: z
     .string()
     .optional()
@@ -78,6 +93,13 @@ export const runtimeConfigSchema = z.object({
   [ENV.inboundEventsTopicArn]: z.string().optional(),
   [ENV.smsDefaultSenderId]: z.string().optional(),
   [ENV.smsDefaultOriginationNumber]: z.string().optional(),
+  [ENV.emailAllowedFrom]: list,
+  [ENV.smsAllowedCountries]: list.pipe(z.array(z.string().regex(/^[A-Z]{2}$/, 'ISO 3166-1 alpha-2 region codes (GB, US, ...)'))),
+  [ENV.smsDefaultMaxPrice]: z.coerce.number().positive().optional(),
+  [ENV.smsMaxPriceCeiling]: z.coerce.number().positive().optional(),
+  [ENV.smsRangeDigits]: z.coerce.number().int().min(1).max(12).default(6),
+  [ENV.smsRangeLimit]: z.coerce.number().int().min(0).default(0),
+  [ENV.smsRangeWindowSeconds]: z.coerce.number().int().min(1).max(86_400).default(600),
 });
 
 export type RuntimeEnv = z.output<typeof runtimeConfigSchema>;

@@ -37,6 +37,7 @@ import { createProviderRegistry } from '../providers/registry.js';
 import { LocalSmsProvider } from '../providers/sms/local.js';
 import { FileSmsOutbox } from '../providers/sms/outbox.js';
 import { createSendProcessor } from '../send/process.js';
+import { S3BodyStore, sqsBodyPrefix } from '../send/oversize.js';
 import { SqsSendQueue } from '../send/queue.js';
 import { RateLimiters } from '../send/rate-limit.js';
 import type { SendMetric } from '../send/types.js';
@@ -52,6 +53,7 @@ import { SmsReceiptWatcher } from './sms-receipts.js';
 import { snsHandlerOverSqs } from './sns-over-sqs.js';
 import { removeLocalState, writeLocalState, type LocalState } from './state.js';
 import { validatorFor } from '../contract/validate.js';
+import { maskText } from '../logging/mask.js';
 
 export const LOCAL_CONFIGURATION_SET = 'mailroom-local';
 /** Where the local "receipt rule" stores raw mail: the same prefix as the CDK stack (lib/inbound-pipeline.ts). */
@@ -99,7 +101,8 @@ export interface LocalPipeline {
 
 export async function startLocalPipeline(opts: LocalPipelineOptions): Promise<LocalPipeline> {
   const region = opts.region ?? LOCAL_REGION;
-  const sink: LineSink = opts.log ?? (() => undefined);
+  // Every line masked (addresses, numbers), as the Lambdas' logs are: src/logging/mask.ts.
+  const sink: LineSink = opts.log ? (line) => opts.log!(maskText(line)) : () => undefined;
   const verbose = opts.verbose ?? false;
   const maxReceiveCount = opts.maxReceiveCount ?? 5;
   const visibilityTimeout = opts.visibilityTimeout ?? 30;
@@ -151,7 +154,11 @@ export async function startLocalPipeline(opts: LocalPipelineOptions): Promise<Lo
       messages,
       suppressions: new SuppressionStore(clients.doc, base.tables.suppressions),
       providers,
-      queue: new SqsSendQueue(clients.sqs, { queueUrl: queue.url, dlqUrl: queue.dlqUrl }),
+      queue: new SqsSendQueue(clients.sqs, {
+        queueUrl: queue.url,
+        dlqUrl: queue.dlqUrl,
+        bodies: new S3BodyStore(clients.s3, { bucket: base.buckets.payload, prefix: sqsBodyPrefix(channel) }),
+      }),
       limiters: new RateLimiters({ ratePerSecond: opts.maxSendRate ?? 14 }),
       logger,
       metrics: { count: (metric: SendMetric, value = 1) => count(`${channel}.${metric}`, value) },
@@ -170,15 +177,17 @@ export async function startLocalPipeline(opts: LocalPipelineOptions): Promise<Lo
     clock: () => new Date(),
     logger: trackingLogger,
   };
+  const trackingSns = {
+    verifier: new SnsVerifier({ allowedTopicArns: [topicArn!], skipSignatureCheck: true }),
+    logger: trackingLogger,
+    metrics: trackingMetrics,
+    snsClientForRegion: () => clients.sns,
+  };
   const trackingHandler = createTrackingHandler({
     // As the HTTPS entry does: receipt notifications that reach tracking go to inbound.
-    route: receiptRouter(trackingInbound, { logger: trackingLogger, metrics: trackingMetrics }),
-    sns: {
-      verifier: new SnsVerifier({ allowedTopicArns: [topicArn!], skipSignatureCheck: true }),
-      logger: trackingLogger,
-      metrics: trackingMetrics,
-      snsClientForRegion: () => clients.sns,
-    },
+    // The local topic carries both kinds, so it is on both purposes' lists.
+    route: receiptRouter(trackingInbound, { logger: trackingLogger, metrics: trackingMetrics, sns: trackingSns }, { tracking: [topicArn!], inbound: [topicArn!] }),
+    sns: trackingSns,
     ingest,
     logger: trackingLogger,
     metrics: trackingMetrics,

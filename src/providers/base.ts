@@ -10,12 +10,15 @@
  * - a transient failure (or per-recipient transient statuses) stops the send: with nothing
  *   settled yet it is a plain TransientProviderError, otherwise a PartialSendError that says
  *   who was settled, so a retry sends only to the others.
- * Every SDK error is translated here, at the boundary, into our typed errors.
+ * Every SDK, HTTP or network error is translated here, at the boundary, into our typed errors
+ * (./translate.ts), whatever the transport.
  */
 import type { EmailMessage, SmsMessage } from '../contract/message.js';
-import { sendStatusForCode, translateAwsError, type ErrorRules } from './aws-errors.js';
+import { sendStatusForCode } from './aws-errors.js';
+import type { ErrorRules } from './classify.js';
 import { PartialSendError, PermanentProviderError, ProviderError, TransientProviderError, UnsupportedFeatureError } from './errors.js';
 import { emailFeatureUses, smsFeatureUses, type FeatureUse } from './features.js';
+import { translateProviderError } from './translate.js';
 import type {
   EmailCapabilities, EmailProvider, RecipientResult, SendContext, SendResult, SmsCapabilities, SmsProvider,
 } from './types.js';
@@ -39,7 +42,7 @@ export abstract class BaseProvider<M, Caps, Req, Res> {
   abstract readonly name: string;
   abstract readonly capabilities: Caps;
   protected readonly now: () => Date;
-  /** Service-specific error rules tried before the generic AWS classification. */
+  /** Service-specific error rules (SDK exceptions, provider codes in HTTP bodies) tried before the generic tables. */
   protected readonly errorRules?: ErrorRules;
 
   constructor(opts: BaseProviderOptions = {}) {
@@ -54,8 +57,8 @@ export abstract class BaseProvider<M, Caps, Req, Res> {
   /** Lower-cased recipients a request sends to, to settle them when the call fails for good. */
   protected abstract recipientsOf(request: Req): readonly string[];
 
-  protected translateError(error: unknown): ProviderError | UnsupportedFeatureError {
-    return translateAwsError(error, this.name, this.errorRules);
+  protected translateError(error: unknown): ProviderError {
+    return translateProviderError(error, this.name, this.errorRules);
   }
 
   /** Adds channel-specific fields (SMS segments) to the result. */
@@ -123,6 +126,7 @@ export abstract class BaseProvider<M, Caps, Req, Res> {
       : `${this.name}: no recipient accepted (${reasons})`;
     throw new PermanentProviderError(message, {
       provider: this.name, code, statusCode: firstPermanent?.statusCode, cause: firstPermanent?.cause ?? firstPermanent, recipients: result.recipients,
+      ...(firstPermanent?.providerCode !== undefined ? { providerCode: firstPermanent.providerCode } : {}),
     });
   }
 
@@ -132,7 +136,10 @@ export abstract class BaseProvider<M, Caps, Req, Res> {
     for (const request of remaining) for (const r of this.recipientsOf(request)) if (!(r in settled)) unsettled.add(r);
     return new PartialSendError(
       `${this.name}: settled ${Object.keys(settled).length} recipient(s), ${unsettled.size} left to send after: ${cause.message}`,
-      { provider: this.name, code: cause.code, statusCode: cause.statusCode, cause, recipients: { ...settled }, unsettled: [...unsettled] },
+      {
+        provider: this.name, code: cause.code, statusCode: cause.statusCode, cause, recipients: { ...settled }, unsettled: [...unsettled],
+        throttled: cause.throttled, accepted: cause.accepted, retryAfterSeconds: cause.retryAfterSeconds, providerCode: cause.providerCode,
+      },
     );
   }
 

@@ -10,15 +10,8 @@ import type { RecipientResult } from '../providers/types.js';
 import { ProviderError, UnsupportedFeatureError } from '../providers/errors.js';
 import { MailroomError } from '../errors.js';
 
-/**
- * ProviderError codes that mean "slow down" rather than "something broke". SES reports both
- * its sending-rate and its daily quota as ThrottlingException (`throttled`) on SendEmail
- * (https://docs.aws.amazon.com/ses/latest/dg/manage-sending-quotas-errors.html), but names the
- * daily quota apart in a SendBulkEmail entry (ACCOUNT_DAILY_QUOTA_EXCEEDED): both wait without
- * using up the retry budget, or a merge send hitting the quota would be dead-lettered within
- * the hour while the same message sent singly waits for the quota to come back.
- */
-export const THROTTLE_CODES: ReadonlySet<string> = new Set(['throttled', 'daily_quota_exceeded']);
+/** Codes that mean "slow down" (defined with the provider errors, which carry `throttled`). */
+export { THROTTLE_CODES } from '../providers/errors.js';
 
 export interface ClassifiedFailure {
   readonly kind: 'throttle' | 'transient' | 'permanent';
@@ -32,7 +25,7 @@ export function classifySendFailure(error: unknown): ClassifiedFailure {
     return { kind: 'permanent', error: { code: error.code, message: error.message, retryable: false } };
   }
   if (error instanceof ProviderError) {
-    const kind = !error.retryable ? 'permanent' : THROTTLE_CODES.has(error.code) ? 'throttle' : 'transient';
+    const kind = !error.retryable ? 'permanent' : error.throttled ? 'throttle' : 'transient';
     return { kind, error: { code: error.code, message: error.message, retryable: error.retryable }, ...(error.recipients ? { recipients: error.recipients } : {}) };
   }
   const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
@@ -48,5 +41,31 @@ export class UnknownProviderError extends MailroomError {
     options?: { cause?: unknown },
   ) {
     super(`no ${channel} provider named "${provider}" is configured`, options);
+  }
+}
+
+/**
+ * A by-reference body (src/send/oversize.ts) could not be stored, read or verified. Storage
+ * trouble: the record comes back and is tried again, and SQS's redrive policy is the backstop.
+ */
+export class BodyReferenceError extends MailroomError {
+  readonly retryable = true;
+  constructor(
+    readonly operation: string,
+    readonly ref: { readonly bucket: string; readonly key: string },
+    options?: { cause?: unknown },
+  ) {
+    super(`${operation} of by-reference body s3://${ref.bucket}/${ref.key} failed`, options);
+  }
+}
+
+/** A message too large for SQS even with its body by reference, or with no body store to refer to. */
+export class MessageTooLargeError extends MailroomError {
+  constructor(
+    readonly bytes: number,
+    readonly limit: number,
+    reason: string,
+  ) {
+    super(`SQS message of ${bytes} bytes exceeds ${limit}: ${reason}`);
   }
 }

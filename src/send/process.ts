@@ -1,8 +1,9 @@
 /**
  * The send pipeline for one SQS record, with every dependency injected:
  *
- *   validate → begin (record the id) → already final? acknowledge → sendAt in the future?
- *   wait → suppression check (all suppressed: cancelled) → rate limit → claim → send → record
+ *   validate → begin (record the id) → already final? acknowledge → send policy (refused:
+ *   failed) → sendAt in the future? wait → suppression check (all suppressed: cancelled) →
+ *   rate limit → claim → destination hold (held: errored, retried later) → send → record
  *
  * Claiming comes last, right before the provider call, so a claim is held only while a send
  * is in flight and waiting (schedule, rate limit) never holds one. Each step's state change is
@@ -20,6 +21,7 @@ import type { SuppressionEntry } from '../store/suppressions.js';
 import { backoffSeconds } from './backoff.js';
 import { classifySendFailure, UnknownProviderError, type ClassifiedFailure } from './errors.js';
 import { QUEUE_ATTRS, readAttr } from './queue.js';
+import { DESTINATION_HELD, type Hold } from './policy/types.js';
 import { recipientKeysOf, withoutRecipients } from './recipients.js';
 import { describeError, iso, Settler, sha256, type Delivery } from './settle.js';
 import type { Clock, RecordContext, RecordOutcome, SendConfig, SendDeps, SendProcessor } from './types.js';
@@ -50,7 +52,11 @@ class SendPipeline implements SendProcessor {
     this.settle = new Settler(deps, this.clock);
   }
 
-  async processRecord(record: SQSRecord, ctx: RecordContext = {}): Promise<RecordOutcome> {
+  async processRecord(received: SQSRecord, ctx: RecordContext = {}): Promise<RecordOutcome> {
+    // A redriven DLQ entry or a re-enqueued copy may carry its body by reference: from here on
+    // the pipeline sees the producer's body (same sha256, so a redrive still matches its record).
+    const body = this.deps.queue.resolveBody ? await this.deps.queue.resolveBody(received) : received.body;
+    const record = body === received.body ? received : { ...received, body };
     const d: Delivery = {
       record,
       receiveCount: Math.max(1, Number.parseInt(record.attributes?.ApproximateReceiveCount ?? '1', 10) || 1),
@@ -67,7 +73,9 @@ class SendPipeline implements SendProcessor {
     return this.processValid(d, validated);
   }
 
-  private async processValid(d: Delivery, { message, id, idDerived }: ValidatedMessage): Promise<RecordOutcome> {
+  private async processValid(d: Delivery, validated: ValidatedMessage): Promise<RecordOutcome> {
+    const { id, idDerived } = validated;
+    let message = validated.message;
     const { messages, suppressions, limiters } = this.deps;
     const recipients = recipientKeysOf(message);
     const providerName = message.provider ?? this.cfg.defaultProvider;
@@ -79,6 +87,15 @@ class SendPipeline implements SendProcessor {
       const resolved = await this.resolveExisting(d, id, began.record);
       if ('outcome' in resolved) return resolved.outcome;
     }
+
+    // What the operator does not allow is refused before anything else is spent on it.
+    const admission = this.deps.policy?.admit(message) ?? { ok: true as const, message };
+    if (!admission.ok) {
+      this.deps.metrics.count('refused');
+      this.deps.logger.warn('refused by the send policy', { messageId: id, code: admission.error.code });
+      return this.fail(d, id, { unclaimed: true }, admission.error, began.record.attempts, recipients);
+    }
+    message = admission.message;
 
     if (message.sendAt) {
       const dueInMs = Date.parse(message.sendAt) - this.clock.now();
@@ -121,6 +138,8 @@ class SendPipeline implements SendProcessor {
       return this.recordSent(d, id, token, { provider: claimed.provider ?? sender.name, recipients: {} }, toSend, settled, suppressed, recipients);
     }
     const outgoing = withoutRecipients(message, new Set(suppressed.keys()));
+    const hold = this.deps.policy?.hold?.(outgoing, this.clock.now());
+    if (hold) return this.hold(d, id, token, hold);
     let result: SendResult;
     try {
       result = await sender.send(outgoing, {
@@ -246,6 +265,28 @@ class SendPipeline implements SendProcessor {
     logger.warn('send failed; will retry', { messageId: id, code: failure.error.code, error: failure.error.message, attempts: claimed.attempts, delaySeconds });
     const via = await this.settle.putBack(d, delaySeconds);
     return { kind: 'retry', id, code: failure.error.code, delaySeconds, via };
+  }
+
+  /**
+   * Too many messages to one destination range (the SMS pumping signature): recorded `errored`
+   * with the reason, counted as a throttle (the wait does not use up the retry budget), and
+   * put back until the range has room. Never dropped; the `held` metric drives an alarm.
+   */
+  private async hold(d: Delivery, id: string, token: string, hold: Hold): Promise<RecordOutcome> {
+    const { messages, metrics, logger } = this.deps;
+    // A little jitter, so the held messages of one range do not all come back at once.
+    const delaySeconds = Math.ceil(hold.retryAfterMs / 1000) + Math.floor(this.random() * 5);
+    const error = { code: DESTINATION_HELD, message: hold.reason, retryable: true };
+    try {
+      await messages.markErrored(id, token, { error, throttled: true, now: this.nowIso(), nextAttemptAt: iso(this.clock.now() + delaySeconds * 1000) });
+    } catch (e) {
+      if (e instanceof TransitionConflictError) return this.afterConflict(d, id, e.current);
+      throw e;
+    }
+    metrics.count('held');
+    logger.warn('held: too many messages to one destination range', { messageId: id, range: hold.range, delaySeconds });
+    const via = await this.settle.putBack(d, delaySeconds);
+    return { kind: 'retry', id, code: DESTINATION_HELD, delaySeconds, via };
   }
 
   private async cancelSuppressed(d: Delivery, id: string, recipients: readonly string[], suppressed: ReadonlyMap<string, SuppressionEntry>): Promise<RecordOutcome> {

@@ -58,12 +58,13 @@ export class Settler {
     const outlivesRetention = (now - sentAt) / 1000 + visibility + RETENTION_MARGIN_SECONDS >= retention;
     if (nextReceiveRedrives || outlivesRetention) {
       const requeues = Number(readAttr(d.record.messageAttributes, QUEUE_ATTRS.requeues) ?? 0) + 1;
-      await queue.requeue({
+      const write = await queue.requeue({
         body: d.record.body,
         attributes: { ...carriedAttributes(d.record.messageAttributes, 1), [QUEUE_ATTRS.requeues]: numberAttr(requeues) },
         delaySeconds: Math.min(Math.max(1, delaySeconds), MAX_DELAY_SECONDS),
       });
       metrics.count('requeued');
+      if (write?.bodyRef) metrics.count('byReference');
       return 'requeue';
     }
     try {
@@ -83,8 +84,8 @@ export class Settler {
   }
 
   /**
-   * Writes the full raw body to the DLQ with the reason as message attributes, then stamps the
-   * record. If the function stops in between, the record is `failed` without `deadLetteredAt`
+   * Writes the full raw body to the DLQ with the reason as message attributes (a body too
+   * large to go with them goes by reference, ./oversize.ts), then stamps the record. If the function stops in between, the record is `failed` without `deadLetteredAt`
    * and the redelivered message is dead-lettered then: nothing is dropped. `stamp: false` for
    * a body that is not the record's (a reused id): its DLQ copy must not pass for the record's
    * dead-lettering, or redriving it would reopen the message.
@@ -99,10 +100,11 @@ export class Settler {
       [QUEUE_ATTRS.deadLetteredAt]: stringAttr(at),
       [QUEUE_ATTRS.sourceMessageId]: stringAttr(d.record.messageId),
     };
-    await this.deps.queue.deadLetter({ body: d.record.body, attributes: { ...carriedAttributes(d.record.messageAttributes, Object.keys(ours).length), ...ours } });
+    const write = await this.deps.queue.deadLetter({ body: d.record.body, attributes: { ...carriedAttributes(d.record.messageAttributes, Object.keys(ours).length), ...ours } });
     this.deps.metrics.count('deadLettered');
+    if (write?.bodyRef) this.deps.metrics.count('byReference');
     if (stamp) await this.deps.messages.markDeadLettered(id, at);
-    this.deps.logger.warn('message dead-lettered', { messageId: id, code: error.code, reason: error.message, attempts });
+    this.deps.logger.warn('message dead-lettered', { messageId: id, code: error.code, reason: error.message, attempts, ...(write?.bodyRef ? { bodyRef: write.bodyRef } : {}) });
   }
 
   /**

@@ -11,6 +11,7 @@ import type { EmailProvider, SmsProvider } from '../providers/types.js';
 import type { MessageStorePort } from '../store/message-record.js';
 import type { SuppressionLookup } from '../store/suppressions.js';
 import type { BackoffConfig } from './backoff.js';
+import type { SendPolicy } from './policy/types.js';
 import type { SendQueuePort } from './queue.js';
 import type { RateLimiters } from './rate-limit.js';
 
@@ -58,9 +59,15 @@ export type SendMetric =
   | 'duplicate'
   | 'requeued'
   | 'deadLettered'
+  /** A DLQ write or re-enqueued copy whose body went by reference (S3), being too large to go with its attributes. */
+  | 'byReference'
   | 'redriven'
   | 'idConflict'
-  | 'unrecorded';
+  | 'unrecorded'
+  /** Refused by the send policy (From, country, MaxPrice): also counted as failed. */
+  | 'refused'
+  /** Held for its destination range (SMS pumping signature); alarmed. */
+  | 'held';
 
 export interface MetricsPort {
   count(name: SendMetric, value?: number): void;
@@ -88,6 +95,8 @@ export interface SendDeps {
   readonly providers: ProviderLookup;
   readonly queue: SendQueuePort;
   readonly limiters: RateLimiters;
+  /** What the operator allows (src/send/policy); none: everything the contract accepts is sent. */
+  readonly policy?: SendPolicy;
   readonly logger: LoggerPort;
   readonly metrics: MetricsPort;
   readonly clock?: Clock;

@@ -33,11 +33,14 @@ describe('resolveConfig defaults', () => {
       fromDomain: 'example.com',
       identities: ['example.com'],
       configurationSetName: 'Mailroom',
-      templates: ['*'],
+      templates: [],
       tlsPolicy: 'optional',
     });
     expect(config.send.visibilityTimeoutSeconds).toBe(6 * config.send.timeoutSeconds);
-    expect(config.email).toEqual({ provider: 'ses', maxSendRate: 14, maxConcurrency: 2, batchSize: 10 });
+    expect(config.email).toEqual({ provider: 'ses', maxSendRate: 14, maxConcurrency: 2, batchSize: 10, allowedFrom: [] });
+    expect(config.sms).toMatchObject({
+      allowedCountries: [], maxPrice: {}, destinationRateLimit: { nationalDigits: 6, maxMessages: 20, windowSeconds: 600 }, spendAlarmUsd: 100,
+    });
     expect(config.sms.deliveryStatus).toEqual({ enabled: true, createLogGroups: true, setAccountAttributes: false, successSamplingRate: 100 });
     expect(config.tracking).toEqual({ suppressOn: [...SUPPRESSION_REASONS], allowedTopicArns: [], httpsEndpoint: false });
     expect(config.inbound).toMatchObject({
@@ -83,6 +86,27 @@ describe('resolveConfig defaults', () => {
 });
 
 describe('resolveConfig problems', () => {
+  it('checks the send guardrails: From patterns, country codes, MaxPrice default within the ceiling, receipt topics', () => {
+    // Act
+    const problems = problemsOf(() => resolveConfig({
+      email: { allowedFrom: ['noreply@acme.io', 'Ops@ACME.IO', 'no-at-sign'] },
+      sms: { allowedCountries: ['GB', 'gb', 'XX', 'Germany'], destinationRateLimit: { nationalDigits: 0 } },
+      inbound: { allowedTopicArns: ['arn:aws:sns:eu-west-1:123456789012:receipts', 'not-an-arn'] },
+    }));
+
+    // Assess
+    expect([...problems].sort()).toEqual([
+      expect.stringMatching(/^email\.allowedFrom\.1: /),
+      expect.stringMatching(/^email\.allowedFrom\.2: /),
+      expect.stringMatching(/^inbound\.allowedTopicArns\.1: /),
+      expect.stringMatching(/^sms\.allowedCountries\.1: /),
+      expect.stringMatching(/^sms\.allowedCountries\.2: /),
+      expect.stringMatching(/^sms\.allowedCountries\.3: /),
+      expect.stringMatching(/^sms\.destinationRateLimit\.nationalDigits: /),
+    ]);
+    expect(problemsOf(() => resolveConfig({ sms: { maxPrice: { default: 0.6, ceiling: 0.5 } } }))).toEqual(['sms.maxPrice.default: 0.6 exceeds sms.maxPrice.ceiling (0.5)']);
+  });
+
   it('throws one ConfigError listing every problem across sections', () => {
     // Prepare
     const bad = {

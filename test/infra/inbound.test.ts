@@ -139,8 +139,10 @@ describe('InboundPipeline Lambda', () => {
       [ENV.payloadBucket]: { Ref: logicalId(s.stack.tables.payloadBucket) },
       [ENV.inboundMaxBytes]: '10485760',
       [ENV.inboundEventsTopicArn]: { Ref: logicalId(inbound.eventsTopic) },
-      [ENV.allowedTopicArns]: { Ref: logicalId(inbound.topic) },
+      [ENV.inboundAllowedTopicArns]: { Ref: logicalId(inbound.topic) },
     });
+    // One allowlist per purpose: tracking's topics never deliver inbound mail.
+    expect(env[ENV.allowedTopicArns]).toBeUndefined();
   });
 
   it('grants the inbound Lambda its table, both buckets and publishing to the downstream topic, and nothing else', () => {

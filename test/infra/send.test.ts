@@ -13,6 +13,7 @@ const config = {
 };
 
 let s: Synthesized;
+const payloadObjects = (pattern: string) => ({ 'Fn::Join': ['', [{ 'Fn::GetAtt': [logicalId(s.stack.tables.payloadBucket), 'Arn'] }, `/${pattern}`]] });
 beforeAll(() => {
   s = synthMailroom(config);
 });
@@ -136,9 +137,34 @@ describe('SendPipeline IAM', () => {
     expect(statements.flatMap((st) => st.Action).filter((a) => a.startsWith('ses:')).sort())
       .toEqual(['ses:SendBulkEmail', 'ses:SendEmail', 'ses:SendRawEmail']);
     expect(resourcesFor(statements, 'sns:Publish')).toEqual([]);
-    expect(resourcesFor(statements, 's3:GetObject')).toEqual([
+    expect(sortJson(resourcesFor(statements, 's3:GetObject'))).toEqual(sortJson([
       { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3:::acme-attachments/*']] },
-    ]);
+      payloadObjects('sqs-bodies/email/*'),
+    ]));
+  });
+
+  it.each(['email', 'sms'] as const)('lets the %s Lambda write and read by-reference bodies under its own prefix of the payload bucket only', (channel) => {
+    // Prepare
+    const { function: fn } = s.stack.send[channel];
+    const statements = roleStatements(s.template, fn.role);
+    const env = s.template.findResources('AWS::Lambda::Function')[logicalId(fn.function)]!.Properties.Environment.Variables;
+
+    // Assess
+    expect(env[ENV.payloadBucket]).toEqual({ Ref: logicalId(s.stack.tables.payloadBucket) });
+    expect(resourcesFor(statements, 's3:PutObject')).toEqual([payloadObjects(`sqs-bodies/${channel}/*`)]);
+    expect(resourcesFor(statements, 's3:GetObject')).toContainEqual(payloadObjects(`sqs-bodies/${channel}/*`));
+    expect(JSON.stringify(resourcesFor(statements, 's3:GetObject'))).not.toContain(`sqs-bodies/${channel === 'email' ? 'sms' : 'email'}/`);
+    expect([...new Set(statements.flatMap((st) => st.Action).filter((a) => a.startsWith('s3:')))].sort()).toEqual(['s3:GetObject', 's3:PutObject']);
+  });
+
+  it('expires by-reference bodies once no DLQ entry or redriven copy can point at them (14 + 4 + 1 days)', () => {
+    // Prepare
+    const bucket = s.template.findResources('AWS::S3::Bucket')[logicalId(s.stack.tables.payloadBucket)]!;
+
+    // Assess
+    expect(bucket.Properties.LifecycleConfiguration.Rules).toContainEqual(
+      expect.objectContaining({ Id: 'expire-sqs-bodies', Prefix: 'sqs-bodies/', ExpirationInDays: 19, Status: 'Enabled' }),
+    );
   });
 
   it('lets the SMS Lambda publish to phone numbers (resource "*") but to no topic, and nothing in SES', () => {

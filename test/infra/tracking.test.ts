@@ -149,7 +149,10 @@ describe('TrackingPipeline Lambda', () => {
       [ENV.inboundBucket]: { Ref: logicalId(inbound.bucket) },
       [ENV.inboundEventsTopicArn]: { Ref: logicalId(inbound.eventsTopic) },
       [ENV.inboundMaxBytes]: String(40 * 1024 * 1024),
+      // One allowlist per purpose: receipt notifications only from inbound's topics.
+      [ENV.inboundAllowedTopicArns]: { Ref: logicalId(inbound.topic) },
     });
+    expect(resourcesFor(statements, 'sns:ConfirmSubscription')).toContainEqual({ Ref: logicalId(inbound.topic) });
     expect(JSON.stringify(resourcesFor(statements, 'dynamodb:PutItem'))).toContain(logicalId(opted.stack.tables.tables.inbound));
     expect(resourcesFor(statements, 's3:GetObject')).toContainEqual({ 'Fn::Join': ['', [{ 'Fn::GetAtt': [logicalId(inbound.bucket), 'Arn'] }, `/${RAW_MAIL_PREFIX}*`]] });
     expect(resourcesFor(statements, 'sns:Publish')).toEqual([{ Ref: logicalId(inbound.eventsTopic) }]);

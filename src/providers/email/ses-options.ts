@@ -8,6 +8,7 @@ import * as z from 'zod';
 import { safeRecord } from '../../contract/record.js';
 import { ConfigError } from '../../errors.js';
 import type { BaseProviderOptions } from '../base.js';
+import { providerNameProblem } from '../names.js';
 import type { AttachmentFetcher } from './attachments.js';
 import { MESSAGE_ID_TAG, TAG_PATTERN } from './ses-tags.js';
 
@@ -40,7 +41,8 @@ export function validateSesOptions(opts: SesEmailProviderOptions): void {
   if (opts.messageIdTag !== undefined && !TAG_PATTERN.test(opts.messageIdTag)) {
     problems.push(`SES message tag name "${opts.messageIdTag}" may only hold ASCII letters, digits, _ and - (at most 256)`);
   }
-  if (opts.name !== undefined && !/^[a-z0-9][a-z0-9_-]{0,63}$/.test(opts.name)) problems.push(`provider name "${opts.name}" must be lower-case letters, digits, _ or -`);
+  const nameProblem = providerNameProblem(opts.name);
+  if (nameProblem) problems.push(nameProblem);
   if (problems.length > 0) throw new ConfigError(problems);
 }
 

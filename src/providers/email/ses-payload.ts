@@ -14,7 +14,7 @@ import type { EmailMessage } from '../../contract/message.js';
 import type { SendContext } from '../types.js';
 import type { ResolvedAttachment } from './attachments.js';
 import { encodeHeaderValue, rawReason, sesAddress, usesTemplate } from './ses-content.js';
-import { composeRawMessage } from './ses-mime.js';
+import { composeRawMessage } from './mime.js';
 import type { SesProviderOptions } from './ses-options.js';
 import { encodeTagValue, isValidTag } from './ses-tags.js';
 

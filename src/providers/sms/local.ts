@@ -9,12 +9,13 @@ import type { SmsMessage } from '../../contract/message.js';
 import { ConfigError } from '../../errors.js';
 import { BaseSmsProvider, type BaseProviderOptions, type CallOutcome } from '../base.js';
 import type { FeatureUse } from '../features.js';
+import { providerNameProblem } from '../names.js';
+import { providerOptionUses } from '../provider-options.js';
 import type { SendContext, SendResult, SmsCapabilities } from '../types.js';
 import type { SmsOutbox, SmsOutboxRecord } from './outbox.js';
-import { countSegments } from './segments.js';
-import { resolveSender, SENDER_ID, validateSenderDefaults, type SmsSenderDefaults } from './sender.js';
-import { PermanentProviderError } from '../errors.js';
-import { providerOptionUses, snsProviderOptionShapes, SnsSmsProvider, withSegments } from './sns.js';
+import { countSegments, withSegments } from './segments.js';
+import { checkSenderId, resolveSender, validateSenderDefaults, type SmsSenderDefaults } from './sender.js';
+import { snsProviderOptionShapes, SnsSmsProvider } from './sns.js';
 
 export interface LocalSmsProviderOptions extends BaseProviderOptions, SmsSenderDefaults {
   /** Default `local`. */
@@ -34,7 +35,8 @@ export class LocalSmsProvider extends BaseSmsProvider<SmsOutboxRecord, SmsOutbox
   ) {
     super(opts);
     validateSenderDefaults(opts);
-    if (opts.name !== undefined && !/^[a-z0-9][a-z0-9_-]{0,63}$/.test(opts.name)) throw new ConfigError([`provider name "${opts.name}" must be lower-case letters, digits, _ or -`]);
+    const nameProblem = providerNameProblem(opts.name);
+    if (nameProblem) throw new ConfigError([nameProblem]);
     this.name = opts.name ?? 'local';
     this.defaults = { defaultSenderId: opts.defaultSenderId, defaultOriginationNumber: opts.defaultOriginationNumber };
   }
@@ -45,9 +47,7 @@ export class LocalSmsProvider extends BaseSmsProvider<SmsOutboxRecord, SmsOutbox
 
   protected async buildPayload(m: SmsMessage, ctx: SendContext): Promise<readonly SmsOutboxRecord[]> {
     const sender = resolveSender(m, this.defaults);
-    if (sender.senderId !== undefined && !SENDER_ID.test(sender.senderId)) {
-      throw new PermanentProviderError(`${this.name}: sender ID "${sender.senderId}" must be 3-11 letters, digits or hyphens with at least one letter`, { provider: this.name, code: 'invalid_sender_id' });
-    }
+    checkSenderId(sender, this.name);
     const { segments, encoding } = countSegments(m.body);
     const from = sender.originationNumber ?? sender.senderId;
     return [{

@@ -11,6 +11,8 @@
  * which can only add parts: treat this as the lower bound; SNS delivery-status logs carry
  * the billed count.
  */
+import type { SmsMessage } from '../../contract/message.js';
+import type { SendResult } from '../types.js';
 
 /** GSM 03.38 default alphabet (ESC at 0x1B left out: it is not a character a body can hold). */
 const GSM_BASIC = new Set(
@@ -56,4 +58,10 @@ export function countSegments(body: string): SegmentCount {
   const sizes = chars.map((ch) => ch.length);
   const units = body.length;
   return { encoding: 'UCS-2', units, segments: units <= 70 ? 1 : pack(sizes, 67) };
+}
+
+/** The send result with the message's segment count and encoding (stored on the message). */
+export function withSegments(result: SendResult, message: SmsMessage): SendResult {
+  const { segments, encoding } = countSegments(message.body);
+  return { ...result, smsSegments: segments, smsEncoding: encoding };
 }

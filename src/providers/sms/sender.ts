@@ -9,6 +9,7 @@
 import { ConfigError } from '../../errors.js';
 import type { SmsMessage } from '../../contract/message.js';
 import { E164_SYNTAX, SENDER_ID_PATTERN } from '../../contract/sms.js';
+import { PermanentProviderError } from '../errors.js';
 
 export const SENDER_ID = SENDER_ID_PATTERN;
 export const ORIGINATION_NUMBER = /^\+?\d{5,14}$/;
@@ -41,4 +42,11 @@ export function resolveSender(message: SmsMessage, defaults: SmsSenderDefaults):
     ...(defaults.defaultSenderId !== undefined ? { senderId: defaults.defaultSenderId } : {}),
     ...(defaults.defaultOriginationNumber !== undefined ? { originationNumber: defaults.defaultOriginationNumber } : {}),
   };
+}
+
+/** Refuses a resolved sender ID the carriers would not take, before any request is made. */
+export function checkSenderId(sender: ResolvedSender, provider: string): void {
+  if (sender.senderId !== undefined && !SENDER_ID.test(sender.senderId)) {
+    throw new PermanentProviderError(`${provider}: sender ID "${sender.senderId}" must be 3-11 letters, digits or hyphens with at least one letter`, { provider, code: 'invalid_sender_id' });
+  }
 }

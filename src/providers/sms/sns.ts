@@ -21,10 +21,18 @@ import type { ErrorRules } from '../aws-errors.js';
 import { BaseSmsProvider, type BaseProviderOptions, type CallOutcome } from '../base.js';
 import { PermanentProviderError } from '../errors.js';
 import type { FeatureUse } from '../features.js';
+import { providerNameProblem } from '../names.js';
+import { providerOptionUses } from '../provider-options.js';
 import type { SendContext, SendResult, SmsCapabilities } from '../types.js';
-import { countSegments } from './segments.js';
-import { resolveSender, SENDER_ID, validateSenderDefaults, type SmsSenderDefaults } from './sender.js';
+import { formatPrice } from './price.js';
+import { withSegments } from './segments.js';
+import { checkSenderId, resolveSender, validateSenderDefaults, type SmsSenderDefaults } from './sender.js';
 import { snsErrorRule } from './sns-errors.js';
+
+// Moved to shared modules for every SMS adapter; re-exported for existing importers.
+export { providerOptionUses } from '../provider-options.js';
+export { formatPrice } from './price.js';
+export { withSegments } from './segments.js';
 
 export interface SnsSmsProviderOptions extends BaseProviderOptions, SmsSenderDefaults {
   /** Default `sns`. */
@@ -59,16 +67,9 @@ const snsProviderOptionShapes: Record<string, z.ZodType<string>> = {
 
 const str = (value: string): MessageAttributeValue => ({ DataType: 'String', StringValue: value });
 
-/** A price as plain decimal digits (SNS Number attributes), never in exponent notation. */
-export function formatPrice(price: number): string {
-  return price.toLocaleString('en-US', { useGrouping: false, maximumFractionDigits: 20 });
-}
-
 export function buildPublishInput(message: SmsMessage, defaults: SmsSenderDefaults, provider: string): PublishCommandInput {
   const sender = resolveSender(message, defaults);
-  if (sender.senderId !== undefined && !SENDER_ID.test(sender.senderId)) {
-    throw new PermanentProviderError(`${provider}: sender ID "${sender.senderId}" must be 3-11 letters, digits or hyphens with at least one letter`, { provider, code: 'invalid_sender_id' });
-  }
+  checkSenderId(sender, provider);
   const attributes: Record<string, MessageAttributeValue> = {
     [SNS_ATTRIBUTES.smsType]: str(message.smsType === 'promotional' ? 'Promotional' : 'Transactional'),
   };
@@ -104,7 +105,8 @@ export class SnsSmsProvider extends BaseSmsProvider<SnsRequest, PublishCommandOu
   ) {
     super(opts);
     validateSenderDefaults(opts);
-    if (opts.name !== undefined && !/^[a-z0-9][a-z0-9_-]{0,63}$/.test(opts.name)) throw new ConfigError([`provider name "${opts.name}" must be lower-case letters, digits, _ or -`]);
+    const nameProblem = providerNameProblem(opts.name);
+    if (nameProblem) throw new ConfigError([nameProblem]);
     this.name = opts.name ?? 'sns';
     this.defaults = { defaultSenderId: opts.defaultSenderId, defaultOriginationNumber: opts.defaultOriginationNumber };
     this.checkOptOut = opts.checkOptOut ?? false;
@@ -141,25 +143,6 @@ export class SnsSmsProvider extends BaseSmsProvider<SnsRequest, PublishCommandOu
   protected override finish(result: SendResult, message: SmsMessage): SendResult {
     return withSegments(result, message);
   }
-}
-
-export function withSegments(result: SendResult, message: SmsMessage): SendResult {
-  const { segments, encoding } = countSegments(message.body);
-  return { ...result, smsSegments: segments, smsEncoding: encoding };
-}
-
-/** providerOptions keys an SMS adapter does not take (or with bad values) are unsupported features. */
-export function providerOptionUses(m: SmsMessage, shapes: Readonly<Record<string, z.ZodType<string>>>): FeatureUse<SmsMessage>[] {
-  const uses: FeatureUse<SmsMessage>[] = [];
-  for (const [key, value] of Object.entries(m.providerOptions ?? {})) {
-    // Own keys only: a key named after an Object.prototype member (`constructor`) is unknown too.
-    const shape = Object.hasOwn(shapes, key) ? shapes[key] : undefined;
-    const problem = !shape ? 'not an option this adapter passes on' : shape.safeParse(value).success ? undefined : 'invalid value';
-    if (problem) {
-      uses.push({ feature: `providerOptions.${key} (${problem})`, drop: (x) => ({ ...x, providerOptions: Object.fromEntries(Object.entries(x.providerOptions ?? {}).filter(([k]) => k !== key)) }) });
-    }
-  }
-  return uses;
 }
 
 export { snsProviderOptionShapes };

@@ -106,21 +106,53 @@ export function checkCertificate(pem: string, certUrl: SigningCertUrl): SigningC
   return { url: certUrl.href, publicKey: x509.publicKey, notBefore, notAfter, name: name! };
 }
 
+/** How long a failed fetch is remembered: SNS retries an HTTPS delivery after 20 s at the earliest. */
+export const NEGATIVE_TTL_MS = 60_000;
+/** Fetch failures remembered at once (distinct URLs); the oldest goes first. */
+export const MAX_NEGATIVE_ENTRIES = 64;
+
+export interface CertificateCacheOptions {
+  /** Certificates kept (distinct URLs), least recently used goes first. @default 32 */
+  readonly maxEntries?: number;
+  /** How long a failure is answered from memory, ms. @default NEGATIVE_TTL_MS */
+  readonly failureTtlMs?: number;
+  /** Failures kept. @default MAX_NEGATIVE_ENTRIES */
+  readonly maxFailures?: number;
+  readonly now?: () => number;
+}
+
 /**
  * Certificates by URL: bounded (least recently used goes first), with concurrent requests for
- * the same URL sharing one fetch. Failures are not cached, so a transient error or a refused
- * URL costs one fetch per message, never a stuck entry.
+ * the same URL sharing one fetch. A failure (a refused URL or an unreachable endpoint) is
+ * remembered for `failureTtlMs` and rethrown without fetching, so a flood of messages naming
+ * one bad URL costs one fetch per TTL, not one per message; the failure cache is bounded too,
+ * and its entries expire, so a transient error never sticks.
  */
 export class CertificateCache {
   private readonly entries = new Map<string, Promise<SigningCertificate>>();
+  private readonly failures = new Map<string, { readonly error: unknown; readonly until: number }>();
+  private readonly maxEntries: number;
+  private readonly failureTtlMs: number;
+  private readonly maxFailures: number;
+  private readonly now: () => number;
 
   constructor(
     private readonly fetchCertificate: FetchCertificate,
-    private readonly maxEntries = 32,
-  ) {}
+    opts: CertificateCacheOptions = {},
+  ) {
+    this.maxEntries = opts.maxEntries ?? 32;
+    this.failureTtlMs = opts.failureTtlMs ?? NEGATIVE_TTL_MS;
+    this.maxFailures = opts.maxFailures ?? MAX_NEGATIVE_ENTRIES;
+    this.now = opts.now ?? Date.now;
+  }
 
   get size(): number {
     return this.entries.size;
+  }
+
+  /** Failures currently remembered. */
+  get failureCount(): number {
+    return this.failures.size;
   }
 
   get(certUrl: SigningCertUrl): Promise<SigningCertificate> {
@@ -131,16 +163,29 @@ export class CertificateCache {
       this.entries.set(certUrl.href, cached);
       return cached;
     }
+    const failed = this.failures.get(certUrl.href);
+    if (failed && failed.until > this.now()) return Promise.reject(failed.error);
+    if (failed) this.failures.delete(certUrl.href);
     const pending = this.load(certUrl);
     this.entries.set(certUrl.href, pending);
-    pending.catch(() => {
+    pending.catch((error: unknown) => {
       if (this.entries.get(certUrl.href) === pending) this.entries.delete(certUrl.href);
+      this.remember(certUrl.href, error);
     });
     while (this.entries.size > this.maxEntries) {
       const oldest = this.entries.keys().next().value as string;
       this.entries.delete(oldest);
     }
     return pending;
+  }
+
+  private remember(url: string, error: unknown): void {
+    this.failures.delete(url);
+    this.failures.set(url, { error, until: this.now() + this.failureTtlMs });
+    while (this.failures.size > this.maxFailures) {
+      const oldest = this.failures.keys().next().value as string;
+      this.failures.delete(oldest);
+    }
   }
 
   private async load(certUrl: SigningCertUrl): Promise<SigningCertificate> {

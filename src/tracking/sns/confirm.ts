@@ -8,9 +8,12 @@
  * SubscribeURL is never fetched: it is a URL chosen by whoever sent the message.
  * https://docs.aws.amazon.com/sns/latest/api/API_ConfirmSubscription.html
  *
- * From a topic not on the allowlist it is refused, and (when its signature is genuine) logged
- * with its token, SubscribeURL and a ready-to-run CLI command, so an operator can confirm by
- * hand after adding the topic. An UnsubscribeConfirmation is verified and logged.
+ * From a topic not on the allowlist it is refused before anything touches the network (no
+ * certificate fetch: anyone can post one to a public URL), so its token is unverified and is
+ * not logged; the operator is told the topic and how to have SNS send the confirmation again
+ * once the topic is allowed. A confirmation that fails for good after verification is logged
+ * with its (genuine) token and a ready-to-run CLI command. An UnsubscribeConfirmation is
+ * verified and logged.
  */
 import { ConfirmSubscriptionCommand, type SNSClient } from '@aws-sdk/client-sns';
 import { parseTopicArn } from './arn.js';
@@ -52,9 +55,10 @@ export async function controlOutcome(
   } catch (error) {
     if (!(error instanceof SnsVerificationError)) throw error;
     reportRefusal(error, envelope, deps);
-    if (envelope.Type === 'SubscriptionConfirmation' && error.reason === 'topic_not_allowed' && error.signatureVerified) {
-      logger.warn('SNS subscription from a topic not on the allowlist: not confirmed. To accept it, add the topic and confirm by hand', {
-        ...confirmationDetails(envelope),
+    if (envelope.Type === 'SubscriptionConfirmation' && error.reason === 'topic_not_allowed') {
+      logger.warn('SNS subscription from a topic not on the allowlist: not confirmed (signature not checked). To accept it, add the topic, then have SNS send the confirmation again (console: Request confirmation; or subscribe again)', {
+        topicArn: envelope.TopicArn,
+        messageId: envelope.MessageId,
       });
     }
     return { result: 'refused', refusal: error };

@@ -41,9 +41,9 @@ export class SnsEnvelopeError extends MailroomError {
 export class SnsVerificationError extends MailroomError {
   readonly retryable = false;
   /**
-   * True when the signature was checked and is genuine before the refusal (a confirmation from a
-   * topic that is not on the allowlist is verified first, so its token can be trusted and
-   * logged for an operator).
+   * True when the signature was checked and is genuine before the refusal. The verifier refuses
+   * a topic that is not on the allowlist before it checks anything over the network, so its
+   * own refusals leave this false; kept for callers that refuse after verification.
    */
   readonly signatureVerified: boolean;
   readonly messageId: string | undefined;

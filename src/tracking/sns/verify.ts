@@ -5,9 +5,9 @@
  * 1. shape (re-validated: the verifier never trusts a caller-built object) → `malformed`
  * 2. SignatureVersion 1 (SHA1withRSA) or 2 (SHA256withRSA) → `unsupported_version`
  * 3. Timestamp within `maxAgeSeconds` (and not more than 5 minutes ahead) → `expired`
- * 4. TopicArn exactly on the allowlist → `topic_not_allowed`
- *    (a SubscriptionConfirmation is signature-checked first, so the refusal can tell the
- *    operator its token is genuine)
+ * 4. TopicArn exactly on the allowlist → `topic_not_allowed`, for every message type: a
+ *    SubscriptionConfirmation from an unknown topic costs no certificate fetch either, so an
+ *    anonymous flood of them cannot hold the public endpoint on the network (issue 8, item 1)
  * 5. SigningCertURL on an SNS regional endpoint → `cert_url`
  * 6. certificate fetched (cached), names an SNS signing host, valid at the Timestamp → `cert_url`
  * 7. signature over the documented string to sign → `bad_signature`
@@ -60,6 +60,8 @@ export interface SnsVerifierOptions {
   readonly maxAgeSeconds?: number;
   /** Certificates kept in memory (distinct SigningCertURLs). Default 32. */
   readonly certificateCacheSize?: number;
+  /** How long a failed certificate fetch is remembered (and not retried), ms. Default `NEGATIVE_TTL_MS`. */
+  readonly certificateFailureTtlMs?: number;
 }
 
 export class SnsVerifier {
@@ -81,7 +83,11 @@ export class SnsVerifier {
     this.maxAgeSeconds = maxAge;
     this.now = opts.now ?? (() => new Date());
     const fetchCertificate: FetchCertificate = opts.fetchCertificate ?? ((url) => fetchCertificateOverHttps(url));
-    this.certificates = new CertificateCache(fetchCertificate, opts.certificateCacheSize ?? 32);
+    this.certificates = new CertificateCache(fetchCertificate, {
+      maxEntries: opts.certificateCacheSize ?? 32,
+      ...(opts.certificateFailureTtlMs !== undefined ? { failureTtlMs: opts.certificateFailureTtlMs } : {}),
+      now: () => this.now().getTime(),
+    });
   }
 
   isTopicAllowed(topicArn: string): boolean {
@@ -101,8 +107,8 @@ export class SnsVerifier {
     if (this.skipSignatureCheck) return;
     const e = parsed.data;
     const context = { messageId: e.MessageId, topicArn: e.TopicArn };
-    const refuse = (reason: SnsRefusalReason, message: string, extra: { signatureVerified?: boolean } = {}): never => {
-      throw new SnsVerificationError(reason, `${message} (message ${e.MessageId} from ${e.TopicArn})`, { ...context, ...extra });
+    const refuse = (reason: SnsRefusalReason, message: string): never => {
+      throw new SnsVerificationError(reason, `${message} (message ${e.MessageId} from ${e.TopicArn})`, context);
     };
 
     const algorithm = ALGORITHMS.get(e.SignatureVersion);
@@ -114,10 +120,8 @@ export class SnsVerifier {
     if (nowMs - signedAt > maxAge * 1000) refuse('expired', `Timestamp ${e.Timestamp} is older than ${maxAge} s`);
     if (signedAt - nowMs > MAX_FUTURE_SKEW_SECONDS * 1000) refuse('expired', `Timestamp ${e.Timestamp} is in the future`);
 
-    const allowed = this.allowed.has(e.TopicArn);
-    // A confirmation from an unknown topic is checked before it is refused: the operator is
-    // told its token (to confirm by hand), which is only worth doing for a genuine one.
-    if (!allowed && e.Type !== 'SubscriptionConfirmation') refuse('topic_not_allowed', 'topic is not on the allowlist');
+    // Everything that can be refused without the network is refused before the certificate.
+    if (!this.allowed.has(e.TopicArn)) refuse('topic_not_allowed', 'topic is not on the allowlist');
 
     const certUrl = parseSigningCertUrl(e.SigningCertURL, context);
     const certificate = await this.certificates.get(certUrl);
@@ -133,6 +137,5 @@ export class SnsVerifier {
       genuine = false;
     }
     if (!genuine) refuse('bad_signature', `signature does not verify (SignatureVersion ${e.SignatureVersion})`);
-    if (!allowed) refuse('topic_not_allowed', 'topic is not on the allowlist', { signatureVerified: true });
   }
 }

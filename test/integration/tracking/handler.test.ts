@@ -56,7 +56,7 @@ function deps(overrides: { eventsTable?: string; inbound?: boolean } = {}): Trac
     : undefined;
   const base = { sns: { verifier, logger, metrics: recorded.metrics, snsClientForRegion: () => env.clients.sns }, ingest, logger, metrics: recorded.metrics };
   // The HTTPS entry's route (lambdas/tracking/https.ts): receipt notifications to inbound.
-  return inbound ? { ...base, route: receiptRouter(inbound, base) } : base;
+  return inbound ? { ...base, route: receiptRouter(inbound, base, { tracking: [TOPIC], inbound: [TOPIC] }) } : base;
 }
 
 /** A signed notification whose Message is a documented SES event about a fresh SES message id. */

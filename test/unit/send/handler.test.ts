@@ -87,14 +87,14 @@ describe('send handler', () => {
     });
   });
 
-  it('wires either channel from the environment without calling AWS', () => {
+  it('wires either channel from the environment without calling AWS', async () => {
     const env = { MAILROOM_MESSAGES_TABLE: 'm', MAILROOM_SUPPRESSIONS_TABLE: 's', MAILROOM_QUEUE_URL: 'q', MAILROOM_DLQ_URL: 'd', AWS_REGION: 'eu-west-1' };
     for (const wiring of [emailWiring, smsWiring]) {
-      const deps = sendDepsFromEnv({ ...env, MAILROOM_SES_CONFIGURATION_SET: 'mailroom', MAILROOM_SMS_SENDER_ID: 'Mailroom' }, wiring);
+      const deps = await sendDepsFromEnv({ ...env, MAILROOM_SES_CONFIGURATION_SET: 'mailroom', MAILROOM_SMS_SENDER_ID: 'Mailroom' }, wiring);
       expect(typeof deps.processor.processRecord).toBe('function');
       expect(typeof deps.flushMetrics).toBe('function');
     }
-    expect(() => sendDepsFromEnv({ ...env, MAILROOM_SES_CONFIGURATION_SET: 'not a valid name!' }, emailWiring)).toThrow(ConfigError);
+    await expect(sendDepsFromEnv({ ...env, MAILROOM_SES_CONFIGURATION_SET: 'not a valid name!' }, emailWiring)).rejects.toThrow(ConfigError);
   });
 
   it('can be imported without any environment (the Lambda entry points wire themselves lazily)', async () => {
@@ -127,5 +127,36 @@ describe('email wiring and the configuration set', () => {
     await expect(provider.send(message(false), ctx)).rejects.toBeInstanceOf(UnsupportedFeatureError);
     expect(ses.commandCalls(SendEmailCommand)).toHaveLength(1);
     expect(ses.commandCalls(SendEmailCommand)[0]!.args[0].input.ConfigurationSetName).toBe('mailroom');
+  });
+});
+
+describe('send policy wiring from the environment', () => {
+  const base = { MAILROOM_MESSAGES_TABLE: 'm', MAILROOM_SUPPRESSIONS_TABLE: 's' };
+
+  it('reads each channel\'s policy from its variables', () => {
+    // Prepare
+    const env = readRuntimeEnv({
+      ...base, MAILROOM_EMAIL_ALLOWED_FROM: 'noreply@acme.io,*@notify.acme.io', MAILROOM_SMS_ALLOWED_COUNTRIES: 'GB,US',
+      MAILROOM_SMS_DEFAULT_MAX_PRICE: '0.05', MAILROOM_SMS_MAX_PRICE_CEILING: '0.5', MAILROOM_SMS_RANGE_LIMIT: '1',
+    });
+    const smsMessage = (to: string, extra: Record<string, unknown> = {}) => smsWiring.validate(JSON.stringify({ channel: 'sms', to, body: 'hi', ...extra })).message;
+    const emailMessage = (from: string) => emailWiring.validate(JSON.stringify({ channel: 'email', from, to: 'ann@example.com', subject: 'Hi', text: 'Hello' })).message;
+
+    // Act
+    const email = emailWiring.policy!(env);
+    const sms = smsWiring.policy!(env);
+
+    // Assess
+    expect(email.admit(emailMessage('ceo@acme.io'))).toMatchObject({ ok: false, error: { code: 'from_not_allowed' } });
+    expect(email.admit(emailMessage('x@notify.acme.io')).ok).toBe(true);
+    expect(sms.admit(smsMessage('+33612345678'))).toMatchObject({ ok: false, error: { code: 'country_not_allowed' } });
+    expect(sms.admit(smsMessage('+14155552671', { maxPrice: 0.6 }))).toMatchObject({ ok: false, error: { code: 'max_price_above_ceiling' } });
+    expect(sms.admit(smsMessage('+14155552671'))).toMatchObject({ ok: true, message: { maxPrice: 0.05 } });
+    expect(sms.hold!(smsMessage('+14155552671'), 0)).toBeUndefined();
+    expect(sms.hold!(smsMessage('+14155552672'), 1)).toMatchObject({ range: '+1 415555' });
+  });
+
+  it('refuses region codes that are not ISO alpha-2 at start-up', () => {
+    expect(() => readRuntimeEnv({ ...base, MAILROOM_SMS_ALLOWED_COUNTRIES: 'GB,Germany' })).toThrow(ConfigError);
   });
 });

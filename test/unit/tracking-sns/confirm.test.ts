@@ -161,9 +161,9 @@ describe('handleSubscriptionControl: confirmation from an allowed topic', () => 
 });
 
 describe('handleSubscriptionControl: refusals and unsubscribes', () => {
-  it('refuses a genuine confirmation from a topic not on the allowlist and logs its token for the operator', async () => {
-    // Prepare
-    const { deps, logger, onRefused } = setup();
+  it('refuses a confirmation from a topic not on the allowlist with no network call and tells the operator what to do', async () => {
+    // Prepare: the certificate fetcher is injected; a refusal must not reach it.
+    const { deps, logger, onRefused, fetchCertificate } = setup();
     const envelope = control(confirmation(sns.privateKey, 'SubscriptionConfirmation', { TopicArn: OTHER_TOPIC }));
 
     // Act
@@ -171,19 +171,17 @@ describe('handleSubscriptionControl: refusals and unsubscribes', () => {
 
     // Assess
     expect(result).toBe('refused');
+    expect(fetchCertificate).not.toHaveBeenCalled();
     expect(snsMock.commandCalls(ConfirmSubscriptionCommand)).toHaveLength(0);
     expect(onRefused).toHaveBeenCalledTimes(1);
-    expect(onRefused).toHaveBeenCalledWith('topic_not_allowed', envelope, expect.objectContaining({ signatureVerified: true }));
-    const hint = logger.entries.find((e) => e.level === 'warn' && e.attributes['token'] !== undefined);
-    expect(hint?.attributes).toMatchObject({
-      topicArn: OTHER_TOPIC,
-      token: envelope.Token,
-      subscribeUrl: envelope.SubscribeURL,
-      confirmCommand: expect.stringContaining(`--region eu-west-1 --topic-arn ${OTHER_TOPIC} --token ${envelope.Token}`),
-    });
+    expect(onRefused).toHaveBeenCalledWith('topic_not_allowed', envelope, expect.objectContaining({ signatureVerified: false }));
+    const hint = logger.entries.find((e) => e.level === 'warn' && /not confirmed/.test(e.message));
+    expect(hint?.attributes).toMatchObject({ topicArn: OTHER_TOPIC, messageId: envelope.MessageId });
+    // Unverified: its token and URL are whatever the sender wrote, and are not logged.
+    expect(JSON.stringify(logger.entries)).not.toContain(envelope.Token);
   });
 
-  it('refuses a forged confirmation from an unknown topic without logging its token', async () => {
+  it('refuses a forged confirmation from an unknown topic the same way, without logging its token', async () => {
     // Prepare
     const { deps, logger, onRefused } = setup();
     const envelope = control(confirmation(impostor.privateKey, 'SubscriptionConfirmation', { TopicArn: OTHER_TOPIC }));
@@ -193,7 +191,7 @@ describe('handleSubscriptionControl: refusals and unsubscribes', () => {
 
     // Assess
     expect(result).toBe('refused');
-    expect(onRefused).toHaveBeenCalledWith('bad_signature', envelope, expect.anything());
+    expect(onRefused).toHaveBeenCalledWith('topic_not_allowed', envelope, expect.anything());
     expect(JSON.stringify(logger.entries)).not.toContain(envelope.Token);
     expect(snsMock.commandCalls(ConfirmSubscriptionCommand)).toHaveLength(0);
   });

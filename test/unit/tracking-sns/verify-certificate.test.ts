@@ -94,14 +94,16 @@ describe('SnsVerifier certificate URL and certificate', () => {
     expect(error.message).toMatch(/not valid at/);
   });
 
-  it('reports an unreachable certificate as transient, and fetches again next time', async () => {
+  it('reports an unreachable certificate as transient, and fetches again once the failure TTL has passed', async () => {
     // Prepare
     const fetchCertificate = vi.fn<(url: string) => Promise<string>>().mockRejectedValueOnce(new Error('ETIMEDOUT')).mockResolvedValue(sns.pem);
-    const v = new SnsVerifier({ allowedTopicArns: [TOPIC], fetchCertificate, now: () => NOW });
+    let now = NOW.getTime();
+    const v = new SnsVerifier({ allowedTopicArns: [TOPIC], fetchCertificate, now: () => new Date(now), certificateFailureTtlMs: 30_000 });
     const envelope = env(notification(sns.privateKey));
 
     // Act
     const first = await v.verify(envelope).catch((e: unknown) => e);
+    now += 30_001;
     const second = v.verify(envelope);
 
     // Assess

@@ -1,6 +1,8 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { ConfigError } from '../../../src/errors.js';
-import { SnsVerifier, type SnsEnvelope, type SnsVerifierOptions } from '../../../src/tracking/sns/index.js';
+import {
+  CertificateCache, parseSigningCertUrl, SnsCertificateUnavailableError, SnsVerificationError, SnsVerifier, type SnsEnvelope, type SnsVerifierOptions,
+} from '../../../src/tracking/sns/index.js';
 import { thrown } from '../../support/sns/deps.js';
 import { CERT_URL, confirmation, notification, OTHER_TOPIC, SIGNED_AT, TOPIC } from '../../support/sns/envelopes.js';
 import { makeVerifier, env, refusal } from './support/verifier.js';
@@ -43,8 +45,8 @@ describe('SnsVerifier topic allowlist and age', () => {
     expect(reasons).toEqual(['topic_not_allowed', 'topic_not_allowed', 'topic_not_allowed']);
   });
 
-  it('checks the signature of a confirmation from an unknown topic before refusing it', async () => {
-    // Prepare
+  it('refuses a SubscriptionConfirmation from a topic not on the allowlist without any network call', async () => {
+    // Prepare: genuine and forged alike, nothing is fetched for a topic we do not accept.
     const { v, fetchCertificate } = verifier();
     const genuine = env(confirmation(sns.privateKey, 'SubscriptionConfirmation', { TopicArn: OTHER_TOPIC }));
     const forged = env(confirmation(impostor.privateKey, 'SubscriptionConfirmation', { TopicArn: OTHER_TOPIC }));
@@ -54,9 +56,56 @@ describe('SnsVerifier topic allowlist and age', () => {
     const forgedRefusal = await refusal(v.verify(forged));
 
     // Assess
-    expect(genuineRefusal).toMatchObject({ reason: 'topic_not_allowed', signatureVerified: true });
-    expect(forgedRefusal).toMatchObject({ reason: 'bad_signature', signatureVerified: false });
-    expect(fetchCertificate).toHaveBeenCalledTimes(1);
+    expect(genuineRefusal).toMatchObject({ reason: 'topic_not_allowed', signatureVerified: false });
+    expect(forgedRefusal).toMatchObject({ reason: 'topic_not_allowed', signatureVerified: false });
+    expect(fetchCertificate).not.toHaveBeenCalled();
+  });
+
+  it('remembers a failed certificate fetch: the same URL again makes no second call until the TTL passes', async () => {
+    // Prepare: the allowed topic, but its certificate URL answers nothing.
+    let now = Date.parse('2026-01-01T00:00:00Z');
+    const fetchCertificate = vi.fn(async (_url: string): Promise<string> => {
+      throw new SnsCertificateUnavailableError(CERT_URL, 'HTTP 503');
+    });
+    const { v } = verifier({ fetchCertificate, certificateFailureTtlMs: 60_000 });
+    const cache = new CertificateCache(fetchCertificate, { failureTtlMs: 60_000, now: () => now });
+    const url = parseSigningCertUrl(CERT_URL);
+
+    // Act
+    const first = await v.verify(env(notification(sns.privateKey))).catch((e: unknown) => e);
+    const second = await v.verify(env(notification(sns.privateKey))).catch((e: unknown) => e);
+    const callsThroughVerifier = fetchCertificate.mock.calls.length;
+    fetchCertificate.mockClear();
+    await cache.get(url).catch(() => undefined);
+    await cache.get(url).catch(() => undefined);
+    const withinTtl = fetchCertificate.mock.calls.length;
+    now += 60_001;
+    await cache.get(url).catch(() => undefined);
+
+    // Assess
+    expect(first).toBeInstanceOf(SnsCertificateUnavailableError);
+    expect(second).toBe(first);
+    expect(callsThroughVerifier).toBe(1);
+    expect(withinTtl).toBe(1);
+    expect(fetchCertificate).toHaveBeenCalledTimes(2);
+  });
+
+  it('keeps the failure cache bounded: the oldest failure goes first', async () => {
+    // Prepare
+    const fetchCertificate = vi.fn(async (url: string): Promise<string> => {
+      throw new SnsVerificationError('cert_url', `${url} answered HTTP 404`);
+    });
+    const cache = new CertificateCache(fetchCertificate, { maxFailures: 3, now: () => 0 });
+    const urls = [1, 2, 3, 4].map((n) => parseSigningCertUrl(CERT_URL.replace('.pem', `-${n}.pem`)));
+
+    // Act
+    for (const url of urls) await cache.get(url).catch(() => undefined);
+    await cache.get(urls[0]!).catch(() => undefined);
+    await cache.get(urls[3]!).catch(() => undefined);
+
+    // Assess: the first URL was forgotten (fetched again), the last one was not.
+    expect(cache.failureCount).toBe(3);
+    expect(fetchCertificate).toHaveBeenCalledTimes(5);
   });
 
   it.each([

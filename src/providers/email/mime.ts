@@ -1,14 +1,16 @@
 /**
- * Raw MIME for SES (Content.Raw) built with nodemailer's MailComposer: multipart/alternative
+ * A complete MIME message, built with nodemailer's MailComposer, for every adapter that sends
+ * raw MIME (SES Content.Raw; an SMTP relay or a provider's MIME endpoint the same way): multipart/alternative
  * with text, AMP (text/x-amp-html, placed before html as the AMP spec asks) and html,
  * multipart/related for inline images (Content-ID), multipart/mixed for attachments.
  * MailComposer encodes display names, subjects and non-ASCII header values (RFC 2047),
  * attachment filenames (RFC 2231) and folds long header lines, so no message field can
  * reach the header section unencoded.
  *
- * Bcc never goes into the MIME: SES takes every envelope recipient from Destination
- * (https://docs.aws.amazon.com/ses/latest/APIReference-V2/API_SendEmail.html), and a Bcc
- * header would show the blind copies to anyone who can read the raw message.
+ * Bcc never goes into the MIME: the envelope carries every recipient (SES takes them from
+ * Destination, https://docs.aws.amazon.com/ses/latest/APIReference-V2/API_SendEmail.html;
+ * SMTP from RCPT TO), and a Bcc header would show the blind copies to anyone who can read the
+ * raw message.
  */
 import MailComposer from 'nodemailer/lib/mail-composer';
 import type { Mailbox } from '../../contract/address.js';
