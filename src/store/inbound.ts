@@ -20,7 +20,7 @@ import {
   TransactWriteCommand,
   UpdateCommand,
   type DynamoDBDocumentClient,
-} from '@aws-sdk/lib-dynamodb';
+} from './document.js';
 import { expiry } from './retention.js';
 import { InboundStorageError, errorNameOf } from '../inbound/errors.js';
 import type { ParsedMailbox, StoredInboundRecord } from '../inbound/types.js';

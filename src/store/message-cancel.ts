@@ -15,7 +15,7 @@
  * `processing` (a send is in flight), `sent` and `failed` are too late.
  */
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { PutCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from './document.js';
 import type { MessageError } from '../contract/records.js';
 import {
   CLAIMABLE_STATUSES,

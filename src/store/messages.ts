@@ -17,7 +17,7 @@
  * events are fast), so markSent only fills entries that are absent (`if_not_exists`).
  */
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from './document.js';
 import { randomUUID } from 'node:crypto';
 import type { MessageStatus } from '../contract/records.js';
 import { adoptTombstone, cancelMessage, isCancelTombstone, type CancelResult } from './message-cancel.js';
