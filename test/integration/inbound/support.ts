@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { SNSClient } from '@aws-sdk/client-sns';
+import type { SNSClient } from '@aws-sdk/client-sns';
 import { Upload } from '@aws-sdk/lib-storage';
 import type { SNSEvent } from 'aws-lambda';
 import { createInboundHandler } from '../../../lambdas/inbound/handler.js';
