@@ -106,5 +106,10 @@ export function countS3Commands(s3: S3Client): { counts: Record<string, number>;
     },
     { step: 'initialize', name: `count-${randomUUID()}` },
   );
-  return { counts, reset: () => Object.keys(counts).forEach((k) => delete counts[k]) };
+  return {
+    counts,
+    reset: () => {
+      for (const k of Object.keys(counts)) delete counts[k];
+    },
+  };
 }
