@@ -84,7 +84,7 @@ function joinType(d: PmRecord): string | undefined {
 }
 
 function eventIdentity(d: PmRecord, time: string | undefined): string | undefined {
-  if (d.ID !== undefined && (d.RecordType === 'Bounce' || d.RecordType === 'SpamComplaint')) return `bounce ${d.ID}`;
+  if (d.ID !== undefined && (d.RecordType === 'Bounce' || d.RecordType === 'SpamComplaint')) return `bounce ${d.ID} ${time ?? ''}`;
   if (d.RecordType === 'Click') return time && `${time} ${d.OriginalLink ?? ''}`;
   if (d.RecordType === 'SubscriptionChange') return time && `${time} ${String(d.SuppressSending)}`;
   return time;
