@@ -3,6 +3,8 @@
  * "event-data"}`) and inbound routes (form posts with `timestamp`, `token`, `signature` fields).
  * signature = hex HMAC-SHA256(webhook signing key, timestamp + token), compared in constant
  * time; the timestamp must be within the tolerance; a token seen before is a replay.
+ * Mailgun's signature does not cover the body (`event-data`): it proves the request came from
+ * someone holding the key within the window, and HTTPS is what keeps the body intact in transit.
  * https://documentation.mailgun.com/docs/mailgun/user-manual/webhooks/securing-webhooks
  * https://documentation.mailgun.com/docs/mailgun/user-manual/receive-forward-store/receive-http
  */
