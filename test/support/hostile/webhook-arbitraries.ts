@@ -16,7 +16,7 @@ type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-ex
 /** Where each provider keeps the maps a sender controls, and the fields worth breaking. */
 const SHAPES: Record<WebhookKind, { metadata: (p: Json) => Json | undefined; fields: readonly (readonly string[])[] }> = {
   mailgun: { metadata: (p) => p['event-data']?.['user-variables'], fields: [['event-data'], ['event-data', 'event'], ['event-data', 'recipient'], ['event-data', 'timestamp'], ['event-data', 'tags'], ['event-data', 'user-variables'], ['event-data', 'delivery-status'], ['event-data', 'url'], ['event-data', 'message']] },
-  sendgrid: { metadata: (p) => p[0], fields: [[0, 'event'], [0, 'email'], [0, 'timestamp'], [0, 'category'], [0, 'sg_message_id'], [0, 'url'], [0, 'mailroom-message-id']].map((p) => p.map(String)) },
+  sendgrid: { metadata: (p) => p[0], fields: [[0, 'event'], [0, 'email'], [0, 'timestamp'], [0, 'category'], [0, 'sg_message_id'], [0, 'url'], [0, 'mailroom_id']].map((p) => p.map(String)) },
   postmark: { metadata: (p) => p['Metadata'], fields: [['RecordType'], ['Type'], ['Recipient'], ['Email'], ['Metadata'], ['Tag'], ['ID'], ['DeliveredAt'], ['BouncedAt'], ['OriginalLink']] },
   resend: { metadata: () => undefined, fields: [['type'], ['created_at'], ['data'], ['data', 'to'], ['data', 'tags'], ['data', 'email_id'], ['data', 'bounce'], ['data', 'click']] },
 };

@@ -27,7 +27,7 @@ import type { NormalizedEvent } from '../../../contract/records.js';
 import { emitEvents, fromEpochSeconds, joinParts, metadataOf, ownString, tagsOf, unknownProviderEvents, type EventFields, type ProviderEvent } from '../../webhooks/events.js';
 import { any, num, opt, str, strish } from '../../webhooks/lenient.js';
 import type { WebhookContext } from '../../webhooks/types.js';
-import { MESSAGE_ID_FIELD } from './fields.js';
+import { bareMailgunMessageId, MESSAGE_ID_VARIABLE } from './fields.js';
 
 const eventData = z.object({
   event: str,
@@ -56,12 +56,12 @@ export function normalizeTracking(payload: unknown, ctx: WebhookContext): Normal
     raw: payload,
     providerEventType: data?.event,
     providerEventId: data?.id ? `${data.id} ${String(data.timestamp ?? '')}` : undefined,
-    // The send API answers `<id@domain>`; events carry the Message-Id header without brackets.
-    providerMessageId: messageIdHeader ? `<${messageIdHeader.replace(/^<|>$/g, '')}>` : undefined,
-    messageId: ownString(userVariables, MESSAGE_ID_FIELD),
+    // The adapter records the send's `<id@domain>` bare, as events carry it (./fields.ts).
+    providerMessageId: messageIdHeader ? bareMailgunMessageId(messageIdHeader) || undefined : undefined,
+    messageId: ownString(userVariables, MESSAGE_ID_VARIABLE),
     timestamp: fromEpochSeconds(data?.timestamp),
     tags: tagsOf(data?.tags),
-    metadata: metadataOf(userVariables, [MESSAGE_ID_FIELD]),
+    metadata: metadataOf(userVariables, [MESSAGE_ID_VARIABLE]),
   };
   const recipients = data?.recipient ? [data.recipient] : [];
   if (!data) return unknownProviderEvents(e, recipients, 'not a Mailgun webhook (no event-data object)');

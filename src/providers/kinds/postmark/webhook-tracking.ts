@@ -31,7 +31,7 @@ import type { NormalizedEvent } from '../../../contract/records.js';
 import { emitEvents, metadataOf, ownString, tagsOf, toIsoUtc, unknownProviderEvents, type EventFields, type ProviderEvent } from '../../webhooks/events.js';
 import { any, bool, str, strish } from '../../webhooks/lenient.js';
 import type { WebhookContext } from '../../webhooks/types.js';
-import { MESSAGE_ID_FIELD } from './fields.js';
+import { MESSAGE_ID_METADATA } from './fields.js';
 
 const record = z.object({
   RecordType: str,
@@ -67,10 +67,10 @@ export function normalizeTracking(payload: unknown, ctx: WebhookContext): Normal
     providerEventType: d && joinType(d),
     providerEventId: d && eventIdentity(d, time),
     providerMessageId: d?.MessageID,
-    messageId: ownString(d?.Metadata, MESSAGE_ID_FIELD),
+    messageId: ownString(d?.Metadata, MESSAGE_ID_METADATA),
     timestamp: toIsoUtc(time),
     tags: tagsOf(d?.Tag),
-    metadata: metadataOf(d?.Metadata, [MESSAGE_ID_FIELD]),
+    metadata: metadataOf(d?.Metadata, [MESSAGE_ID_METADATA]),
   };
   const recipients = [d?.Recipient ?? d?.Email];
   if (!d) return unknownProviderEvents(e, [], 'not a Postmark webhook object');

@@ -28,7 +28,7 @@ import { emitEvents, joinParts, toIsoUtc, unknownProviderEvents, type EventField
 import { keyedObject } from '../../../contract/record.js';
 import { any, opt, str } from '../../webhooks/lenient.js';
 import type { WebhookContext } from '../../webhooks/types.js';
-import { decodeMessageId, MESSAGE_ID_FIELD } from './fields.js';
+import { readResendTags } from './fields.js';
 
 const data = z.object({
   email_id: str,
@@ -47,7 +47,7 @@ export function normalizeTracking(payload: unknown, ctx: WebhookContext): Normal
   const parsed = webhook.safeParse(payload);
   const w = parsed.success ? parsed.data : undefined;
   const d = w?.data;
-  const { messageId, metadata } = tagsOf(d?.tags);
+  const { messageId, metadata, tags } = tagsOf(d?.tags);
   const time = d?.click?.timestamp ?? d?.open?.timestamp ?? w?.created_at;
   const e: ProviderEvent = {
     ctx,
@@ -57,6 +57,7 @@ export function normalizeTracking(payload: unknown, ctx: WebhookContext): Normal
     providerMessageId: d?.email_id,
     messageId,
     timestamp: toIsoUtc(time),
+    tags,
     metadata,
   };
   const recipients = typeof d?.to === 'string' ? [d.to] : Array.isArray(d?.to) ? d.to : [];
@@ -66,19 +67,21 @@ export function normalizeTracking(payload: unknown, ctx: WebhookContext): Normal
   return emitEvents(e, recipients, fields);
 }
 
-/** Our message id from its tag (encoded as SES tags are), the other tags as metadata. */
-function tagsOf(tags: unknown): { messageId?: string; metadata?: Metadata } {
+/**
+ * Our message id, metadata and contract tags from the tags the adapter wrote (./fields.ts
+ * readResendTags: `mailroom_id`, `m_<key>`, `t_<tag>`, all encoded); tags Mailroom did not write
+ * stay in `raw`. Metadata is copied onto an object without a prototype: keys are data.
+ */
+function tagsOf(tags: unknown): { messageId?: string; metadata?: Metadata; tags?: string[] } {
   if (!Array.isArray(tags)) return {};
-  let messageId: string | undefined;
-  const metadata = keyedObject<string>([]);
-  for (const tag of tags) {
-    if (typeof tag !== 'object' || tag === null) continue;
-    const { name, value } = tag as { name?: unknown; value?: unknown };
-    if (typeof name !== 'string' || typeof value !== 'string') continue;
-    if (name === MESSAGE_ID_FIELD) messageId = decodeMessageId(value) || undefined;
-    else metadata[name] = value;
-  }
-  return { ...(messageId ? { messageId } : {}), ...(Object.keys(metadata).length ? { metadata } : {}) };
+  const entries = tags.filter((t): t is { name?: unknown; value?: unknown } => typeof t === 'object' && t !== null);
+  const read = readResendTags(entries);
+  const metadata = keyedObject(Object.keys(read.metadata).map((k) => [k, read.metadata[k]!] as const));
+  return {
+    ...(read.messageId ? { messageId: read.messageId } : {}),
+    ...(Object.keys(metadata).length ? { metadata } : {}),
+    ...(read.tags.length ? { tags: read.tags } : {}),
+  };
 }
 
 type Data = z.output<typeof data>;

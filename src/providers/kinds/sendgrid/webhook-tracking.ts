@@ -28,7 +28,7 @@ import type { NormalizedEvent } from '../../../contract/records.js';
 import { emitEvents, fromEpochSeconds, joinParts, metadataOf, ownString, tagsOf, unknownProviderEvents, type EventFields, type ProviderEvent } from '../../webhooks/events.js';
 import { any, bool, opt, str, strish } from '../../webhooks/lenient.js';
 import type { WebhookContext } from '../../webhooks/types.js';
-import { MESSAGE_ID_FIELD } from './fields.js';
+import { MESSAGE_ID_ARG, RESERVED_EVENT_KEYS, sendgridMessageIdOf } from './fields.js';
 
 const sgEvent = z.object({
   event: str,
@@ -59,7 +59,8 @@ const SENDGRID_FIELDS = [
   'cert_err', 'asm_group_id', 'marketing_campaign_id', 'marketing_campaign_name', 'marketing_campaign_version',
   'marketing_campaign_split_id', 'post_type', 'send_at', 'sg_machine_open', 'sg_content_type', 'singlesend_id',
   'singlesend_name', 'template_id', 'template_version_id', 'pool', 'unique_args', 'newsletter', 'mc_stats', 'phase_id',
-  'ab_variation', 'ab_phase_id', 'ab_phase', 'mc_auto_id', 'mc_auto_name', 'mc_auto_step_id', 'sg_user_id', MESSAGE_ID_FIELD,
+  'ab_variation', 'ab_phase_id', 'ab_phase', 'mc_auto_id', 'mc_auto_name', 'mc_auto_step_id', 'sg_user_id', MESSAGE_ID_ARG,
+  ...RESERVED_EVENT_KEYS,
 ];
 
 /** `payload` is the JSON body: an array of events (a lone object is read as one event). */
@@ -78,8 +79,8 @@ function normalizeOne(item: unknown, ctx: WebhookContext): NormalizedEvent[] {
     raw: item,
     providerEventType: d?.event,
     providerEventId: d?.sg_event_id,
-    providerMessageId: d?.sg_message_id?.split('.')[0] || undefined,
-    messageId: ownString(item, MESSAGE_ID_FIELD),
+    providerMessageId: d?.sg_message_id ? sendgridMessageIdOf(d.sg_message_id) || undefined : undefined,
+    messageId: ownString(item, MESSAGE_ID_ARG),
     timestamp: fromEpochSeconds(d?.timestamp),
     tags: tagsOf(d?.category),
     metadata: metadataOf(item, SENDGRID_FIELDS),

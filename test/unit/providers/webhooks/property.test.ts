@@ -11,6 +11,7 @@ import * as mailgun from '../../../../src/providers/kinds/mailgun/webhook.js';
 import * as postmark from '../../../../src/providers/kinds/postmark/webhook.js';
 import * as resend from '../../../../src/providers/kinds/resend/webhook.js';
 import * as sendgrid from '../../../../src/providers/kinds/sendgrid/webhook.js';
+import { encodeTagValue } from '../../../../src/providers/email/ses-tags.js';
 import { WebhookRefusedError } from '../../../../src/providers/webhooks/errors.js';
 import { MemoryReplayGuard } from '../../../../src/providers/webhooks/replay-guard.js';
 import type { WebhookRequest } from '../../../../src/providers/webhooks/types.js';
@@ -67,12 +68,14 @@ it('a prototype-named metadata key is data on every provider', () => {
     mailgun: JSON.parse('{"event-data":{"event":"delivered","id":"i","timestamp":1,"recipient":"a@b.example","user-variables":{"__proto__":"p","constructor":"c","toString":1}}}'),
     sendgrid: JSON.parse('[{"event":"delivered","email":"a@b.example","sg_event_id":"e","timestamp":1,"__proto__":"p","constructor":"c","toString":1}]'),
     postmark: JSON.parse('{"RecordType":"Delivery","Recipient":"a@b.example","DeliveredAt":"2026-01-01T00:00:00Z","Metadata":{"__proto__":"p","constructor":"c","toString":1}}'),
-    resend: JSON.parse('{"type":"email.delivered","created_at":"2026-01-01T00:00:00Z","data":{"to":["a@b.example"],"tags":[{"name":"__proto__","value":"p"},{"name":"constructor","value":"c"},{"name":"toString","value":"1"}]}}'),
+    // Resend tag names are encoded (`_` → `__`): m_ + encodeTagValue(key).
+    resend: { type: 'email.delivered', created_at: '2026-01-01T00:00:00Z', data: { to: ['a@b.example'], tags: [['__proto__', 'p'], ['constructor', 'c'], ['toString', '1']].map(([k, v]) => ({ name: `m_${encodeTagValue(k!)}`, value: v })) } },
   };
   for (const kind of Object.keys(KINDS) as WebhookKind[]) {
     const [event] = KINDS[kind].normalize(payloads[kind], ctx) as { metadata?: Record<string, unknown> }[];
     const metadata = event!.metadata!;
     expect(Object.keys(metadata).sort(), kind).toEqual(['__proto__', 'constructor', 'toString']);
+    expect(metadata['constructor'], kind).toBe('c');
     expect(Object.getOwnPropertyDescriptor(metadata, '__proto__')?.value, kind).toBe('p');
     expect(Object.getPrototypeOf(metadata), kind).toBeNull();
     expect(({} as Record<string, unknown>)['constructor']).toBe(Object);

@@ -56,7 +56,8 @@ describe('resend verify', () => {
   });
 
   it('verifies what the local fake sends, and normalizes it joined to our id', async () => {
-    const fake = resendWebhook({ ...MESSAGE, id: 'e-uuid' }, 'clicked', SECRET, 1, NOW);
+    // The fake echoes the adapter's tags: our id, and metadata as m_<key> (src/providers/kinds/resend/fields.ts).
+    const fake = resendWebhook({ ...MESSAGE, id: 'e-uuid', metadata: { mailroom_id: 'msg-42', m_plan: 'pro' } }, 'clicked', SECRET, 1, NOW);
     const payload = await verify(fromFake(fake), { signingSecret: SECRET }, NOW, new MemoryReplayGuard());
     const [event] = normalizeTracking(payload, { instance: 'resend', receivedAt: NOW.toISOString() });
     expect(event).toMatchObject({ eventType: 'clicked', clickUrl: 'https://example.com/clicked', messageId: 'msg-42', providerMessageId: 'e-uuid', metadata: { plan: 'pro' } });

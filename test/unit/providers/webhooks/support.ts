@@ -27,6 +27,6 @@ export const MESSAGE: FakeMessage = {
   attachments: [],
   headers: {},
   tags: ['welcome'],
-  metadata: { 'mailroom-message-id': 'msg-42', plan: 'pro' },
+  metadata: { 'mailroom_id': 'msg-42', plan: 'pro' },
   extra: {},
 };

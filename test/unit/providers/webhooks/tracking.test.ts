@@ -48,7 +48,7 @@ describe.each(Object.keys(NORMALIZERS) as WebhookKind[])('%s tracking fixtures',
         expect(e.recipient).toMatch(/@/);
         expect(e.providerMessageId).toBeTruthy();
         expect(e.metadata).toBeDefined();
-        expect(Object.keys(e.metadata!)).not.toContain('mailroom-message-id');
+        expect(Object.keys(e.metadata!)).not.toContain('mailroom_id');
       }
     }
   });
