@@ -25,7 +25,7 @@
 import * as z from 'zod';
 import type { NormalizedEvent } from '../../../contract/records.js';
 import { emitEvents, fromEpochSeconds, joinParts, metadataOf, ownString, tagsOf, unknownProviderEvents, type EventFields, type ProviderEvent } from '../../webhooks/events.js';
-import { any, num, opt, str, strish } from '../../webhooks/lenient.js';
+import { any, opt, str, strish } from '../../webhooks/lenient.js';
 import type { WebhookContext } from '../../webhooks/types.js';
 import { bareMailgunMessageId, MESSAGE_ID_VARIABLE } from './fields.js';
 

@@ -29,15 +29,15 @@ describe('DynamoReplayGuard', () => {
     const items = new Map<string, Record<string, unknown>>();
     const sent: Array<Record<string, unknown>> = [];
     const client = {
-      send: async (command: { input: Record<string, any> }) => { // eslint-disable-line @typescript-eslint/no-explicit-any
+      send: async (command: { input: { Item: Record<string, unknown>; ExpressionAttributeValues: { ':now': number } } }) => {
         const input = command.input;
         sent.push(input);
-        const key = input['Item']['key'] as string;
+        const key = input.Item['key'] as string;
         const existing = items.get(key);
-        if (existing && (existing['expiresAt'] as number) >= input['ExpressionAttributeValues'][':now']) {
+        if (existing && (existing['expiresAt'] as number) >= input.ExpressionAttributeValues[':now']) {
           throw Object.assign(new Error('The conditional request failed'), { name: 'ConditionalCheckFailedException' });
         }
-        items.set(key, input['Item']);
+        items.set(key, input.Item);
         return {};
       },
     };

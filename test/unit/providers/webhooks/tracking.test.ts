@@ -35,7 +35,7 @@ describe.each(Object.keys(NORMALIZERS) as WebhookKind[])('%s tracking fixtures',
       expect(e.eventType).toBe(f.expect.eventType);
       expect(e.provider).toBe(`${kind}-eu`);
       expect(e.receivedAt).toBe(RECEIVED_AT);
-      expect(e.raw).toEqual(f.payload instanceof Array ? f.payload[0] : f.payload);
+      expect(e.raw).toEqual(Array.isArray(f.payload) ? f.payload[0] : f.payload);
       if (f.expect.bounceType) expect(e.bounceType).toBe(f.expect.bounceType);
       expect(e.rejectReason).toBe(f.expect.rejectReason);
       if (f.expect.mtaResponse) expect(e.mtaResponse).toContain(f.expect.mtaResponse);
