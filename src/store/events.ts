@@ -6,15 +6,25 @@
  *               (absent when the event names neither: it is then in byType/byRecipient only)
  *   sortKey     "<timestamp>#<eventId>": every index returns events in time order
  *   raw         the provider payload as JSON text (DynamoDB maps nest at most 32 levels and
- *               numbers carry 38 digits; provider payloads promise neither), or, when the item
- *               would pass MAX_ITEM_BYTES, `rawS3 = {bucket, key}` and the payload in S3.
+ *               numbers carry 38 digits; provider payloads promise neither), brotli-compressed
+ *               into a Binary attribute (a write unit covers 1 KB: an SES event's 1.3 KB of
+ *               JSON becomes ~0.55 KB, so the item fits one unit); or, when the item would
+ *               still pass MAX_ITEM_BYTES, `rawS3 = {bucket, key}` and the payload in S3.
+ *               Items written before compression hold `raw` as a JSON string; both read back
+ *               the same.
+ * The indexes project keys only (a write to a KEYS_ONLY index is ~100 bytes: one unit, instead
+ * of the whole item again per index): a query reads the keys from the index, then the items
+ * from the table with BatchGetItem. Events are written once and read rarely, and a read unit
+ * costs a fifth of a write unit.
  * Reads give back NormalizedEvents with `raw` parsed again (or `{s3: {bucket, key}}`).
  */
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { brotliCompressSync, brotliDecompressSync, constants as zlib } from 'node:zlib';
 import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { EVENT_TYPES, type EventType, type NormalizedEvent } from '../contract/records.js';
 import { InvalidEventQueryError, TrackingStorageError } from '../tracking/errors.js';
 import { recipientKey, toIsoUtc } from '../tracking/normalizers/common.js';
+import { batchGetAll } from './batch-get.js';
 
 /** DynamoDB caps items at 400 KB; we keep every event item well under it. */
 export const MAX_ITEM_BYTES = 100 * 1024;
@@ -41,7 +51,8 @@ export type PutOutcome = 'stored' | 'duplicate';
 interface EventItem extends Omit<NormalizedEvent, 'raw'> {
   readonly messageKey?: string;
   readonly sortKey: string;
-  readonly raw?: string;
+  /** Brotli-compressed JSON (Uint8Array); a JSON string in items written before compression. */
+  readonly raw?: Uint8Array | string;
   readonly rawS3?: { readonly bucket: string; readonly key: string };
 }
 
@@ -165,19 +176,42 @@ export class EventStore {
       ExpressionAttributeValues: values,
       ScanIndexForward: true,
     };
-    const events: NormalizedEvent[] = [];
+    const ids: string[] = [];
     let startKey: Record<string, unknown> | undefined;
     do {
       let out;
       try {
-        out = await this.doc.send(new QueryCommand({ ...input, Limit: Math.min(limit - events.length, 1000), ExclusiveStartKey: startKey }));
+        out = await this.doc.send(new QueryCommand({ ...input, Limit: Math.min(limit - ids.length, 1000), ExclusiveStartKey: startKey }));
       } catch (err) {
         throw new TrackingStorageError(`Query ${index}`, { table: this.table, key: keyValue }, { cause: err });
       }
-      for (const item of out.Items ?? []) events.push(fromItem(item as EventItem));
+      for (const item of out.Items ?? []) ids.push(String(item['eventId']));
       startKey = out.LastEvaluatedKey;
-    } while (startKey && events.length < limit);
-    return events;
+    } while (startKey && ids.length < limit);
+    return this.load(ids);
+  }
+
+  /**
+   * The items behind index keys, in the index's order. Events are never updated or deleted, so
+   * every key an index lists has its item; an eventually consistent read that has not caught up
+   * with a just-written item is asked again with a consistent read.
+   */
+  private async load(ids: readonly string[]): Promise<NormalizedEvent[]> {
+    if (ids.length === 0) return [];
+    const get = async (keys: readonly string[], consistentRead: boolean) => {
+      try {
+        return await batchGetAll(this.doc, this.table, keys.map((eventId) => ({ eventId })), { consistentRead });
+      } catch (err) {
+        throw new TrackingStorageError('BatchGetItem events', { table: this.table, events: String(keys.length) }, { cause: err });
+      }
+    };
+    const found = new Map((await get(ids, false)).map((item) => [String(item['eventId']), item]));
+    const missing = ids.filter((id) => !found.has(id));
+    if (missing.length) for (const item of await get(missing, true)) found.set(String(item['eventId']), item);
+    return ids.flatMap((id) => {
+      const item = found.get(id);
+      return item ? [fromItem(item as unknown as EventItem)] : [];
+    });
   }
 
   private async toItem(event: NormalizedEvent): Promise<EventItem> {
@@ -186,11 +220,13 @@ export class EventStore {
     const base = { ...rest, ...(messageKey ? { messageKey } : {}), sortKey: sortKeyOf(event) };
     if (raw === undefined) return base;
     const rawJson = JSON.stringify(raw) ?? 'null';
-    const item: EventItem = { ...base, raw: rawJson };
-    if (Buffer.byteLength(JSON.stringify(item)) <= MAX_ITEM_BYTES) return item;
+    const compressed = compress(rawJson);
+    // The item's size as DynamoDB counts it, near enough: the other attributes as JSON plus the
+    // compressed payload's bytes.
+    if (Buffer.byteLength(JSON.stringify(base)) + compressed.byteLength <= MAX_ITEM_BYTES) return { ...base, raw: compressed };
     if (!this.payload) {
       // No payload bucket configured: keep the head of the payload rather than fail the event.
-      return { ...base, raw: JSON.stringify({ truncated: true, bytes: Buffer.byteLength(rawJson), head: rawJson.slice(0, INLINE_RAW_HEAD_CHARS) }) };
+      return { ...base, raw: compress(JSON.stringify({ truncated: true, bytes: Buffer.byteLength(rawJson), head: rawJson.slice(0, INLINE_RAW_HEAD_CHARS) })) };
     }
     const key = `events/raw/${event.eventId}.json`;
     try {
@@ -209,14 +245,27 @@ function sortKeyOf(event: Pick<NormalizedEvent, 'timestamp' | 'eventId'>): strin
   return `${event.timestamp}#${event.eventId}`;
 }
 
+/**
+ * Brotli at quality 5 in text mode: ~0.07 ms for an SES event, within a few percent of the
+ * best ratio (quality 11 takes ~2 ms for 10% fewer bytes).
+ */
+function compress(json: string): Uint8Array {
+  const bytes = Buffer.from(json, 'utf8');
+  return brotliCompressSync(bytes, {
+    params: { [zlib.BROTLI_PARAM_QUALITY]: 5, [zlib.BROTLI_PARAM_MODE]: zlib.BROTLI_MODE_TEXT, [zlib.BROTLI_PARAM_SIZE_HINT]: bytes.length },
+  });
+}
+
 function fromItem(item: EventItem): NormalizedEvent {
   const { messageKey: _m, sortKey: _s, raw, rawS3, ...event } = item;
   if (rawS3) return { ...event, raw: { s3: rawS3 } };
   if (raw === undefined) return event;
+  // Binary: compressed JSON; a string: an item written before compression.
+  const text = typeof raw === 'string' ? raw : brotliDecompressSync(raw).toString('utf8');
   try {
-    return { ...event, raw: JSON.parse(raw) as unknown };
+    return { ...event, raw: JSON.parse(text) as unknown };
   } catch {
-    return { ...event, raw };
+    return { ...event, raw: text };
   }
 }
 

@@ -21,8 +21,18 @@
 export interface IndexDef {
   readonly partitionKey: string;
   readonly sortKey?: string;
-  /** Attributes projected besides the keys; undefined = ALL. */
-  readonly include?: readonly string[];
+  /**
+   * What the index holds besides the keys: 'keys' (KEYS_ONLY), or the listed attributes
+   * (INCLUDE). Every write of an item copies the projected attributes to the index, billed by
+   * their size, so an index projects only what its queries read; a query that needs the whole
+   * item reads it from the table by key.
+   */
+  readonly projection: 'keys' | { readonly include: readonly string[] };
+}
+
+/** An index's projection as DynamoDB's API and CloudFormation spell it. */
+export function projectionOf(index: IndexDef): { ProjectionType: 'KEYS_ONLY' } | { ProjectionType: 'INCLUDE'; NonKeyAttributes: string[] } {
+  return index.projection === 'keys' ? { ProjectionType: 'KEYS_ONLY' } : { ProjectionType: 'INCLUDE', NonKeyAttributes: [...index.projection.include] };
 }
 
 export interface TableDef {
@@ -42,24 +52,26 @@ export const TABLES = {
     partitionKey: 'id',
     sortKey: 'sk',
     indexes: {
-      byProviderMessageId: { partitionKey: 'providerMessageId' },
-      byRecipient: { partitionKey: 'recipient', sortKey: 'createdAt', include: ['channel', 'status'] },
+      // Both resolve to message ids; the message item is then read by key.
+      byProviderMessageId: { partitionKey: 'providerMessageId', projection: 'keys' },
+      byRecipient: { partitionKey: 'recipient', sortKey: 'createdAt', projection: 'keys' },
     },
   },
   events: {
     partitionKey: 'eventId',
     indexes: {
-      byMessage: { partitionKey: 'messageKey', sortKey: 'sortKey' },
-      byRecipient: { partitionKey: 'recipient', sortKey: 'sortKey' },
-      byType: { partitionKey: 'eventType', sortKey: 'sortKey' },
+      // Keys only: a query reads eventIds here and the items with BatchGetItem (src/store/events.ts).
+      byMessage: { partitionKey: 'messageKey', sortKey: 'sortKey', projection: 'keys' },
+      byRecipient: { partitionKey: 'recipient', sortKey: 'sortKey', projection: 'keys' },
+      byType: { partitionKey: 'eventType', sortKey: 'sortKey', projection: 'keys' },
     },
   },
   inbound: {
     partitionKey: 'id',
     sortKey: 'sk',
     indexes: {
-      byRecipient: { partitionKey: 'recipient', sortKey: 'receivedAt', include: ['subject', 'from'] },
-      byDay: { partitionKey: 'day', sortKey: 'receivedAt', include: ['subject', 'from', 'envelopeRecipients'] },
+      byRecipient: { partitionKey: 'recipient', sortKey: 'receivedAt', projection: { include: ['subject', 'from'] } },
+      byDay: { partitionKey: 'day', sortKey: 'receivedAt', projection: { include: ['subject', 'from', 'envelopeRecipients'] } },
     },
   },
   suppressions: {
