@@ -3,6 +3,8 @@
  * the stack is built by these helpers, so a reviewer checks encryption, TLS, retention, DLQs
  * and least privilege here once.
  */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
@@ -15,6 +17,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { ConfigError } from '../src/errors.js';
 import type { OperationsConfig } from './config-types.js';
 import { cdkBundling } from './bundling.js';
 import { acknowledge, acknowledgeObjectAccess } from './nag.js';
@@ -71,7 +74,7 @@ export interface MailroomFunctionProps {
  * X-Ray tracing, and a role that may write only to its own log group (no AWS managed policy).
  */
 export class MailroomFunction extends Construct {
-  public readonly function: nodejs.NodejsFunction;
+  public readonly function: lambda.Function;
   public readonly role: iam.Role;
   public readonly logGroup: logs.LogGroup;
 
@@ -87,9 +90,7 @@ export class MailroomFunction extends Construct {
       description: `${props.description} (execution role)`,
     });
     this.logGroup.grantWrite(this.role);
-    this.function = new nodejs.NodejsFunction(this, 'Function', {
-      entry: repoPath(props.entry),
-      handler: 'handler',
+    const functionProps = {
       description: props.description,
       runtime: LAMBDA_RUNTIME,
       architecture: LAMBDA_ARCHITECTURE,
@@ -108,10 +109,18 @@ export class MailroomFunction extends Construct {
         POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
         NODE_OPTIONS: '--enable-source-maps',
       },
-      projectRoot: REPO_ROOT,
-      depsLockFilePath: repoPath('package-lock.json'),
-      bundling: cdkBundling({ bundleAwsSdk: ops.bundleAwsSdk }),
-    });
+    };
+    const prebundled = prebundledAsset(props.entry, ops);
+    this.function = prebundled
+      ? new lambda.Function(this, 'Function', { ...functionProps, code: lambda.Code.fromAsset(prebundled), handler: 'index.handler' })
+      : new nodejs.NodejsFunction(this, 'Function', {
+        ...functionProps,
+        entry: repoPath(props.entry),
+        handler: 'handler',
+        projectRoot: REPO_ROOT,
+        depsLockFilePath: repoPath('package-lock.json'),
+        bundling: cdkBundling({ bundleAwsSdk: ops.bundleAwsSdk }),
+      });
     // One acknowledgement per finding id and construct, so the reasons for Resource "*" are joined.
     const starReasons = [
       ...(props.wildcardResourceReason ? [props.wildcardResourceReason] : []),
@@ -123,6 +132,25 @@ export class MailroomFunction extends Construct {
 
 /** CloudWatch namespace of the Powertools metrics the handlers emit. */
 export const METRICS_NAMESPACE = 'Mailroom';
+
+/** Folder of an entry's pre-bundled code in the package: dist/lambdas/<name>/index.mjs (lambdas/send/email.ts → send-email). */
+export function prebundledName(entry: string): string {
+  return entry.replace(/^lambdas\//, '').replace(/\.ts$/, '').replaceAll('/', '-');
+}
+
+/**
+ * The pre-bundled code of an entry when this file runs from the installed package
+ * (dist/lib/defaults.js beside dist/lambdas/), so a user's synth needs no esbuild and no
+ * source; undefined in the repository, where NodejsFunction bundles the source.
+ */
+function prebundledAsset(entry: string, ops: OperationsConfig): string | undefined {
+  const dir = fileURLToPath(new URL(`../lambdas/${prebundledName(entry)}/`, import.meta.url));
+  if (!existsSync(join(dir, 'index.mjs'))) return undefined;
+  if (ops.bundleAwsSdk) {
+    throw new ConfigError(['operations.bundleAwsSdk: the installed package ships bundles that use the Lambda runtime\'s AWS SDK; bundling the SDK needs a checkout of the repository (README, "Configuration")']);
+  }
+  return dir;
+}
 
 /** A DLQ: encrypted, TLS only, kept the SQS maximum of 14 days. */
 export function deadLetterQueue(scope: Construct, id: string): sqs.Queue {

@@ -169,7 +169,7 @@ describe('InboundPipeline Lambda', () => {
     expect(statements.find((st) => st.Action.includes('s3:ListBucket'))).toMatchObject({
       Condition: { StringLike: { 's3:prefix': ['attachments/*', 'quarantine/*'] } },
     });
-    expect(resourcesFor(statements, 'kms:GenerateDataKey')).toEqual([{ 'Fn::GetAtt': [logicalId(s.stack.node.findChild('TopicKey')), 'Arn'] }]);
+    expect(resourcesFor(statements, 'kms:GenerateDataKey')).toEqual([{ 'Fn::GetAtt': [logicalId(s.stack.mailroom.node.findChild('TopicKey')), 'Arn'] }]);
     // The key encrypts every topic: only through SNS and only for the events topic.
     expect(statements.find((st) => st.Action.includes('kms:GenerateDataKey'))!.Condition).toEqual({
       StringEquals: {

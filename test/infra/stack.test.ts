@@ -20,8 +20,8 @@ const EVERYTHING_ON = {
 
 /** The synth warns, on purpose, about the guardrails a default stack leaves open (docs/deploy.md, Security). */
 const OPEN_GUARDRAIL_WARNINGS = [
-  expect.stringMatching(/^Construct Annotations warning Annotation::mailroom:sms-allowed-countries at Mailroom\/Send: sms\.allowedCountries is empty/),
-  expect.stringMatching(/^Construct Annotations warning Annotation::mailroom:email-allowed-from at Mailroom\/Send: email\.allowedFrom is empty/),
+  expect.stringMatching(/^Construct Annotations warning Annotation::mailroom:sms-allowed-countries at Mailroom\/Default\/Send: sms\.allowedCountries is empty/),
+  expect.stringMatching(/^Construct Annotations warning Annotation::mailroom:email-allowed-from at Mailroom\/Default\/Send: email\.allowedFrom is empty/),
 ];
 
 let full: Synthesized;

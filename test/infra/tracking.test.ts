@@ -62,7 +62,7 @@ describe('TrackingPipeline configuration set', () => {
       Condition: { StringEquals: { 'AWS:SourceAccount': { Ref: 'AWS::AccountId' }, 'AWS:SourceArn': configSetArn } },
     }));
     expect(s.template.findResources('AWS::SNS::Topic')[topicId]!.Properties.KmsMasterKeyId)
-      .toEqual({ 'Fn::GetAtt': [logicalId(s.stack.node.findChild('TopicKey')), 'Arn'] });
+      .toEqual({ 'Fn::GetAtt': [logicalId(s.stack.mailroom.node.findChild('TopicKey')), 'Arn'] });
     // SES may use the key only for SNS topics of this account and region (SNS's encryption context).
     s.template.hasResourceProperties('AWS::KMS::Key', {
       EnableKeyRotation: true,
