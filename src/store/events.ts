@@ -6,9 +6,9 @@
  *               (absent when the event names neither: it is then in byType/byRecipient only)
  *   sortKey     "<timestamp>#<eventId>": every index returns events in time order
  *   raw         the provider payload as JSON text (DynamoDB maps nest at most 32 levels and
- *               numbers carry 38 digits; provider payloads promise neither), brotli-compressed
- *               into a Binary attribute (a write unit covers 1 KB: an SES event's 1.3 KB of
- *               JSON becomes ~0.55 KB, so the item fits one unit); or, when the item would
+ *               numbers carry 38 digits; provider payloads promise neither), compressed into
+ *               a Binary attribute by ./raw-codec.ts (a write unit covers 1 KB: an SES
+ *               event's 1.3 KB of JSON becomes ~0.33 KB, so the item fits one unit); or, when the item would
  *               still pass MAX_ITEM_BYTES, `rawS3 = {bucket, key}` and the payload in S3.
  *               Items written before compression hold `raw` as a JSON string; both read back
  *               the same.
@@ -19,12 +19,12 @@
  * Reads give back NormalizedEvents with `raw` parsed again (or `{s3: {bucket, key}}`).
  */
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { brotliCompressSync, brotliDecompressSync, constants as zlib } from 'node:zlib';
 import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { EVENT_TYPES, type EventType, type NormalizedEvent } from '../contract/records.js';
 import { InvalidEventQueryError, TrackingStorageError } from '../tracking/errors.js';
 import { recipientKey, toIsoUtc } from '../tracking/normalizers/common.js';
 import { batchGetAll } from './batch-get.js';
+import { packRaw, unpackRaw } from './raw-codec.js';
 
 /** DynamoDB caps items at 400 KB; we keep every event item well under it. */
 export const MAX_ITEM_BYTES = 100 * 1024;
@@ -51,7 +51,7 @@ export type PutOutcome = 'stored' | 'duplicate';
 interface EventItem extends Omit<NormalizedEvent, 'raw'> {
   readonly messageKey?: string;
   readonly sortKey: string;
-  /** Brotli-compressed JSON (Uint8Array); a JSON string in items written before compression. */
+  /** Compressed JSON (./raw-codec.ts); a JSON string in items written before compression. */
   readonly raw?: Uint8Array | string;
   readonly rawS3?: { readonly bucket: string; readonly key: string };
 }
@@ -220,13 +220,13 @@ export class EventStore {
     const base = { ...rest, ...(messageKey ? { messageKey } : {}), sortKey: sortKeyOf(event) };
     if (raw === undefined) return base;
     const rawJson = JSON.stringify(raw) ?? 'null';
-    const compressed = compress(rawJson);
+    const compressed = packRaw(rawJson);
     // The item's size as DynamoDB counts it, near enough: the other attributes as JSON plus the
     // compressed payload's bytes.
     if (Buffer.byteLength(JSON.stringify(base)) + compressed.byteLength <= MAX_ITEM_BYTES) return { ...base, raw: compressed };
     if (!this.payload) {
       // No payload bucket configured: keep the head of the payload rather than fail the event.
-      return { ...base, raw: compress(JSON.stringify({ truncated: true, bytes: Buffer.byteLength(rawJson), head: rawJson.slice(0, INLINE_RAW_HEAD_CHARS) })) };
+      return { ...base, raw: packRaw(JSON.stringify({ truncated: true, bytes: Buffer.byteLength(rawJson), head: rawJson.slice(0, INLINE_RAW_HEAD_CHARS) })) };
     }
     const key = `events/raw/${event.eventId}.json`;
     try {
@@ -245,23 +245,12 @@ function sortKeyOf(event: Pick<NormalizedEvent, 'timestamp' | 'eventId'>): strin
   return `${event.timestamp}#${event.eventId}`;
 }
 
-/**
- * Brotli at quality 5 in text mode: ~0.07 ms for an SES event, within a few percent of the
- * best ratio (quality 11 takes ~2 ms for 10% fewer bytes).
- */
-function compress(json: string): Uint8Array {
-  const bytes = Buffer.from(json, 'utf8');
-  return brotliCompressSync(bytes, {
-    params: { [zlib.BROTLI_PARAM_QUALITY]: 5, [zlib.BROTLI_PARAM_MODE]: zlib.BROTLI_MODE_TEXT, [zlib.BROTLI_PARAM_SIZE_HINT]: bytes.length },
-  });
-}
-
 function fromItem(item: EventItem): NormalizedEvent {
   const { messageKey: _m, sortKey: _s, raw, rawS3, ...event } = item;
   if (rawS3) return { ...event, raw: { s3: rawS3 } };
   if (raw === undefined) return event;
   // Binary: compressed JSON; a string: an item written before compression.
-  const text = typeof raw === 'string' ? raw : brotliDecompressSync(raw).toString('utf8');
+  const text = typeof raw === 'string' ? raw : unpackRaw(raw);
   try {
     return { ...event, raw: JSON.parse(text) as unknown };
   } catch {
