@@ -6,6 +6,7 @@
  * directly in the stack.
  */
 import { Stack, type StackProps } from 'aws-cdk-lib';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import type { MailroomConfig } from './config-types.js';
@@ -30,6 +31,8 @@ export class MailroomStack extends Stack {
   public readonly send: SendPipeline;
   public readonly inbound?: InboundPipeline;
   public readonly alarmTopic?: sns.ITopic;
+  /** Customer-managed key of config encryption.dataKey (absent: AWS-managed keys). */
+  public readonly dataKey?: kms.IKey;
 
   constructor(scope: Construct, id: string, props: MailroomStackProps) {
     super(scope, id, {
@@ -40,5 +43,6 @@ export class MailroomStack extends Stack {
     ({ config: this.config, tables: this.tables, tracking: this.tracking, send: this.send } = mailroom);
     this.inbound = mailroom.inbound;
     this.alarmTopic = mailroom.alarmTopic;
+    this.dataKey = mailroom.dataKey;
   }
 }

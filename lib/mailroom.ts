@@ -7,14 +7,16 @@
  */
 import { ArnFormat, CfnOutput, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 import type { AlarmTarget } from './alarms.js';
 import { resolveConfig } from './config.js';
 import type { MailroomConfig, MailroomConfigInput } from './config-types.js';
-import { allowServiceToUseKey, secureTopic, topicKey } from './defaults.js';
+import { allowServiceToUseKey, createDataKey, denyPublishExcept, secureTopic, topicKey } from './defaults.js';
 import { InboundPipeline } from './inbound-pipeline.js';
+import { acknowledge } from './nag.js';
 import { SendPipeline } from './send-pipeline.js';
 import { MailroomTables } from './tables.js';
 import { TrackingPipeline } from './tracking-pipeline.js';
@@ -40,17 +42,22 @@ export class Mailroom extends Construct {
   public readonly send: SendPipeline;
   public readonly inbound?: InboundPipeline;
   public readonly alarmTopic?: sns.ITopic;
+  /** Customer-managed key of config encryption.dataKey (absent: AWS-managed keys). */
+  public readonly dataKey?: kms.IKey;
 
   constructor(scope: Construct, id: string, props: MailroomProps = {}) {
     super(scope, id);
     const config = (this.config = resolveConfig(undefined, props));
+    // First: the helpers of lib/defaults.ts encrypt buckets, tables, queues and log groups with
+    // it. It is a child of the stack (one data key per stack), found there by dataKey(scope).
+    this.dataKey = createDataKey(Stack.of(this), config.encryption, config.operations);
 
     const key = topicKey(this, 'TopicKey', config.operations);
     allowServiceToUseKey(key, 'ses.amazonaws.com');
     this.alarmTopic = this.createAlarmTopic(key);
     const alarms: AlarmTarget = { topic: this.alarmTopic };
 
-    this.tables = new MailroomTables(this, 'Tables', { operations: config.operations });
+    this.tables = new MailroomTables(this, 'Tables', { operations: config.operations, retention: config.retention });
     this.tracking = new TrackingPipeline(this, 'Tracking', { config, tables: this.tables, topicKey: key, alarms });
     this.send = new SendPipeline(this, 'Send', {
       config,
@@ -88,7 +95,12 @@ export class Mailroom extends Construct {
         ArnLike: { 'aws:SourceArn': stack.formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }) },
       },
     }));
-    topic.addSubscription(new subscriptions.EmailSubscription(email));
+    denyPublishExcept(topic, 'OnlyAlarmsPublish', {
+      ArnNotLike: { 'aws:SourceArn': stack.formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }) },
+    });
+    const subscription = topic.addSubscription(new subscriptions.EmailSubscription(email));
+    acknowledge(subscription, 'Serverless-SNSRedrivePolicy',
+      'The email subscription of the alarm topic: an alarm mail SNS cannot deliver would sit in a DLQ that nothing watches (the alarms are the watch); ALARM and OK transitions stay in CloudWatch.');
     return topic;
   }
 
@@ -108,8 +120,8 @@ export class Mailroom extends Construct {
     out('PayloadBucketName', this.tables.payloadBucket.bucketName, 'Large raw events and bodies');
     out('TrackingTopicArn', this.tracking.topic.topicArn, 'SES events of the configuration set');
     out('ConfigurationSetName', this.tracking.configurationSet.configurationSetName, 'SES configuration set every send uses');
-    if (this.tracking.functionUrl) {
-      out('TrackingUrl', this.tracking.functionUrl.url, 'HTTPS endpoint SNS topics can be subscribed to');
+    if (this.tracking.publicEndpoint) {
+      out('TrackingUrl', this.tracking.publicEndpoint.url, 'HTTPS endpoint SNS topics can be subscribed to');
     }
     if (this.tracking.smsDeliveryStatus) {
       out('SmsDeliveryStatusRoleArn', this.tracking.smsDeliveryStatus.role.roleArn, 'aws sns set-sms-attributes --attributes DeliveryStatusIAMRole=<this>');

@@ -43,6 +43,13 @@ export interface TableDef {
   readonly ttlAttribute?: string;
 }
 
+/**
+ * DynamoDB TTL attribute (epoch seconds) of the messages, events and inbound tables, written
+ * by the stores when a retention is configured (src/store/retention.ts). Suppressions never
+ * expire.
+ */
+export const EXPIRES_AT = 'expiresAt';
+
 export const MESSAGE_ITEM_SK = 'message';
 export const INBOUND_ITEM_SK = 'inbound';
 export const RECIPIENT_SK_PREFIX = 'recipient#';
@@ -56,6 +63,7 @@ export const TABLES = {
       byProviderMessageId: { partitionKey: 'providerMessageId', projection: 'keys' },
       byRecipient: { partitionKey: 'recipient', sortKey: 'createdAt', projection: 'keys' },
     },
+    ttlAttribute: EXPIRES_AT,
   },
   events: {
     partitionKey: 'eventId',
@@ -65,6 +73,7 @@ export const TABLES = {
       byRecipient: { partitionKey: 'recipient', sortKey: 'sortKey', projection: 'keys' },
       byType: { partitionKey: 'eventType', sortKey: 'sortKey', projection: 'keys' },
     },
+    ttlAttribute: EXPIRES_AT,
   },
   inbound: {
     partitionKey: 'id',
@@ -73,6 +82,7 @@ export const TABLES = {
       byRecipient: { partitionKey: 'recipient', sortKey: 'receivedAt', projection: { include: ['subject', 'from'] } },
       byDay: { partitionKey: 'day', sortKey: 'receivedAt', projection: { include: ['subject', 'from', 'envelopeRecipients'] } },
     },
+    ttlAttribute: EXPIRES_AT,
   },
   suppressions: {
     partitionKey: 'address',
