@@ -196,9 +196,11 @@ export class EventStore {
   }
 
   /**
-   * The items behind index keys, in the index's order. Events are never updated or deleted, so
-   * every key an index lists has its item; an eventually consistent read that has not caught up
-   * with a just-written item is asked again with a consistent read.
+   * The items behind index keys, in the index's order. Events are never updated, so the item
+   * is the one the index saw; an eventually consistent read that has not caught up with a
+   * just-written item is asked again with a consistent read, and a key whose item is gone
+   * (expired by the retention TTL between the query and the read) is left out, as the query
+   * would have left it out a moment later.
    */
   private async load(ids: readonly string[]): Promise<NormalizedEvent[]> {
     if (ids.length === 0) return [];
