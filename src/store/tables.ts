@@ -2,9 +2,11 @@
  * Key design of the four tables (CONTRACT.md §5). One definition, used by the CDK constructs,
  * the local pipeline's table creation and the store code, so the three can never disagree.
  *
- * messages      id (PK) + sk (SK). The message item has sk = "message"; each recipient also
- *               gets a small index item sk = "recipient#<address>" carrying `recipient` and
- *               `createdAt`, which the byRecipient index serves newest first.
+ * messages      id (PK) + sk (SK). The message item has sk = "message" and carries the first
+ *               recipient's `recipient`; each further recipient gets a small index item
+ *               sk = "recipient#<address>" carrying `recipient` and `createdAt`, which the
+ *               byRecipient index serves newest first (items written before the message item
+ *               carried `recipient` have an index item for every recipient).
  *               byProviderMessageId: providerMessageId → message item.
  * events        eventId (PK). `sortKey` = "<timestamp>#<eventId>" orders every index by time.
  *               byMessage: messageKey (our id, or "<provider>:<providerMessageId>" for mail we
