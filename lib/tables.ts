@@ -82,9 +82,9 @@ function buildTable(scope: Construct, name: string, def: TableDef, ops: Operatio
       indexName,
       partitionKey: attr(index.partitionKey),
       sortKey: index.sortKey ? attr(index.sortKey) : undefined,
-      ...(index.include
-        ? { projectionType: dynamodb.ProjectionType.INCLUDE, nonKeyAttributes: [...index.include] }
-        : { projectionType: dynamodb.ProjectionType.ALL }),
+      ...(index.projection === 'keys'
+        ? { projectionType: dynamodb.ProjectionType.KEYS_ONLY }
+        : { projectionType: dynamodb.ProjectionType.INCLUDE, nonKeyAttributes: [...index.projection.include] }),
     });
   }
   return table;

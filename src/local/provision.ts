@@ -12,7 +12,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, type S3Client } from '@aws-sdk/client-s3';
 import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { TABLES, type TableDef, type TableName, type TableNames } from '../store/tables.js';
+import { projectionOf, TABLES, type TableDef, type TableName, type TableNames } from '../store/tables.js';
 
 export interface QueuePair {
   readonly url: string;
@@ -41,7 +41,7 @@ export function createTableInput(name: string, def: TableDef) {
         { AttributeName: idx.partitionKey, KeyType: 'HASH' },
         ...(idx.sortKey ? [{ AttributeName: idx.sortKey, KeyType: 'RANGE' as const }] : []),
       ],
-      Projection: idx.include ? { ProjectionType: 'INCLUDE', NonKeyAttributes: [...idx.include] } : { ProjectionType: 'ALL' },
+      Projection: projectionOf(idx),
     };
   });
   return {

@@ -6,8 +6,16 @@
  *               (absent when the event names neither: it is then in byType/byRecipient only)
  *   sortKey     "<timestamp>#<eventId>": every index returns events in time order
  *   raw         the provider payload as JSON text (DynamoDB maps nest at most 32 levels and
- *               numbers carry 38 digits; provider payloads promise neither), or, when the item
- *               would pass MAX_ITEM_BYTES, `rawS3 = {bucket, key}` and the payload in S3.
+ *               numbers carry 38 digits; provider payloads promise neither), compressed into
+ *               a Binary attribute by ./raw-codec.ts (a write unit covers 1 KB: an SES
+ *               event's 1.3 KB of JSON becomes ~0.33 KB, so the item fits one unit); or, when the item would
+ *               still pass MAX_ITEM_BYTES, `rawS3 = {bucket, key}` and the payload in S3.
+ *               Items written before compression hold `raw` as a JSON string; both read back
+ *               the same.
+ * The indexes project keys only (a write to a KEYS_ONLY index is ~100 bytes: one unit, instead
+ * of the whole item again per index): a query reads the keys from the index, then the items
+ * from the table with BatchGetItem. Events are written once and read rarely, and a read unit
+ * costs a fifth of a write unit.
  * Reads give back NormalizedEvents with `raw` parsed again (or `{s3: {bucket, key}}`).
  */
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
@@ -16,6 +24,8 @@ import { expiry } from './retention.js';
 import { EVENT_TYPES, type EventType, type NormalizedEvent } from '../contract/records.js';
 import { InvalidEventQueryError, TrackingStorageError } from '../tracking/errors.js';
 import { recipientKey, toIsoUtc } from '../tracking/normalizers/common.js';
+import { batchGetAll } from './batch-get.js';
+import { packRaw, unpackRaw } from './raw-codec.js';
 
 /** DynamoDB caps items at 400 KB; we keep every event item well under it. */
 export const MAX_ITEM_BYTES = 100 * 1024;
@@ -42,7 +52,8 @@ export type PutOutcome = 'stored' | 'duplicate';
 interface EventItem extends Omit<NormalizedEvent, 'raw'> {
   readonly messageKey?: string;
   readonly sortKey: string;
-  readonly raw?: string;
+  /** Compressed JSON (./raw-codec.ts); a JSON string in items written before compression. */
+  readonly raw?: Uint8Array | string;
   readonly rawS3?: { readonly bucket: string; readonly key: string };
   readonly expiresAt?: number;
 }
@@ -169,19 +180,44 @@ export class EventStore {
       ExpressionAttributeValues: values,
       ScanIndexForward: true,
     };
-    const events: NormalizedEvent[] = [];
+    const ids: string[] = [];
     let startKey: Record<string, unknown> | undefined;
     do {
       let out: QueryCommandOutput;
       try {
-        out = await this.doc.send(new QueryCommand({ ...input, Limit: Math.min(limit - events.length, 1000), ExclusiveStartKey: startKey }));
+        out = await this.doc.send(new QueryCommand({ ...input, Limit: Math.min(limit - ids.length, 1000), ExclusiveStartKey: startKey }));
       } catch (err) {
         throw new TrackingStorageError(`Query ${index}`, { table: this.table, key: keyValue }, { cause: err });
       }
-      for (const item of out.Items ?? []) events.push(fromItem(item as EventItem));
+      for (const item of out.Items ?? []) ids.push(String(item['eventId']));
       startKey = out.LastEvaluatedKey;
-    } while (startKey && events.length < limit);
-    return events;
+    } while (startKey && ids.length < limit);
+    return this.load(ids);
+  }
+
+  /**
+   * The items behind index keys, in the index's order. Events are never updated, so the item
+   * is the one the index saw; an eventually consistent read that has not caught up with a
+   * just-written item is asked again with a consistent read, and a key whose item is gone
+   * (expired by the retention TTL between the query and the read) is left out, as the query
+   * would have left it out a moment later.
+   */
+  private async load(ids: readonly string[]): Promise<NormalizedEvent[]> {
+    if (ids.length === 0) return [];
+    const get = async (keys: readonly string[], consistentRead: boolean) => {
+      try {
+        return await batchGetAll(this.doc, this.table, keys.map((eventId) => ({ eventId })), { consistentRead });
+      } catch (err) {
+        throw new TrackingStorageError('BatchGetItem events', { table: this.table, events: String(keys.length) }, { cause: err });
+      }
+    };
+    const found = new Map((await get(ids, false)).map((item) => [String(item['eventId']), item]));
+    const missing = ids.filter((id) => !found.has(id));
+    if (missing.length) for (const item of await get(missing, true)) found.set(String(item['eventId']), item);
+    return ids.flatMap((id) => {
+      const item = found.get(id);
+      return item ? [fromItem(item as unknown as EventItem)] : [];
+    });
   }
 
   private async toItem(event: NormalizedEvent): Promise<EventItem> {
@@ -190,11 +226,13 @@ export class EventStore {
     const base = { ...rest, ...(messageKey ? { messageKey } : {}), sortKey: sortKeyOf(event), ...expiry(event.timestamp, this.retentionDays) };
     if (raw === undefined) return base;
     const rawJson = JSON.stringify(raw) ?? 'null';
-    const item: EventItem = { ...base, raw: rawJson };
-    if (Buffer.byteLength(JSON.stringify(item)) <= MAX_ITEM_BYTES) return item;
+    const compressed = packRaw(rawJson);
+    // The item's size as DynamoDB counts it, near enough: the other attributes as JSON plus the
+    // compressed payload's bytes.
+    if (Buffer.byteLength(JSON.stringify(base)) + compressed.byteLength <= MAX_ITEM_BYTES) return { ...base, raw: compressed };
     if (!this.payload) {
       // No payload bucket configured: keep the head of the payload rather than fail the event.
-      return { ...base, raw: JSON.stringify({ truncated: true, bytes: Buffer.byteLength(rawJson), head: rawJson.slice(0, INLINE_RAW_HEAD_CHARS) }) };
+      return { ...base, raw: packRaw(JSON.stringify({ truncated: true, bytes: Buffer.byteLength(rawJson), head: rawJson.slice(0, INLINE_RAW_HEAD_CHARS) })) };
     }
     const key = `events/raw/${event.eventId}.json`;
     try {
@@ -217,10 +255,12 @@ function fromItem(item: EventItem): NormalizedEvent {
   const { messageKey: _m, sortKey: _s, expiresAt: _e, raw, rawS3, ...event } = item;
   if (rawS3) return { ...event, raw: { s3: rawS3 } };
   if (raw === undefined) return event;
+  // Binary: compressed JSON; a string: an item written before compression.
+  const text = typeof raw === 'string' ? raw : unpackRaw(raw);
   try {
-    return { ...event, raw: JSON.parse(raw) as unknown };
+    return { ...event, raw: JSON.parse(text) as unknown };
   } catch {
-    return { ...event, raw };
+    return { ...event, raw: text };
   }
 }
 

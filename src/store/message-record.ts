@@ -77,7 +77,8 @@ export const newMessageItem = (id: string, status: MessageStatus, now: string, r
 
 /** A stored message item as the record type (counters and the recipients map default when absent). */
 export function fromItem(item: Record<string, unknown>): StoredMessage {
-  const { sk: _sk, [EXPIRES_AT]: _expiresAt, ...rest } = item;
+  // `recipient` on a message item is its first recipient's byRecipient index key, not a record field.
+  const { sk: _sk, [EXPIRES_AT]: _expiresAt, recipient: _recipient, ...rest } = item;
   return { attempts: 0, throttles: 0, recipients: {}, ...rest } as unknown as StoredMessage;
 }
 

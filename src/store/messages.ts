@@ -1,7 +1,8 @@
 /**
  * The messages table (src/store/tables.ts): one message item (sk = "message") per message id
- * plus one small index item per recipient (sk = "recipient#<key>") that the byRecipient
- * index serves newest first. Every status change is a conditional write; the condition on
+ * plus one small index item per further recipient (sk = "recipient#<key>") that the
+ * byRecipient index serves newest first (the message item carries the first recipient's
+ * index key itself; messages begun before it did have an index item for every recipient). Every status change is a conditional write; the condition on
  * each says what it protects against. The state machine (CONTRACT.md §2):
  *
  *   (absent) ─begin→ pending ─claim→ processing ─markSent→ sent
@@ -41,7 +42,7 @@ import {
   type StoredMessage,
 } from './message-record.js';
 import { expiry } from './retention.js';
-import { RECIPIENT_SK_PREFIX } from './tables.js';
+import { EXPIRES_AT, RECIPIENT_SK_PREFIX } from './tables.js';
 import { UpdateBuilder } from './update-builder.js';
 
 export { MESSAGE_ATTRS, recipientKey, TransitionConflictError, type StoredMessage } from './message-record.js';
@@ -107,37 +108,47 @@ export class MessageStore implements MessageStorePort {
       [A.metadata]: input.metadata,
       [A.sendAt]: input.sendAt,
     });
+    // The message item itself is the byRecipient entry of the first recipient (it carries
+    // `recipient`; `createdAt` is the index's sort key): a message to one recipient is one
+    // conditional PutItem (1 write unit and its index entry) rather than a two-item
+    // transaction (transactions bill every item twice). Further recipients get index items,
+    // written in one transaction with the message item, so a message item never exists
+    // without its index entries either way.
+    const [first, ...others] = recipients;
+    const messagePut = {
+      TableName: this.tableName,
+      Item: first === undefined ? item : { ...item, [A.recipient]: first },
+      // The id is the idempotency key: a second message with the same id (producer
+      // retry, SQS duplicate delivery) must find the first record, never replace it
+      // (replacing would reset a sent message to pending and send it again). The one
+      // record an id may replace is an invalid-message record: nothing was sent under
+      // it, and a corrected message should be able to reuse the producer's id.
+      ConditionExpression: 'attribute_not_exists(#id) OR #error.#code = :invalid',
+      ExpressionAttributeNames: { '#id': A.id, '#error': A.error, '#code': 'code' },
+      ExpressionAttributeValues: { ':invalid': 'invalid_message' },
+    };
     try {
-      // One transaction, so a message item never exists without its index items.
-      await this.doc.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Put: {
-                TableName: this.tableName,
-                Item: item,
-                // The id is the idempotency key: a second message with the same id (producer
-                // retry, SQS duplicate delivery) must find the first record, never replace it
-                // (replacing would reset a sent message to pending and send it again). The one
-                // record an id may replace is an invalid-message record: nothing was sent under
-                // it, and a corrected message should be able to reuse the producer's id.
-                ConditionExpression: 'attribute_not_exists(#id) OR #error.#code = :invalid',
-                ExpressionAttributeNames: { '#id': A.id, '#error': A.error, '#code': 'code' },
-                ExpressionAttributeValues: { ':invalid': 'invalid_message' },
-              },
-            },
-            ...recipients.map((r) => ({
-              Put: {
-                TableName: this.tableName,
-                Item: { ...recipientItemKey(input.id, r), [A.recipient]: r, [A.createdAt]: input.now, [A.channel]: input.channel, [A.status]: 'pending', ...expiry(keptFrom, this.retentionDays) },
-              },
-            })),
-          ],
-        }),
-      );
+      if (others.length === 0) {
+        await this.doc.send(new PutCommand(messagePut));
+      } else {
+        await this.doc.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              { Put: messagePut },
+              ...others.map((r) => ({
+                Put: {
+                  TableName: this.tableName,
+                  Item: { ...recipientItemKey(input.id, r), [A.recipient]: r, [A.createdAt]: input.now, [A.channel]: input.channel, [A.status]: 'pending', ...expiry(keptFrom, this.retentionDays) },
+                },
+              })),
+            ],
+          }),
+        );
+      }
       return { created: true, record: fromItem(item) };
     } catch (error) {
-      if (!(error instanceof TransactionCanceledException) || error.CancellationReasons?.[0]?.Code !== 'ConditionalCheckFailed') throw error;
+      const refused = isConditionFailure(error) || (error instanceof TransactionCanceledException && error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed');
+      if (!refused) throw error;
       const record = await this.get(input.id);
       if (!record) throw new TransitionConflictError(input.id, 'begin', undefined, { cause: error });
       // Cancelled before it arrived: record what arrived, and stay cancelled.
@@ -290,8 +301,29 @@ export class MessageStore implements MessageStorePort {
   }
 
   async syncRecipientIndex(id: string, recipients: readonly string[], status: MessageStatus, providerMessageIds: Readonly<Record<string, string>> = {}): Promise<void> {
+    const unique = [...new Set(recipients)];
+    if (unique.length === 0) return;
+    // The recipient whose byRecipient entry is the message item itself (see begin) has no index
+    // item: its status is the message item's own. A read unit to find it out costs a fifth of
+    // the refused write it saves (AWS bills a failed condition). Messages begun before the
+    // message item carried `recipient` have index items for every recipient.
+    const onItem = await this.doc.send(
+      new GetCommand({ TableName: this.tableName, Key: messageKey(id), ConsistentRead: true, ProjectionExpression: '#r, #e', ExpressionAttributeNames: { '#r': A.recipient, '#e': EXPIRES_AT } }),
+    );
+    const carried = onItem.Item?.[A.recipient];
     await Promise.all(
-      [...new Set(recipients)].map((r) => {
+      unique.map((r) => {
+        if (r === carried) {
+          const pmid = providerMessageIds[r];
+          if (!pmid) return undefined;
+          // A per-recipient provider id (bulk send) must still resolve through
+          // byProviderMessageId: a pointer item, without `recipient` so it is no second
+          // byRecipient entry, expiring with its message.
+          const expiresAt = onItem.Item?.[EXPIRES_AT];
+          const p = new UpdateBuilder().set(A.status, status).set(A.providerMessageId, pmid);
+          if (expiresAt !== undefined) p.set(EXPIRES_AT, expiresAt);
+          return this.doc.send(new UpdateCommand({ ...p.build(), TableName: this.tableName, Key: recipientItemKey(id, r) }));
+        }
         const u = new UpdateBuilder()
           .set(A.status, status)
           .setIfDefined(A.providerMessageId, providerMessageIds[r])

@@ -2,9 +2,11 @@
  * Key design of the four tables (CONTRACT.md §5). One definition, used by the CDK constructs,
  * the local pipeline's table creation and the store code, so the three can never disagree.
  *
- * messages      id (PK) + sk (SK). The message item has sk = "message"; each recipient also
- *               gets a small index item sk = "recipient#<address>" carrying `recipient` and
- *               `createdAt`, which the byRecipient index serves newest first.
+ * messages      id (PK) + sk (SK). The message item has sk = "message" and carries the first
+ *               recipient's `recipient`; each further recipient gets a small index item
+ *               sk = "recipient#<address>" carrying `recipient` and `createdAt`, which the
+ *               byRecipient index serves newest first (items written before the message item
+ *               carried `recipient` have an index item for every recipient).
  *               byProviderMessageId: providerMessageId → message item.
  * events        eventId (PK). `sortKey` = "<timestamp>#<eventId>" orders every index by time.
  *               byMessage: messageKey (our id, or "<provider>:<providerMessageId>" for mail we
@@ -21,8 +23,18 @@
 export interface IndexDef {
   readonly partitionKey: string;
   readonly sortKey?: string;
-  /** Attributes projected besides the keys; undefined = ALL. */
-  readonly include?: readonly string[];
+  /**
+   * What the index holds besides the keys: 'keys' (KEYS_ONLY), or the listed attributes
+   * (INCLUDE). Every write of an item copies the projected attributes to the index, billed by
+   * their size, so an index projects only what its queries read; a query that needs the whole
+   * item reads it from the table by key.
+   */
+  readonly projection: 'keys' | { readonly include: readonly string[] };
+}
+
+/** An index's projection as DynamoDB's API and CloudFormation spell it. */
+export function projectionOf(index: IndexDef): { ProjectionType: 'KEYS_ONLY' } | { ProjectionType: 'INCLUDE'; NonKeyAttributes: string[] } {
+  return index.projection === 'keys' ? { ProjectionType: 'KEYS_ONLY' } : { ProjectionType: 'INCLUDE', NonKeyAttributes: [...index.projection.include] };
 }
 
 export interface TableDef {
@@ -49,17 +61,19 @@ export const TABLES = {
     partitionKey: 'id',
     sortKey: 'sk',
     indexes: {
-      byProviderMessageId: { partitionKey: 'providerMessageId' },
-      byRecipient: { partitionKey: 'recipient', sortKey: 'createdAt', include: ['channel', 'status'] },
+      // Both resolve to message ids; the message item is then read by key.
+      byProviderMessageId: { partitionKey: 'providerMessageId', projection: 'keys' },
+      byRecipient: { partitionKey: 'recipient', sortKey: 'createdAt', projection: 'keys' },
     },
     ttlAttribute: EXPIRES_AT,
   },
   events: {
     partitionKey: 'eventId',
     indexes: {
-      byMessage: { partitionKey: 'messageKey', sortKey: 'sortKey' },
-      byRecipient: { partitionKey: 'recipient', sortKey: 'sortKey' },
-      byType: { partitionKey: 'eventType', sortKey: 'sortKey' },
+      // Keys only: a query reads eventIds here and the items with BatchGetItem (src/store/events.ts).
+      byMessage: { partitionKey: 'messageKey', sortKey: 'sortKey', projection: 'keys' },
+      byRecipient: { partitionKey: 'recipient', sortKey: 'sortKey', projection: 'keys' },
+      byType: { partitionKey: 'eventType', sortKey: 'sortKey', projection: 'keys' },
     },
     ttlAttribute: EXPIRES_AT,
   },
@@ -67,8 +81,8 @@ export const TABLES = {
     partitionKey: 'id',
     sortKey: 'sk',
     indexes: {
-      byRecipient: { partitionKey: 'recipient', sortKey: 'receivedAt', include: ['subject', 'from'] },
-      byDay: { partitionKey: 'day', sortKey: 'receivedAt', include: ['subject', 'from', 'envelopeRecipients'] },
+      byRecipient: { partitionKey: 'recipient', sortKey: 'receivedAt', projection: { include: ['subject', 'from'] } },
+      byDay: { partitionKey: 'day', sortKey: 'receivedAt', projection: { include: ['subject', 'from', 'envelopeRecipients'] } },
     },
     ttlAttribute: EXPIRES_AT,
   },

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { TABLES, type TableName } from '../../src/store/tables.js';
+import { projectionOf, TABLES, type TableName } from '../../src/store/tables.js';
 import { logicalId, synthMailroom, type Synthesized } from './support.js';
 
 let s: Synthesized;
@@ -22,7 +22,7 @@ describe('MailroomTables', () => {
     const expectedIndexes = Object.entries(def.indexes).map(([indexName, idx]) => ({
       IndexName: indexName,
       KeySchema: keySchema(idx.partitionKey, 'sortKey' in idx ? idx.sortKey : undefined),
-      Projection: 'include' in idx ? { ProjectionType: 'INCLUDE', NonKeyAttributes: [...idx.include] } : { ProjectionType: 'ALL' },
+      Projection: projectionOf(idx),
     }));
     const keyAttributes = new Set([def.partitionKey, ...('sortKey' in def ? [def.sortKey] : []),
       ...Object.values(def.indexes).flatMap((i) => [i.partitionKey, ...('sortKey' in i ? [i.sortKey] : [])])]);
@@ -32,6 +32,21 @@ describe('MailroomTables', () => {
     expect(table.GlobalSecondaryIndexes ?? []).toEqual(expectedIndexes);
     expect([...table.AttributeDefinitions].sort((a, b) => a.AttributeName.localeCompare(b.AttributeName)))
       .toEqual([...keyAttributes].sort().map((a) => ({ AttributeName: a, AttributeType: 'S' })));
+  });
+
+  it('projects keys only into the events and messages indexes, and never ALL anywhere (each index write would copy the whole item)', () => {
+    // Prepare
+    const tables = s.template.findResources('AWS::DynamoDB::Table');
+    const projections = (name: TableName) =>
+      Object.fromEntries((tables[logicalId(s.stack.tables.tables[name])]!.Properties.GlobalSecondaryIndexes as { IndexName: string; Projection: unknown }[]).map((i) => [i.IndexName, i.Projection]));
+
+    // Assess
+    expect(projections('events')).toEqual({ byMessage: { ProjectionType: 'KEYS_ONLY' }, byRecipient: { ProjectionType: 'KEYS_ONLY' }, byType: { ProjectionType: 'KEYS_ONLY' } });
+    expect(projections('messages')).toEqual({ byProviderMessageId: { ProjectionType: 'KEYS_ONLY' }, byRecipient: { ProjectionType: 'KEYS_ONLY' } });
+    expect(projections('inbound')).toEqual({
+      byRecipient: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['subject', 'from'] },
+      byDay: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['subject', 'from', 'envelopeRecipients'] },
+    });
   });
 
   it('makes every table on-demand, point-in-time recoverable, KMS encrypted, protected and retained', () => {

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { RAW_MAIL_PREFIX } from '../../lib/inbound-pipeline.js';
@@ -338,7 +339,9 @@ describe('payload bucket grants and the event store', () => {
     await store.put({
       eventId: 'ses:0100-abc:a@example.com:delivered', eventType: 'delivered', provider: 'ses', channel: 'email',
       providerMessageId: '0100-abc', recipient: 'a@example.com', timestamp: '2024-01-01T00:00:00.000Z',
-      receivedAt: '2024-01-01T00:00:01.000Z', raw: { body: 'x'.repeat(MAX_ITEM_BYTES) },
+      receivedAt: '2024-01-01T00:00:01.000Z',
+      // Random base64: still past MAX_ITEM_BYTES once compressed (repetitive text would stay inline).
+      raw: { body: randomBytes(Math.ceil(MAX_ITEM_BYTES * 1.5)).toString('base64') },
     });
 
     // Assess

@@ -15,6 +15,7 @@ import { createTrackingHandler, type UrlResult } from '../../../lambdas/tracking
 import { TRACKING_METRICS } from '../../../lambdas/tracking/metrics.js';
 import { MESSAGE_ID_TAG } from '../../../src/providers/email/ses-tags.js';
 import { EventStore } from '../../../src/store/events.js';
+import { unpackRaw } from '../../../src/store/raw-codec.js';
 import { SnsVerifier, SNS_REFUSED_METRIC } from '../../../src/tracking/sns/index.js';
 import { createIngestDeps } from '../../../src/tracking/wiring.js';
 import type { LocalEnv } from '../../support/local.js';
@@ -100,11 +101,24 @@ export function trackingEntryPoint(path: TrackingPath, env: LocalEnv, signing: {
   const events = new EventStore(env.clients.doc, env.resources.tables.events);
   const ingest = createIngestDeps({ doc: env.clients.doc, tables: env.resources.tables, payload: { s3: env.clients.s3, bucket: env.resources.buckets.payload } });
   const verifier = new SnsVerifier({ allowedTopicArns: [TOPIC], fetchCertificate: async (url) => (url === CERT_URL ? signing.pem : Promise.reject(new Error(url))), now: () => NOW });
+  // `raw` is stored compressed (src/store/raw-codec.ts), so DynamoDB cannot match the marker
+  // in it: read every item's raw and look for it here.
   const storedFor = async (marker: string) => {
-    const out = await env.clients.doc.send(
-      new ScanCommand({ TableName: env.resources.tables.events, ProjectionExpression: 'eventId', FilterExpression: 'contains(#raw, :marker)', ExpressionAttributeNames: { '#raw': 'raw' }, ExpressionAttributeValues: { ':marker': `"hostileRun":"${marker}` } }),
-    );
-    const found = await Promise.all((out.Items ?? []).map((i) => events.get(String(i['eventId']))));
+    const needle = `"hostileRun":"${marker}`;
+    const ids: string[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const out = await env.clients.doc.send(
+        new ScanCommand({ TableName: env.resources.tables.events, ProjectionExpression: 'eventId, #raw', ExpressionAttributeNames: { '#raw': 'raw' }, ExclusiveStartKey: start }),
+      );
+      for (const item of out.Items ?? []) {
+        const raw = item['raw'] as Uint8Array | string | undefined;
+        const text = raw === undefined ? '' : typeof raw === 'string' ? raw : unpackRaw(raw);
+        if (text.includes(needle)) ids.push(String(item['eventId']));
+      }
+      start = out.LastEvaluatedKey;
+    } while (start);
+    const found = await Promise.all(ids.map((id) => events.get(id)));
     return found.filter((e) => e !== undefined);
   };
   return {

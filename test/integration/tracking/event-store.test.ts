@@ -1,8 +1,11 @@
+import { randomBytes } from 'node:crypto';
+import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NormalizedEvent } from '../../../src/contract/records.js';
-import { EventStore, INLINE_RAW_HEAD_CHARS } from '../../../src/store/events.js';
+import { EventStore, INLINE_RAW_HEAD_CHARS, MAX_ITEM_BYTES } from '../../../src/store/events.js';
+import { fixture } from '../../support/tracking-fixtures.js';
 import { InvalidEventQueryError } from '../../../src/tracking/errors.js';
 import { localEnv, type LocalEnv } from '../../support/local.js';
 
@@ -65,8 +68,54 @@ describe('EventStore.put', () => {
     expect((await store.get(e.eventId))?.raw).toEqual(deep);
   });
 
-  it('moves a raw payload that would make the item too large to S3 and stores a pointer', async () => {
+  it('stores raw compressed (Binary) and gives the same payload back: an SES event item fits one write unit', async () => {
+    // Prepare
+    const raw = fixture('ses', 'event-delivery');
+    const e = event({ raw });
+    // Act
+    expect(await store.put(e)).toBe('stored');
+    // Assess
+    const item = (await env.clients.doc.send(new GetCommand({ TableName: env.resources.tables.events, Key: { eventId: e.eventId } }))).Item!;
+    expect(item['raw']).toBeInstanceOf(Uint8Array);
+    const rawBytes = (item['raw'] as Uint8Array).byteLength;
+    expect(rawBytes).toBeLessThan(Buffer.byteLength(JSON.stringify(raw)) / 2);
+    expect(Buffer.byteLength(JSON.stringify({ ...item, raw: undefined })) + rawBytes).toBeLessThan(1024);
+    expect(await store.get(e.eventId)).toEqual(e);
+    expect((await store.byMessage(e.messageId!)).find((x) => x.eventId === e.eventId)?.raw).toEqual(raw);
+  });
+
+  it('reads items written before compression (raw as a JSON string), and a raw string that is not JSON as is', async () => {
+    // Prepare: items as the store wrote them before raw was compressed.
+    const old = event({ messageId: 'old-format-1', timestamp: '2023-05-01T00:00:01.000Z' });
+    const notJson = event({ messageId: 'old-format-1', timestamp: '2023-05-01T00:00:02.000Z' });
+    const { raw: _raw, ...fields } = old;
+    for (const [e, raw] of [[old, JSON.stringify(old.raw)], [notJson, 'not json {']] as const) {
+      await env.clients.doc.send(new PutCommand({
+        TableName: env.resources.tables.events,
+        Item: { ...fields, eventId: e.eventId, timestamp: e.timestamp, messageKey: 'old-format-1', sortKey: `${e.timestamp}#${e.eventId}`, raw },
+      }));
+    }
+    // Act / Assess
+    expect(await store.get(old.eventId)).toEqual(old);
+    expect((await store.get(notJson.eventId))?.raw).toBe('not json {');
+    expect((await store.byMessage('old-format-1')).map((e) => [e.eventId, e.raw])).toEqual([[old.eventId, old.raw], [notJson.eventId, 'not json {']]);
+  });
+
+  it('keeps a large payload that compresses under the item limit inline', async () => {
+    // Prepare: 150 KB of JSON that compresses to a few hundred bytes.
     const raw = { eventType: 'Bounce', big: 'x'.repeat(150 * 1024) };
+    const e = event({ raw });
+    // Act
+    expect(await store.put(e)).toBe('stored');
+    // Assess
+    const item = (await env.clients.doc.send(new GetCommand({ TableName: env.resources.tables.events, Key: { eventId: e.eventId } }))).Item!;
+    expect(item['rawS3']).toBeUndefined();
+    expect((await store.get(e.eventId))?.raw).toEqual(raw);
+  });
+
+  it('moves a raw payload that would make the item too large even compressed to S3 and stores a pointer', async () => {
+    // Random base64 barely compresses: well past MAX_ITEM_BYTES once compressed.
+    const raw = { eventType: 'Bounce', big: randomBytes(Math.ceil(MAX_ITEM_BYTES * 1.5)).toString('base64') };
     const e = event({ raw });
     expect(await store.put(e)).toBe('stored');
     const stored = await store.get(e.eventId);
@@ -78,7 +127,7 @@ describe('EventStore.put', () => {
 
   it('without a payload bucket, keeps the head of an oversized payload rather than failing', async () => {
     const noBucket = new EventStore(env.clients.doc, env.resources.tables.events);
-    const e = event({ raw: { big: 'y'.repeat(200 * 1024) } });
+    const e = event({ raw: { big: randomBytes(200 * 1024).toString('base64') } });
     expect(await noBucket.put(e)).toBe('stored');
     const raw = (await noBucket.get(e.eventId))?.raw as { truncated: boolean; bytes: number; head: string };
     expect(raw.truncated).toBe(true);
@@ -102,6 +151,19 @@ describe('EventStore queries (no scans)', () => {
 
   beforeAll(async () => {
     for (const e of events) await store.put(event({ providerMessageId: pm, ...e }));
+  });
+
+  it('serves every query from KEYS_ONLY indexes, reading whole events (raw included) from the table', async () => {
+    // Assess: the tables are created from src/store/tables.ts, as deployed.
+    const { Table } = await env.clients.dynamodb.send(new DescribeTableCommand({ TableName: env.resources.tables.events }));
+    expect(Object.fromEntries((Table?.GlobalSecondaryIndexes ?? []).map((i) => [i.IndexName, i.Projection?.ProjectionType])))
+      .toEqual({ byMessage: 'KEYS_ONLY', byRecipient: 'KEYS_ONLY', byType: 'KEYS_ONLY' });
+    const [byMessage, byRecipient, byType] = await Promise.all([store.byMessage(msg), store.byRecipient('q2@example.com'), store.byType('bounced', { since: t(5), until: t(5) })]);
+    for (const got of [byMessage, byRecipient, byType]) {
+      expect(got.length).toBeGreaterThan(0);
+      for (const e of got) expect(e).toEqual(await store.get(e.eventId));
+    }
+    expect(byType[0]).toMatchObject({ eventType: 'bounced', recipient: 'q2@example.com', raw: { eventType: 'Delivery' } });
   });
 
   it('byMessage returns the events of a message in time order, including those keyed by its provider id', async () => {

@@ -1,5 +1,5 @@
 import { DynamoDBClient, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MessageStore } from '../../../src/store/messages.js';
@@ -11,7 +11,22 @@ const ddb = mockClient(doc);
 afterEach(() => ddb.reset());
 
 const conflict = () => new TransactionCanceledException({ message: 'Transaction cancelled', $metadata: {}, CancellationReasons: [{ Code: 'TransactionConflict' }, { Code: 'None' }] });
-const input = { id: 'm', channel: 'email' as const, provider: 'ses', recipients: ['a@example.com'], now: '2030-01-01T00:00:00.000Z', bodySha256: 'h', idDerived: false };
+const input = { id: 'm', channel: 'email' as const, provider: 'ses', recipients: ['a@example.com', 'b@example.com'], now: '2030-01-01T00:00:00.000Z', bodySha256: 'h', idDerived: false };
+
+describe('MessageStore.begin for one recipient', () => {
+  it('writes one conditional PutItem carrying the recipient, and no transaction', async () => {
+    // Prepare
+    ddb.on(PutCommand).resolves({});
+    // Act
+    const out = await new MessageStore(doc, 't').begin({ ...input, recipients: ['a@example.com'] });
+    // Assess
+    expect(out.created).toBe(true);
+    expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(0);
+    const put = ddb.commandCalls(PutCommand).map((c) => c.args[0].input);
+    expect(put).toHaveLength(1);
+    expect(put[0]).toMatchObject({ Item: { id: 'm', sk: 'message', recipient: 'a@example.com', status: 'pending' }, ConditionExpression: 'attribute_not_exists(#id) OR #error.#code = :invalid' });
+  });
+});
 
 describe('MessageStore.begin under a concurrent transaction', () => {
   it('tries again when DynamoDB cancels the transaction for a conflict', async () => {

@@ -39,9 +39,9 @@ describe('MessageStore retention', () => {
     // Act
     const { record } = await new MessageStore(doc, 't', undefined, 365).begin(begin);
 
-    // Assess
+    // Assess: the message item (carrying the first recipient) and the second recipient's index item.
     const items = putItems();
-    expect(items).toHaveLength(3);
+    expect(items.map((i) => [i.sk, i.recipient])).toEqual([['message', 'a@example.com'], ['recipient#b@example.com', 'b@example.com']]);
     for (const item of items) expect(item.expiresAt).toBe(NOW_S + 365 * DAY);
     // The record as the contract shows it carries no storage attribute.
     expect(record).not.toHaveProperty('expiresAt');
