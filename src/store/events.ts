@@ -14,7 +14,8 @@ import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { EVENT_TYPES, type EventType, type NormalizedEvent } from '../contract/records.js';
 import { InvalidEventQueryError, TrackingStorageError } from '../tracking/errors.js';
-import { recipientKey, toIsoUtc } from '../tracking/normalizers/common.js';
+import { recipientKey } from '../contract/recipient-key.js';
+import { toIsoUtc } from '../tracking/normalizers/common.js';
 
 /** DynamoDB caps items at 400 KB; we keep every event item well under it. */
 export const MAX_ITEM_BYTES = 100 * 1024;
@@ -127,7 +128,7 @@ export class EventStore {
    * keyed as the normalizers key it (lower-cased, IDN domain in ASCII), so any spelling finds it.
    */
   byRecipient(recipient: string, opts: EventQueryOptions = {}): Promise<NormalizedEvent[]> {
-    const key = recipientKey(recipient.trim()) ?? recipient.trim();
+    const key = recipientKey(recipient);
     return this.query('byRecipient', 'recipient', key, opts);
   }
 

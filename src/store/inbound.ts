@@ -23,6 +23,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { InboundStorageError, errorNameOf } from '../inbound/errors.js';
 import type { ParsedMailbox, StoredInboundRecord } from '../inbound/types.js';
+import { recipientKey } from '../contract/recipient-key.js';
 import { INBOUND_ITEM_SK, RECIPIENT_SK_PREFIX } from './tables.js';
 
 /** Above this estimated size the bodies move to S3 (DynamoDB's hard item limit is 400 KB). */
@@ -60,7 +61,7 @@ export class InboundStore {
   /** Stores a new record with its index items; `duplicate` when the SES message id is already stored. */
   async put(record: StoredInboundRecord): Promise<'created' | 'duplicate'> {
     const item = { ...record, sk: INBOUND_ITEM_SK, day: dayOf(record.receivedAt) };
-    const indexItems = [...new Set(record.envelopeRecipients.map((r) => r.toLowerCase()))].map((recipient) => ({
+    const indexItems = [...new Set(record.envelopeRecipients.map(recipientKey))].map((recipient) => ({
       id: record.id,
       sk: `${RECIPIENT_SK_PREFIX}${recipient}`,
       recipient,
@@ -124,7 +125,7 @@ export class InboundStore {
 
   /** Mail whose envelope named this recipient (case-insensitive), newest first. */
   async listByRecipient(recipient: string, opts: { limit?: number } = {}): Promise<InboundSummary[]> {
-    const r = recipient.trim().toLowerCase();
+    const r = recipientKey(recipient);
     const items = await this.query('byRecipient', 'recipient', r, opts.limit ?? 50);
     return items.map((i) => summary(i, { recipient: r }));
   }

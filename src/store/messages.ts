@@ -43,7 +43,7 @@ import {
 import { RECIPIENT_SK_PREFIX } from './tables.js';
 import { UpdateBuilder } from './update-builder.js';
 
-export { MESSAGE_ATTRS, recipientKey, TransitionConflictError, type StoredMessage } from './message-record.js';
+export { MESSAGE_ATTRS, TransitionConflictError, type StoredMessage } from './message-record.js';
 export { InvalidCursorError, type ListByRecipientOptions } from './message-queries.js';
 export { CANCELLED_BY_OPERATOR, type CancelOutcome, type CancelResult } from './message-cancel.js';
 

@@ -3,8 +3,8 @@
  * deterministic event ids and the `unknown` event that keeps what we could not understand.
  */
 import { hash } from 'node:crypto';
-import { domainToASCII } from 'node:url';
 import type { Channel } from '../../contract/message.js';
+import { recipientKey } from '../../contract/recipient-key.js';
 import type { NormalizedEvent } from '../../contract/records.js';
 import type { NormalizeContext } from './types.js';
 
@@ -68,33 +68,16 @@ function isRealInstant(iso: string): boolean {
   );
 }
 
-/**
- * The key a recipient is known by everywhere (messages.recipients, events, suppressions): an
- * email address lower-cased with its domain in ASCII, or an E.164 number as given. Accepts
- * "Name <addr>" forms, which SES repeats from the original Destination.
- */
-export function recipientKey(raw: unknown): string | undefined {
-  if (typeof raw !== 'string') return undefined;
-  // The common case, a bare ASCII address or number: lower-casing is all there is to do.
-  if (PLAIN_ASCII.test(raw)) return raw.toLowerCase();
-  let value = raw.trim();
-  const open = value.lastIndexOf('<');
-  if (open >= 0 && value.endsWith('>')) value = value.slice(open + 1, -1).trim();
-  if (!value) return undefined;
-  const at = value.lastIndexOf('@');
-  if (at < 0) return value;
-  const domain = value.slice(at + 1).toLowerCase();
-  const ascii = domainToASCII(domain);
-  return `${value.slice(0, at).toLowerCase()}@${ascii || domain}`;
+/** A provider's recipient field as a recipient key, or undefined when it holds no recipient. */
+export function recipientKeyOf(raw: unknown): string | undefined {
+  return (typeof raw === 'string' && recipientKey(raw)) || undefined;
 }
-
-const PLAIN_ASCII = /^[!-;=?-~]+$/; // printable ASCII without space, '<' or '>'
 
 /** Unique recipient keys, in order of first appearance (SES caps a message at 50). */
 export function uniqueRecipients(values: readonly unknown[]): string[] {
   const keys: string[] = [];
   for (const v of values) {
-    const key = recipientKey(v);
+    const key = recipientKeyOf(v);
     if (key && !keys.includes(key)) keys.push(key);
   }
   return keys;
