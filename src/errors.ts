@@ -18,12 +18,13 @@ export class ConfigError extends MailroomError {
 }
 
 /**
- * An AWS call (DynamoDB, S3, KMS, SNS) failed; retrying later may succeed. Pipelines subclass
- * it (TrackingStorageError, InboundStorageError) so handlers know to fail the invocation and
- * let Lambda or SNS deliver again; every write behind it is idempotent.
+ * An AWS call (DynamoDB, S3, KMS, SNS) failed. The stores throw its StoreError subclasses
+ * (src/store/errors.ts), the inbound pipeline InboundStorageError for its S3/KMS/SNS calls;
+ * a retryable one fails the invocation so Lambda or SNS delivers again (every write behind it
+ * is idempotent).
  */
 export class StorageError extends MailroomError {
-  readonly retryable = true;
+  readonly retryable: boolean = true;
   constructor(
     readonly operation: string,
     readonly context: Readonly<Record<string, string | undefined>>,

@@ -13,9 +13,9 @@
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { EVENT_TYPES, type EventType, type NormalizedEvent } from '../contract/records.js';
-import { InvalidEventQueryError, TrackingStorageError } from '../tracking/errors.js';
 import { recipientKey } from '../contract/recipient-key.js';
-import { toIsoUtc } from '../tracking/normalizers/common.js';
+import { toIsoUtc } from '../contract/timestamp.js';
+import { InvalidEventQueryError, isConditionalCheckFailed, toStoreError } from './errors.js';
 
 /** DynamoDB caps items at 400 KB; we keep every event item well under it. */
 export const MAX_ITEM_BYTES = 100 * 1024;
@@ -76,8 +76,8 @@ export class EventStore {
       );
       return 'stored';
     } catch (err) {
-      if (isConditionalFailure(err)) return 'duplicate';
-      throw new TrackingStorageError('PutItem event', { table: this.table, eventId: event.eventId }, { cause: err });
+      if (isConditionalCheckFailed(err)) return 'duplicate';
+      throw toStoreError('PutItem event', { table: this.table, eventId: event.eventId }, err);
     }
   }
 
@@ -89,7 +89,7 @@ export class EventStore {
       );
       return out.Item !== undefined;
     } catch (err) {
-      throw new TrackingStorageError('GetItem event', { table: this.table, eventId }, { cause: err });
+      throw toStoreError('GetItem event', { table: this.table, eventId }, err);
     }
   }
 
@@ -98,7 +98,7 @@ export class EventStore {
       const out = await this.doc.send(new GetCommand({ TableName: this.table, Key: { eventId } }));
       return out.Item ? fromItem(out.Item as EventItem) : undefined;
     } catch (err) {
-      throw new TrackingStorageError('GetItem event', { table: this.table, eventId }, { cause: err });
+      throw toStoreError('GetItem event', { table: this.table, eventId }, err);
     }
   }
 
@@ -173,7 +173,7 @@ export class EventStore {
       try {
         out = await this.doc.send(new QueryCommand({ ...input, Limit: Math.min(limit - events.length, 1000), ExclusiveStartKey: startKey }));
       } catch (err) {
-        throw new TrackingStorageError(`Query ${index}`, { table: this.table, key: keyValue }, { cause: err });
+        throw toStoreError(`Query ${index}`, { table: this.table, key: keyValue }, err);
       }
       for (const item of out.Items ?? []) events.push(fromItem(item as EventItem));
       startKey = out.LastEvaluatedKey;
@@ -200,7 +200,7 @@ export class EventStore {
         new PutObjectCommand({ Bucket: this.payload.bucket, Key: key, Body: rawJson, ContentType: 'application/json' }),
       );
     } catch (err) {
-      throw new TrackingStorageError('PutObject raw event', { bucket: this.payload.bucket, key }, { cause: err });
+      throw toStoreError('PutObject raw event', { bucket: this.payload.bucket, key }, err);
     }
     return { ...base, rawS3: { bucket: this.payload.bucket, key } };
   }
@@ -226,8 +226,4 @@ function bound(field: string, value: string | undefined): string | undefined {
   const iso = toIsoUtc(value) ?? (/^\d{4}-\d{2}-\d{2}$/.test(value) ? toIsoUtc(`${value}T00:00:00Z`) : undefined);
   if (!iso) throw new InvalidEventQueryError(field, `"${value}" is not an ISO-8601 date or date-time`);
   return iso;
-}
-
-function isConditionalFailure(err: unknown): boolean {
-  return typeof err === 'object' && err !== null && (err as { name?: string }).name === 'ConditionalCheckFailedException';
 }

@@ -6,11 +6,11 @@
  * Item: { address, reason (the first), reasons (every reason seen), firstSuppressedAt,
  *         lastSuppressedAt, count, sourceEventIds (events that suppressed it) }
  */
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { SuppressionReason } from '../config/runtime.js';
 import { recipientKey } from '../contract/recipient-key.js';
 import { batchGetAll } from './batch-get.js';
+import { isConditionalCheckFailed } from './errors.js';
 
 /** Why an address is suppressed: a tracking reason, or an operator's decision. */
 export type SuppressionListReason = SuppressionReason | 'manual';
@@ -126,7 +126,7 @@ export class SuppressionStore implements SuppressionLookup {
       );
       return true;
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
+      if (isConditionalCheckFailed(error)) return false;
       throw error;
     }
   }

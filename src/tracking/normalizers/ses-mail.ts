@@ -8,7 +8,7 @@
  * metadata win) is the ingest step's job (src/tracking/enrich.ts).
  */
 import { decodeTagValue, MESSAGE_ID_TAG } from '../../providers/email/ses-tags.js';
-import { toIsoUtc } from './common.js';
+import { toIsoUtc } from '../../contract/timestamp.js';
 import type { SesMail } from './ses-schema.js';
 
 export type Metadata = Record<string, string | number | boolean>;

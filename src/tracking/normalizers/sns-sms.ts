@@ -16,7 +16,8 @@
  */
 import * as z from 'zod';
 import type { NormalizedEvent, RejectReason } from '../../contract/records.js';
-import { eventIdOf, recipientKeyOf, toIsoUtc, unknownEvents } from './common.js';
+import { toIsoUtc } from '../../contract/timestamp.js';
+import { eventIdOf, recipientKeyOf, unknownEvents } from './common.js';
 import type { NormalizeContext } from './types.js';
 
 const str = z.string().optional().catch(undefined);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { eventIdOf, recipientKeyOf, toIsoUtc } from '../../../src/tracking/normalizers/common.js';
+import { toIsoUtc } from '../../../src/contract/timestamp.js';
+import { eventIdOf, recipientKeyOf } from '../../../src/tracking/normalizers/common.js';
 
 describe('toIsoUtc', () => {
   it.each([

@@ -1,0 +1,14 @@
+/**
+ * Records as the stores keep them: the contract records (src/contract/records.ts) plus the
+ * bookkeeping fields the stores add. Shared by the stores and the pipelines that fill them, so
+ * it depends on nothing above src/contract.
+ */
+import type { InboundRecord } from '../contract/records.js';
+
+/** The record as stored: the contract fields plus bookkeeping of the ingestion itself. */
+export type StoredInboundRecord = InboundRecord & {
+  /** When Mailroom stored the record (receivedAt is when SES received the mail). */
+  readonly ingestedAt: string;
+  /** Set once the "inbound received" event went out; absent = not published yet. */
+  readonly publishedAt?: string;
+};
