@@ -99,6 +99,14 @@ export interface SmsConfig extends ChannelConfig<SmsProviderName> {
   readonly spendAlarmUsd: number | null;
 }
 
+export interface AttachmentBucketConfig {
+  readonly bucket: string;
+  /** Key prefixes the email send Lambda may read (at least one; e.g. "outgoing/"). */
+  readonly prefixes: readonly string[];
+  /** 12-digit id of the account that owns the bucket. @default the stack's account */
+  readonly account?: string;
+}
+
 export interface SendConfig {
   /** Send Lambda timeout, seconds. @default 30 */
   readonly timeoutSeconds: number;
@@ -113,8 +121,12 @@ export interface SendConfig {
   readonly backoffMaxSeconds: number;
   /** Send anyway (dropping the feature) when an adapter lacks a feature a message asks for. @default false */
   readonly ignoreUnsupportedFeatures: boolean;
-  /** Buckets producers name in attachment `s3: {bucket, key}`; the email send Lambda may read them. @default [] */
-  readonly attachmentBuckets: readonly string[];
+  /**
+   * Buckets producers name in attachment `s3: {bucket, key}`: the email send Lambda may read
+   * objects under the listed key prefixes only, of a bucket owned by `account` (IAM condition
+   * s3:ResourceAccount, and ExpectedBucketOwner on every GetObject). @default []
+   */
+  readonly attachmentBuckets: readonly AttachmentBucketConfig[];
 }
 
 export interface TrackingConfig {
@@ -176,6 +188,67 @@ export interface OperationsConfig {
   readonly bundleAwsSdk: boolean;
 }
 
+// ---- Security guardrails (issue 8, infrastructure) ---------------------------------------
+
+/** Rate limits of the optional API Gateway HTTP API in front of every public function. */
+export interface ThrottledFrontConfig {
+  /**
+   * Put an API Gateway HTTP API with stage throttling in front of every public function,
+   * instead of a Lambda function URL (pay per request: $1.00 per million in us-east-1). @default false
+   */
+  readonly enabled: boolean;
+  /** Steady-state requests per second the HTTP API lets through, for all callers together (1-10000). @default 10 */
+  readonly rateLimit: number;
+  /** Burst bucket size, requests (1-5000). @default 20 */
+  readonly burstLimit: number;
+}
+
+/**
+ * Guardrails of every function reachable without AWS credentials (today the tracking HTTPS
+ * endpoint; every webhook route to come is built by the same PublicEndpoint construct).
+ */
+export interface PublicEndpointsConfig {
+  /**
+   * Reserved concurrency of each public function (1-1000): an anonymous flood can hold at most
+   * this many instances and never starves sending of the account's unreserved concurrency.
+   * null reserves nothing (accounts whose concurrency quota is still 10 cannot reserve any). @default 5
+   */
+  readonly reservedConcurrency: number | null;
+  readonly throttledFront: ThrottledFrontConfig;
+  /** Alarm when a public function is invoked this many times in 5 minutes. @default 1000 */
+  readonly invocationsAlarmThreshold: number;
+}
+
+/**
+ * How long stored data is kept, days; null keeps it forever. DynamoDB TTL (the `expiresAt`
+ * attribute, written from the item's own time) and S3 lifecycle rules. Suppressions are kept.
+ */
+export interface RetentionConfig {
+  /** Messages table: message records and their recipient index items, from createdAt. @default 365 */
+  readonly messagesDays: number | null;
+  /** Events table, from the event's timestamp; also raw events offloaded to the payload bucket (`events/raw/`). @default 365 */
+  readonly eventsDays: number | null;
+  /** Inbound table, from receivedAt. @default 365 */
+  readonly inboundDays: number | null;
+  /** Inbound attachments (`attachments/` in the inbound bucket). @default 365 */
+  readonly attachmentsDays: number | null;
+  /** Quarantined attachments (`quarantine/`). @default 30 */
+  readonly quarantineDays: number | null;
+  /** Inbound bodies too large for an item (`bodies/` in the payload bucket). @default 365 */
+  readonly bodiesDays: number | null;
+}
+
+/** A customer-managed KMS key: imported by ARN, or created by the stack (rotation on). */
+export type CustomerKeyConfig = { readonly arn: string } | { readonly create: true };
+
+export interface EncryptionConfig {
+  /**
+   * Customer-managed KMS key for the inbound and payload buckets, the tables, the queues and
+   * the log groups. Absent: AWS-managed keys (SSE-S3, DynamoDB and SQS managed, Logs default).
+   */
+  readonly dataKey?: CustomerKeyConfig;
+}
+
 export interface MailroomConfig {
   /** CloudFormation stack name. @default 'Mailroom' */
   readonly stackName: string;
@@ -187,6 +260,9 @@ export interface MailroomConfig {
   readonly inbound: InboundConfig;
   readonly alarms: AlarmsConfig;
   readonly operations: OperationsConfig;
+  readonly publicEndpoints: PublicEndpointsConfig;
+  readonly retention: RetentionConfig;
+  readonly encryption: EncryptionConfig;
 }
 
 /** What a user writes: any subset, nested. */

@@ -36,6 +36,7 @@ const SES_NAME = /^[A-Za-z0-9_-]{1,64}$/;
 // Receipt rule set names must also start and end with a letter or number.
 const RULE_SET_NAME = /^[A-Za-z0-9](?:[A-Za-z0-9._-]{0,62}[A-Za-z0-9])?$/;
 const BUCKET_NAME = /^(?!xn--)(?!.*\.\.)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]{1,128}$/;
 const STACK_NAME = /^[A-Za-z][A-Za-z0-9-]{0,100}$/;
 // A From address or IAM StringLike pattern: something@domain, `*`/`?` allowed, domain lower-case.
 const FROM_PATTERN = /^[^\s@,]+@[a-z0-9*?.-]+$/;
@@ -101,7 +102,12 @@ const sections = {
       backoffBaseSeconds: positiveInt.max(MAX_VISIBILITY_TIMEOUT_SECONDS).default(30),
       backoffMaxSeconds: positiveInt.max(MAX_VISIBILITY_TIMEOUT_SECONDS).default(900),
       ignoreUnsupportedFeatures: z.boolean().default(false),
-      attachmentBuckets: z.array(z.string().regex(BUCKET_NAME, 'must be an S3 bucket name')).default([]),
+      attachmentBuckets: z.array(z.strictObject({
+        bucket: z.string().regex(BUCKET_NAME, 'must be an S3 bucket name'),
+        // A whole bucket is never granted: producers could mail any object in it to anyone.
+        prefixes: z.array(z.string().regex(/^[^*?]{1,1024}$/, 'a key prefix of 1-1024 characters without * or ?')).min(1),
+        account: z.string().regex(/^\d{12}$/, 'a 12-digit AWS account id').optional(),
+      }, { error: 'must be {"bucket": "<name>", "prefixes": ["<key prefix>", ...], "account"?: "<12 digits>"}' })).default([]),
     })
     .prefault({}),
   tracking: z
@@ -143,7 +149,48 @@ const sections = {
       bundleAwsSdk: z.boolean().default(false),
     })
     .prefault({}),
+  // ---- Security guardrails (issue 8, infrastructure): defaults are documented in docs/deploy.md#security.
+  publicEndpoints: z
+    .strictObject({
+      // Lambda accepts 0 (which disables the function) up to the account quota; 1000 is the default quota.
+      reservedConcurrency: z.number().int().min(1).max(1000).nullable().default(5),
+      throttledFront: z
+        .strictObject({
+          enabled: z.boolean().default(false),
+          // API Gateway's account-level defaults are 10,000 rps and a 5,000 burst: a stage cannot exceed them.
+          rateLimit: z.number().positive().max(10_000).default(10),
+          burstLimit: z.number().int().min(1).max(5_000).default(20),
+        })
+        .prefault({}),
+      invocationsAlarmThreshold: positiveInt.default(1000),
+    })
+    .prefault({}),
+  retention: z
+    .strictObject({
+      messagesDays: retentionDays(365),
+      eventsDays: retentionDays(365),
+      inboundDays: retentionDays(365),
+      attachmentsDays: retentionDays(365),
+      quarantineDays: retentionDays(30),
+      bodiesDays: retentionDays(365),
+    })
+    .prefault({}),
+  encryption: z
+    .strictObject({
+      dataKey: z
+        .union([
+          z.strictObject({ arn: z.string().regex(KMS_KEY_ARN, 'must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>)') }),
+          z.strictObject({ create: z.literal(true) }),
+        ], { error: 'must be {"arn": "<KMS key ARN>"} or {"create": true}' })
+        .optional(),
+    })
+    .prefault({}),
 };
+
+/** Days to keep something (DynamoDB TTL or an S3 lifecycle rule); null keeps it forever. */
+function retentionDays(days: number) {
+  return positiveInt.max(36_500).nullable().default(days);
+}
 
 function channel<P extends string>(provider: P, maxSendRate: number) {
   return z.strictObject({

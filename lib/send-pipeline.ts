@@ -29,7 +29,7 @@ export type Channel = 'email' | 'sms';
 export const SEND_ENTRIES = { email: 'lambdas/send/email.ts', sms: 'lambdas/send/sms.ts' } as const;
 
 export interface SendPipelineProps {
-  readonly config: Pick<MailroomConfig, 'ses' | 'email' | 'sms' | 'send' | 'operations'>;
+  readonly config: Pick<MailroomConfig, 'ses' | 'email' | 'sms' | 'send' | 'operations' | 'retention'>;
   readonly tables: MailroomTables;
   /** Name of the SES configuration set every email send uses (created by TrackingPipeline). */
   readonly configurationSetName: string;
@@ -66,7 +66,7 @@ export class SendPipeline extends Construct {
   }
 
   private channel(channel: Channel, cfg: ChannelConfig<string>): ChannelResources {
-    const { send, operations, sms } = this.props.config;
+    const { send, operations, sms, retention } = this.props.config;
     const title = channel === 'email' ? 'Email' : 'Sms';
     const { queue, dlq } = workQueue(this, `${title}Queue`, {
       visibilityTimeout: Duration.seconds(send.visibilityTimeoutSeconds),
@@ -96,6 +96,10 @@ export class SendPipeline extends Construct {
         [ENV.backoffMaxSeconds]: String(send.backoffMaxSeconds),
         [ENV.ignoreUnsupportedFeatures]: String(send.ignoreUnsupportedFeatures),
         [ENV.configurationSet]: channel === 'email' ? this.props.configurationSetName : undefined,
+        [ENV.attachmentBucketOwners]: channel === 'email' && send.attachmentBuckets.length
+          ? send.attachmentBuckets.map((b) => `${b.bucket}=${b.account ?? Stack.of(this).account}`).join(',')
+          : undefined,
+        [ENV.messagesRetentionDays]: retention.messagesDays === null ? undefined : String(retention.messagesDays),
         [ENV.smsDefaultSenderId]: channel === 'sms' ? sms.senderId : undefined,
         [ENV.smsDefaultOriginationNumber]: channel === 'sms' ? sms.originationNumber : undefined,
         ...sendPolicyEnvironment(channel, this.props.config.email, sms),
@@ -106,6 +110,10 @@ export class SendPipeline extends Construct {
       reportBatchItemFailures: true,
       maxConcurrency: cfg.maxConcurrency,
     }));
+    acknowledge(fn.function, 'Serverless-LambdaDLQ',
+      'Fed by an SQS event source (synchronous polling): failed messages go to the queue\'s own DLQ (redrive policy, and the handler dead-letters with the reason); a Lambda DLQ applies to asynchronous invocations only.');
+    acknowledge(fn.function, 'Serverless-LambdaEventSourceMappingDestination',
+      'SQS event source mappings take no on-failure destination; the queue\'s redrive policy moves failed messages to its DLQ (https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-errorhandling.html).');
     // The handler applies exponential backoff through the visibility timeout (the event
     // source already grants sqs:ChangeMessageVisibility on the queue), puts a fresh copy back
     // on its queue for waits that must not use up the receive count (sendAt), and moves
@@ -166,15 +174,22 @@ export class SendPipeline extends Construct {
       acknowledge(role, `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ses:<AWS::Region>:<AWS::AccountId>:template/*]`,
         'Messages name their stored SES template; any template of this account and region may be used. Restrict with config ses.templates.');
     }
-    for (const bucket of send.attachmentBuckets) {
+    // Attachments: only the configured key prefixes, and only while the bucket is owned by
+    // the configured account (a deleted bucket's name taken over by another account no longer
+    // matches); the send path also passes ExpectedBucketOwner (MAILROOM_ATTACHMENT_BUCKET_OWNERS).
+    send.attachmentBuckets.forEach((b, i) => {
+      const resources = b.prefixes.map((prefix) => `arn:${stack.partition}:s3:::${b.bucket}/${prefix}*`);
       role.addToPrincipalPolicy(new iam.PolicyStatement({
-        sid: `ReadAttachments${bucket.replace(/[^A-Za-z0-9]/g, '')}`,
+        sid: `ReadAttachments${i}`,
         actions: ['s3:GetObject'],
-        resources: [`arn:${stack.partition}:s3:::${bucket}/*`],
+        resources,
+        conditions: { StringEquals: { 's3:ResourceAccount': b.account ?? stack.account } },
       }));
-      acknowledge(role, `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::${bucket}/*]`,
-        `Producers reference attachments by key in bucket ${bucket} (config send.attachmentBuckets); keys are not known in advance.`);
-    }
+      for (const prefix of b.prefixes) {
+        acknowledge(role, `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::${b.bucket}/${prefix}*]`,
+          `Producers reference attachments by key under ${b.bucket}/${prefix} (config send.attachmentBuckets); keys are not known in advance.`);
+      }
+    });
   }
 
   /**

@@ -4,7 +4,7 @@
  * reachable over HTTPS through a function URL, for SNS topics of other accounts or SES
  * identity notifications); and SMS delivery status from the SNS SMS delivery-status logs.
  */
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as ses from 'aws-cdk-lib/aws-ses';
@@ -14,9 +14,11 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { ENV } from '../src/config/runtime.js';
+import { EVENT_PAYLOAD_PREFIX } from '../src/store/tables.js';
 import { dlqDepthAlarm, functionErrorsAlarm, type AlarmTarget } from './alarms.js';
 import type { MailroomConfig } from './config-types.js';
-import { deadLetterQueue, grantObjectAccess, MailroomFunction, secureTopic, subscriptionDeadLetterQueue } from './defaults.js';
+import { deadLetterQueue, denyPublishExcept, grantObjectAccess, MailroomFunction, secureTopic, subscriptionDeadLetterQueue } from './defaults.js';
+import { PublicEndpoint } from './public-endpoint.js';
 import { SmsDeliveryStatus } from './sms-delivery-status.js';
 import type { MailroomTables } from './tables.js';
 
@@ -24,13 +26,6 @@ export const TRACKING_ENTRY = 'lambdas/tracking/handler.ts';
 /** The HTTPS endpoint's own entry: it also routes SES receipt notifications to inbound (MIME parser included). */
 export const TRACKING_HTTPS_ENTRY = 'lambdas/tracking/https.ts';
 export const SMS_STATUS_ENTRY = 'lambdas/tracking/sms-status.ts';
-/**
- * Where the event store (src/store/events.ts) offloads raw events too large for an item, in
- * the payload bucket; the tracking roles may touch nothing else there. test/infra checks the
- * store writes under it.
- */
-export const EVENT_PAYLOAD_PREFIX = 'events/raw/';
-
 /** Every SES event type, so no event about a message is lost (CONTRACT §3). */
 export const ALL_SES_EVENTS: readonly ses.EmailSendingEvent[] = [
   ses.EmailSendingEvent.SEND,
@@ -46,7 +41,7 @@ export const ALL_SES_EVENTS: readonly ses.EmailSendingEvent[] = [
 ];
 
 export interface TrackingPipelineProps {
-  readonly config: Pick<MailroomConfig, 'ses' | 'sms' | 'tracking' | 'operations'>;
+  readonly config: Pick<MailroomConfig, 'ses' | 'sms' | 'tracking' | 'operations' | 'publicEndpoints' | 'retention'>;
   readonly tables: MailroomTables;
   /** Encrypts the events topic; its policy must let ses.amazonaws.com use it. */
   readonly topicKey: kms.IKey;
@@ -70,6 +65,8 @@ export class TrackingPipeline extends Construct {
    */
   public readonly httpsFunction?: MailroomFunction;
   public readonly functionUrl?: lambda.FunctionUrl;
+  /** The public endpoint (reserved concurrency, optional throttled front, alarms) of the HTTPS function. */
+  public readonly publicEndpoint?: PublicEndpoint;
   /** Present when config sms.deliveryStatus.enabled is on. */
   public readonly smsStatusFunction?: MailroomFunction;
   public readonly smsDeliveryStatus?: SmsDeliveryStatus;
@@ -92,6 +89,11 @@ export class TrackingPipeline extends Construct {
       destination: ses.EventDestination.snsTopic(this.topic),
       events: [...ALL_SES_EVENTS],
     });
+    // Only SES, for this configuration set, may publish: no principal of the account can
+    // forge SES events (aws:SourceArn exists only on service-to-service calls).
+    denyPublishExcept(this.topic, 'OnlyTheConfigurationSetPublishes', {
+      StringNotEquals: { 'aws:SourceArn': Stack.of(this).formatArn({ service: 'ses', resource: 'configuration-set', resourceName: this.configurationSet.configurationSetName }) },
+    });
 
     this.subscriptionDlq = subscriptionDeadLetterQueue(this, 'SubscriptionDlq');
     this.invocationDlq = deadLetterQueue(this, 'InvocationDlq');
@@ -101,6 +103,7 @@ export class TrackingPipeline extends Construct {
       [ENV.payloadBucket]: props.tables.payloadBucket.bucketName,
       [ENV.allowedTopicArns]: allowedTopicArns.join(','),
       [ENV.suppressOn]: tracking.suppressOn.join(','),
+      ...retentionEnvironment(ENV.eventsRetentionDays, props.config.retention.eventsDays),
     };
     this.function = new MailroomFunction(this, 'Handler', {
       entry: TRACKING_ENTRY,
@@ -116,9 +119,10 @@ export class TrackingPipeline extends Construct {
     this.grantTracking(this.function, props.tables, allowedTopicArns);
 
     if (tracking.httpsEndpoint) {
-      // SNS delivers to HTTPS endpoints without AWS credentials, so the URL cannot use IAM
-      // auth. The handler verifies every message's SNS signature and TopicArn allowlist.
-      this.httpsFunction = new MailroomFunction(this, 'HttpsHandler', {
+      // SNS delivers to HTTPS endpoints without AWS credentials, so the endpoint cannot use IAM
+      // auth. The handler verifies every message's SNS signature and TopicArn allowlist; the
+      // PublicEndpoint caps its concurrency and, opt-in, throttles it in front.
+      this.publicEndpoint = new PublicEndpoint(this, 'Https', {
         entry: TRACKING_HTTPS_ENTRY,
         description: 'Mailroom: HTTPS endpoint for SNS topics of other accounts and SES identity notifications',
         serviceName: 'mailroom-tracking-https',
@@ -126,10 +130,14 @@ export class TrackingPipeline extends Construct {
         timeout: Duration.seconds(30),
         memorySize: 512,
         environment,
+        config: props.config.publicEndpoints,
+        title: 'tracking HTTPS',
+        unauthenticatedReason: 'SNS delivers to HTTPS subscriptions without AWS credentials; the handler verifies each SNS signature and the topic allowlist instead.',
+        alarms,
       });
+      this.httpsFunction = this.publicEndpoint.handler;
       this.grantTracking(this.httpsFunction, props.tables, allowedTopicArns);
-      this.functionUrl = this.httpsFunction.function.addFunctionUrl({ authType: lambda.FunctionUrlAuthType.NONE });
-      functionErrorsAlarm(this, 'HttpsHandlerErrors', this.httpsFunction.function, 'tracking HTTPS', alarms);
+      this.functionUrl = this.publicEndpoint.functionUrl;
     }
 
     dlqDepthAlarm(this, 'SubscriptionDlqDepth', this.subscriptionDlq, 'the SES events subscription', alarms);
@@ -150,6 +158,7 @@ export class TrackingPipeline extends Construct {
           [ENV.payloadBucket]: props.tables.payloadBucket.bucketName,
           // Opted-out numbers are suppressed only when 'unsubscribe' is among the reasons, as for email.
           [ENV.suppressOn]: tracking.suppressOn.join(','),
+          ...retentionEnvironment(ENV.eventsRetentionDays, props.config.retention.eventsDays),
         },
       });
       // Suppressions: an SMS that failed because the number opted out suppresses the number.
@@ -189,4 +198,9 @@ export function tableEnvironment(tables: MailroomTables): Record<string, string>
     [ENV.inboundTable]: t.inbound.tableName,
     [ENV.suppressionsTable]: t.suppressions.tableName,
   };
+}
+
+/** The retention variable of a store (DynamoDB TTL days), absent when kept forever. */
+export function retentionEnvironment(name: string, days: number | null): Record<string, string> {
+  return days === null ? {} : { [name]: String(days) };
 }

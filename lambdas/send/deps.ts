@@ -96,7 +96,7 @@ export async function sendDepsFromEnv(processEnv: NodeJS.ProcessEnv, wiring: Cha
   const processor = createSendProcessor({
     config,
     validate: wiring.validate,
-    messages: new MessageStore(doc, env[ENV.messagesTable]),
+    messages: new MessageStore(doc, env[ENV.messagesTable], undefined, env[ENV.messagesRetentionDays]),
     suppressions: new SuppressionStore(doc, env[ENV.suppressionsTable]),
     providers,
     queue: new SqsSendQueue(new SQSClient({}), { queueUrl, dlqUrl, bodies }),

@@ -9,6 +9,7 @@ import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { ENV, type RuntimeEnv } from '../../src/config/runtime.js';
 import { emailMessageSchema } from '../../src/contract/email.js';
 import { createValidator } from '../../src/contract/validator.js';
+import { s3AttachmentFetcher } from '../../src/providers/email/attachments.js';
 import { SesEmailProvider } from '../../src/providers/email/ses.js';
 import { createProviderRegistry } from '../../src/providers/registry.js';
 import { emailPolicy } from '../../src/send/policy/email.js';
@@ -26,7 +27,7 @@ export const emailWiring = {
     // what happens anyway; false cannot be honoured per message and is refused as unsupported.
     const tracking = configurationSet ? { tracking: { opens: true, clicks: true } } : {};
     return createProviderRegistry({
-      email: [new SesEmailProvider(new SESv2Client({}), { ...(configurationSet ? { configurationSet } : {}), ...tracking, s3: new S3Client({}) })],
+      email: [new SesEmailProvider(new SESv2Client({}), { ...(configurationSet ? { configurationSet } : {}), ...tracking, fetchAttachment: s3AttachmentFetcher(new S3Client({}), env[ENV.attachmentBucketOwners]) })],
     });
   },
   // The same patterns are the send role's ses:FromAddress condition; this gives a named refusal first.

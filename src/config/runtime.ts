@@ -51,6 +51,13 @@ export const ENV = {
   smsRangeDigits: 'MAILROOM_SMS_RANGE_DIGITS',
   smsRangeLimit: 'MAILROOM_SMS_RANGE_LIMIT',
   smsRangeWindowSeconds: 'MAILROOM_SMS_RANGE_WINDOW_SECONDS',
+  // Security guardrails (issue 8, infrastructure).
+  /** Comma-separated `bucket=account` pairs: the ExpectedBucketOwner of each attachment bucket. */
+  attachmentBucketOwners: 'MAILROOM_ATTACHMENT_BUCKET_OWNERS',
+  /** Days items are kept (DynamoDB TTL attribute `expiresAt`); absent keeps them forever. */
+  messagesRetentionDays: 'MAILROOM_MESSAGES_RETENTION_DAYS',
+  eventsRetentionDays: 'MAILROOM_EVENTS_RETENTION_DAYS',
+  inboundRetentionDays: 'MAILROOM_INBOUND_RETENTION_DAYS',
 } as const;
 
 export const SUPPRESSION_REASONS = ['hardBounce', 'complaint', 'unsubscribe'] as const;
@@ -100,6 +107,11 @@ export const runtimeConfigSchema = z.object({
   [ENV.smsRangeDigits]: z.coerce.number().int().min(1).max(12).default(6),
   [ENV.smsRangeLimit]: z.coerce.number().int().min(0).default(0),
   [ENV.smsRangeWindowSeconds]: z.coerce.number().int().min(1).max(86_400).default(600),
+  [ENV.attachmentBucketOwners]: list.pipe(z.array(z.string().regex(/^[a-z0-9.-]{3,63}=\d{12}$/, 'bucket=12-digit account id')))
+    .transform((pairs) => Object.fromEntries(pairs.map((p) => p.split('=') as [string, string]))),
+  [ENV.messagesRetentionDays]: z.coerce.number().int().positive().optional(),
+  [ENV.eventsRetentionDays]: z.coerce.number().int().positive().optional(),
+  [ENV.inboundRetentionDays]: z.coerce.number().int().positive().optional(),
 });
 
 export type RuntimeEnv = z.output<typeof runtimeConfigSchema>;

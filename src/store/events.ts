@@ -12,10 +12,12 @@
  */
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { expiry } from './retention.js';
 import { EVENT_TYPES, type EventType, type NormalizedEvent } from '../contract/records.js';
 import { recipientKey } from '../contract/recipient-key.js';
 import { toIsoUtc } from '../contract/timestamp.js';
 import { InvalidEventQueryError, isConditionalCheckFailed, toStoreError } from './errors.js';
+import { EVENT_PAYLOAD_PREFIX } from './tables.js';
 
 /** DynamoDB caps items at 400 KB; we keep every event item well under it. */
 export const MAX_ITEM_BYTES = 100 * 1024;
@@ -44,6 +46,7 @@ interface EventItem extends Omit<NormalizedEvent, 'raw'> {
   readonly sortKey: string;
   readonly raw?: string;
   readonly rawS3?: { readonly bucket: string; readonly key: string };
+  readonly expiresAt?: number;
 }
 
 export function messageKeyOf(event: Pick<NormalizedEvent, 'messageId' | 'provider' | 'providerMessageId'>): string | undefined {
@@ -56,6 +59,8 @@ export class EventStore {
     private readonly doc: DynamoDBDocumentClient,
     private readonly table: string,
     private readonly payload?: PayloadBucket,
+    /** Days events are kept from their timestamp (DynamoDB TTL `expiresAt`); undefined keeps them forever. */
+    private readonly retentionDays?: number,
   ) {}
 
   /**
@@ -184,7 +189,7 @@ export class EventStore {
   private async toItem(event: NormalizedEvent): Promise<EventItem> {
     const { raw, ...rest } = event;
     const messageKey = messageKeyOf(event);
-    const base = { ...rest, ...(messageKey ? { messageKey } : {}), sortKey: sortKeyOf(event) };
+    const base = { ...rest, ...(messageKey ? { messageKey } : {}), sortKey: sortKeyOf(event), ...expiry(event.timestamp, this.retentionDays) };
     if (raw === undefined) return base;
     const rawJson = JSON.stringify(raw) ?? 'null';
     const item: EventItem = { ...base, raw: rawJson };
@@ -193,7 +198,7 @@ export class EventStore {
       // No payload bucket configured: keep the head of the payload rather than fail the event.
       return { ...base, raw: JSON.stringify({ truncated: true, bytes: Buffer.byteLength(rawJson), head: rawJson.slice(0, INLINE_RAW_HEAD_CHARS) }) };
     }
-    const key = `events/raw/${event.eventId}.json`;
+    const key = `${EVENT_PAYLOAD_PREFIX}${event.eventId}.json`;
     try {
       // Written before the item, so a stored event never points at a missing object.
       await this.payload.s3.send(
@@ -211,7 +216,7 @@ function sortKeyOf(event: Pick<NormalizedEvent, 'timestamp' | 'eventId'>): strin
 }
 
 function fromItem(item: EventItem): NormalizedEvent {
-  const { messageKey: _m, sortKey: _s, raw, rawS3, ...event } = item;
+  const { messageKey: _m, sortKey: _s, expiresAt: _e, raw, rawS3, ...event } = item;
   if (rawS3) return { ...event, raw: { s3: rawS3 } };
   if (raw === undefined) return event;
   try {
