@@ -8,7 +8,8 @@
  * - an email address is lower-cased, with its domain in ASCII (IDNA, as `parseMailbox` gives
  *   it). Local parts are case sensitive in RFC 5321, but no mailbox provider we target treats
  *   them so, and SES reports recipients in whatever case they were sent;
- * - anything without `@` (an E.164 number) is returned as is, trimmed.
+ * - anything without `@` (an E.164 number) is trimmed; lower-casing, as for the bare ASCII
+ *   fast path, leaves a number unchanged.
  *
  * An empty or whitespace-only input gives `''`: there is no recipient to key.
  */
@@ -24,7 +25,7 @@ export function recipientKey(address: string): string {
   const open = value.lastIndexOf('<');
   if (open >= 0 && value.endsWith('>')) value = value.slice(open + 1, -1).trim();
   const at = value.lastIndexOf('@');
-  if (at < 0) return value;
+  if (at < 0) return value.toLowerCase();
   const domain = value.slice(at + 1).toLowerCase();
   return `${value.slice(0, at).toLowerCase()}@${domainToASCII(domain) || domain}`;
 }

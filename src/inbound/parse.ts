@@ -22,7 +22,7 @@
  */
 import type { Readable } from 'node:stream';
 import { MailParser, type AddressObject, type AttachmentStream, type HeaderLines, type MessageText } from 'mailparser';
-import { MailroomError } from '../errors.js';
+import { errorMessage, MailroomError } from '../errors.js';
 import type { InboundAttachment } from '../contract/records.js';
 import { InboundParseError, InboundRefusedError } from './errors.js';
 import type { InboundMailbox } from '../contract/records.js';
@@ -78,7 +78,7 @@ export async function parseMime(input: Readable, sink: AttachmentSink, options: 
     finished = true;
   } catch (error) {
     if (error instanceof MailroomError) throw error; // typed upstream: source, sink, decryption
-    throw new InboundParseError(`MIME parser failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    throw new InboundParseError(`MIME parser failed: ${errorMessage(error)}`, { cause: error });
   } finally {
     if (!finished) {
       input.unpipe(parser);

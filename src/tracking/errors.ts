@@ -13,11 +13,3 @@ export class LogsPayloadError extends MailroomError {
     super(`CloudWatch Logs payload: ${message}`, options);
   }
 }
-
-/** Ingest was asked for a provider no normalizer is registered for (src/tracking/normalizers/index.ts). */
-export class UnknownProviderError extends MailroomError {
-  readonly retryable = false;
-  constructor(readonly provider: string) {
-    super(`no tracking normalizer for provider "${provider}"`);
-  }
-}
