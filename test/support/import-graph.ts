@@ -7,6 +7,16 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import ts from 'typescript';
 
+/** Each file (repo-relative) → the packages it imports (`@aws-sdk/lib-dynamodb`, `node:fs`, …). */
+export function packageImports(root: string, folders: readonly string[]): ReadonlyMap<string, readonly string[]> {
+  const imports = new Map<string, string[]>();
+  for (const file of folders.flatMap((f) => tsFilesUnder(join(root, f)))) {
+    const { importedFiles } = ts.preProcessFile(readFileSync(file, 'utf8'), true, true);
+    imports.set(toKey(root, file), importedFiles.map((i) => i.fileName).filter((name) => !name.startsWith('.')));
+  }
+  return imports;
+}
+
 /** File (repo-relative, `/`-separated) → the files it imports. */
 export type ImportGraph = ReadonlyMap<string, readonly string[]>;
 

@@ -9,9 +9,11 @@
  * composition roots (Lambda and the local pipeline) and wire the same domain code; neither
  * imports the other. src/cli sits on top because it reads the local pipeline's state file.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { buildImportGraph, findCycles } from '../../support/import-graph.js';
+import { buildImportGraph, findCycles, packageImports } from '../../support/import-graph.js';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 const graph = buildImportGraph(ROOT, ['src', 'lambdas', 'lib', 'bin']);
@@ -67,6 +69,16 @@ describe('import graph', () => {
 
   it('runs the local pipeline without importing Lambda handlers (it wires the domain code itself)', () => {
     expect(layerViolations().filter((v) => v.from === 'src/local' && v.to === 'lambdas').map((v) => v.text)).toEqual([]);
+  });
+
+  it('keeps DynamoDB inside src/store: only the wiring that constructs clients imports its SDK', () => {
+    const wiring = (file: string) => file.startsWith('src/store/') || file.startsWith('lambdas/') || file.startsWith('src/local/') || file === 'src/cli/target.ts';
+    const dynamo = [...packageImports(ROOT, ['src', 'lambdas', 'lib', 'bin'])]
+      .filter(([file, packages]) => !wiring(file) && packages.some((p) => p.startsWith('@aws-sdk/client-dynamodb') || p.startsWith('@aws-sdk/lib-dynamodb')))
+      .map(([file]) => file);
+    expect(dynamo).toEqual([]);
+    const namesException = [...graph.keys()].filter((file) => !file.startsWith('src/store/') && /ConditionalCheckFailed|TransactionCanceled/.test(readFileSync(join(ROOT, file), 'utf8')));
+    expect(namesException).toEqual([]);
   });
 
   it('gives every module a layer', () => {
