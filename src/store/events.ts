@@ -11,7 +11,7 @@
  * Reads give back NormalizedEvents with `raw` parsed again (or `{s3: {bucket, key}}`).
  */
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient, type QueryCommandInput } from './document.js';
 import { expiry } from './retention.js';
 import { EVENT_TYPES, type EventType, type NormalizedEvent } from '../contract/records.js';
 import { recipientKey } from '../contract/recipient-key.js';

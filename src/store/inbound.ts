@@ -20,7 +20,7 @@ import {
   TransactWriteCommand,
   UpdateCommand,
   type DynamoDBDocumentClient,
-} from '@aws-sdk/lib-dynamodb';
+} from './document.js';
 import { recipientKey } from '../contract/recipient-key.js';
 import type { InboundMailbox } from '../contract/records.js';
 import { isConditionalCheckFailed, StoreThrottledError, toStoreError } from './errors.js';

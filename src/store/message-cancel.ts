@@ -14,7 +14,7 @@
  *
  * `processing` (a send is in flight), `sent` and `failed` are too late.
  */
-import { PutCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from './document.js';
 import type { MessageError } from '../contract/records.js';
 import {
   CLAIMABLE_STATUSES,

@@ -16,7 +16,7 @@
  * pipeline advances `recipients.<key>` forward-only and can get there before markSent (SES
  * events are fast), so markSent only fills entries that are absent (`if_not_exists`).
  */
-import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from './document.js';
 import { randomUUID } from 'node:crypto';
 import type { MessageStatus } from '../contract/records.js';
 import { isConditionalCheckFailed, isTransactionConflict } from './errors.js';

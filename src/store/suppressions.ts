@@ -6,7 +6,7 @@
  * Item: { address, reason (the first), reasons (every reason seen), firstSuppressedAt,
  *         lastSuppressedAt, count, sourceEventIds (events that suppressed it) }
  */
-import { DeleteCommand, GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, UpdateCommand, type DynamoDBDocumentClient } from './document.js';
 import type { SuppressionReason } from '../config/runtime.js';
 import { recipientKey } from '../contract/recipient-key.js';
 import { batchGetAll } from './batch-get.js';

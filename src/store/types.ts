@@ -3,7 +3,7 @@
  * bookkeeping fields the stores add, and the client they are built on. Shared by the stores and
  * the pipelines that fill them, so it depends on nothing above src/contract.
  */
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from './document.js';
 import type { InboundRecord } from '../contract/records.js';
 
 /** The record as stored: the contract fields plus bookkeeping of the ingestion itself. */
