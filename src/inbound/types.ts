@@ -4,7 +4,7 @@
  */
 import type { Readable } from 'node:stream';
 import type { S3Client } from '@aws-sdk/client-s3';
-import type { InboundAttachment, InboundMailbox } from '../contract/records.js';
+import type { InboundMailbox, InboundRecord } from '../contract/records.js';
 import type { InboundStore } from '../store/inbound.js';
 import type { StoredInboundRecord } from '../store/types.js';
 
@@ -13,20 +13,14 @@ export interface S3Location {
   readonly key: string;
 }
 
-/** The header and body fields of InboundRecord that come from the MIME itself. */
-export interface ParsedMail {
-  readonly from?: InboundMailbox;
-  readonly to: readonly InboundMailbox[];
-  readonly cc: readonly InboundMailbox[];
-  readonly replyTo: readonly InboundMailbox[];
-  readonly subject?: string;
-  /** ISO-8601 UTC; absent when the Date header is missing or unparseable. */
-  readonly date?: string;
-  readonly messageIdHeader?: string;
-  readonly text?: string;
-  readonly html?: string;
-  readonly attachments: readonly InboundAttachment[];
-}
+/**
+ * The header and body fields of InboundRecord that come from the MIME itself (`date` is
+ * ISO-8601 UTC, absent when the Date header is missing or unparseable).
+ */
+export type ParsedMail = Pick<
+  InboundRecord,
+  'from' | 'to' | 'cc' | 'replyTo' | 'subject' | 'date' | 'messageIdHeader' | 'text' | 'html' | 'attachments'
+>;
 
 /** What the parser knows about one attachment before its content has been read. */
 export interface AttachmentMeta {
