@@ -11,6 +11,6 @@ import { E164_SYNTAX } from './e164.js';
 export function parseE164(raw: string): { ok: true; value: string } | { ok: false; reason: string } {
   if (!E164_SYNTAX.test(raw)) return { ok: false, reason: `"${raw}" is not E.164 (+ and up to 15 digits)` };
   const phone = parsePhoneNumberFromString(raw);
-  if (!phone || !phone.isValid()) return { ok: false, reason: `"${raw}" is not a valid phone number` };
+  if (!phone?.isValid()) return { ok: false, reason: `"${raw}" is not a valid phone number` };
   return { ok: true, value: phone.number };
 }
