@@ -8,11 +8,10 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { TABLES, type TableDef, type TableName } from '../src/store/tables.js';
+import { EVENT_PAYLOAD_PREFIX, TABLES, type TableDef, type TableName } from '../src/store/tables.js';
 import { BODIES_PREFIX } from '../src/inbound/bodies.js';
 import type { OperationsConfig, RetentionConfig } from './config-types.js';
 import { accessLogsBucket, dataKey, expireUnder, privateBucket, tableDefaults } from './defaults.js';
-import { EVENT_PAYLOAD_PREFIX } from './tracking-pipeline.js';
 import { acknowledgeIndexAccess } from './nag.js';
 
 export interface MailroomTablesProps {

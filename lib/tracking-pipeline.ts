@@ -14,6 +14,7 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { ENV } from '../src/config/runtime.js';
+import { EVENT_PAYLOAD_PREFIX } from '../src/store/tables.js';
 import { dlqDepthAlarm, functionErrorsAlarm, type AlarmTarget } from './alarms.js';
 import type { MailroomConfig } from './config-types.js';
 import { deadLetterQueue, denyPublishExcept, grantObjectAccess, MailroomFunction, secureTopic, subscriptionDeadLetterQueue } from './defaults.js';
@@ -25,13 +26,6 @@ export const TRACKING_ENTRY = 'lambdas/tracking/handler.ts';
 /** The HTTPS endpoint's own entry: it also routes SES receipt notifications to inbound (MIME parser included). */
 export const TRACKING_HTTPS_ENTRY = 'lambdas/tracking/https.ts';
 export const SMS_STATUS_ENTRY = 'lambdas/tracking/sms-status.ts';
-/**
- * Where the event store (src/store/events.ts) offloads raw events too large for an item, in
- * the payload bucket; the tracking roles may touch nothing else there. test/infra checks the
- * store writes under it.
- */
-export const EVENT_PAYLOAD_PREFIX = 'events/raw/';
-
 /** Every SES event type, so no event about a message is lost (CONTRACT §3). */
 export const ALL_SES_EVENTS: readonly ses.EmailSendingEvent[] = [
   ses.EmailSendingEvent.SEND,

@@ -12,8 +12,7 @@
  */
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { MailroomError } from '../../src/errors.js';
-import { describeError } from '../../src/send/settle.js';
+import { describeError, MailroomError } from '../../src/errors.js';
 import { keepsMessage, type LoggerPort, type RecordOutcome, type SendProcessor } from '../../src/send/types.js';
 import { coldStart } from '../cold-start.js';
 

@@ -5,10 +5,11 @@
  * Lambda does not bundle the numbering plan.
  */
 import { parsePhoneNumberFromString } from 'libphonenumber-js/mobile';
+import { E164_SYNTAX } from './e164.js';
 
 /** E.164 check against the numbering plan's mobile ranges. Returns the canonical +E.164 form. */
 export function parseE164(raw: string): { ok: true; value: string } | { ok: false; reason: string } {
-  if (!/^\+[1-9]\d{1,14}$/.test(raw)) return { ok: false, reason: `"${raw}" is not E.164 (+ and up to 15 digits)` };
+  if (!E164_SYNTAX.test(raw)) return { ok: false, reason: `"${raw}" is not E.164 (+ and up to 15 digits)` };
   const phone = parsePhoneNumberFromString(raw);
   if (!phone?.isValid()) return { ok: false, reason: `"${raw}" is not a valid phone number` };
   return { ok: true, value: phone.number };

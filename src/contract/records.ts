@@ -98,6 +98,12 @@ export interface InboundAttachment {
   readonly quarantined?: boolean;
 }
 
+/** A mailbox from an inbound mail's headers, as the sender wrote it. */
+export interface InboundMailbox {
+  readonly name?: string;
+  readonly address: string;
+}
+
 export type Verdict = 'PASS' | 'FAIL' | 'GRAY' | 'PROCESSING_FAILED' | 'DISABLED';
 
 export interface InboundRecord {
@@ -105,10 +111,10 @@ export interface InboundRecord {
   readonly receivedAt: string;
   readonly envelopeSender?: string;
   readonly envelopeRecipients: readonly string[];
-  readonly from?: { name?: string; address: string };
-  readonly to: readonly { name?: string; address: string }[];
-  readonly cc: readonly { name?: string; address: string }[];
-  readonly replyTo: readonly { name?: string; address: string }[];
+  readonly from?: InboundMailbox;
+  readonly to: readonly InboundMailbox[];
+  readonly cc: readonly InboundMailbox[];
+  readonly replyTo: readonly InboundMailbox[];
   readonly subject?: string;
   readonly date?: string;
   readonly messageIdHeader?: string;

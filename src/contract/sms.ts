@@ -4,13 +4,12 @@
  */
 import * as z from 'zod';
 import { commonFields } from './fields.js';
+import { E164_SYNTAX } from './e164.js';
 import { parseE164 } from './phone.js';
 
-/**
- * Origination numbers are checked for E.164 syntax only: toll-free and 10DLC numbers are valid
- * senders but not mobile numbers, so the destination's mobile-range check does not apply.
- */
-export const E164_SYNTAX = /^\+[1-9]\d{1,14}$/;
+/** Origination numbers are checked for E.164 syntax only (see ./e164.ts). */
+export { E164_SYNTAX };
+
 /**
  * SNS sender IDs (AWS.SNS.SMS.SenderID): 3-11 letters, digits or hyphens with at least one
  * letter (https://docs.aws.amazon.com/sns/latest/dg/sms_publish-to-phone.html). The one rule

@@ -14,7 +14,8 @@
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { estimateItemBytes, MAX_RECORD_ITEM_BYTES } from '../store/inbound.js';
 import { InboundStorageError } from './errors.js';
-import type { ParsedMail, S3Location, StoredInboundRecord } from './types.js';
+import type { StoredInboundRecord } from '../store/types.js';
+import type { ParsedMail, S3Location } from './types.js';
 
 export const BODIES_PREFIX = 'bodies/';
 

@@ -25,7 +25,8 @@ import { s3AttachmentSink } from './attachments.js';
 import { summarizeVerdicts } from './verdicts.js';
 import { fitRecordInItem } from './bodies.js';
 import { receivedEventOf } from './publish.js';
-import type { IngestDeps, IngestResult, ParsedMail, StoredInboundRecord } from './types.js';
+import type { StoredInboundRecord } from '../store/types.js';
+import type { IngestDeps, IngestResult, ParsedMail } from './types.js';
 
 const EMPTY: ParsedMail = { to: [], cc: [], replyTo: [], attachments: [] };
 

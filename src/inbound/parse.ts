@@ -22,10 +22,11 @@
  */
 import type { Readable } from 'node:stream';
 import { MailParser, type AddressObject, type AttachmentStream, type HeaderLines, type MessageText } from 'mailparser';
-import { MailroomError } from '../errors.js';
+import { errorMessage, MailroomError } from '../errors.js';
 import type { InboundAttachment } from '../contract/records.js';
 import { InboundParseError, InboundRefusedError } from './errors.js';
-import type { AttachmentSink, ParsedMail, ParsedMailbox } from './types.js';
+import type { InboundMailbox } from '../contract/records.js';
+import type { AttachmentSink, ParsedMail } from './types.js';
 
 export interface ParseOptions {
   /** More attachments than this and the mail is refused (`too_many_attachments`); default 500. */
@@ -77,7 +78,7 @@ export async function parseMime(input: Readable, sink: AttachmentSink, options: 
     finished = true;
   } catch (error) {
     if (error instanceof MailroomError) throw error; // typed upstream: source, sink, decryption
-    throw new InboundParseError(`MIME parser failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    throw new InboundParseError(`MIME parser failed: ${errorMessage(error)}`, { cause: error });
   } finally {
     if (!finished) {
       input.unpipe(parser);
@@ -132,9 +133,9 @@ function stringHeader(value: unknown): string | undefined {
 type AddressEntry = { address?: string; name?: string; group?: AddressEntry[] };
 
 /** Flattens mailparser's address objects (one per header line) and groups into mailboxes. */
-function mailboxes(value: unknown): ParsedMailbox[] {
+function mailboxes(value: unknown): InboundMailbox[] {
   const objects = (Array.isArray(value) ? value : value ? [value] : []) as AddressObject[];
-  const out: ParsedMailbox[] = [];
+  const out: InboundMailbox[] = [];
   const visit = (entries: readonly AddressEntry[]) => {
     for (const entry of entries) {
       if (entry.group) visit(entry.group);

@@ -13,7 +13,8 @@
  */
 import { PublishCommand, type MessageAttributeValue, type SNSClient } from '@aws-sdk/client-sns';
 import { InboundStorageError } from './errors.js';
-import type { InboundReceivedEvent, StoredInboundRecord } from './types.js';
+import type { StoredInboundRecord } from '../store/types.js';
+import type { InboundReceivedEvent } from './types.js';
 
 export const EVENT_SUBJECT_LENGTH = 256;
 

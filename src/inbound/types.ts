@@ -4,33 +4,23 @@
  */
 import type { Readable } from 'node:stream';
 import type { S3Client } from '@aws-sdk/client-s3';
-import type { InboundAttachment, InboundRecord } from '../contract/records.js';
+import type { InboundMailbox, InboundRecord } from '../contract/records.js';
 import type { InboundStore } from '../store/inbound.js';
+import type { StoredInboundRecord } from '../store/types.js';
 
 export interface S3Location {
   readonly bucket: string;
   readonly key: string;
 }
 
-export interface ParsedMailbox {
-  readonly name?: string;
-  readonly address: string;
-}
-
-/** The header and body fields of InboundRecord that come from the MIME itself. */
-export interface ParsedMail {
-  readonly from?: ParsedMailbox;
-  readonly to: readonly ParsedMailbox[];
-  readonly cc: readonly ParsedMailbox[];
-  readonly replyTo: readonly ParsedMailbox[];
-  readonly subject?: string;
-  /** ISO-8601 UTC; absent when the Date header is missing or unparseable. */
-  readonly date?: string;
-  readonly messageIdHeader?: string;
-  readonly text?: string;
-  readonly html?: string;
-  readonly attachments: readonly InboundAttachment[];
-}
+/**
+ * The header and body fields of InboundRecord that come from the MIME itself (`date` is
+ * ISO-8601 UTC, absent when the Date header is missing or unparseable).
+ */
+export type ParsedMail = Pick<
+  InboundRecord,
+  'from' | 'to' | 'cc' | 'replyTo' | 'subject' | 'date' | 'messageIdHeader' | 'text' | 'html' | 'attachments'
+>;
 
 /** What the parser knows about one attachment before its content has been read. */
 export interface AttachmentMeta {
@@ -66,14 +56,6 @@ export interface InboundLogger {
   error(message: string, ...attributes: Record<string, unknown>[]): void;
 }
 
-/** The record as stored: the contract fields plus bookkeeping of the ingestion itself. */
-export type StoredInboundRecord = InboundRecord & {
-  /** When Mailroom stored the record (receivedAt is when SES received the mail). */
-  readonly ingestedAt: string;
-  /** Set once the "inbound received" event went out; absent = not published yet. */
-  readonly publishedAt?: string;
-};
-
 /** Compact event applications subscribe to instead of polling the table. */
 export interface InboundReceivedEvent {
   readonly type: 'inbound.received';
@@ -81,7 +63,7 @@ export interface InboundReceivedEvent {
   readonly id: string;
   readonly receivedAt: string;
   readonly envelopeRecipients: readonly string[];
-  readonly from?: ParsedMailbox;
+  readonly from?: InboundMailbox;
   /** Truncated to 256 characters; the record has the whole subject. */
   readonly subject?: string;
   readonly spamDetected?: boolean;

@@ -11,6 +11,7 @@
 import { performance } from 'node:perf_hooks';
 import { existsSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
+import { errorMessage } from '../errors.js';
 import { startLocalPipeline, type LocalPipeline } from './pipeline.js';
 import { startLocalServers, type LocalServers } from './servers.js';
 import { readLocalState, STATE_DIR } from './state.js';
@@ -96,7 +97,7 @@ async function run(): Promise<void> {
       verbose: process.env.MAILROOM_VERBOSE === '1' || process.env.MAILROOM_VERBOSE === 'true',
     });
   } catch (error) {
-    process.stderr.write(`Could not start: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(`Could not start: ${errorMessage(error)}\n`);
     await pipeline?.stop().catch(() => undefined);
     await servers?.stop().catch(() => undefined);
     process.exit(1);

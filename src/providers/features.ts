@@ -5,6 +5,7 @@
  * message would become a different message (e.g. `mergeData` dropped = every `to` sees the
  * others in one shared email).
  */
+import { E164_SYNTAX } from '../contract/e164.js';
 import type { EmailMessage, SmsMessage } from '../contract/message.js';
 import type { EmailCapabilities, SmsCapabilities } from './types.js';
 
@@ -57,12 +58,10 @@ export function emailFeatureUses(
   return uses;
 }
 
-const E164 = /^\+[1-9]\d{1,14}$/;
-
 export function smsFeatureUses(m: SmsMessage, caps: SmsCapabilities, now: Date): FeatureUse<SmsMessage>[] {
   const uses: FeatureUse<SmsMessage>[] = [];
   if (m.from !== undefined) {
-    const isNumber = E164.test(m.from);
+    const isNumber = E164_SYNTAX.test(m.from);
     if (isNumber && !caps.originationNumber) uses.push({ feature: 'from (origination number)', drop: (x) => ({ ...x, from: undefined }) });
     if (!isNumber && !caps.senderId) uses.push({ feature: 'from (alphanumeric sender ID)', drop: (x) => ({ ...x, from: undefined }) });
   }

@@ -8,7 +8,7 @@
 import type { MessageError } from '../contract/records.js';
 import type { RecipientResult } from '../providers/types.js';
 import { ProviderError, UnsupportedFeatureError } from '../providers/errors.js';
-import { MailroomError } from '../errors.js';
+import { describeError, MailroomError } from '../errors.js';
 
 /** Codes that mean "slow down" (defined with the provider errors, which carry `throttled`). */
 export { THROTTLE_CODES } from '../providers/errors.js';
@@ -28,20 +28,7 @@ export function classifySendFailure(error: unknown): ClassifiedFailure {
     const kind = !error.retryable ? 'permanent' : error.throttled ? 'throttle' : 'transient';
     return { kind, error: { code: error.code, message: error.message, retryable: error.retryable }, ...(error.recipients ? { recipients: error.recipients } : {}) };
   }
-  const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-  return { kind: 'transient', error: { code: 'internal_error', message, retryable: true } };
-}
-
-/** A provider name the registry does not know: configuration or message error, not retried. */
-export class UnknownProviderError extends MailroomError {
-  readonly code = 'unknown_provider';
-  constructor(
-    readonly channel: string,
-    readonly provider: string,
-    options?: { cause?: unknown },
-  ) {
-    super(`no ${channel} provider named "${provider}" is configured`, options);
-  }
+  return { kind: 'transient', error: { code: 'internal_error', message: describeError(error), retryable: true } };
 }
 
 /**

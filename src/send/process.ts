@@ -19,11 +19,12 @@ import type { SendContext, SendResult } from '../providers/types.js';
 import { TERMINAL_STATUSES, TransitionConflictError, type Actor, type StoredMessage } from '../store/message-record.js';
 import type { SuppressionEntry } from '../store/suppressions.js';
 import { backoffSeconds } from './backoff.js';
-import { classifySendFailure, UnknownProviderError, type ClassifiedFailure } from './errors.js';
+import { describeError, UnknownProviderError } from '../errors.js';
+import { classifySendFailure, type ClassifiedFailure } from './errors.js';
 import { QUEUE_ATTRS, readAttr } from './queue.js';
 import { DESTINATION_HELD, type Hold } from './policy/types.js';
 import { recipientKeysOf, withoutRecipients } from './recipients.js';
-import { describeError, iso, Settler, sha256, type Delivery } from './settle.js';
+import { iso, Settler, sha256, type Delivery } from './settle.js';
 import type { Clock, RecordContext, RecordOutcome, SendConfig, SendDeps, SendProcessor } from './types.js';
 
 interface Sender {

@@ -4,7 +4,7 @@
  */
 import { parseMailbox, type Mailbox } from '../contract/address.js';
 import type { EmailMessage, Message } from '../contract/message.js';
-import { recipientKey } from '../store/message-record.js';
+import { recipientKey } from '../contract/recipient-key.js';
 
 /** Every recipient key of the message: email to + cc + bcc (deduplicated), or the SMS number. */
 export function recipientKeysOf(message: Message): string[] {

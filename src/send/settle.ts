@@ -7,7 +7,7 @@ import type { SQSRecord } from 'aws-lambda';
 import { createHash } from 'node:crypto';
 import { deriveId, idOfInvalidBody, type InvalidMessageError } from '../contract/validator.js';
 import type { MessageError } from '../contract/records.js';
-import { MailroomError } from '../errors.js';
+import { describeError, MailroomError } from '../errors.js';
 import { MAX_DELAY_SECONDS, MAX_VISIBILITY_SECONDS } from './backoff.js';
 import { carriedAttributes, numberAttr, QUEUE_ATTRS, readAttr, stringAttr, truncateErrorMessage } from './queue.js';
 import type { Clock, DeferReason, DeferVia, RecordOutcome, SendDeps } from './types.js';
@@ -135,8 +135,4 @@ export class Settler {
     }
     throw new InvariantError(`invalid body ${d.record.messageId}: neither its id nor ${derived} could hold its record`);
   }
-}
-
-export function describeError(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }

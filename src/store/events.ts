@@ -22,8 +22,10 @@ import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient, type QueryCommandInput, type QueryCommandOutput } from './document.js';
 import { expiry } from './retention.js';
 import { EVENT_TYPES, type EventType, type NormalizedEvent } from '../contract/records.js';
-import { InvalidEventQueryError, TrackingStorageError } from '../tracking/errors.js';
-import { recipientKey, toIsoUtc } from '../tracking/normalizers/common.js';
+import { recipientKey } from '../contract/recipient-key.js';
+import { toIsoUtc } from '../contract/timestamp.js';
+import { InvalidEventQueryError, isConditionalCheckFailed, toStoreError } from './errors.js';
+import { EVENT_PAYLOAD_PREFIX } from './tables.js';
 import { batchGetAll } from './batch-get.js';
 import { packRaw, unpackRaw } from './raw-codec.js';
 
@@ -90,8 +92,8 @@ export class EventStore {
       );
       return 'stored';
     } catch (err) {
-      if (isConditionalFailure(err)) return 'duplicate';
-      throw new TrackingStorageError('PutItem event', { table: this.table, eventId: event.eventId }, { cause: err });
+      if (isConditionalCheckFailed(err)) return 'duplicate';
+      throw toStoreError('PutItem event', { table: this.table, eventId: event.eventId }, err);
     }
   }
 
@@ -103,7 +105,7 @@ export class EventStore {
       );
       return out.Item !== undefined;
     } catch (err) {
-      throw new TrackingStorageError('GetItem event', { table: this.table, eventId }, { cause: err });
+      throw toStoreError('GetItem event', { table: this.table, eventId }, err);
     }
   }
 
@@ -112,7 +114,7 @@ export class EventStore {
       const out = await this.doc.send(new GetCommand({ TableName: this.table, Key: { eventId } }));
       return out.Item ? fromItem(out.Item as EventItem) : undefined;
     } catch (err) {
-      throw new TrackingStorageError('GetItem event', { table: this.table, eventId }, { cause: err });
+      throw toStoreError('GetItem event', { table: this.table, eventId }, err);
     }
   }
 
@@ -142,7 +144,7 @@ export class EventStore {
    * keyed as the normalizers key it (lower-cased, IDN domain in ASCII), so any spelling finds it.
    */
   byRecipient(recipient: string, opts: EventQueryOptions = {}): Promise<NormalizedEvent[]> {
-    const key = recipientKey(recipient.trim()) ?? recipient.trim();
+    const key = recipientKey(recipient);
     return this.query('byRecipient', 'recipient', key, opts);
   }
 
@@ -187,7 +189,7 @@ export class EventStore {
       try {
         out = await this.doc.send(new QueryCommand({ ...input, Limit: Math.min(limit - ids.length, 1000), ExclusiveStartKey: startKey }));
       } catch (err) {
-        throw new TrackingStorageError(`Query ${index}`, { table: this.table, key: keyValue }, { cause: err });
+        throw toStoreError(`Query ${index}`, { table: this.table, key: keyValue }, err);
       }
       for (const item of out.Items ?? []) ids.push(String(item['eventId']));
       startKey = out.LastEvaluatedKey;
@@ -208,7 +210,7 @@ export class EventStore {
       try {
         return await batchGetAll(this.doc, this.table, keys.map((eventId) => ({ eventId })), { consistentRead });
       } catch (err) {
-        throw new TrackingStorageError('BatchGetItem events', { table: this.table, events: String(keys.length) }, { cause: err });
+        throw toStoreError('BatchGetItem events', { table: this.table, events: String(keys.length) }, err);
       }
     };
     const found = new Map((await get(ids, false)).map((item) => [String(item['eventId']), item]));
@@ -234,14 +236,14 @@ export class EventStore {
       // No payload bucket configured: keep the head of the payload rather than fail the event.
       return { ...base, raw: packRaw(JSON.stringify({ truncated: true, bytes: Buffer.byteLength(rawJson), head: rawJson.slice(0, INLINE_RAW_HEAD_CHARS) })) };
     }
-    const key = `events/raw/${event.eventId}.json`;
+    const key = `${EVENT_PAYLOAD_PREFIX}${event.eventId}.json`;
     try {
       // Written before the item, so a stored event never points at a missing object.
       await this.payload.s3.send(
         new PutObjectCommand({ Bucket: this.payload.bucket, Key: key, Body: rawJson, ContentType: 'application/json' }),
       );
     } catch (err) {
-      throw new TrackingStorageError('PutObject raw event', { bucket: this.payload.bucket, key }, { cause: err });
+      throw toStoreError('PutObject raw event', { bucket: this.payload.bucket, key }, err);
     }
     return { ...base, rawS3: { bucket: this.payload.bucket, key } };
   }
@@ -269,8 +271,4 @@ function bound(field: string, value: string | undefined): string | undefined {
   const iso = toIsoUtc(value) ?? (/^\d{4}-\d{2}-\d{2}$/.test(value) ? toIsoUtc(`${value}T00:00:00Z`) : undefined);
   if (!iso) throw new InvalidEventQueryError(field, `"${value}" is not an ISO-8601 date or date-time`);
   return iso;
-}
-
-function isConditionalFailure(err: unknown): boolean {
-  return typeof err === 'object' && err !== null && (err as { name?: string }).name === 'ConditionalCheckFailedException';
 }

@@ -21,10 +21,12 @@ import {
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from './document.js';
+import { recipientKey } from '../contract/recipient-key.js';
+import type { InboundMailbox } from '../contract/records.js';
+import { isConditionalCheckFailed, StoreThrottledError, toStoreError } from './errors.js';
 import { expiry } from './retention.js';
-import { InboundStorageError, errorNameOf } from '../inbound/errors.js';
-import type { ParsedMailbox, StoredInboundRecord } from '../inbound/types.js';
 import { EXPIRES_AT, INBOUND_ITEM_SK, RECIPIENT_SK_PREFIX } from './tables.js';
+import type { StoredInboundRecord } from './types.js';
 
 /** Above this estimated size the bodies move to S3 (DynamoDB's hard item limit is 400 KB). */
 export const MAX_RECORD_ITEM_BYTES = 300 * 1024;
@@ -35,7 +37,7 @@ export const INDEX_SUBJECT_LENGTH = 256;
 export interface InboundSummary {
   readonly id: string;
   readonly receivedAt: string;
-  readonly from?: ParsedMailbox;
+  readonly from?: InboundMailbox;
   readonly subject?: string;
   /** Present in listRecent results. */
   readonly envelopeRecipients?: readonly string[];
@@ -64,7 +66,7 @@ export class InboundStore {
   async put(record: StoredInboundRecord): Promise<'created' | 'duplicate'> {
     const expires = expiry(record.receivedAt, this.retentionDays);
     const item = { ...record, sk: INBOUND_ITEM_SK, day: dayOf(record.receivedAt), ...expires };
-    const indexItems = [...new Set(record.envelopeRecipients.map((r) => r.toLowerCase()))].map((recipient) => ({
+    const indexItems = [...new Set(record.envelopeRecipients.map(recipientKey))].map((recipient) => ({
       id: record.id,
       sk: `${RECIPIENT_SK_PREFIX}${recipient}`,
       recipient,
@@ -90,9 +92,8 @@ export class InboundStore {
       }
       return 'created';
     } catch (error) {
-      if (isConditionFailure(error)) return 'duplicate';
-      if (error instanceof InboundStorageError) throw error;
-      throw new InboundStorageError('dynamodb put (inbound record)', { table: this.table, id: record.id }, { cause: error });
+      if (isConditionalCheckFailed(error)) return 'duplicate';
+      throw toStoreError('dynamodb put (inbound record)', { table: this.table, id: record.id }, error);
     }
   }
 
@@ -103,7 +104,7 @@ export class InboundStore {
       const { sk: _sk, day: _day, [EXPIRES_AT]: _expiresAt, ...record } = Item;
       return record as StoredInboundRecord;
     } catch (error) {
-      throw new InboundStorageError('dynamodb get (inbound record)', { table: this.table, id }, { cause: error });
+      throw toStoreError('dynamodb get (inbound record)', { table: this.table, id }, error);
     }
   }
 
@@ -122,14 +123,14 @@ export class InboundStore {
       );
       return true;
     } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw new InboundStorageError('dynamodb update (publishedAt)', { table: this.table, id }, { cause: error });
+      if (isConditionalCheckFailed(error)) return false;
+      throw toStoreError('dynamodb update (publishedAt)', { table: this.table, id }, error);
     }
   }
 
   /** Mail whose envelope named this recipient (case-insensitive), newest first. */
   async listByRecipient(recipient: string, opts: { limit?: number } = {}): Promise<InboundSummary[]> {
-    const r = recipient.trim().toLowerCase();
+    const r = recipientKey(recipient);
     const items = await this.query('byRecipient', 'recipient', r, opts.limit ?? 50);
     return items.map((i) => summary(i, { recipient: r }));
   }
@@ -167,7 +168,7 @@ export class InboundStore {
         start = page.LastEvaluatedKey;
       } while (start && out.length < limit);
     } catch (error) {
-      throw new InboundStorageError(`dynamodb query (${index})`, { table: this.table, [key]: value }, { cause: error });
+      throw toStoreError(`dynamodb query (${index})`, { table: this.table, [key]: value }, error);
     }
     return out;
   }
@@ -178,7 +179,7 @@ export class InboundStore {
       for (let attempt = 0; pending.length; attempt++) {
         if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 50 * 2 ** attempt)));
         if (attempt > 8) {
-          throw new InboundStorageError('dynamodb batch write (inbound index items)', { table: this.table, unprocessed: String(pending.length) }, {
+          throw new StoreThrottledError('dynamodb batch write (inbound index items)', { table: this.table, unprocessed: String(pending.length) }, {
             cause: undefined,
           });
         }
@@ -189,7 +190,7 @@ export class InboundStore {
   }
 }
 
-function indexMailbox({ name, address }: ParsedMailbox): ParsedMailbox {
+function indexMailbox({ name, address }: InboundMailbox): InboundMailbox {
   return { ...(name !== undefined ? { name: name.slice(0, INDEX_SUBJECT_LENGTH) } : {}), address: address.slice(0, INDEX_SUBJECT_LENGTH) };
 }
 
@@ -197,18 +198,9 @@ function summary(item: Record<string, unknown>, extra: { recipient?: string }): 
   return {
     id: item['id'] as string,
     receivedAt: item['receivedAt'] as string,
-    ...(item['from'] !== undefined ? { from: item['from'] as ParsedMailbox } : {}),
+    ...(item['from'] !== undefined ? { from: item['from'] as InboundMailbox } : {}),
     ...(item['subject'] !== undefined ? { subject: item['subject'] as string } : {}),
     ...(item['envelopeRecipients'] !== undefined ? { envelopeRecipients: item['envelopeRecipients'] as string[] } : {}),
     ...extra,
   };
-}
-
-function isConditionFailure(error: unknown): boolean {
-  const name = errorNameOf(error);
-  if (name === 'ConditionalCheckFailedException') return true;
-  if (name !== 'TransactionCanceledException') return false;
-  const reasons = (error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
-  // Only the record put has a condition; any other cancellation (conflict, throttling) is transient.
-  return reasons[0]?.Code === 'ConditionalCheckFailed';
 }

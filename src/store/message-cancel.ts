@@ -14,7 +14,6 @@
  *
  * `processing` (a send is in flight), `sent` and `failed` are too late.
  */
-import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { PutCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from './document.js';
 import type { MessageError } from '../contract/records.js';
 import {
@@ -28,6 +27,7 @@ import {
   type MessageStorePort,
   type StoredMessage,
 } from './message-record.js';
+import { isConditionalCheckFailed } from './errors.js';
 import { expiry } from './retention.js';
 import { RECIPIENT_SK_PREFIX } from './tables.js';
 import { UpdateBuilder } from './update-builder.js';
@@ -101,7 +101,7 @@ async function putTombstone({ doc, tableName, retentionDays }: Table, id: string
     await doc.send(new PutCommand({ TableName: tableName, Item: item, ConditionExpression: 'attribute_not_exists(#id)', ExpressionAttributeNames: { '#id': A.id } }));
     return fromItem(item);
   } catch (error) {
-    if (error instanceof ConditionalCheckFailedException) return undefined;
+    if (isConditionalCheckFailed(error)) return undefined;
     throw error;
   }
 }
@@ -172,7 +172,7 @@ export async function adoptTombstone(
     );
   } catch (error) {
     // Another delivery adopted it first: what it wrote stands.
-    if (!(error instanceof TransactionCanceledException) || error.CancellationReasons?.[0]?.Code !== 'ConditionalCheckFailed') throw error;
+    if (!isConditionalCheckFailed(error)) throw error;
   }
   const record = await store.get(input.id);
   if (!record) throw new TransitionConflictError(input.id, 'adoptTombstone', undefined);

@@ -28,7 +28,7 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { UpdateCommand, type DynamoDBDocumentClient } from './document.js';
 import type { EventType, NormalizedEvent } from '../contract/records.js';
-import { TrackingStorageError } from '../tracking/errors.js';
+import { isConditionalCheckFailed, toStoreError, type StoreError } from './errors.js';
 import { MESSAGE_ITEM_SK } from './tables.js';
 
 export const EVENT_RANK: Readonly<Record<EventType, number | undefined>> = {
@@ -121,7 +121,7 @@ export class MessageProgress {
       );
       return 'advanced';
     } catch (err) {
-      if (!isConditionalFailure(err)) throw storageError(err, messageId);
+      if (!isConditionalCheckFailed(err)) throw storageError(err, messageId);
       const item = (err as { Item?: Record<string, AttributeValue> }).Item;
       if (!item) return undefined;
       const recipients = item['recipients']?.M;
@@ -157,7 +157,7 @@ export class MessageProgress {
       await this.doc.send(new UpdateCommand({ TableName: this.table, Key: { id: messageId, sk: MESSAGE_ITEM_SK }, ...expr }));
       return true;
     } catch (err) {
-      if (isConditionalFailure(err)) return false;
+      if (isConditionalCheckFailed(err)) return false;
       throw storageError(err, messageId);
     }
   }
@@ -167,10 +167,6 @@ function names(recipient: string): Record<string, string> {
   return { '#r': 'recipients', '#a': recipient, '#st': 'status', '#lt': 'lastEventType', '#la': 'lastEventAt', '#rank': 'rank' };
 }
 
-function isConditionalFailure(err: unknown): boolean {
-  return typeof err === 'object' && err !== null && (err as { name?: string }).name === 'ConditionalCheckFailedException';
-}
-
-function storageError(err: unknown, messageId: string): TrackingStorageError {
-  return new TrackingStorageError('UpdateItem message progress', { messageId }, { cause: err });
+function storageError(err: unknown, messageId: string): StoreError {
+  return toStoreError('UpdateItem message progress', { messageId }, err);
 }

@@ -6,7 +6,8 @@
 import { QueryCommand, type DynamoDBDocumentClient } from './document.js';
 import { MailroomError } from '../errors.js';
 import { batchGetAll } from './batch-get.js';
-import { fromItem, MESSAGE_ATTRS as A, messageKey, recipientKey, type RecipientPage } from './message-record.js';
+import { recipientKey } from '../contract/recipient-key.js';
+import { fromItem, MESSAGE_ATTRS as A, messageKey, type RecipientPage } from './message-record.js';
 
 export class InvalidCursorError extends MailroomError {}
 

@@ -1,7 +1,7 @@
 /**
  * What the messages table holds (CONTRACT.md §2) beyond the public `MessageRecord`, the
  * attribute names every writer shares, and the state machine the store enforces with
- * conditional writes. The tracking pipeline imports `MESSAGE_ATTRS` and `recipientKey` so it
+ * conditional writes. The tracking pipeline imports `MESSAGE_ATTRS` (and src/contract/recipient-key.ts) so it
  * writes `recipients.<key>` under exactly the keys the send pipeline uses.
  */
 import type { Channel } from '../contract/message.js';
@@ -87,15 +87,6 @@ export const TERMINAL_STATUSES: ReadonlySet<MessageStatus> = new Set(['sent', 'f
 /** Statuses a worker may claim without a lease check. */
 export const CLAIMABLE_STATUSES: readonly MessageStatus[] = ['pending', 'errored'];
 
-/**
- * The key every per-recipient map entry and index item uses: the address lower-cased (the
- * domain is already ASCII after parsing), or the E.164 number as is. Local parts are case
- * sensitive in RFC 5321, but no mailbox provider we target treats them so, and SES reports
- * recipients in whatever case they were sent, so one key per mailbox is what joins events.
- */
-export function recipientKey(address: string): string {
-  return address.trim().toLowerCase();
-}
 
 /** A message item as stored: the public record plus the fields that drive the state machine. */
 export interface StoredMessage extends MessageRecord {

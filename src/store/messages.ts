@@ -17,10 +17,10 @@
  * pipeline advances `recipients.<key>` forward-only and can get there before markSent (SES
  * events are fast), so markSent only fills entries that are absent (`if_not_exists`).
  */
-import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from './document.js';
 import { randomUUID } from 'node:crypto';
 import type { MessageStatus } from '../contract/records.js';
+import { isConditionalCheckFailed, isTransactionConflict } from './errors.js';
 import { adoptTombstone, cancelMessage, isCancelTombstone, type CancelResult } from './message-cancel.js';
 import { findIdByProviderMessageId, listByRecipient, type ListByRecipientOptions } from './message-queries.js';
 import {
@@ -45,7 +45,7 @@ import { expiry } from './retention.js';
 import { EXPIRES_AT, RECIPIENT_SK_PREFIX } from './tables.js';
 import { UpdateBuilder } from './update-builder.js';
 
-export { MESSAGE_ATTRS, recipientKey, TransitionConflictError, type StoredMessage } from './message-record.js';
+export { MESSAGE_ATTRS, TransitionConflictError, type StoredMessage } from './message-record.js';
 export { InvalidCursorError, type ListByRecipientOptions } from './message-queries.js';
 export { CANCELLED_BY_OPERATOR, type CancelOutcome, type CancelResult } from './message-cancel.js';
 
@@ -59,7 +59,6 @@ function defined<T extends Record<string, unknown>>(obj: T): T {
 }
 
 
-const isConditionFailure = (error: unknown) => error instanceof ConditionalCheckFailedException;
 
 export class MessageStore implements MessageStorePort {
   constructor(
@@ -86,7 +85,7 @@ export class MessageStore implements MessageStorePort {
       try {
         return await this.beginOnce(input);
       } catch (error) {
-        const conflict = error instanceof TransactionCanceledException && error.CancellationReasons?.some((r) => r.Code === 'TransactionConflict');
+        const conflict = isTransactionConflict(error);
         if (!conflict || attempt >= BEGIN_ATTEMPTS) throw error;
         await new Promise((resolve) => setTimeout(resolve, 20 + Math.random() * 80 * attempt));
       }
@@ -147,8 +146,7 @@ export class MessageStore implements MessageStorePort {
       }
       return { created: true, record: fromItem(item) };
     } catch (error) {
-      const refused = isConditionFailure(error) || (error instanceof TransactionCanceledException && error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed');
-      if (!refused) throw error;
+      if (!isConditionalCheckFailed(error)) throw error;
       const record = await this.get(input.id);
       if (!record) throw new TransitionConflictError(input.id, 'begin', undefined, { cause: error });
       // Cancelled before it arrived: record what arrived, and stay cancelled.
@@ -179,7 +177,7 @@ export class MessageStore implements MessageStorePort {
       const out = await this.doc.send(new UpdateCommand({ ...u.build(), TableName: this.tableName, Key: messageKey(id), ReturnValues: 'ALL_NEW' }));
       return { claimed: true, token, record: fromItem(out.Attributes ?? {}) };
     } catch (error) {
-      if (!isConditionFailure(error)) throw error;
+      if (!isConditionalCheckFailed(error)) throw error;
       const record = await this.get(id);
       if (!record) throw new TransitionConflictError(id, 'claim', undefined, { cause: error });
       return { claimed: false, record };
@@ -273,7 +271,7 @@ export class MessageStore implements MessageStorePort {
       );
       return { created: true, record: fromItem(item) };
     } catch (error) {
-      if (!isConditionFailure(error)) throw error;
+      if (!isConditionalCheckFailed(error)) throw error;
       const record = await this.get(input.id);
       if (!record) throw new TransitionConflictError(input.id, 'recordInvalid', undefined, { cause: error });
       return { created: false, record };
@@ -295,7 +293,7 @@ export class MessageStore implements MessageStorePort {
       const out = await this.doc.send(new UpdateCommand({ ...u.build(), TableName: this.tableName, Key: messageKey(id), ReturnValues: 'ALL_NEW' }));
       return fromItem(out.Attributes ?? {});
     } catch (error) {
-      if (isConditionFailure(error)) return undefined;
+      if (isConditionalCheckFailed(error)) return undefined;
       throw error;
     }
   }
@@ -330,7 +328,7 @@ export class MessageStore implements MessageStorePort {
           // UpdateItem creates missing items: never invent an index item begin did not write.
           .condition(`attribute_exists(${u_('id')})`, {});
         return this.doc.send(new UpdateCommand({ ...u.build(), TableName: this.tableName, Key: recipientItemKey(id, r) })).catch((error: unknown) => {
-          if (!isConditionFailure(error)) throw error;
+          if (!isConditionalCheckFailed(error)) throw error;
         });
       }),
     );
@@ -380,7 +378,7 @@ export class MessageStore implements MessageStorePort {
   }
 
   private async conflict(id: string, transition: string, error: unknown): Promise<unknown> {
-    if (!isConditionFailure(error)) return error;
+    if (!isConditionalCheckFailed(error)) return error;
     return new TransitionConflictError(id, transition, await this.get(id), { cause: error });
   }
 }

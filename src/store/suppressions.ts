@@ -6,10 +6,11 @@
  * Item: { address, reason (the first), reasons (every reason seen), firstSuppressedAt,
  *         lastSuppressedAt, count, sourceEventIds (events that suppressed it) }
  */
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, UpdateCommand, type DynamoDBDocumentClient } from './document.js';
 import type { SuppressionReason } from '../config/runtime.js';
+import { recipientKey } from '../contract/recipient-key.js';
 import { batchGetAll } from './batch-get.js';
+import { isConditionalCheckFailed } from './errors.js';
 
 /** Why an address is suppressed: a tracking reason, or an operator's decision. */
 export type SuppressionListReason = SuppressionReason | 'manual';
@@ -46,11 +47,6 @@ export interface AddSuppression {
   readonly at: string;
 }
 
-/** The one normalization every reader and writer of the table applies. */
-export function suppressionKey(address: string): string {
-  return address.trim().toLowerCase();
-}
-
 function fromItem(item: Record<string, unknown>): SuppressionEntry {
   const setToList = (v: unknown) => (v instanceof Set ? [...v] : Array.isArray(v) ? v : []) as string[];
   return {
@@ -77,13 +73,13 @@ export class SuppressionStore implements SuppressionLookup {
 
   /** The suppressed subset of `addresses`, keyed by lower-cased address. */
   async filterSuppressed(addresses: readonly string[]): Promise<Map<string, SuppressionEntry>> {
-    const keys = [...new Set(addresses.map(suppressionKey))].map((address) => ({ [S.address]: address }));
+    const keys = [...new Set(addresses.map(recipientKey))].map((address) => ({ [S.address]: address }));
     const items = await batchGetAll(this.doc, this.tableName, keys);
     return new Map(items.map((item) => [String(item[S.address]), fromItem(item)]));
   }
 
   async get(address: string): Promise<SuppressionEntry | undefined> {
-    const out = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: { [S.address]: suppressionKey(address) }, ConsistentRead: true }));
+    const out = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: { [S.address]: recipientKey(address) }, ConsistentRead: true }));
     return out.Item ? fromItem(out.Item) : undefined;
   }
 
@@ -121,7 +117,7 @@ export class SuppressionStore implements SuppressionLookup {
       await this.doc.send(
         new UpdateCommand({
           TableName: this.tableName,
-          Key: { [S.address]: suppressionKey(input.address) },
+          Key: { [S.address]: recipientKey(input.address) },
           UpdateExpression: update,
           ...(condition ? { ConditionExpression: condition } : {}),
           ExpressionAttributeNames: input.sourceEventId ? names : withoutKey(names, '#events'),
@@ -130,14 +126,14 @@ export class SuppressionStore implements SuppressionLookup {
       );
       return true;
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
+      if (isConditionalCheckFailed(error)) return false;
       throw error;
     }
   }
 
   /** Removes the address from the list (an operator lifting a suppression). Returns whether it was there. */
   async remove(address: string): Promise<boolean> {
-    const out = await this.doc.send(new DeleteCommand({ TableName: this.tableName, Key: { [S.address]: suppressionKey(address) }, ReturnValues: 'ALL_OLD' }));
+    const out = await this.doc.send(new DeleteCommand({ TableName: this.tableName, Key: { [S.address]: recipientKey(address) }, ReturnValues: 'ALL_OLD' }));
     return out.Attributes !== undefined;
   }
 }

@@ -56,6 +56,13 @@ export const MESSAGE_ITEM_SK = 'message';
 export const INBOUND_ITEM_SK = 'inbound';
 export const RECIPIENT_SK_PREFIX = 'recipient#';
 
+/**
+ * Where the event store (events.ts) offloads raw events too large for an item, in
+ * the payload bucket; the tracking roles (lib/tracking-pipeline.ts) may touch nothing else there. test/infra checks the
+ * store writes under it.
+ */
+export const EVENT_PAYLOAD_PREFIX = 'events/raw/';
+
 export const TABLES = {
   messages: {
     partitionKey: 'id',

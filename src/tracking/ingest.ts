@@ -19,12 +19,12 @@
  */
 import type { SuppressionReason } from '../config/runtime.js';
 import type { NormalizedEvent } from '../contract/records.js';
+import { UnknownProviderError } from '../errors.js';
 import type { IngestDeps, IngestOutcome } from './deps.js';
 import { enrich, type Enriched } from './enrich.js';
 import { INGEST_CONCURRENCY, mapLimit } from './map-limit.js';
 import { normalizerFor } from './normalizers/index.js';
 import { suppressionReasonFor } from './suppression.js';
-import { UnknownProviderError } from './errors.js';
 
 export interface IngestOptions {
   /** Which normalizer reads the payload (default `ses`: the tracking topic carries SES events). */
@@ -38,7 +38,8 @@ export interface IngestOptions {
 export async function ingestNotification(input: unknown, deps: IngestDeps, opts: IngestOptions = {}): Promise<IngestOutcome> {
   const provider = opts.provider ?? 'ses';
   const normalize = normalizerFor(provider);
-  if (!normalize) throw new UnknownProviderError(provider);
+  // No normalizer registered (src/tracking/normalizers/index.ts) for this source.
+  if (!normalize) throw new UnknownProviderError('tracking', provider);
   const control = snsControlType(input);
   if (control) return emptyOutcome(`SNS ${control} is not an event`);
   const payload = isSnsNotification(input) ? input.Message : input;

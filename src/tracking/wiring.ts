@@ -4,17 +4,17 @@
  * (clients pointed at the local servers). Constructs no SDK clients itself.
  */
 import type { S3Client } from '@aws-sdk/client-s3';
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { SUPPRESSION_REASONS, type SuppressionReason } from '../config/runtime.js';
 import { EventStore } from '../store/events.js';
 import { MessageProgress } from '../store/message-progress.js';
 import { MessageStore } from '../store/messages.js';
 import { SuppressionStore } from '../store/suppressions.js';
 import type { TableNames } from '../store/tables.js';
+import type { StoreClient } from '../store/types.js';
 import type { IngestDeps } from './deps.js';
 
 export interface IngestWiring {
-  readonly doc: DynamoDBDocumentClient;
+  readonly doc: StoreClient;
   readonly tables: Pick<TableNames, 'messages' | 'events' | 'suppressions'>;
   /** Where raw payloads too large for an event item go (MAILROOM_PAYLOAD_BUCKET). */
   readonly payload?: { readonly s3: S3Client; readonly bucket: string };

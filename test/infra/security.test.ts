@@ -6,8 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { ENV } from '../../src/config/runtime.js';
 import { ATTACHMENTS_PREFIX, QUARANTINE_PREFIX } from '../../src/inbound/attachments.js';
 import { BODIES_PREFIX } from '../../src/inbound/bodies.js';
-import { EXPIRES_AT } from '../../src/store/tables.js';
-import { EVENT_PAYLOAD_PREFIX } from '../../lib/tracking-pipeline.js';
+import { EVENT_PAYLOAD_PREFIX, EXPIRES_AT } from '../../src/store/tables.js';
 import { logicalId, roleStatements, synthMailroom, type Synthesized } from './support.js';
 
 const KEY_ARN = 'arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { RAW_MAIL_PREFIX } from '../../lib/inbound-pipeline.js';
-import { EVENT_PAYLOAD_PREFIX } from '../../lib/tracking-pipeline.js';
+import { EVENT_PAYLOAD_PREFIX } from '../../src/store/tables.js';
 import type { MailroomFunction } from '../../lib/defaults.js';
 import { ENV } from '../../src/config/runtime.js';
 import { EventStore, MAX_ITEM_BYTES } from '../../src/store/events.js';

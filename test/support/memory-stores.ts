@@ -1,8 +1,8 @@
 /**
  * In-memory stand-ins for the messages and suppressions stores, for unit tests of the send
- * orchestration and for the send benchmark. They enforce the same transition rules as the
- * DynamoDB store (src/store/messages.ts); test/integration/store/messages.test.ts holds the
- * DynamoDB store to every one of them, so the two cannot drift apart unnoticed.
+ * orchestration. They enforce the same transition rules as the DynamoDB store
+ * (src/store/messages.ts): one transition table (test/support/message-store-transitions.ts)
+ * runs against both, on DynamoDB Local and here, so the two cannot drift apart unnoticed.
  */
 import type { MessageStatus } from '../../src/contract/records.js';
 import {

@@ -9,7 +9,7 @@ import { resolve } from 'node:path';
 import type { InboundRecord, Verdict } from '../../contract/records.js';
 import { readInboundBodies } from '../../inbound/bodies.js';
 import { ingestReceiptNotification } from '../../inbound/ingest.js';
-import type { StoredInboundRecord } from '../../inbound/types.js';
+import type { StoredInboundRecord } from '../../store/types.js';
 import { deliverLocalInbound, VERDICT_NAMES, type VerdictName } from '../../local/inbound-delivery.js';
 import { InboundStore, type InboundSummary } from '../../store/inbound.js';
 import { CliError, EXIT, NotFoundError, UsageError } from '../errors.js';

@@ -8,10 +8,12 @@ import { hash } from 'node:crypto';
 import { isMetadataValue } from '../../contract/metadata-value.js';
 import { keyedObject } from '../../contract/record.js';
 import type { NormalizedEvent } from '../../contract/records.js';
-import { eventIdOf, rawFingerprint, recipientKey, toIsoUtc, uniqueRecipients, unknownEvents } from '../../tracking/normalizers/common.js';
+import { recipientKey } from '../../contract/recipient-key.js';
+import { toIsoUtc } from '../../contract/timestamp.js';
+import { eventIdOf, rawFingerprint, recipientKeyOf, uniqueRecipients, unknownEvents } from '../../tracking/normalizers/common.js';
 import type { WebhookContext } from './types.js';
 
-export { recipientKey, toIsoUtc, uniqueRecipients };
+export { recipientKey, recipientKeyOf, toIsoUtc, uniqueRecipients };
 
 export type Metadata = Record<string, string | number | boolean>;
 export type EventFields = Pick<NormalizedEvent, 'eventType' | 'rejectReason' | 'bounceType' | 'description' | 'mtaResponse' | 'userAgent' | 'clickUrl'>;

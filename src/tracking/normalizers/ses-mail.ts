@@ -10,7 +10,7 @@
 import { decodeTagValue, MESSAGE_ID_TAG } from '../../providers/email/ses-tags.js';
 import { isMetadataValue } from '../../contract/metadata-value.js';
 import { keyedObject } from '../../contract/record.js';
-import { toIsoUtc } from './common.js';
+import { toIsoUtc } from '../../contract/timestamp.js';
 import type { SesMail } from './ses-schema.js';
 
 export type Metadata = Record<string, string | number | boolean>;

@@ -16,7 +16,8 @@
  */
 import { hash } from 'node:crypto';
 import type { NormalizedEvent } from '../../contract/records.js';
-import { eventIdOf, rawFingerprint, toIsoUtc, uniqueRecipients, unknownEvents } from './common.js';
+import { toIsoUtc } from '../../contract/timestamp.js';
+import { eventIdOf, rawFingerprint, uniqueRecipients, unknownEvents } from './common.js';
 import { mailFacts, type MailFacts } from './ses-mail.js';
 import { parseSesEvent, type SesEvent } from './ses-schema.js';
 import { subscriptionChange } from './ses-subscription.js';

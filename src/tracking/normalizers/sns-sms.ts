@@ -16,7 +16,8 @@
  */
 import * as z from 'zod';
 import type { NormalizedEvent, RejectReason } from '../../contract/records.js';
-import { eventIdOf, recipientKey, toIsoUtc, unknownEvents } from './common.js';
+import { toIsoUtc } from '../../contract/timestamp.js';
+import { eventIdOf, recipientKeyOf, unknownEvents } from './common.js';
 import type { NormalizeContext } from './types.js';
 
 const str = z.string().optional().catch(undefined);
@@ -75,7 +76,7 @@ export function normalizeSnsSmsEvent(raw: unknown, ctx: NormalizeContext): Norma
     return unknownEvents(value, ctx, { channel: 'sms', description: 'not an SNS SMS delivery status log entry' });
   }
   const entry = parsed.data;
-  const recipient = recipientKey(entry.delivery?.destination);
+  const recipient = recipientKeyOf(entry.delivery?.destination);
   const timestamp = outcomeTime(entry) ?? ctx.receivedAt;
   const status = entry.status?.toUpperCase();
   if (status !== 'SUCCESS' && status !== 'FAILURE') {

@@ -14,6 +14,7 @@
 import { X509Certificate, type KeyObject } from 'node:crypto';
 import type { SigningCertUrl } from './cert-url.js';
 import { expectedCertificateNames } from './cert-url.js';
+import { errorMessage } from '../../errors.js';
 import { SnsCertificateUnavailableError, SnsVerificationError } from './errors.js';
 
 export interface SigningCertificate {
@@ -194,7 +195,7 @@ export class CertificateCache {
       pem = await this.fetchCertificate(certUrl.href);
     } catch (cause) {
       if (cause instanceof SnsVerificationError || cause instanceof SnsCertificateUnavailableError) throw cause;
-      throw new SnsCertificateUnavailableError(certUrl.href, cause instanceof Error ? cause.message : String(cause), { cause });
+      throw new SnsCertificateUnavailableError(certUrl.href, errorMessage(cause), { cause });
     }
     return checkCertificate(pem, certUrl);
   }

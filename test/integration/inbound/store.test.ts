@@ -1,6 +1,6 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { StoredInboundRecord } from '../../../src/inbound/types.js';
+import type { StoredInboundRecord } from '../../../src/store/types.js';
 import { INDEX_SUBJECT_LENGTH, InboundStore } from '../../../src/store/inbound.js';
 import { localEnv, type LocalEnv } from '../../support/local.js';
 import { newMessageId } from './support.js';

@@ -4,11 +4,7 @@ import type { MessageStatus } from '../../../src/contract/records.js';
 import { MessageStore, TransitionConflictError } from '../../../src/store/messages.js';
 import type { BeginInput } from '../../../src/store/message-record.js';
 import { localEnv, type LocalEnv } from '../../support/local.js';
-
-const T0 = '2030-01-01T00:00:00.000Z';
-const PAST = '2029-12-31T23:00:00.000Z';
-const FUTURE = '2030-01-01T01:00:00.000Z';
-const error = { code: 'x', message: 'x', retryable: false };
+import { describeTransitionTable, FUTURE, seedItem, T0, type SeedState } from '../../support/message-store-transitions.js';
 
 let env: LocalEnv;
 let store: MessageStore;
@@ -21,19 +17,8 @@ function beginInput(id: string, overrides: Partial<BeginInput> = {}): BeginInput
 }
 
 /** Puts a message item straight into the table in a given state (all with claim token "tok"). */
-async function seed(id: string, state: 'pending' | 'processing-live' | 'processing-expired' | 'errored' | 'sent' | 'failed' | 'cancelled') {
-  const status = state.startsWith('processing') ? 'processing' : state;
-  await env.clients.doc.send(
-    new PutCommand({
-      TableName: table,
-      Item: {
-        id, sk: 'message', channel: 'email', provider: 'ses', status, attempts: 1, throttles: 0, createdAt: T0, updatedAt: T0, recipients: {},
-        claimToken: 'tok',
-        leaseExpiresAt: state === 'processing-expired' ? PAST : FUTURE,
-        ...(state === 'failed' ? { deadLetteredAt: T0 } : {}),
-      },
-    }),
-  );
+async function seed(id: string, state: SeedState) {
+  await env.clients.doc.send(new PutCommand({ TableName: table, Item: { ...seedItem(id, state), sk: 'message' } }));
 }
 
 async function item(id: string, sk = 'message') {
@@ -59,67 +44,7 @@ beforeAll(async () => {
 });
 afterAll(() => env.clients.destroy());
 
-describe('MessageStore transitions: every allowed and forbidden one', () => {
-  const states = ['pending', 'processing-live', 'processing-expired', 'errored', 'sent', 'failed', 'cancelled'] as const;
-  const transitions: Record<string, { allowed: readonly string[]; run: (id: string) => Promise<unknown> }> = {
-    claim: {
-      allowed: ['pending', 'errored', 'processing-expired'],
-      run: async (id) => {
-        const r = await store.claim(id, { now: T0, leaseUntil: FUTURE, receiveCount: 1 });
-        if (!r.claimed) throw new TransitionConflictError(id, 'claim', r.record);
-      },
-    },
-    'markSent (claim holder)': {
-      allowed: ['processing-live', 'processing-expired'],
-      run: (id) => store.markSent(id, 'tok', { provider: 'ses', recipients: { 'a@example.com': { status: 'sent' } }, sentAt: T0 }),
-    },
-    'markErrored (claim holder)': {
-      allowed: ['processing-live', 'processing-expired'],
-      run: (id) => store.markErrored(id, 'tok', { error, throttled: false, now: T0 }),
-    },
-    'markFailed (claim holder)': { allowed: ['processing-live', 'processing-expired'], run: (id) => store.markFailed(id, { token: 'tok' }, { error, now: T0 }) },
-    'markFailed (unclaimed)': { allowed: ['pending', 'errored'], run: (id) => store.markFailed(id, { unclaimed: true }, { error, now: T0 }) },
-    'markCancelled (claim holder)': { allowed: ['processing-live', 'processing-expired'], run: (id) => store.markCancelled(id, { token: 'tok' }, { error, now: T0 }) },
-    'markCancelled (unclaimed)': { allowed: ['pending', 'errored'], run: (id) => store.markCancelled(id, { unclaimed: true }, { error, now: T0 }) },
-    markDeadLettered: { allowed: ['failed'], run: (id) => store.markDeadLettered(id, T0) },
-    reopenRedriven: {
-      allowed: ['failed'],
-      run: async (id) => {
-        if (!(await store.reopenRedriven(id, T0, T0))) throw new TransitionConflictError(id, 'reopenRedriven', undefined);
-      },
-    },
-  };
-
-  for (const [name, t] of Object.entries(transitions)) {
-    for (const state of states) {
-      const allowed = t.allowed.includes(state);
-      it(`${name} from ${state}: ${allowed ? 'allowed' : 'refused'}`, async () => {
-        // Prepare
-        const id = newId('m');
-        await seed(id, state);
-        const before = await item(id);
-        // Act
-        const outcome = await t.run(id).then(() => 'ok', (e: unknown) => e);
-        // Assess
-        if (allowed) {
-          expect(outcome).toBe('ok');
-        } else {
-          expect(outcome).toBeInstanceOf(TransitionConflictError);
-          expect(await item(id)).toEqual(before);
-        }
-      });
-    }
-  }
-
-  it('refuses a final transition by a worker whose claim was taken over (stale token)', async () => {
-    const id = newId('stale');
-    await seed(id, 'processing-expired');
-    const takeover = await store.claim(id, { now: T0, leaseUntil: FUTURE, receiveCount: 2 });
-    expect(takeover.claimed).toBe(true);
-    await expect(store.markSent(id, 'tok', { provider: 'ses', recipients: {}, sentAt: T0 })).rejects.toBeInstanceOf(TransitionConflictError);
-    expect((await store.get(id))?.status).toBe('processing');
-  });
-});
+describeTransitionTable('MessageStore (DynamoDB Local)', () => ({ store, seed, snapshot: (id) => item(id) }));
 
 describe('MessageStore.begin', () => {
   it('creates a pending record and one index item per recipient, atomically', async () => {

@@ -5,8 +5,8 @@ import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NormalizedEvent } from '../../../src/contract/records.js';
 import { EventStore, INLINE_RAW_HEAD_CHARS, MAX_ITEM_BYTES } from '../../../src/store/events.js';
+import { InvalidEventQueryError } from '../../../src/store/errors.js';
 import { fixture } from '../../support/tracking-fixtures.js';
-import { InvalidEventQueryError } from '../../../src/tracking/errors.js';
 import { localEnv, type LocalEnv } from '../../support/local.js';
 
 let env: LocalEnv;

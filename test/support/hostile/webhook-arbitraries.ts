@@ -11,7 +11,6 @@ import type { WebhookRequest } from '../../../src/providers/webhooks/types.js';
 import { webhookFixture, webhookFixtureNames, type WebhookKind } from '../webhook-fixtures.js';
 import { hostileJson, hostileKey, hostileRecord, hostileText, scalar, wrongType } from './arbitraries.js';
 
-// biome-ignore lint/suspicious/noExplicitAny: fixture JSON is edited at paths the generators choose
 type Json = Record<string, any>;
 
 /** Where each provider keeps the maps a sender controls, and the fields worth breaking. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { EVENT_SUBJECT_LENGTH, receivedEventOf } from '../../../src/inbound/publish.js';
-import type { StoredInboundRecord } from '../../../src/inbound/types.js';
+import type { StoredInboundRecord } from '../../../src/store/types.js';
 
 const record: StoredInboundRecord = {
   id: 'm1',

@@ -7,7 +7,7 @@ import { DynamoDBDocumentClient, GetCommand, PutCommand, TransactWriteCommand, U
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { NormalizedEvent } from '../../../src/contract/records.js';
-import type { StoredInboundRecord } from '../../../src/inbound/types.js';
+import type { StoredInboundRecord } from '../../../src/store/types.js';
 import { EventStore } from '../../../src/store/events.js';
 import { InboundStore } from '../../../src/store/inbound.js';
 import { MessageStore } from '../../../src/store/messages.js';

@@ -14,7 +14,7 @@ import { createHash } from 'node:crypto';
 import type { Verdict } from '../../../contract/records.js';
 import { formField, isFormPayload, type FormPayload } from '../../webhooks/body.js';
 import { WebhookRefusedError } from '../../webhooks/errors.js';
-import { recipientKey } from '../../webhooks/events.js';
+import { recipientKeyOf } from '../../webhooks/events.js';
 import { headerBlockOf, inboundId, parseHeaderBlock, parseWholeMime, recordFields, type WebhookInbound, type WebhookInboundAttachment } from '../../webhooks/inbound.js';
 import type { WebhookContext } from '../../webhooks/types.js';
 
@@ -37,12 +37,12 @@ export async function normalizeInbound(payload: unknown, ctx: WebhookContext): P
   const text = formField(payload, 'body-plain');
   const html = formField(payload, 'body-html');
   const mail = mime !== undefined ? parsed.mail : { ...parsed.mail, ...(text ? { text } : {}), ...(html ? { html } : {}) };
-  const recipients = (formField(payload, 'recipient') ?? '').split(',').map(recipientKey).filter((r): r is string => !!r);
+  const recipients = (formField(payload, 'recipient') ?? '').split(',').map(recipientKeyOf).filter((r): r is string => !!r);
   const fingerprint = createHash('sha256').update(headers || mime || '').update('\0').update(recipients.join(',')).digest('hex');
   const spam = headerValue(headerPairs, 'X-Mailgun-Sflag');
   const score = Number(headerValue(headerPairs, 'X-Mailgun-Sscore'));
   const remote = remoteAttachments(payload);
-  const sender = recipientKey(formField(payload, 'sender'));
+  const sender = recipientKeyOf(formField(payload, 'sender'));
   return {
     record: {
       id: inboundId(ctx.instance, undefined, fingerprint),

@@ -11,7 +11,7 @@
 import * as z from 'zod';
 import type { InboundRecord } from '../../../contract/records.js';
 import { WebhookRefusedError } from '../../webhooks/errors.js';
-import { recipientKey, toIsoUtc } from '../../webhooks/events.js';
+import { recipientKeyOf, toIsoUtc } from '../../webhooks/events.js';
 import { inboundId, type WebhookInbound, type WebhookInboundAttachment } from '../../webhooks/inbound.js';
 import { opt, str } from '../../webhooks/lenient.js';
 import type { WebhookContext } from '../../webhooks/types.js';
@@ -47,7 +47,7 @@ export async function normalizeInbound(payload: unknown, ctx: WebhookContext): P
   const to = d.ToFull.map(box);
   const cc = d.CcFull.map(box);
   const envelope = [d.OriginalRecipient, ...d.ToFull.map((m) => m.Email), ...d.CcFull.map((m) => m.Email), ...d.BccFull.map((m) => m.Email)];
-  const envelopeRecipients = [...new Set(envelope.map(recipientKey).filter((r): r is string => !!r))];
+  const envelopeRecipients = [...new Set(envelope.map(recipientKeyOf).filter((r): r is string => !!r))];
   const spamStatus = header('X-Spam-Status');
   const spamScore = Number(header('X-Spam-Score'));
   const date = toIsoUtc(d.Date) ?? (d.Date && Number.isFinite(Date.parse(d.Date)) ? new Date(Date.parse(d.Date)).toISOString() : undefined);

@@ -11,7 +11,7 @@ import { createHash } from 'node:crypto';
 import type { Verdict } from '../../../contract/records.js';
 import { formField, isFormPayload, type FormPayload } from '../../webhooks/body.js';
 import { WebhookRefusedError } from '../../webhooks/errors.js';
-import { recipientKey } from '../../webhooks/events.js';
+import { recipientKeyOf } from '../../webhooks/events.js';
 import { inboundId, parseHeaderBlock, parseWholeMime, recordFields, type WebhookInbound, type WebhookInboundAttachment } from '../../webhooks/inbound.js';
 import type { WebhookContext } from '../../webhooks/types.js';
 
@@ -24,7 +24,7 @@ export async function normalizeInbound(payload: unknown, ctx: WebhookContext): P
   const html = formField(payload, 'html');
   const mail = raw !== undefined ? parsed.mail : { ...parsed.mail, ...(text ? { text } : {}), ...(html ? { html } : {}) };
   const envelope = envelopeOf(payload);
-  const envelopeRecipients = envelope.to.length ? envelope.to : mail.to.map((m) => recipientKey(m.address)).filter((r): r is string => !!r);
+  const envelopeRecipients = envelope.to.length ? envelope.to : mail.to.map((m) => recipientKeyOf(m.address)).filter((r): r is string => !!r);
   const fingerprint = createHash('sha256').update(raw ?? headers).update('\0').update(envelopeRecipients.join(',')).digest('hex');
   const spamScore = Number(formField(payload, 'spam_score'));
   return {
@@ -53,8 +53,8 @@ function jsonField(form: FormPayload, name: string): Record<string, unknown> | u
 
 function envelopeOf(form: FormPayload): { to: string[]; from?: string } {
   const env = jsonField(form, 'envelope');
-  const to = Array.isArray(env?.['to']) ? (env['to'] as unknown[]).map(recipientKey).filter((r): r is string => !!r) : [];
-  const from = recipientKey(env?.['from']);
+  const to = Array.isArray(env?.['to']) ? (env['to'] as unknown[]).map(recipientKeyOf).filter((r): r is string => !!r) : [];
+  const from = recipientKeyOf(env?.['from']);
   return { to, ...(from ? { from } : {}) };
 }
 
