@@ -18,15 +18,15 @@
  * the real AWS host), so a genuine check would refuse every local event. What reaches the
  * tracking queue can only come from the local topic it is subscribed to.
  */
-import { Metrics } from '@aws-lambda-powertools/metrics';
+import type { Metrics } from '@aws-lambda-powertools/metrics';
 import { CreateTopicCommand, SubscribeCommand } from '@aws-sdk/client-sns';
 import type { CloudWatchLogsEvent } from 'aws-lambda';
 import { rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { createTrackingHandler } from '../../lambdas/tracking/handler.js';
-import { receiptRouter } from '../../lambdas/tracking/https.js';
-import { createSmsStatusHandler } from '../../lambdas/tracking/sms-status.js';
-import { createSendHandler } from '../../lambdas/send/handler.js';
+import { createTrackingHandler } from '../handlers/tracking.js';
+import { receiptRouter } from '../handlers/receipt-router.js';
+import { createSmsStatusHandler } from '../handlers/sms-status.js';
+import { createSendHandler } from '../handlers/send.js';
 import type { Channel } from '../contract/message.js';
 import { InboundStore } from '../store/inbound.js';
 import { MessageStore } from '../store/messages.js';
@@ -44,6 +44,7 @@ import type { SendMetric } from '../send/types.js';
 import { SnsVerifier } from '../tracking/sns/index.js';
 import { createIngestDeps } from '../tracking/wiring.js';
 import { LOCAL_REGION, localClients, type LocalClients } from './clients.js';
+import { flushingMetrics } from './flush-metrics.js';
 import { localLogger, type LineSink } from './log.js';
 import { SqsPoller, type PollerEvent } from './poller.js';
 import { createQueuePair, provisionLocal, type LocalResources, type QueuePair } from './provision.js';
@@ -54,6 +55,7 @@ import { snsHandlerOverSqs } from './sns-over-sqs.js';
 import { removeLocalState, writeLocalState, type LocalState } from './state.js';
 import { validatorFor } from '../contract/validate.js';
 import { maskText } from '../logging/mask.js';
+import { createMetrics } from '../logging/metrics.js';
 
 export const LOCAL_CONFIGURATION_SET = 'mailroom-local';
 /** Where the local "receipt rule" stores raw mail: the same prefix as the CDK stack (lib/inbound-pipeline.ts). */
@@ -126,7 +128,7 @@ export async function startLocalPipeline(opts: LocalPipelineOptions): Promise<Lo
   const resources = { ...base, tracking: { ...trackingQueue, topicArn: topicArn!, subscriptionArn: subscriptionArn! } };
 
   // 3. Handlers, wired like the Lambdas but with local clients.
-  const metrics = (serviceName: string) => new Metrics({ namespace: 'Mailroom', serviceName, logger: localLogger(serviceName, sink, false) });
+  const metrics = (serviceName: string) => createMetrics(serviceName, { env: process.env, logger: localLogger(serviceName, sink, false) });
   const messages = new MessageStore(clients.doc, base.tables.messages);
   const ingest = createIngestDeps({ doc: clients.doc, tables: base.tables, payload: { s3: clients.s3, bucket: base.buckets.payload } });
 
@@ -183,7 +185,7 @@ export async function startLocalPipeline(opts: LocalPipelineOptions): Promise<Lo
     metrics: trackingMetrics,
     snsClientForRegion: () => clients.sns,
   };
-  const trackingHandler = createTrackingHandler({
+  const trackingHandler = flushingMetrics(trackingMetrics, createTrackingHandler({
     // As the HTTPS entry does: receipt notifications that reach tracking go to inbound.
     // The local topic carries both kinds, so it is on both purposes' lists.
     route: receiptRouter(trackingInbound, { logger: trackingLogger, metrics: trackingMetrics, sns: trackingSns }, { tracking: [topicArn!], inbound: [topicArn!] }),
@@ -191,9 +193,10 @@ export async function startLocalPipeline(opts: LocalPipelineOptions): Promise<Lo
     ingest,
     logger: trackingLogger,
     metrics: trackingMetrics,
-  });
+  }));
   const smsStatusLogger = localLogger('sms-status', sink, verbose);
-  const smsStatusHandler = createSmsStatusHandler({ ingest, logger: smsStatusLogger, metrics: metrics('mailroom-sms-status') });
+  const smsStatusMetrics = metrics('mailroom-sms-status');
+  const smsStatusHandler = flushingMetrics(smsStatusMetrics, createSmsStatusHandler({ ingest, logger: smsStatusLogger, metrics: smsStatusMetrics }));
 
   // 4. Pollers and watchers.
   const onPollerEvent = (e: PollerEvent) => {
