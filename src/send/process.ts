@@ -73,13 +73,16 @@ class SendPipeline implements SendProcessor {
     return this.processValid(d, validated);
   }
 
+  /**
+   * One delivery, step by step: begin (record the message, or resolve the one already
+   * there), admit (policy, schedule, suppressions, provider), then attempt (rate slot, claim,
+   * retry budget, send), each ending in a recorded outcome or handing on to the next.
+   */
   private async processValid(d: Delivery, validated: ValidatedMessage): Promise<RecordOutcome> {
-    const { id, idDerived } = validated;
-    let message = validated.message;
-    const { messages, suppressions, limiters } = this.deps;
+    const { id, idDerived, message } = validated;
     const recipients = recipientKeysOf(message);
     const providerName = message.provider ?? this.cfg.defaultProvider;
-    const began = await messages.begin({
+    const began = await this.deps.messages.begin({
       id, channel: message.channel, provider: providerName, recipients, now: this.nowIso(), bodySha256: d.bodySha256, idDerived,
       tags: message.tags, metadata: message.metadata, sendAt: message.sendAt,
     });
@@ -87,32 +90,46 @@ class SendPipeline implements SendProcessor {
       const resolved = await this.resolveExisting(d, id, began.record);
       if ('outcome' in resolved) return resolved.outcome;
     }
+    const admitted = await this.admit(d, { id, message, recipients, providerName, attempts: began.record.attempts });
+    if ('outcome' in admitted) return admitted.outcome;
+    return this.attempt(d, { id, recipients, ...admitted });
+  }
 
+  /** Policy, schedule, suppressions and provider: what can stop a message before it is claimed. */
+  private async admit(d: Delivery, input: AdmitInput): Promise<{ outcome: RecordOutcome } | Admitted> {
+    const { id, recipients, providerName, attempts } = input;
+    let message = input.message;
     // What the operator does not allow is refused before anything else is spent on it.
     const admission = this.deps.policy?.admit(message) ?? { ok: true as const, message };
     if (!admission.ok) {
       this.deps.metrics.count('refused');
       this.deps.logger.warn('refused by the send policy', { messageId: id, code: admission.error.code });
-      return this.fail(d, { id, actor: { unclaimed: true }, reason: admission.error, attempts: began.record.attempts, recipients });
+      return { outcome: await this.fail(d, { id, actor: { unclaimed: true }, reason: admission.error, attempts, recipients }) };
     }
     message = admission.message;
 
     if (message.sendAt) {
       const dueInMs = Date.parse(message.sendAt) - this.clock.now();
-      if (dueInMs > 0) return this.settle.defer(d, id, 'scheduled', Math.ceil(dueInMs / 1000));
+      if (dueInMs > 0) return { outcome: await this.settle.defer(d, id, 'scheduled', Math.ceil(dueInMs / 1000)) };
     }
 
-    const suppressed = await suppressions.filterSuppressed(recipients);
-    if (suppressed.size >= recipients.length) return this.cancelSuppressed(d, id, recipients, suppressed);
+    const suppressed = await this.deps.suppressions.filterSuppressed(recipients);
+    if (suppressed.size >= recipients.length) return { outcome: await this.cancelSuppressed(d, id, recipients, suppressed) };
 
     let sender: Sender;
     try {
       sender = this.sender(message, providerName);
     } catch (error) {
       const reason = { code: 'unknown_provider', message: describeError(error), retryable: false };
-      return this.fail(d, { id, actor: { unclaimed: true }, reason, attempts: began.record.attempts, recipients });
+      return { outcome: await this.fail(d, { id, actor: { unclaimed: true }, reason, attempts, recipients }) };
     }
 
+    return { message, suppressed, sender };
+  }
+
+  /** Rate slot, claim, retry budget, send: the attempt itself, ending in sent, failed or retry. */
+  private async attempt(d: Delivery, { id, recipients, message, suppressed, sender }: AttemptInput): Promise<RecordOutcome> {
+    const { messages, limiters } = this.deps;
     const maxWaitMs = d.deadline - this.clock.now() - this.cfg.minSendWindowMs;
     if (maxWaitMs < 0) return this.settle.defer(d, id, 'deadline', 1);
     const slot = await limiters.for(sender.name).acquire(maxWaitMs);
@@ -126,8 +143,8 @@ class SendPipeline implements SendProcessor {
     // message that kills the function every time fails here instead of looping.
     const spent = claimed.attempts - 1 - claimed.throttles;
     if (spent >= this.cfg.maxReceiveCount) {
-      const message = `${spent} earlier attempt(s) ended without an outcome (the function stopped mid-send)`;
-      const reason = { code: 'retries_exhausted', message, retryable: false };
+      const why = `${spent} earlier attempt(s) ended without an outcome (the function stopped mid-send)`;
+      const reason = { code: 'retries_exhausted', message: why, retryable: false };
       return this.fail(d, { id, actor: { token }, reason, attempts: claimed.attempts, recipients });
     }
 
@@ -419,5 +436,25 @@ interface SendFailure {
   readonly claimed: StoredMessage;
   readonly failure: ClassifiedFailure;
   readonly provider: string;
+  readonly recipients: readonly string[];
+}
+
+interface AdmitInput {
+  readonly id: string;
+  readonly message: Message;
+  readonly recipients: readonly string[];
+  readonly providerName: string;
+  readonly attempts: number;
+}
+
+/** A message the policy let through, due now, with someone left to send to and a provider. */
+interface Admitted {
+  readonly message: Message;
+  readonly suppressed: ReadonlyMap<string, SuppressionEntry>;
+  readonly sender: Sender;
+}
+
+interface AttemptInput extends Admitted {
+  readonly id: string;
   readonly recipients: readonly string[];
 }
