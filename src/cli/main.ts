@@ -8,7 +8,7 @@
 import { Command, CommanderError } from 'commander';
 import { CliError, EXIT } from './errors.js';
 import { processIo, type CliIo } from './io.js';
-import { resolveTarget, type Target } from './target.js';
+import { resolveTarget } from './target.js';
 import type { WithTarget } from './registration.js';
 import { registerSendCommand } from './commands/send.js';
 import { registerStatusCommand } from './commands/status.js';
