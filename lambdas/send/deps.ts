@@ -4,9 +4,10 @@
  * are built once per container and reused across invocations (the limiter's state has to
  * outlive one batch to mean anything). Async, because a channel's adapters may need their
  * credentials from Secrets Manager (loadProviderSecret with the `secrets` source) before the
- * first message: the entry points await it once per cold start (../cold-start.ts).
+ * first message: the entry points await it once per cold start (src/handlers/cold-start.ts).
  */
-import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
@@ -26,7 +27,8 @@ import { RateLimiters } from '../../src/send/rate-limit.js';
 import type { MetricsPort, ProviderLookup, SendConfig } from '../../src/send/types.js';
 import { MessageStore } from '../../src/store/messages.js';
 import { SuppressionStore } from '../../src/store/suppressions.js';
-import type { SendHandlerDeps } from './handler.js';
+import type { SendHandlerDeps } from '../../src/handlers/send.js';
+import { createMetrics } from '../../src/logging/metrics.js';
 
 /** Adapts Powertools Metrics (EMF) to the domain's counter port. */
 export function powertoolsMetrics(metrics: Metrics): MetricsPort {
@@ -80,6 +82,9 @@ export interface ChannelWiring {
 export interface SendDepsOptions {
   /** Default: Secrets Manager through Powertools Parameters, each secret cached 5 minutes. */
   readonly secrets?: SecretSource;
+  /** The entry's logger and metrics (its middleware chain holds them). Default: new ones for the channel. */
+  readonly logger?: Logger;
+  readonly metrics?: Metrics;
 }
 
 export async function sendDepsFromEnv(processEnv: NodeJS.ProcessEnv, wiring: ChannelWiring, opts: SendDepsOptions = {}): Promise<SendHandlerDeps> {
@@ -87,8 +92,8 @@ export async function sendDepsFromEnv(processEnv: NodeJS.ProcessEnv, wiring: Cha
   const { queueUrl, dlqUrl, ...config } = sendConfigFromEnv(env, wiring.channel);
   const providers = await wiring.providers(env, { secrets: opts.secrets ?? new PowertoolsSecretSource() });
   const serviceName = processEnv.POWERTOOLS_SERVICE_NAME ?? `mailroom-send-${config.channel}`;
-  const logger = createLogger(serviceName);
-  const metrics = new Metrics({ namespace: processEnv.POWERTOOLS_METRICS_NAMESPACE ?? 'Mailroom', serviceName });
+  const logger = opts.logger ?? createLogger(serviceName);
+  const metrics = opts.metrics ?? createMetrics(serviceName, { env: processEnv });
   const payloadBucket = env[ENV.payloadBucket];
   if (!payloadBucket) logger.warn(`${ENV.payloadBucket} is not set: a body too large to go to the DLQ with its reason attributes cannot be dead-lettered by reference`);
   const bodies = payloadBucket ? new S3BodyStore(new S3Client({}), { bucket: payloadBucket, prefix: sqsBodyPrefix(config.channel) }) : undefined;
@@ -105,6 +110,5 @@ export async function sendDepsFromEnv(processEnv: NodeJS.ProcessEnv, wiring: Cha
     logger,
     metrics: powertoolsMetrics(metrics),
   });
-  // Publishing with nothing stored only logs a warning (a batch that failed before any outcome).
-  return { processor, logger, flushMetrics: () => void (metrics.hasStoredMetrics() && metrics.publishStoredMetrics()) };
+  return { processor, logger };
 }

@@ -3,16 +3,15 @@
  * once, SDK clients built once per container (reused across invocations, as is the SNS
  * signing-certificate cache inside the verifier). Async like every handler factory, so
  * webhook verification keys can come from Secrets Manager (loadProviderSecret) when provider
- * webhooks arrive; the entry points await it once per cold start (../cold-start.ts).
+ * webhooks arrive; the entry points await it once per cold start (src/handlers/cold-start.ts).
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { Metrics } from '@aws-lambda-powertools/metrics';
+import type { Metrics } from '@aws-lambda-powertools/metrics';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { createLogger } from '../../src/logging/logger.js';
 import { ENV, readRuntimeEnv, type RuntimeEnv } from '../../src/config/runtime.js';
 import { ConfigError } from '../../src/errors.js';
 import type { IngestDeps as InboundIngestDeps } from '../../src/inbound/types.js';
@@ -30,12 +29,16 @@ export interface TrackingRuntime {
   readonly ingest: IngestDeps;
 }
 
-export async function trackingRuntime(serviceName: string): Promise<TrackingRuntime> {
+/** What the entry builds at module scope, so its middleware chain (logger context, metrics flush) can hold them. */
+export interface Observability {
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+}
+
+export async function trackingRuntime({ logger, metrics }: Observability): Promise<TrackingRuntime> {
   const env = readRuntimeEnv(process.env);
   const eventsTable = env[ENV.eventsTable];
   if (!eventsTable) throw new ConfigError([`${ENV.eventsTable}: required by the tracking pipeline`]);
-  const logger = createLogger(serviceName);
-  const metrics = new Metrics({ namespace: 'Mailroom', serviceName });
   const doc = DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } });
   const s3 = new S3Client({});
   const bucket = env[ENV.payloadBucket];

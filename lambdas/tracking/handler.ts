@@ -1,165 +1,27 @@
 /**
- * Tracking Lambda handler. Two event sources, one domain path, two entry points:
- * - the SES events topic (SNS → Lambda subscription): `Records[].Sns`, entry `handler` below;
- * - optionally a function URL that SNS topics in other accounts, or SES identity feedback
- *   topics, deliver to over HTTPS (CDK `tracking.httpsEndpoint`), entry ./https.ts, which
- *   also routes SES receipt notifications to the inbound pipeline.
- * Thin: accept and verify the SNS message (src/tracking/sns), hand the notification to
- * `ingestNotification`, count the outcome.
- *
- * Retries:
- * - Refused SNS messages (forged, tampered, stale, topic not on the allowlist, not SNS at all)
- *   are logged and counted once (`SnsRefused`, by src/tracking/sns) and never retried: the
- *   Lambda path skips the record and succeeds; the URL answers 403 (400 when malformed).
- * - Storage failures (DynamoDB, S3) and an unreachable signing certificate are transient: the
- *   Lambda path throws after the other records are done, so Lambda retries the invocation
- *   (and then its DLQ); the URL answers 5xx, so SNS redelivers. Either way the replay is
- *   harmless: events dedupe on their deterministic id (src/tracking/ingest.ts).
+ * Entry point of the tracking Lambda subscribed to the SES events topic (the handler itself:
+ * src/handlers/tracking.ts). Dependencies are built once per cold start
+ * (src/handlers/cold-start.ts), so importing this module elsewhere never needs the environment;
+ * the logger and metrics exist from import so the middleware chain can hold them.
  */
-import type { Logger } from '@aws-lambda-powertools/logger';
-import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import type { LambdaFunctionURLEvent, LambdaFunctionURLResult, SNSEvent } from 'aws-lambda';
-import type { IngestDeps } from '../../src/tracking/deps.js';
-import { ingestNotification } from '../../src/tracking/ingest.js';
-import {
-  acceptSnsHttpBody,
-  acceptSnsLambdaRecord,
-  snsHttpErrorResponse,
-  snsHttpResponse,
-  SnsVerificationError,
-  type SnsIngestDeps,
-  type SnsNotification,
-} from '../../src/tracking/sns/index.js';
-import { coldStart, IN_LAMBDA } from '../cold-start.js';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import middy from '@middy/core';
+import type { SNSEvent } from 'aws-lambda';
+import { coldStart, IN_LAMBDA } from '../../src/handlers/cold-start.js';
+import { createTrackingHandler } from '../../src/handlers/tracking.js';
+import { createLogger } from '../../src/logging/logger.js';
+import { createMetrics } from '../../src/logging/metrics.js';
 import { snsDeps, trackingRuntime } from './deps.js';
-import { countOutcome, TRACKING_METRICS, type TrackingMetrics } from './metrics.js';
 
-export interface TrackingHandlerDeps {
-  /** Verifier (topic allowlist), SNS clients for confirmations, logger and metrics for refusals. */
-  readonly sns: SnsIngestDeps;
-  readonly ingest: IngestDeps;
-  /**
-   * Gets the first look at every verified notification and says whether it took it. The
-   * HTTPS entry (./https.ts) routes SES receipt notifications to the inbound pipeline this
-   * way; the SNS-subscription entry has none, so its bundle carries no MIME parser.
-   */
-  readonly route?: (message: unknown, context: NotificationContext) => Promise<boolean>;
-  readonly logger: Pick<Logger, 'info' | 'warn' | 'error'>;
-  readonly metrics: TrackingMetrics;
-}
+const logger = createLogger('mailroom-tracking');
+const metrics = createMetrics('mailroom-tracking', { env: process.env });
 
-export type TrackingEvent = SNSEvent | LambdaFunctionURLEvent;
-export type UrlResult = Exclude<LambdaFunctionURLResult, string>;
-
-export function createTrackingHandler(given: TrackingHandlerDeps | (() => TrackingHandlerDeps | Promise<TrackingHandlerDeps>)) {
-  const resolve = coldStart(typeof given === 'function' ? given : () => given);
-  async function handle(event: SNSEvent): Promise<void>;
-  async function handle(event: LambdaFunctionURLEvent): Promise<UrlResult>;
-  // biome-ignore lint/suspicious/noConfusingVoidType: the Lambda handler convention: an SNS invocation returns nothing, a URL one a response
-  async function handle(event: TrackingEvent): Promise<void | UrlResult>;
-  // biome-ignore lint/suspicious/noConfusingVoidType: as the overload above
-  async function handle(event: TrackingEvent): Promise<void | UrlResult> {
-    const deps = await resolve();
-    try {
-      if (isUrlEvent(event)) return await handleHttps(event, deps);
-      await handleSnsRecords(event, deps);
-    } finally {
-      deps.metrics.publishStoredMetrics();
-    }
-  }
-  return handle;
-}
-
-async function handleSnsRecords(event: SNSEvent, deps: TrackingHandlerDeps): Promise<void> {
-  const failures: unknown[] = [];
-  // SNS delivers one record per invocation today; every record is still processed before a
-  // failure is rethrown, so one bad record cannot hold the others back.
-  for (const record of event.Records ?? []) {
-    try {
-      const envelope = await acceptSnsLambdaRecord(record, deps.sns);
-      await processNotification(envelope, deps);
-    } catch (error) {
-      if (error instanceof SnsVerificationError) continue; // logged and counted by acceptSnsLambdaRecord
-      failures.push(error);
-    }
-  }
-  if (failures.length) {
-    deps.metrics.addMetric(TRACKING_METRICS.failed, MetricUnit.Count, failures.length);
-    deps.logger.error('tracking ingestion failed; the invocation will be retried', { error: failures[0], failures: failures.length });
-    throw failures[0];
-  }
-}
-
-async function handleHttps(event: LambdaFunctionURLEvent, deps: TrackingHandlerDeps): Promise<UrlResult> {
-  const method = event.requestContext?.http?.method ?? 'POST';
-  if (method !== 'POST') return { statusCode: 405, headers: { allow: 'POST', 'content-type': 'application/json' }, body: '{"status":"method_not_allowed"}' };
-  const body = event.isBase64Encoded ? Buffer.from(event.body ?? '', 'base64').toString('utf8') : (event.body ?? '');
-  let outcome: Awaited<ReturnType<typeof acceptSnsHttpBody>>;
-  try {
-    outcome = await acceptSnsHttpBody(body, event.headers, deps.sns);
-  } catch (error) {
-    const response = snsHttpErrorResponse(error);
-    if (response) return response;
-    return failed(error, deps);
-  }
-  if (outcome.kind === 'notification') {
-    try {
-      await processNotification(outcome.envelope, deps);
-    } catch (error) {
-      // The route refused it (a topic not allowed for this kind of notification): 403, reported already.
-      if (error instanceof SnsVerificationError) return snsHttpErrorResponse(error)!;
-      return failed(error, deps);
-    }
-  }
-  return snsHttpResponse(outcome);
-}
-
-export interface NotificationContext {
-  readonly snsMessageId: string;
-  readonly topicArn: string;
-}
-
-/** A verified Notification: to the router first (when there is one), the rest to tracking. */
-async function processNotification(envelope: SnsNotification, deps: TrackingHandlerDeps): Promise<void> {
-  const context: NotificationContext = { snsMessageId: envelope.MessageId, topicArn: envelope.TopicArn };
-  if (deps.route && (await deps.route(parseJson(envelope.Message), context))) return;
-  const outcome = await ingestNotification(envelope, deps.ingest);
-  countOutcome(deps.metrics, outcome);
-  if (outcome.ignored) deps.logger.info('SNS notification is not an event', { ...context, reason: outcome.ignored });
-  if (outcome.unknown) {
-    const unknown = outcome.events.find((e) => e.eventType === 'unknown');
-    deps.logger.warn('stored an event the normalizer did not understand', { ...context, eventId: unknown?.eventId, description: unknown?.description });
-  }
-  for (const s of outcome.suppressed) deps.logger.info('address suppressed', { ...context, address: s.address, reason: s.reason });
-}
-
-function failed(error: unknown, deps: TrackingHandlerDeps): UrlResult {
-  deps.metrics.addMetric(TRACKING_METRICS.failed, MetricUnit.Count, 1);
-  deps.logger.error('tracking ingestion failed; answering 500 so SNS redelivers', { error });
-  return { statusCode: 500, headers: { 'content-type': 'application/json' }, body: '{"status":"error"}' };
-}
-
-function isUrlEvent(event: TrackingEvent): event is LambdaFunctionURLEvent {
-  return !('Records' in event) && typeof (event as Partial<LambdaFunctionURLEvent>).requestContext === 'object';
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
-  }
-}
-
-const wired = createTrackingHandler(coldStart(async () => {
-  const rt = await trackingRuntime('mailroom-tracking');
-  return { sns: snsDeps(rt), ingest: rt.ingest, logger: rt.logger, metrics: rt.metrics };
+const tracking = createTrackingHandler(coldStart(async () => {
+  const rt = await trackingRuntime({ logger, metrics });
+  return { sns: snsDeps(rt), ingest: rt.ingest, logger, metrics };
 }, { eager: IN_LAMBDA }));
 
-/**
- * Entry point of the tracking Lambda subscribed to the SES events topic; wired once per cold
- * start (../cold-start.ts), so importing this module elsewhere never needs the environment.
- */
-export async function handler(event: SNSEvent): Promise<void> {
-  return wired(event);
-}
+export const handler = middy(async (event: SNSEvent): Promise<void> => tracking(event))
+  .use(injectLambdaContext(logger))
+  .use(logMetrics(metrics, { captureColdStartMetric: true }));

@@ -1,73 +1,29 @@
 /**
- * SMS delivery-status Lambda: a CloudWatch Logs subscription filter on the SNS SMS
- * delivery-status log groups (sns/<region>/<account>/DirectPublishToPhoneNumber and …/Failure)
- * invokes it with batches of log events. Thin: decode the payload, normalize each entry
- * (src/tracking/normalizers/sns-sms.ts), ingest the events (joined to our message by the SNS
- * MessageId the SNS adapter recorded as providerMessageId), count.
- *
- * A payload that is not a CloudWatch Logs subscription payload is logged and dropped (a retry
- * cannot fix it). Storage failures throw: CloudWatch Logs invokes asynchronously, so Lambda
- * retries (then the DLQ) and the events dedupe on their deterministic ids.
+ * Entry point of the SMS delivery-status Lambda, invoked by a CloudWatch Logs subscription
+ * filter on the SNS SMS delivery-status log groups (the handler: src/handlers/sms-status.ts).
+ * Dependencies are built once per cold start (src/handlers/cold-start.ts), so importing this
+ * module elsewhere never needs the environment.
  */
-import type { Logger } from '@aws-lambda-powertools/logger';
-import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import middy from '@middy/core';
 import type { CloudWatchLogsEvent } from 'aws-lambda';
-import { decodeLogsEvent, type LogsData } from '../../src/tracking/cloudwatch-logs.js';
-import type { IngestDeps, IngestOutcome } from '../../src/tracking/deps.js';
-import { LogsPayloadError } from '../../src/tracking/errors.js';
-import { ingestEvents } from '../../src/tracking/ingest.js';
-import { normalizeSnsSmsEvent } from '../../src/tracking/normalizers/sns-sms.js';
-import { coldStart, IN_LAMBDA } from '../cold-start.js';
+import { coldStart, IN_LAMBDA } from '../../src/handlers/cold-start.js';
+import { createSmsStatusHandler } from '../../src/handlers/sms-status.js';
+import { createLogger } from '../../src/logging/logger.js';
+import { createMetrics } from '../../src/logging/metrics.js';
 import { trackingRuntime } from './deps.js';
-import { countOutcome, TRACKING_METRICS, type TrackingMetrics } from './metrics.js';
 
-export interface SmsStatusHandlerDeps {
-  readonly ingest: IngestDeps;
-  readonly logger: Pick<Logger, 'info' | 'warn' | 'error'>;
-  readonly metrics: TrackingMetrics;
-}
+const logger = createLogger('mailroom-sms-status');
+const metrics = createMetrics('mailroom-sms-status', { env: process.env });
 
-export function createSmsStatusHandler(deps: SmsStatusHandlerDeps): (event: CloudWatchLogsEvent) => Promise<IngestOutcome | undefined> {
-  return async (event) => {
-    try {
-      let data: LogsData;
-      try {
-        data = decodeLogsEvent(event);
-      } catch (error) {
-        if (!(error instanceof LogsPayloadError)) throw error;
-        deps.metrics.addMetric(TRACKING_METRICS.invalidLogs, MetricUnit.Count, 1);
-        deps.logger.error('not a CloudWatch Logs subscription payload; dropped', { error: error.message });
-        return undefined;
-      }
-      if (data.messageType !== 'DATA_MESSAGE') {
-        deps.logger.info('CloudWatch Logs control message', { messageType: data.messageType, logGroup: data.logGroup });
-        return undefined;
-      }
-      const receivedAt = (deps.ingest.now?.() ?? new Date()).toISOString();
-      const events = data.logEvents.flatMap((e) => normalizeSnsSmsEvent(e.message, { receivedAt, provider: 'sns' }));
-      let outcome: IngestOutcome;
-      try {
-        outcome = await ingestEvents(events, deps.ingest);
-      } catch (error) {
-        deps.metrics.addMetric(TRACKING_METRICS.failed, MetricUnit.Count, 1);
-        deps.logger.error('SMS status ingestion failed; the invocation will be retried', { error, logGroup: data.logGroup });
-        throw error;
-      }
-      countOutcome(deps.metrics, outcome);
-      if (outcome.unknown) deps.logger.warn('stored SMS log entries the normalizer did not understand', { count: outcome.unknown, logGroup: data.logGroup });
-      return outcome;
-    } finally {
-      deps.metrics.publishStoredMetrics();
-    }
-  };
-}
-
-const wired = coldStart(async () => {
-  const rt = await trackingRuntime('mailroom-sms-status');
-  return createSmsStatusHandler({ ingest: rt.ingest, logger: rt.logger, metrics: rt.metrics });
+const smsStatus = coldStart(async () => {
+  const rt = await trackingRuntime({ logger, metrics });
+  return createSmsStatusHandler({ ingest: rt.ingest, logger, metrics });
 }, { eager: IN_LAMBDA });
 
-/** Lambda entry point; wired once per cold start, so importing this module elsewhere never needs the environment. */
-export const handler = async (event: CloudWatchLogsEvent): Promise<void> => {
-  await (await wired())(event);
-};
+export const handler = middy(async (event: CloudWatchLogsEvent): Promise<void> => {
+  await (await smsStatus())(event);
+})
+  .use(injectLambdaContext(logger))
+  .use(logMetrics(metrics, { captureColdStartMetric: true }));

@@ -13,50 +13,27 @@
  *    (src/local/ses-events.ts) and the SMS receipt watcher (src/local/sms-receipts.ts);
  * 5. writes `<stateDir>/local.json` (CONTRACT.md §6) once everything runs.
  *
- * The tracking handler's verifier skips SNS signature checks (and with them the allowlist):
- * fauxqs signs nothing (it puts "EXAMPLE" where the signature goes, with a certificate URL on
- * the real AWS host), so a genuine check would refuse every local event. What reaches the
- * tracking queue can only come from the local topic it is subscribed to.
+ * Each part has its own file: ./pipeline-resources.ts, ./pipeline-send.ts,
+ * ./pipeline-tracking.ts (with why SNS signatures are not checked locally),
+ * ./pipeline-runners.ts, ./pipeline-state.ts.
  */
-import { Metrics } from '@aws-lambda-powertools/metrics';
-import { CreateTopicCommand, SubscribeCommand } from '@aws-sdk/client-sns';
-import type { CloudWatchLogsEvent } from 'aws-lambda';
 import { rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { createTrackingHandler } from '../../lambdas/tracking/handler.js';
-import { receiptRouter } from '../../lambdas/tracking/https.js';
-import { createSmsStatusHandler } from '../../lambdas/tracking/sms-status.js';
-import { createSendHandler } from '../../lambdas/send/handler.js';
-import type { Channel } from '../contract/message.js';
-import { InboundStore } from '../store/inbound.js';
+import { maskText } from '../logging/mask.js';
 import { MessageStore } from '../store/messages.js';
-import { SuppressionStore } from '../store/suppressions.js';
-import { LocalEmailProvider } from '../providers/email/local.js';
-import { encodeTagValue, MESSAGE_ID_TAG, TAG_PATTERN } from '../providers/email/ses-tags.js';
-import { createProviderRegistry } from '../providers/registry.js';
-import { LocalSmsProvider } from '../providers/sms/local.js';
-import { FileSmsOutbox } from '../providers/sms/outbox.js';
-import { createSendProcessor } from '../send/process.js';
-import { S3BodyStore, sqsBodyPrefix } from '../send/oversize.js';
-import { SqsSendQueue } from '../send/queue.js';
-import { RateLimiters } from '../send/rate-limit.js';
-import type { SendMetric } from '../send/types.js';
-import { SnsVerifier } from '../tracking/sns/index.js';
-import { createIngestDeps } from '../tracking/wiring.js';
 import { LOCAL_REGION, localClients, type LocalClients } from './clients.js';
 import { localLogger, type LineSink } from './log.js';
-import { SqsPoller, type PollerEvent } from './poller.js';
-import { createQueuePair, provisionLocal, type LocalResources, type QueuePair } from './provision.js';
+import { provisionPipeline, type PipelineResources } from './pipeline-resources.js';
+import { startRunners } from './pipeline-runners.js';
+import { localSendHandler } from './pipeline-send.js';
+import { localState } from './pipeline-state.js';
+import { localTrackingHandlers } from './pipeline-tracking.js';
 import type { LocalEndpoints } from './servers.js';
-import { SesEventWatcher, type JoinedMessage } from './ses-events.js';
-import { SmsReceiptWatcher } from './sms-receipts.js';
-import { snsHandlerOverSqs } from './sns-over-sqs.js';
 import { removeLocalState, writeLocalState, type LocalState } from './state.js';
-import { validatorFor } from '../contract/validate.js';
-import { maskText } from '../logging/mask.js';
 
-export const LOCAL_CONFIGURATION_SET = 'mailroom-local';
-/** Where the local "receipt rule" stores raw mail: the same prefix as the CDK stack (lib/inbound-pipeline.ts). */
+export { LOCAL_CONFIGURATION_SET } from './pipeline-send.js';
+export { joinedMessage } from './joined-message.js';
+
 export const INBOUND_OBJECT_PREFIX = 'raw/';
 
 export interface LocalPipelineOptions {
@@ -92,7 +69,7 @@ export interface LocalPipelineOptions {
 
 export interface LocalPipeline {
   readonly state: LocalState;
-  readonly resources: LocalResources & { readonly tracking: QueuePair & { readonly topicArn: string; readonly subscriptionArn: string } };
+  readonly resources: PipelineResources;
   readonly clients: LocalClients;
   /** Counts of what the send handlers did (sent, errored, …) and what the pollers saw. */
   readonly counters: Readonly<Record<string, number>>;
@@ -105,7 +82,6 @@ export async function startLocalPipeline(opts: LocalPipelineOptions): Promise<Lo
   const sink: LineSink = opts.log ? (line) => opts.log!(maskText(line)) : () => undefined;
   const verbose = opts.verbose ?? false;
   const maxReceiveCount = opts.maxReceiveCount ?? 5;
-  const visibilityTimeout = opts.visibilityTimeout ?? 30;
   const stateDir = resolve(opts.stateDir);
   const outboxPath = join(stateDir, 'sms-outbox.jsonl');
   const clients = localClients(opts.endpoints, region);
@@ -119,146 +95,29 @@ export async function startLocalPipeline(opts: LocalPipelineOptions): Promise<Lo
   rmSync(outboxPath, { force: true });
 
   // 1-2. Resources.
-  const base = await provisionLocal(clients, opts.prefix, { maxReceiveCount, visibilityTimeout });
-  const { TopicArn: topicArn } = await clients.sns.send(new CreateTopicCommand({ Name: `${opts.prefix}-ses-events` }));
-  const trackingQueue = await createQueuePair(clients.sqs, `${opts.prefix}-tracking`, maxReceiveCount, visibilityTimeout);
-  const { SubscriptionArn: subscriptionArn } = await clients.sns.send(
-    new SubscribeCommand({ TopicArn: topicArn!, Protocol: 'sqs', Endpoint: trackingQueue.arn, ReturnSubscriptionArn: true }),
-  );
-  const resources = { ...base, tracking: { ...trackingQueue, topicArn: topicArn!, subscriptionArn: subscriptionArn! } };
+  const resources = await provisionPipeline(clients, opts.prefix, { maxReceiveCount, visibilityTimeout: opts.visibilityTimeout ?? 30 });
 
   // 3. Handlers, wired like the Lambdas but with local clients.
-  const metrics = (serviceName: string) => new Metrics({ namespace: 'Mailroom', serviceName, logger: localLogger(serviceName, sink, false) });
-  const messages = new MessageStore(clients.doc, base.tables.messages);
-  const ingest = createIngestDeps({ doc: clients.doc, tables: base.tables, payload: { s3: clients.s3, bucket: base.buckets.payload } });
-
-  const sendHandler = (channel: Channel) => {
-    const name = `send-${channel}`;
-    const logger = localLogger(name, sink, verbose);
-    // Registered under the AWS adapter names too, so a message that names `provider: "ses"`
-    // (or "sns") runs locally unchanged.
-    const providers =
-      channel === 'email'
-        ? createProviderRegistry({
-            email: ['local', 'ses'].map((n) => new LocalEmailProvider(clients.sesv2, { name: n, configurationSet: LOCAL_CONFIGURATION_SET, s3: clients.s3 })),
-          })
-        : createProviderRegistry({ sms: ['local', 'sns'].map((n) => new LocalSmsProvider(new FileSmsOutbox(outboxPath), { name: n })) });
-    const queue = base.queues[channel];
-    const processor = createSendProcessor({
-      validate: validatorFor(channel),
-      config: {
-        channel,
-        defaultProvider: 'local',
-        maxReceiveCount,
-        backoff: opts.backoff ?? { baseSeconds: 5, maxSeconds: 300 },
-        ignoreUnsupportedFeatures: false,
-      },
-      messages,
-      suppressions: new SuppressionStore(clients.doc, base.tables.suppressions),
-      providers,
-      queue: new SqsSendQueue(clients.sqs, {
-        queueUrl: queue.url,
-        dlqUrl: queue.dlqUrl,
-        bodies: new S3BodyStore(clients.s3, { bucket: base.buckets.payload, prefix: sqsBodyPrefix(channel) }),
-      }),
-      limiters: new RateLimiters({ ratePerSecond: opts.maxSendRate ?? 14 }),
-      logger,
-      metrics: { count: (metric: SendMetric, value = 1) => count(`${channel}.${metric}`, value) },
-    });
-    return createSendHandler({ processor, logger });
+  const messages = new MessageStore(clients.doc, resources.tables.messages);
+  const backoff = opts.backoff ?? { baseSeconds: 5, maxSeconds: 300 };
+  const send = { clients, resources, messages, outboxPath, maxReceiveCount, backoff, maxSendRate: opts.maxSendRate ?? 14, count };
+  const handlers = {
+    email: localSendHandler('email', { ...send, logger: localLogger('send-email', sink, verbose) }),
+    sms: localSendHandler('sms', { ...send, logger: localLogger('send-sms', sink, verbose) }),
+    ...localTrackingHandlers({ clients, resources, sink, verbose }),
   };
-
-  const trackingLogger = localLogger('tracking', sink, verbose);
-  const trackingMetrics = metrics('mailroom-tracking');
-  const trackingInbound = {
-    s3: clients.s3,
-    store: new InboundStore(clients.doc, base.tables.inbound),
-    bucket: base.buckets.inbound,
-    bodiesBucket: base.buckets.payload,
-    maxBytes: 40 * 1024 * 1024,
-    clock: () => new Date(),
-    logger: trackingLogger,
-  };
-  const trackingSns = {
-    verifier: new SnsVerifier({ allowedTopicArns: [topicArn!], skipSignatureCheck: true }),
-    logger: trackingLogger,
-    metrics: trackingMetrics,
-    snsClientForRegion: () => clients.sns,
-  };
-  const trackingHandler = createTrackingHandler({
-    // As the HTTPS entry does: receipt notifications that reach tracking go to inbound.
-    // The local topic carries both kinds, so it is on both purposes' lists.
-    route: receiptRouter(trackingInbound, { logger: trackingLogger, metrics: trackingMetrics, sns: trackingSns }, { tracking: [topicArn!], inbound: [topicArn!] }),
-    sns: trackingSns,
-    ingest,
-    logger: trackingLogger,
-    metrics: trackingMetrics,
-  });
-  const smsStatusLogger = localLogger('sms-status', sink, verbose);
-  const smsStatusHandler = createSmsStatusHandler({ ingest, logger: smsStatusLogger, metrics: metrics('mailroom-sms-status') });
 
   // 4. Pollers and watchers.
-  const onPollerEvent = (e: PollerEvent) => {
-    if (e.type === 'batch') count(`${e.poller}.batches`);
-    else sink(`[${e.poller}] ${e.stage} error: ${e.error instanceof Error ? e.error.message : String(e.error)}`);
-  };
-  const common = { sqs: clients.sqs, region, maxConcurrency: opts.maxConcurrency ?? 2, waitTimeSeconds: opts.waitTimeSeconds ?? 20, onEvent: onPollerEvent };
-  const pollers = [
-    new SqsPoller({ ...common, name: 'send-email', queueUrl: base.queues.email.url, queueArn: base.queues.email.arn, handler: sendHandler('email') }),
-    new SqsPoller({ ...common, name: 'send-sms', queueUrl: base.queues.sms.url, queueArn: base.queues.sms.arn, handler: sendHandler('sms') }),
-    new SqsPoller({
-      ...common,
-      name: 'tracking',
-      queueUrl: trackingQueue.url,
-      queueArn: trackingQueue.arn,
-      handler: snsHandlerOverSqs(trackingHandler, subscriptionArn!, (error) => trackingLogger.warn('tracking record failed', error)),
-    }),
-  ];
-  const sesWatcher = new SesEventWatcher({
-    sesEndpoint: opts.endpoints.sesv2,
-    sns: clients.sns,
-    topicArn: topicArn!,
-    region,
-    configurationSet: LOCAL_CONFIGURATION_SET,
-    resolve: async (providerMessageId) => joinedMessage(await messages.getByProviderMessageId(providerMessageId), providerMessageId),
-    intervalMs: opts.watchIntervalMs ?? 250,
-    joinGraceMs: opts.sesJoinGraceMs ?? 10_000,
-    onError: (error) => sink(`[ses-events] error: ${error instanceof Error ? error.message : String(error)}`),
-    onPublished: (email, types) => {
-      count('sesEvents.published', types.length);
-      if (verbose) sink(`[ses-events] ${email.messageId}: ${types.join(', ')}`);
-    },
+  const runners = startRunners({
+    ...{ resources, endpoints: opts.endpoints, clients, region, messages, outboxPath, handlers, verbose, sink, count },
+    maxConcurrency: opts.maxConcurrency ?? 2,
+    waitTimeSeconds: opts.waitTimeSeconds ?? 20,
+    watchIntervalMs: opts.watchIntervalMs ?? 250,
+    sesJoinGraceMs: opts.sesJoinGraceMs ?? 10_000,
   });
-  const smsWatcher = new SmsReceiptWatcher({
-    outboxPath,
-    region,
-    deliver: async (event) => {
-      await smsStatusHandler(event as CloudWatchLogsEvent);
-    },
-    intervalMs: opts.watchIntervalMs ?? 250,
-    onError: (error) => sink(`[sms-receipts] error: ${error instanceof Error ? error.message : String(error)}`),
-    onDelivered: () => count('smsReceipts.delivered'),
-  });
-  for (const p of pollers) p.start();
-  sesWatcher.start();
-  smsWatcher.start();
 
   // 5. local.json.
-  const state: LocalState = {
-    region,
-    endpoints: { sqs: opts.endpoints.sqs, sns: opts.endpoints.sns, dynamodb: opts.endpoints.dynamodb, s3: opts.endpoints.s3, sesv2: opts.endpoints.sesv2 },
-    queues: { email: base.queues.email.url, sms: base.queues.sms.url },
-    tables: { ...base.tables },
-    buckets: { inbound: base.buckets.inbound, payload: base.buckets.payload },
-    ui: `${opts.endpoints.sesv2}/`,
-    prefix: opts.prefix,
-    dlqs: { email: base.queues.email.dlqUrl, sms: base.queues.sms.dlqUrl },
-    topics: { sesEvents: topicArn! },
-    inboundObjectPrefix: INBOUND_OBJECT_PREFIX,
-    outbox: outboxPath,
-    pid: process.pid,
-    startedAt: new Date().toISOString(),
-  };
+  const state = localState({ region, endpoints: opts.endpoints, resources, prefix: opts.prefix, outboxPath, inboundObjectPrefix: INBOUND_OBJECT_PREFIX });
   const writeState = opts.writeState ?? true;
   if (writeState) writeLocalState(stateDir, state);
 
@@ -271,27 +130,8 @@ export async function startLocalPipeline(opts: LocalPipelineOptions): Promise<Lo
     stop: () =>
       (stopping ??= (async () => {
         if (writeState) removeLocalState(stateDir);
-        await Promise.all([sesWatcher.stop(), smsWatcher.stop()]);
-        await Promise.all(pollers.map((p) => p.stop()));
+        await runners.stop();
         clients.destroy();
       })()),
   };
-}
-
-/**
- * What the SES event watcher needs from our record: the envelope recipients of this SES
- * message (for a merge send, only the recipients that got this provider message id) and the
- * SES message tags our adapter set (our id tag; contract tags valid as SES tag names as `true`).
- */
-export function joinedMessage(
-  record: { id: string; tags?: readonly string[]; recipients: Readonly<Record<string, { status: string; providerMessageId?: string }>> } | undefined,
-  providerMessageId: string,
-): JoinedMessage | undefined {
-  if (!record) return undefined;
-  const entries = Object.entries(record.recipients);
-  const perRecipient = entries.some(([, s]) => s.providerMessageId !== undefined);
-  const destination = (perRecipient ? entries.filter(([, s]) => s.providerMessageId === providerMessageId) : entries.filter(([, s]) => s.status !== 'suppressed')).map(([k]) => k);
-  const tags: Record<string, string[]> = { [MESSAGE_ID_TAG]: [encodeTagValue(record.id)] };
-  for (const tag of record.tags ?? []) if (TAG_PATTERN.test(tag) && !(tag in tags)) tags[tag] = ['true'];
-  return { destination, tags };
 }

@@ -74,13 +74,16 @@ class SendPipeline implements SendProcessor {
     return this.processValid(d, validated);
   }
 
+  /**
+   * One delivery, step by step: begin (record the message, or resolve the one already
+   * there), admit (policy, schedule, suppressions, provider), then attempt (rate slot, claim,
+   * retry budget, send), each ending in a recorded outcome or handing on to the next.
+   */
   private async processValid(d: Delivery, validated: ValidatedMessage): Promise<RecordOutcome> {
-    const { id, idDerived } = validated;
-    let message = validated.message;
-    const { messages, suppressions, limiters } = this.deps;
+    const { id, idDerived, message } = validated;
     const recipients = recipientKeysOf(message);
     const providerName = message.provider ?? this.cfg.defaultProvider;
-    const began = await messages.begin({
+    const began = await this.deps.messages.begin({
       id, channel: message.channel, provider: providerName, recipients, now: this.nowIso(), bodySha256: d.bodySha256, idDerived,
       tags: message.tags, metadata: message.metadata, sendAt: message.sendAt,
     });
@@ -88,32 +91,46 @@ class SendPipeline implements SendProcessor {
       const resolved = await this.resolveExisting(d, id, began.record);
       if ('outcome' in resolved) return resolved.outcome;
     }
+    const admitted = await this.admit(d, { id, message, recipients, providerName, attempts: began.record.attempts });
+    if ('outcome' in admitted) return admitted.outcome;
+    return this.attempt(d, { id, recipients, ...admitted });
+  }
 
+  /** Policy, schedule, suppressions and provider: what can stop a message before it is claimed. */
+  private async admit(d: Delivery, input: AdmitInput): Promise<{ outcome: RecordOutcome } | Admitted> {
+    const { id, recipients, providerName, attempts } = input;
+    let message = input.message;
     // What the operator does not allow is refused before anything else is spent on it.
     const admission = this.deps.policy?.admit(message) ?? { ok: true as const, message };
     if (!admission.ok) {
       this.deps.metrics.count('refused');
       this.deps.logger.warn('refused by the send policy', { messageId: id, code: admission.error.code });
-      return this.fail(d, id, { unclaimed: true }, admission.error, began.record.attempts, recipients);
+      return { outcome: await this.fail(d, { id, actor: { unclaimed: true }, reason: admission.error, attempts, recipients }) };
     }
     message = admission.message;
 
     if (message.sendAt) {
       const dueInMs = Date.parse(message.sendAt) - this.clock.now();
-      if (dueInMs > 0) return this.settle.defer(d, id, 'scheduled', Math.ceil(dueInMs / 1000));
+      if (dueInMs > 0) return { outcome: await this.settle.defer(d, id, 'scheduled', Math.ceil(dueInMs / 1000)) };
     }
 
-    const suppressed = await suppressions.filterSuppressed(recipients);
-    if (suppressed.size >= recipients.length) return this.cancelSuppressed(d, id, recipients, suppressed);
+    const suppressed = await this.deps.suppressions.filterSuppressed(recipients);
+    if (suppressed.size >= recipients.length) return { outcome: await this.cancelSuppressed(d, id, recipients, suppressed) };
 
     let sender: Sender;
     try {
       sender = this.sender(message, providerName);
     } catch (error) {
       const reason = { code: 'unknown_provider', message: describeError(error), retryable: false };
-      return this.fail(d, id, { unclaimed: true }, reason, began.record.attempts, recipients);
+      return { outcome: await this.fail(d, { id, actor: { unclaimed: true }, reason, attempts, recipients }) };
     }
 
+    return { message, suppressed, sender };
+  }
+
+  /** Rate slot, claim, retry budget, send: the attempt itself, ending in sent, failed or retry. */
+  private async attempt(d: Delivery, { id, recipients, message, suppressed, sender }: AttemptInput): Promise<RecordOutcome> {
+    const { messages, limiters } = this.deps;
     const maxWaitMs = d.deadline - this.clock.now() - this.cfg.minSendWindowMs;
     if (maxWaitMs < 0) return this.settle.defer(d, id, 'deadline', 1);
     const slot = await limiters.for(sender.name).acquire(maxWaitMs);
@@ -127,8 +144,9 @@ class SendPipeline implements SendProcessor {
     // message that kills the function every time fails here instead of looping.
     const spent = claimed.attempts - 1 - claimed.throttles;
     if (spent >= this.cfg.maxReceiveCount) {
-      const reason = { code: 'retries_exhausted', message: `${spent} earlier attempt(s) ended without an outcome (the function stopped mid-send)`, retryable: false };
-      return this.fail(d, id, { token }, reason, claimed.attempts, recipients);
+      const why = `${spent} earlier attempt(s) ended without an outcome (the function stopped mid-send)`;
+      const reason = { code: 'retries_exhausted', message: why, retryable: false };
+      return this.fail(d, { id, actor: { token }, reason, attempts: claimed.attempts, recipients });
     }
 
     // Recipients an earlier attempt settled (a partly completed bulk send), or that tracking
@@ -136,7 +154,8 @@ class SendPipeline implements SendProcessor {
     const toSend = recipients.filter((r) => !suppressed.has(r));
     const settled = toSend.filter((r) => r in claimed.recipients);
     if (settled.length === toSend.length) {
-      return this.recordSent(d, id, token, { provider: claimed.provider ?? sender.name, recipients: {} }, toSend, settled, suppressed, recipients);
+      const nothingToSend = { provider: claimed.provider ?? sender.name, recipients: {} };
+      return this.recordSent(d, { id, token, result: nothingToSend, toSend, settled, suppressed, recipients });
     }
     const outgoing = withoutRecipients(message, new Set(suppressed.keys()));
     const hold = this.deps.policy?.hold?.(outgoing, this.clock.now());
@@ -147,9 +166,10 @@ class SendPipeline implements SendProcessor {
         messageId: id, attempt: claimed.attempts, tags: message.tags, ignoreUnsupportedFeatures: this.cfg.ignoreUnsupportedFeatures, settledRecipients: settled,
       });
     } catch (error) {
-      return this.sendFailed(d, id, token, claimed, classifySendFailure(error), sender.name, recipients);
+      const failure = classifySendFailure(error);
+      return this.sendFailed(d, { id, token, claimed, failure, provider: sender.name, recipients });
     }
-    return this.recordSent(d, id, token, result, toSend, settled, suppressed, recipients);
+    return this.recordSent(d, { id, token, result, toSend, settled, suppressed, recipients });
   }
 
   /** A record already existed for this id: a redelivery, a duplicate, or an operator's DLQ redrive. */
@@ -165,7 +185,8 @@ class SendPipeline implements SendProcessor {
       metrics.count('idConflict');
       logger.warn('id reused with a different body; the first message stands (the id is the idempotency key)', { messageId: id, status: current.status });
       if (current.status === 'failed') {
-        const reason = { code: 'id_conflict', message: `id ${id} belongs to another message, which failed (${current.error?.code ?? 'failed'}); send this one under a new id`, retryable: false };
+        const message = `id ${id} belongs to another message, which failed (${current.error?.code ?? 'failed'}); send this one under a new id`;
+        const reason = { code: 'id_conflict', message, retryable: false };
         await this.settle.deadLetter(d, id, reason, 0, { stamp: false });
         return { outcome: { kind: 'failed', id, code: reason.code } };
       }
@@ -194,10 +215,7 @@ class SendPipeline implements SendProcessor {
     return { record: current };
   }
 
-  private async recordSent(
-    d: Delivery, id: string, token: string, result: SendResult, toSend: readonly string[], settled: readonly string[],
-    suppressed: ReadonlyMap<string, SuppressionEntry>, recipients: readonly string[],
-  ): Promise<RecordOutcome> {
+  private async recordSent(d: Delivery, { id, token, result, toSend, settled, suppressed, recipients }: Sent): Promise<RecordOutcome> {
     const { messages, metrics, logger } = this.deps;
     const states: Record<string, { status: SendStatus | 'suppressed'; providerMessageId?: string }> = {};
     const perRecipientIds: Record<string, string> = {};
@@ -209,7 +227,7 @@ class SendPipeline implements SendProcessor {
         if (!settled.includes(key)) states[key] = { status: 'unknown' };
         continue;
       }
-      states[key] = r.providerMessageId ? { status: r.status, providerMessageId: r.providerMessageId } : { status: r.status };
+      states[key] = recipientState(r);
       if (r.providerMessageId && r.providerMessageId !== result.providerMessageId) perRecipientIds[key] = r.providerMessageId;
     }
     for (const key of suppressed.keys()) states[key] = { status: 'suppressed' };
@@ -233,14 +251,10 @@ class SendPipeline implements SendProcessor {
     return { kind: 'sent', id, recorded: true };
   }
 
-  private async sendFailed(
-    d: Delivery, id: string, token: string, claimed: StoredMessage, failure: ClassifiedFailure, provider: string, recipients: readonly string[],
-  ): Promise<RecordOutcome> {
+  private async sendFailed(d: Delivery, { id, token, claimed, failure, provider, recipients }: SendFailure): Promise<RecordOutcome> {
     const { messages, limiters, metrics, logger } = this.deps;
-    const settled = failure.recipients
-      ? Object.fromEntries(Object.entries(failure.recipients).map(([k, r]) => [k, r.providerMessageId ? { status: r.status, providerMessageId: r.providerMessageId } : { status: r.status }]))
-      : undefined;
-    if (failure.kind === 'permanent') return this.fail(d, id, { token }, failure.error, claimed.attempts, recipients, settled);
+    const settled = failure.recipients ? mapValues(failure.recipients, recipientState) : undefined;
+    if (failure.kind === 'permanent') return this.fail(d, { id, actor: { token }, reason: failure.error, attempts: claimed.attempts, recipients, settled });
 
     const throttled = failure.kind === 'throttle';
     if (throttled) {
@@ -250,20 +264,21 @@ class SendPipeline implements SendProcessor {
     // Throttled attempts do not use up the retry budget: the limiter slows down instead.
     const spent = claimed.attempts - claimed.throttles - (throttled ? 1 : 0);
     if (!throttled && spent >= this.cfg.maxReceiveCount) {
-      const reason = { code: 'retries_exhausted', message: `gave up after ${spent} attempt(s); last error ${failure.error.code}: ${failure.error.message}`, retryable: false };
-      return this.fail(d, id, { token }, reason, claimed.attempts, recipients, settled);
+      const message = `gave up after ${spent} attempt(s); last error ${failure.error.code}: ${failure.error.message}`;
+      const reason = { code: 'retries_exhausted', message, retryable: false };
+      return this.fail(d, { id, actor: { token }, reason, attempts: claimed.attempts, recipients, settled });
     }
     const delaySeconds = backoffSeconds(throttled ? claimed.throttles + 1 : spent, this.cfg.backoff, this.random);
     try {
-      await messages.markErrored(id, token, {
-        error: failure.error, throttled, now: this.nowIso(), nextAttemptAt: iso(this.clock.now() + delaySeconds * 1000), ...(settled ? { recipients: settled } : {}),
-      });
+      const nextAttemptAt = iso(this.clock.now() + delaySeconds * 1000);
+      await messages.markErrored(id, token, { error: failure.error, throttled, now: this.nowIso(), nextAttemptAt, ...(settled ? { recipients: settled } : {}) });
     } catch (error) {
       if (error instanceof TransitionConflictError) return this.afterConflict(d, id, error.current);
       throw error;
     }
     metrics.count('errored');
-    logger.warn('send failed; will retry', { messageId: id, code: failure.error.code, error: failure.error.message, attempts: claimed.attempts, delaySeconds });
+    const { code, message } = failure.error;
+    logger.warn('send failed; will retry', { messageId: id, code, error: message, attempts: claimed.attempts, delaySeconds });
     const via = await this.settle.putBack(d, delaySeconds);
     return { kind: 'retry', id, code: failure.error.code, delaySeconds, via };
   }
@@ -309,10 +324,7 @@ class SendPipeline implements SendProcessor {
   }
 
   /** failed + DLQ with the reason; `settled` records what the provider said per recipient. */
-  private async fail(
-    d: Delivery, id: string, actor: Actor, reason: MessageError, attempts: number, recipients: readonly string[],
-    settled?: Readonly<Record<string, { status: RecipientState['status'] }>>,
-  ): Promise<RecordOutcome> {
+  private async fail(d: Delivery, { id, actor, reason, attempts, recipients, settled }: Failure): Promise<RecordOutcome> {
     try {
       await this.deps.messages.markFailed(id, actor, { error: reason, now: this.nowIso(), ...(settled ? { recipients: settled } : {}) });
     } catch (error) {
@@ -385,4 +397,65 @@ class SendPipeline implements SendProcessor {
 
 function stripUndefined<T extends object>(obj: T): T {
   return Object.fromEntries(Object.entries(obj).filter(([, v]) => v !== undefined)) as T;
+}
+
+/** What a provider reported for one recipient, as the message record keeps it. */
+function recipientState(r: { status: SendStatus; providerMessageId?: string }): { status: SendStatus; providerMessageId?: string } {
+  return r.providerMessageId ? { status: r.status, providerMessageId: r.providerMessageId } : { status: r.status };
+}
+
+function mapValues<V, W>(obj: Readonly<Record<string, V>>, fn: (v: V) => W): Record<string, W> {
+  return Object.fromEntries(Object.entries(obj).map(([k, v]) => [k, fn(v)]));
+}
+
+/** The `failed` transition: who may take it, why, and what the provider said per recipient. */
+interface Failure {
+  readonly id: string;
+  readonly actor: Actor;
+  readonly reason: MessageError;
+  readonly attempts: number;
+  readonly recipients: readonly string[];
+  readonly settled?: Readonly<Record<string, { status: RecipientState['status'] }>>;
+}
+
+/** The `sent` transition: the provider's answer, and which recipients it covers. */
+interface Sent {
+  readonly id: string;
+  readonly token: string;
+  readonly result: SendResult;
+  readonly toSend: readonly string[];
+  /** Settled by an earlier attempt: their entries stay as they are. */
+  readonly settled: readonly string[];
+  readonly suppressed: ReadonlyMap<string, SuppressionEntry>;
+  readonly recipients: readonly string[];
+}
+
+/** A send that threw: permanent (failed), throttled or transient (errored, retried). */
+interface SendFailure {
+  readonly id: string;
+  readonly token: string;
+  readonly claimed: StoredMessage;
+  readonly failure: ClassifiedFailure;
+  readonly provider: string;
+  readonly recipients: readonly string[];
+}
+
+interface AdmitInput {
+  readonly id: string;
+  readonly message: Message;
+  readonly recipients: readonly string[];
+  readonly providerName: string;
+  readonly attempts: number;
+}
+
+/** A message the policy let through, due now, with someone left to send to and a provider. */
+interface Admitted {
+  readonly message: Message;
+  readonly suppressed: ReadonlyMap<string, SuppressionEntry>;
+  readonly sender: Sender;
+}
+
+interface AttemptInput extends Admitted {
+  readonly id: string;
+  readonly recipients: readonly string[];
 }

@@ -11,6 +11,8 @@ import { MessageStore, type CancelOutcome } from '../../store/messages.js';
 import { CliError, EXIT, UsageError } from '../errors.js';
 import { printJsonLine, printLine, type CliIo } from '../io.js';
 import type { Target } from '../target.js';
+import type { Command } from 'commander';
+import type { CommandContext } from '../registration.js';
 
 const TOO_LATE: Readonly<Record<string, string>> = {
   processing: 'a send is in flight',
@@ -33,4 +35,18 @@ export async function cancelMessage(io: CliIo, target: Target, id: string, json:
   if (outcome === 'tombstoned') {
     io.err(`no message with this id has reached ${target.label} yet: the id is now held as cancelled, and the message is acknowledged without sending when it arrives\n`);
   }
+}
+
+/** Registers `cancel` on the program. */
+export function registerCancelCommand(program: Command, ctx: CommandContext): void {
+  const { io, withTarget } = ctx;
+  program
+    .command('cancel')
+    .description('cancel a message that has not been sent yet (pending, scheduled, or waiting to retry)')
+    .argument('<id>', 'message id')
+    .option('--json', 'print the outcome as one JSON line')
+    .action(async (id: string, opts: { json?: boolean }) => {
+      checkCancelId(id);
+      await withTarget(async (target) => cancelMessage(io, target, id, Boolean(opts.json)))();
+    });
 }

@@ -9,6 +9,8 @@ import { MessageStore } from '../../store/messages.js';
 import { UsageError } from '../errors.js';
 import { oneLine, printJsonLine, printLine, printTable, type CliIo } from '../io.js';
 import type { Target } from '../target.js';
+import { type Command, Option } from 'commander';
+import type { CommandContext } from '../registration.js';
 
 export interface EventsFlags {
   readonly messageId?: string;
@@ -64,4 +66,22 @@ export async function listEvents(io: CliIo, target: Target, flags: EventsFlags):
   ]);
   printLine(io);
   io.err(`${events.length} event${events.length === 1 ? '' : 's'}\n`);
+}
+
+/** Registers `events` on the program. */
+export function registerEventsCommand(program: Command, ctx: CommandContext): void {
+  const { io, withTarget } = ctx;
+  program
+    .command('events')
+    .description('list tracking events by message, recipient or type (time order)')
+    .option('--message-id <id>', 'events of one message')
+    .option('--recipient <address>', 'events of one recipient (address or E.164 number)')
+    .addOption(new Option('--type <eventType>', 'events of one type'))
+    .option('--since <iso>', 'only events at or after this ISO-8601 instant')
+    .option('--limit <n>', 'at most n events', (v) => Number.parseInt(v, 10))
+    .option('--json', 'one JSON line per event')
+    .action(async (opts: EventsFlags) => {
+      checkEventsFlags(opts);
+      await withTarget(async (target, flags: EventsFlags) => listEvents(io, target, flags))(opts);
+    });
 }

@@ -16,6 +16,8 @@ import { CliError, EXIT, NotFoundError, UsageError } from '../errors.js';
 import { inboundDeps, stderrLogger } from '../ingest-deps.js';
 import { cut, oneLine, printableBlock, printFields, printJsonLine, printLine, printTable, type CliIo } from '../io.js';
 import type { Target } from '../target.js';
+import type { Command } from 'commander';
+import { type CommandContext, collect } from '../registration.js';
 
 const mailbox = (m: { name?: string; address: string } | undefined): string | undefined => (m ? (m.name ? `${m.name} <${m.address}>` : m.address) : undefined);
 
@@ -153,4 +155,32 @@ export async function inboundShow(io: CliIo, target: Target, id: string, json: b
       { header: 's3', value: (a) => `s3://${a.s3.bucket}/${a.s3.key}${a.quarantined ? ' (QUARANTINED)' : ''}` },
     ]);
   }
+}
+
+/** Registers `inbound receive|list|show` on the program. */
+export function registerInboundCommand(program: Command, ctx: CommandContext): void {
+  const { io, withTarget } = ctx;
+  const inbound = program.command('inbound').description('inbound mail: receive locally, list, show');
+  inbound
+    .command('receive')
+    .description('deliver a raw message (.eml) to the inbound pipeline as SES would (S3 action)')
+    .argument('<file>', 'RFC 5322 message file')
+    .requiredOption('--to <address>', 'envelope recipient (repeatable)', collect)
+    .option('--from <address>', 'envelope sender (default: the From header)')
+    .option('--verdict <name=STATUS>', 'scan result to report, e.g. virus=FAIL (repeatable; default PASS for spam, virus, spf, dkim, dmarc)', collect)
+    .option('--json', 'print the stored record as one JSON line')
+    .action(withTarget(async (target, file: string, opts: InboundReceiveFlags) => inboundReceive(io, target, file, opts)));
+  inbound
+    .command('list')
+    .description('newest inbound messages, for one recipient or all')
+    .option('--recipient <address>', 'envelope recipient')
+    .option('--limit <n>', 'at most n messages', (v) => Number.parseInt(v, 10))
+    .option('--json', 'one JSON line per message')
+    .action(withTarget(async (target, opts: { recipient?: string; limit?: number; json?: boolean }) => inboundList(io, target, opts)));
+  inbound
+    .command('show')
+    .description('one inbound message with its attachments and their S3 keys')
+    .argument('<id>', 'SES message id')
+    .option('--json', 'print the record as one JSON line')
+    .action(withTarget(async (target, id: string, opts: { json?: boolean }) => inboundShow(io, target, id, Boolean(opts.json))));
 }

@@ -11,6 +11,8 @@ import { UsageError } from '../errors.js';
 import { printJsonLine, printTable, type CliIo } from '../io.js';
 import type { Target } from '../target.js';
 import { publicRecord } from './status.js';
+import type { Command } from 'commander';
+import type { CommandContext } from '../registration.js';
 
 export interface MessagesFlags {
   readonly recipient?: string;
@@ -56,4 +58,20 @@ export async function listMessages(io: CliIo, target: Target, flags: MessagesFla
     io.err(`no messages to ${recipient}\n`);
   }
   if (page.cursor) io.err(`older messages: mailroom messages --recipient ${recipient} --cursor ${page.cursor}\n`);
+}
+
+/** Registers `messages` on the program. */
+export function registerMessagesCommand(program: Command, ctx: CommandContext): void {
+  const { io, withTarget } = ctx;
+  program
+    .command('messages')
+    .description('messages sent to one recipient, newest first')
+    .requiredOption('--recipient <address>', 'email address or E.164 number')
+    .option('--limit <n>', 'at most n messages (1-100, default 25)', (v) => Number.parseInt(v, 10))
+    .option('--cursor <cursor>', 'continue from where the previous page ended (printed on stderr)')
+    .option('--json', 'one JSON line per message')
+    .action(async (opts: MessagesFlags) => {
+      checkMessagesFlags(opts);
+      await withTarget(async (target, flags: MessagesFlags) => listMessages(io, target, flags))(opts);
+    });
 }

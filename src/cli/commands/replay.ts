@@ -28,6 +28,8 @@ import { CliError, EXIT, UsageError } from '../errors.js';
 import { inboundDeps, stderrLogger, trackingDeps } from '../ingest-deps.js';
 import { oneLine, printJsonLine, printTable, type CliIo } from '../io.js';
 import type { Target } from '../target.js';
+import type { Command } from 'commander';
+import type { CommandContext } from '../registration.js';
 
 export type ReplayOutcome = 'stored' | 'duplicate' | 'ignored' | 'skipped' | 'refused' | 'failed';
 
@@ -138,4 +140,16 @@ function detail(r: ReplayResult): string | undefined {
   if (r.inboundId) return `inbound ${r.inboundId}`;
   if (r.stored !== undefined) return `${r.stored} event(s) stored, ${r.duplicates ?? 0} already present`;
   return undefined;
+}
+
+/** Registers `replay` on the program. */
+export function registerReplayCommand(program: Command, ctx: CommandContext): void {
+  const { io, withTarget } = ctx;
+  program
+    .command('replay')
+    .description('feed saved SNS HTTP bodies (a JSON array) through the tracking or inbound pipeline')
+    .argument('<file>', 'JSON array of SNS message bodies')
+    .option('--skip-signature-check', 'the operator vouches for the bodies: no signature, topic-allowlist or age check')
+    .option('--json', 'one JSON line per body')
+    .action(withTarget(async (target, file: string, opts: { skipSignatureCheck?: boolean; json?: boolean }) => replayFile(io, target, file, opts)));
 }

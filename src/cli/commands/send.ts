@@ -11,6 +11,9 @@ import { InvalidMessageError, validateMessage } from '../../contract/validate.js
 import { CliError, EXIT, UsageError } from '../errors.js';
 import { printJsonLine, printLine, type CliIo } from '../io.js';
 import type { Target } from '../target.js';
+import { type Command, Option } from 'commander';
+import { type CommandContext, collect } from '../registration.js';
+import { emailFromFlags, smsFromFlags, type EmailFlags, type SmsFlags } from '../message-input.js';
 
 export interface SendResult {
   readonly id: string;
@@ -70,4 +73,72 @@ export function reportSent(io: CliIo, result: SendResult, json: boolean): void {
   }
   printLine(io, result.id);
   io.err(`queued ${result.channel} message ${result.id}${result.idDerived ? ' (id derived from the body: the same body sent again is the same message)' : ''}; follow it with: mailroom status ${result.id}\n`);
+}
+
+/**
+ * A `send email|sms` subcommand's flags. `send` itself takes --id and --json too (for --file),
+ * and commander hands a parent's options to the parent wherever they stand on the command line,
+ * so `send email --id X` sets X on `send`: merged here, or the message would go out under a
+ * random id and retrying the command would send it twice.
+ */
+function sendFlags<F>(cmd: Command): F & { json?: boolean } {
+  return cmd.optsWithGlobals<F & { json?: boolean }>();
+}
+
+/** Registers `send`, `send email`, `send sms` on the program. */
+export function registerSendCommand(program: Command, ctx: CommandContext): void {
+  const { io, withTarget } = ctx;
+  const send = program
+    .command('send')
+    .description('enqueue a message exactly as a producer would, and print its id')
+    .option('--file <path>', 'a contract v1 message as JSON')
+    .option('--id <id>', 'message id (idempotency key) replacing the one in --file')
+    .option('--json', 'print the result as one JSON line')
+    .action(
+      withTarget(async (target, opts: { file?: string; id?: string; json?: boolean }) => {
+        if (!opts.file) throw new CliError('send needs a subcommand (email, sms) or --file', EXIT.usage);
+        reportSent(io, await enqueue(target, bodyFromFile(opts.file, io.cwd, opts.id)), Boolean(opts.json));
+      }),
+    );
+
+  send
+    .command('email')
+    .description('send an email')
+    .requiredOption('--from <mailbox>', 'sender, "Name <a@b>" or a@b')
+    .option('--to <mailbox>', 'recipient (repeatable)', collect)
+    .option('--cc <mailbox>', 'cc recipient (repeatable)', collect)
+    .option('--bcc <mailbox>', 'bcc recipient (repeatable)', collect)
+    .option('--reply-to <mailbox>', 'reply-to address (repeatable)', collect)
+    .option('--subject <text>', 'subject')
+    .option('--text <text>', 'plain-text body')
+    .option('--html <html>', 'HTML body')
+    .option('--attach <file>', 'attach a file (repeatable)', collect)
+    .option('--tag <tag>', 'tag (repeatable)', collect)
+    .option('--meta <key=value>', 'metadata entry (repeatable)', collect)
+    .option('--id <id>', 'message id (idempotency key); a UUID when absent')
+    .option('--json', 'print the result as one JSON line')
+    .action(
+      withTarget(async (target, _opts: unknown, cmd: Command) => {
+        const opts = sendFlags<EmailFlags>(cmd);
+        reportSent(io, await enqueue(target, JSON.stringify(emailFromFlags(opts, io.cwd))), Boolean(opts.json));
+      }),
+    );
+
+  send
+    .command('sms')
+    .description('send an SMS')
+    .requiredOption('--to <number>', 'recipient, E.164 (+14155550100)')
+    .requiredOption('--body <text>', 'message text')
+    .option('--from <sender>', 'origination number or sender ID')
+    .addOption(new Option('--sms-type <type>', 'SMS type').choices(['transactional', 'promotional']))
+    .option('--tag <tag>', 'tag (repeatable)', collect)
+    .option('--meta <key=value>', 'metadata entry (repeatable)', collect)
+    .option('--id <id>', 'message id (idempotency key); a UUID when absent')
+    .option('--json', 'print the result as one JSON line')
+    .action(
+      withTarget(async (target, _opts: unknown, cmd: Command) => {
+        const opts = sendFlags<SmsFlags>(cmd);
+        reportSent(io, await enqueue(target, JSON.stringify(smsFromFlags(opts))), Boolean(opts.json));
+      }),
+    );
 }

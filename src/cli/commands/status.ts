@@ -11,6 +11,8 @@ import { findOutboxEntries, type OutboxEntry } from '../../local/outbox-reader.j
 import { NotFoundError, UsageError } from '../errors.js';
 import { printFields, printJsonLine, printLine, printTable, type CliIo } from '../io.js';
 import type { Target } from '../target.js';
+import type { Command } from 'commander';
+import type { CommandContext } from '../registration.js';
 
 /** The public record: the contract's fields only, none of the store's bookkeeping. */
 export function publicRecord(stored: StoredMessage): MessageRecord {
@@ -92,4 +94,19 @@ function printOutbox(io: CliIo, entries: readonly OutboxEntry[]): void {
   printLine(io);
   printLine(io, 'local SMS outbox:');
   for (const e of entries) printFields(io, [['  to', e.to], ['  from', e.from], ['  sent', e.sentAt], ['  segments', `${e.segments} (${e.encoding})`], ['  body', e.body]]);
+}
+
+/** Registers `status` on the program. */
+export function registerStatusCommand(program: Command, ctx: CommandContext): void {
+  const { io, withTarget } = ctx;
+  program
+    .command('status')
+    .description('show a message: status, attempts, error, per-recipient state')
+    .argument('[id]', 'message id')
+    .option('--provider-message-id <id>', "find the message by the provider's message id (SES or SNS) instead")
+    .option('--json', 'print the record as one JSON line')
+    .action(async (id: string | undefined, opts: { providerMessageId?: string; json?: boolean }) => {
+      const lookup = statusLookup(id, opts.providerMessageId);
+      await withTarget(async (target) => showStatus(io, target, lookup, Boolean(opts.json)))();
+    });
 }

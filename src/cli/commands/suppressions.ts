@@ -10,6 +10,9 @@ import { SuppressionStore, type SuppressionEntry, type SuppressionListReason } f
 import { NotFoundError } from '../errors.js';
 import { printFields, printJsonLine, type CliIo } from '../io.js';
 import type { Target } from '../target.js';
+import { type Command, Option } from 'commander';
+import type { CommandContext } from '../registration.js';
+import { addressArg } from '../address-arg.js';
 
 /** What `--reason` accepts: an operator's decision, or one of the reasons tracking records. */
 export const SUPPRESSION_LIST_REASONS: readonly SuppressionListReason[] = ['manual', ...SUPPRESSION_REASONS];
@@ -52,4 +55,36 @@ export async function suppressionRemove(io: CliIo, target: Target, address: stri
   if (!(await storeOf(target).remove(address))) throw new NotFoundError(`${address} was not suppressed in ${target.label}`);
   if (json) printJsonLine(io, { address, removed: true });
   else io.err(`${address} is no longer suppressed\n`);
+}
+
+/** Registers `suppressions get|add|remove` on the program. */
+export function registerSuppressionsCommand(program: Command, ctx: CommandContext): void {
+  const { io, withTarget } = ctx;
+  /** Suppression commands get the address keyed as the send path keys it, checked before any target is resolved. */
+  const withAddress =
+    <O>(fn: (target: Target, address: string, opts: O) => Promise<void>) =>
+    async (raw: string, opts: O): Promise<void> => {
+      const address = addressArg(raw, 'address');
+      await withTarget(async (target) => fn(target, address, opts))();
+    };
+  const suppressions = program.command('suppressions').description('the suppression list: look an address up, add or remove it');
+  suppressions
+    .command('get')
+    .description('is this address (or number) suppressed, why and since when')
+    .argument('<address>', 'email address or E.164 number')
+    .option('--json', 'print the entry as one JSON line')
+    .action(withAddress(async (target, address, opts: { json?: boolean }) => suppressionGet(io, target, address, Boolean(opts.json))));
+  suppressions
+    .command('add')
+    .description('suppress an address: sends to it are skipped')
+    .argument('<address>', 'email address or E.164 number')
+    .addOption(new Option('--reason <reason>', 'why').choices(SUPPRESSION_LIST_REASONS).default('manual'))
+    .option('--json', 'print the entry as one JSON line')
+    .action(withAddress(async (target, address, opts: { reason?: SuppressionListReason; json?: boolean }) => suppressionAdd(io, target, address, opts)));
+  suppressions
+    .command('remove')
+    .description('lift a suppression')
+    .argument('<address>', 'email address or E.164 number')
+    .option('--json', 'print the outcome as one JSON line')
+    .action(withAddress(async (target, address, opts: { json?: boolean }) => suppressionRemove(io, target, address, Boolean(opts.json))));
 }

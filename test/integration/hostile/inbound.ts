@@ -9,7 +9,7 @@
  */
 import fc from 'fast-check';
 import type { SNSEvent } from 'aws-lambda';
-import { createInboundHandler, INBOUND_METRICS } from '../../../lambdas/inbound/handler.js';
+import { createInboundHandler, INBOUND_METRICS } from '../../../src/handlers/inbound.js';
 import { InboundStore } from '../../../src/store/inbound.js';
 import { SnsVerifier } from '../../../src/tracking/sns/index.js';
 import type { LocalEnv } from '../../support/local.js';

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { createSendHandler } from '../../../lambdas/send/handler.js';
+import { createSendHandler } from '../../../src/handlers/send.js';
 import { idOfInvalidBody, validatorFor } from '../../../src/contract/validate.js';
 import { LocalEmailProvider } from '../../../src/providers/email/local.js';
 import { LocalSmsProvider } from '../../../src/providers/sms/local.js';

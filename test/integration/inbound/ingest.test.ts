@@ -1,7 +1,7 @@
 import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { INBOUND_METRICS } from '../../../lambdas/inbound/handler.js';
+import { INBOUND_METRICS } from '../../../src/handlers/inbound.js';
 import { InboundStorageError } from '../../../src/inbound/errors.js';
 import { InboundStore } from '../../../src/store/inbound.js';
 import { fakeKms, sesEncrypt } from '../../fixtures/ses-inbound/client-side-encryption.js';

@@ -9,7 +9,7 @@ import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import { Upload } from '@aws-sdk/lib-storage';
 import type { SNSEvent } from 'aws-lambda';
-import { createInboundHandler } from '../../../lambdas/inbound/handler.js';
+import { createInboundHandler } from '../../../src/handlers/inbound.js';
 import type { IngestDeps, InboundReceivedEvent } from '../../../src/inbound/types.js';
 import { InboundStore } from '../../../src/store/inbound.js';
 import { SnsVerifier } from '../../../src/tracking/sns/index.js';

@@ -9,7 +9,7 @@ import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand } from '@aws-sd
 import { createHash } from 'node:crypto';
 import { SendMessageCommand, type Message, type MessageAttributeValue } from '@aws-sdk/client-sqs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createSendHandler } from '../../../lambdas/send/handler.js';
+import { createSendHandler } from '../../../src/handlers/send.js';
 import { validatorFor } from '../../../src/contract/validate.js';
 import type { EmailProvider } from '../../../src/providers/types.js';
 import { S3BodyStore, sqsBodyPrefix, sqsMessageSize, SQS_MAX_MESSAGE_BYTES } from '../../../src/send/oversize.js';

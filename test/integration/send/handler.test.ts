@@ -6,7 +6,7 @@
 import { GetQueueAttributesCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createSendHandler } from '../../../lambdas/send/handler.js';
+import { createSendHandler } from '../../../src/handlers/send.js';
 import { LocalEmailProvider } from '../../../src/providers/email/local.js';
 import type { EmailProvider } from '../../../src/providers/types.js';
 import { createSendProcessor } from '../../../src/send/process.js';

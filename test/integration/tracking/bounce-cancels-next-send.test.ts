@@ -6,9 +6,9 @@
  */
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSendHandler } from '../../../lambdas/send/handler.js';
-import { createTrackingHandler } from '../../../lambdas/tracking/handler.js';
-import type { TrackingMetrics } from '../../../lambdas/tracking/metrics.js';
+import { createSendHandler } from '../../../src/handlers/send.js';
+import { createTrackingHandler } from '../../../src/handlers/tracking.js';
+import type { TrackingMetrics } from '../../../src/handlers/tracking-metrics.js';
 import { LocalEmailProvider } from '../../../src/providers/email/local.js';
 import { encodeTagValue, MESSAGE_ID_TAG } from '../../../src/providers/email/ses-tags.js';
 import { createSendProcessor } from '../../../src/send/process.js';

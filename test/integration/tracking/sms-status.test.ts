@@ -2,8 +2,8 @@
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 import type { CloudWatchLogsEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSmsStatusHandler } from '../../../lambdas/tracking/sms-status.js';
-import { TRACKING_METRICS } from '../../../lambdas/tracking/metrics.js';
+import { createSmsStatusHandler } from '../../../src/handlers/sms-status.js';
+import { TRACKING_METRICS } from '../../../src/handlers/tracking-metrics.js';
 import { EventStore } from '../../../src/store/events.js';
 import { MessageStore } from '../../../src/store/messages.js';
 import { encodeLogsEvent } from '../../../src/tracking/cloudwatch-logs.js';

@@ -6,7 +6,7 @@
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { SNSEvent } from 'aws-lambda';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createTrackingHandler } from '../../../lambdas/tracking/handler.js';
+import { createTrackingHandler } from '../../../src/handlers/tracking.js';
 import { createLogger } from '../../../src/logging/logger.js';
 import type { IngestDeps, SuppressionEntry } from '../../../src/tracking/deps.js';
 import { SnsVerifier } from '../../../src/tracking/sns/index.js';

@@ -5,9 +5,9 @@
 import type { SQSEvent } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
-import { coldStart } from '../../../lambdas/cold-start.js';
+import { coldStart } from '../../../src/handlers/cold-start.js';
 import { sendDepsFromEnv, type ChannelWiring } from '../../../lambdas/send/deps.js';
-import { createSendHandler } from '../../../lambdas/send/handler.js';
+import { createSendHandler } from '../../../src/handlers/send.js';
 import { smsWiring } from '../../../lambdas/send/sms.js';
 import { ConfigError } from '../../../src/errors.js';
 import { TransientProviderError } from '../../../src/providers/errors.js';

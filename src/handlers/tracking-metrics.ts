@@ -1,10 +1,10 @@
 /**
- * What the tracking handlers count (EMF, namespace Mailroom). Refusals of SNS messages are
+ * What the tracking handlers count (EMF, in the namespace of ../logging/metrics.ts). Refusals of SNS messages are
  * counted where they are decided (`SnsRefused` with a `reason` dimension, see
  * src/tracking/sns/refusals.ts), not here.
  */
 import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
-import type { IngestOutcome } from '../../src/tracking/deps.js';
+import type { IngestOutcome } from '../tracking/deps.js';
 
 export const TRACKING_METRICS = {
   /** Events written for the first time. */

@@ -1,5 +1,7 @@
 /**
- * Send Lambda handler factory; the entry points are ./email.ts and ./sms.ts. One function per
+ * Send handler factory; the Lambda entry points are lambdas/send/email.ts and sms.ts, which
+ * compose it with the Powertools middlewares (logger context, metrics flush), and the local
+ * pipeline runs it behind its SQS poller. One function per
  * channel, fed by that channel's SQS queue with ReportBatchItemFailures
  * (https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-errorhandling.html#services-sqs-batchfailurereporting).
  * Thin: each record goes to the send pipeline (src/send/process.ts); a record that must come
@@ -12,15 +14,13 @@
  */
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { describeError, MailroomError } from '../../src/errors.js';
-import { keepsMessage, type LoggerPort, type RecordOutcome, type SendProcessor } from '../../src/send/types.js';
-import { coldStart } from '../cold-start.js';
+import { describeError, MailroomError } from '../errors.js';
+import { keepsMessage, type LoggerPort, type RecordOutcome, type SendProcessor } from '../send/types.js';
+import { coldStart } from './cold-start.js';
 
 export interface SendHandlerDeps {
   readonly processor: SendProcessor;
   readonly logger: LoggerPort;
-  /** Publishes the invocation's metrics (Powertools: publishStoredMetrics). */
-  readonly flushMetrics?: () => void;
 }
 
 /** Marks a record the pipeline deliberately left on the queue (not an error). */
@@ -30,11 +30,14 @@ export class KeptOnQueue extends MailroomError {
   }
 }
 
-/** `deps` or an (async) factory of them, built once (./../cold-start.ts) and awaited by every invocation. */
+/**
+ * `deps` or an (async) factory of them, built once (./cold-start.ts) and awaited by every
+ * invocation. Metrics are not flushed here: that is the entry's `logMetrics` middleware.
+ */
 export function createSendHandler(deps: SendHandlerDeps | (() => SendHandlerDeps | Promise<SendHandlerDeps>)) {
   const resolve = coldStart(typeof deps === 'function' ? deps : () => deps);
   return async function handler(event: SQSEvent, context?: Context): Promise<SQSBatchResponse> {
-    const { processor, logger, flushMetrics } = await resolve();
+    const { processor, logger } = await resolve();
     const deadline = context ? Date.now() + context.getRemainingTimeInMillis() : undefined;
     const recordHandler = async (record: SQSRecord): Promise<RecordOutcome> => {
       let outcome: RecordOutcome;
@@ -52,10 +55,6 @@ export function createSendHandler(deps: SendHandlerDeps | (() => SendHandlerDeps
     // A new BatchProcessor per invocation: it keeps per-batch state, and the local poller may
     // run several invocations of this handler at once.
     const batch = new BatchProcessor(EventType.SQS);
-    try {
-      return await processPartialResponse(event, recordHandler, batch, { context, throwOnFullBatchFailure: false });
-    } finally {
-      flushMetrics?.();
-    }
+    return processPartialResponse(event, recordHandler, batch, { context, throwOnFullBatchFailure: false });
   };
 }
