@@ -126,6 +126,8 @@ export abstract class BaseProvider<M, Caps, Req, Res> {
       : `${this.name}: no recipient accepted (${reasons})`;
     throw new PermanentProviderError(message, {
       provider: this.name, code, statusCode: firstPermanent?.statusCode, cause: firstPermanent?.cause ?? firstPermanent, recipients: result.recipients,
+      // A refusal that may still have sent (Resend's idempotency conflict) must stay 'maybe', or failover would send twice.
+      ...(firstPermanent ? { accepted: firstPermanent.accepted } : {}),
       ...(firstPermanent?.providerCode !== undefined ? { providerCode: firstPermanent.providerCode } : {}),
     });
   }
