@@ -15,7 +15,8 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import type { OperationsConfig } from './config-types.js';
+import { commonEnvironment } from '../src/config/lambda-env.js';
+import type { OperationsConfig } from './config.js';
 import { cdkBundling } from './bundling.js';
 import { acknowledge, acknowledgeObjectAccess } from './nag.js';
 
@@ -103,9 +104,9 @@ export class MailroomFunction extends Construct {
       tracing: ops.tracing ? lambda.Tracing.ACTIVE : lambda.Tracing.DISABLED,
       deadLetterQueue: props.deadLetterQueue,
       environment: {
+        ...commonEnvironment({ operations: ops }),
         ...props.environment,
         POWERTOOLS_SERVICE_NAME: props.serviceName,
-        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
         NODE_OPTIONS: '--enable-source-maps',
       },
       projectRoot: REPO_ROOT,
@@ -121,8 +122,6 @@ export class MailroomFunction extends Construct {
   }
 }
 
-/** CloudWatch namespace of the Powertools metrics the handlers emit. */
-export const METRICS_NAMESPACE = 'Mailroom';
 
 /** A DLQ: encrypted, TLS only, kept the SQS maximum of 14 days. */
 export function deadLetterQueue(scope: Construct, id: string): sqs.Queue {

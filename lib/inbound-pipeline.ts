@@ -20,12 +20,13 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
-import { ENV } from '../src/config/runtime.js';
+import { inboundEnvironment } from '../src/config/lambda-env.js';
+import { ENV } from '../src/config/env-names.js';
 import { ATTACHMENTS_PREFIX, QUARANTINE_PREFIX } from '../src/inbound/attachments.js';
 import { BODIES_PREFIX } from '../src/inbound/bodies.js';
 import { SNS_ACTION_RAW_PREFIX } from '../src/inbound/source.js';
 import { dlqDepthAlarm, functionErrorsAlarm, type AlarmTarget } from './alarms.js';
-import type { MailroomConfig } from './config-types.js';
+import type { MailroomConfig } from './config.js';
 import {
   deadLetterQueue, grantObjectAccess, MailroomFunction, privateBucket, secureTopic, subscriptionDeadLetterQueue,
 } from './defaults.js';
@@ -141,10 +142,9 @@ export class InboundPipeline extends Construct {
         ...tableEnvironment(props.tables),
         [ENV.inboundBucket]: this.bucket.bucketName,
         [ENV.payloadBucket]: props.tables.payloadBucket.bucketName,
-        [ENV.inboundMaxBytes]: String(inbound.maxBytes),
         [ENV.inboundEventsTopicArn]: this.eventsTopic.topicArn,
         // One allowlist per purpose: inbound's own, never tracking's (issue 8, item 4).
-        [ENV.inboundAllowedTopicArns]: this.allowedTopicArns().join(','),
+        ...inboundEnvironment(props.config, this.topic.topicArn),
       },
     });
     this.topic.addSubscription(new subscriptions.LambdaSubscription(this.function.function, { deadLetterQueue: this.subscriptionDlq }));
@@ -164,9 +164,8 @@ export class InboundPipeline extends Construct {
    */
   public allowIngestionBy(fn: MailroomFunction): void {
     fn.function.addEnvironment(ENV.inboundBucket, this.bucket.bucketName);
-    fn.function.addEnvironment(ENV.inboundMaxBytes, String(this.props.config.inbound.maxBytes));
     fn.function.addEnvironment(ENV.inboundEventsTopicArn, this.eventsTopic.topicArn);
-    fn.function.addEnvironment(ENV.inboundAllowedTopicArns, this.allowedTopicArns().join(','));
+    for (const [name, value] of Object.entries(inboundEnvironment(this.props.config, this.topic.topicArn))) fn.function.addEnvironment(name, value);
     this.grantIngestion(fn.role);
     // Its receipt topics subscribe over HTTPS too: confirmed with the API, as tracking's are.
     fn.role.addToPrincipalPolicy(new iam.PolicyStatement({

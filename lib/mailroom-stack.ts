@@ -10,7 +10,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
 import type { AlarmTarget } from './alarms.js';
-import type { MailroomConfig } from './config-types.js';
+import type { MailroomConfig } from './config.js';
 import { allowServiceToUseKey, secureTopic, topicKey } from './defaults.js';
 import { InboundPipeline } from './inbound-pipeline.js';
 import { SendPipeline } from './send-pipeline.js';
@@ -51,16 +51,17 @@ export class MailroomStack extends Stack {
     const key = topicKey(this, 'TopicKey', config.operations);
     allowServiceToUseKey(key, 'ses.amazonaws.com');
     this.alarmTopic = this.createAlarmTopic(key);
-    const alarms: AlarmTarget = { topic: this.alarmTopic };
+    const alarms: AlarmTarget = { topic: this.alarmTopic, namespace: config.operations.metricsNamespace };
 
     this.tables = new MailroomTables(this, 'Tables', { operations: config.operations });
     this.tracking = new TrackingPipeline(this, 'Tracking', { config, tables: this.tables, topicKey: key, alarms });
     this.send = new SendPipeline(this, 'Send', {
       config,
       tables: this.tables,
-      configurationSetName: this.tracking.configurationSet.configurationSetName,
       alarms,
     });
+    // `ses` instances name the configuration set (ses.configurationSetName): it exists before they send.
+    this.send.email.function.node.addDependency(this.tracking.configurationSet);
     if (config.inbound.enabled) {
       this.inbound = new InboundPipeline(this, 'Inbound', { config, tables: this.tables, topicKey: key, alarms });
       // Receipt notifications of SES identities subscribed over HTTPS reach the tracking URL,

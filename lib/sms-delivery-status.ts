@@ -14,7 +14,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as destinations from 'aws-cdk-lib/aws-logs-destinations';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
-import type { OperationsConfig, SmsDeliveryStatusConfig } from './config-types.js';
+import type { OperationsConfig, SmsDeliveryStatusConfig } from './config.js';
 import { removalPolicy, type MailroomFunction } from './defaults.js';
 import { acknowledge, acknowledgeCustomResourceProvider } from './nag.js';
 

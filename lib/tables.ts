@@ -9,7 +9,7 @@ import type * as iam from 'aws-cdk-lib/aws-iam';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { TABLES, type TableDef, type TableName } from '../src/store/tables.js';
-import type { OperationsConfig } from './config-types.js';
+import type { OperationsConfig } from './config.js';
 import { accessLogsBucket, privateBucket, tableDefaults } from './defaults.js';
 import { acknowledgeIndexAccess } from './nag.js';
 

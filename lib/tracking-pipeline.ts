@@ -13,9 +13,10 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { ENV } from '../src/config/runtime.js';
+import { trackingEnvironment } from '../src/config/lambda-env.js';
+import { ENV } from '../src/config/env-names.js';
 import { dlqDepthAlarm, functionErrorsAlarm, type AlarmTarget } from './alarms.js';
-import type { MailroomConfig } from './config-types.js';
+import type { MailroomConfig } from './config.js';
 import { deadLetterQueue, grantObjectAccess, MailroomFunction, secureTopic, subscriptionDeadLetterQueue } from './defaults.js';
 import { SmsDeliveryStatus } from './sms-delivery-status.js';
 import type { MailroomTables } from './tables.js';
@@ -99,8 +100,7 @@ export class TrackingPipeline extends Construct {
     const environment = {
       ...tableEnvironment(props.tables),
       [ENV.payloadBucket]: props.tables.payloadBucket.bucketName,
-      [ENV.allowedTopicArns]: allowedTopicArns.join(','),
-      [ENV.suppressOn]: tracking.suppressOn.join(','),
+      ...trackingEnvironment(props.config, [this.topic.topicArn]),
     };
     this.function = new MailroomFunction(this, 'Handler', {
       entry: TRACKING_ENTRY,
@@ -148,8 +148,9 @@ export class TrackingPipeline extends Construct {
         environment: {
           ...tableEnvironment(props.tables),
           [ENV.payloadBucket]: props.tables.payloadBucket.bucketName,
-          // Opted-out numbers are suppressed only when 'unsubscribe' is among the reasons, as for email.
-          [ENV.suppressOn]: tracking.suppressOn.join(','),
+          // Opted-out numbers are suppressed only when 'unsubscribe' is among the reasons, as for
+          // email. It reads no SNS message, so its topic allowlist stays empty.
+          ...trackingEnvironment(props.config, []),
         },
       });
       // Suppressions: an SMS that failed because the number opted out suppresses the number.

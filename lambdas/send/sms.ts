@@ -1,15 +1,17 @@
 /**
  * Entry point of the SMS send Lambda (fed by the SMS queue). It wires the SMS schema and the
- * SNS adapter only, so the bundle carries neither the email schema nor the MIME composer.
- * Dependencies are built once per cold start (in the init phase inside Lambda, see
- * ../cold-start.ts); importing the module elsewhere never needs the environment.
+ * SMS kinds only (src/providers/kinds/sms.ts), so the bundle carries neither the email schema
+ * nor the MIME composer. Its adapters are built from the provider instances the configuration
+ * gave it (MAILROOM_PROVIDERS). Dependencies are built once per cold start (in the init phase
+ * inside Lambda, see ../cold-start.ts); importing the module elsewhere never needs the
+ * environment.
  */
-import { SNSClient } from '@aws-sdk/client-sns';
-import { ENV, type RuntimeEnv } from '../../src/config/runtime.js';
+import { ENV } from '../../src/config/runtime.js';
 import { smsMessageSchema } from '../../src/contract/sms.js';
 import { createValidator } from '../../src/contract/validator.js';
+import { buildAdapters } from '../../src/providers/kinds/build.js';
+import { SMS_KINDS } from '../../src/providers/kinds/sms.js';
 import { createProviderRegistry } from '../../src/providers/registry.js';
-import { SnsSmsProvider } from '../../src/providers/sms/sns.js';
 import { smsPolicy } from '../../src/send/policy/sms.js';
 import { coldStart, IN_LAMBDA } from '../cold-start.js';
 import { sendDepsFromEnv, type ChannelWiring } from './deps.js';
@@ -18,13 +20,7 @@ import { createSendHandler } from './handler.js';
 export const smsWiring = {
   channel: 'sms',
   validate: createValidator('sms', smsMessageSchema),
-  providers(env: RuntimeEnv) {
-    const defaultSenderId = env[ENV.smsDefaultSenderId];
-    const defaultOriginationNumber = env[ENV.smsDefaultOriginationNumber];
-    return createProviderRegistry({
-      sms: [new SnsSmsProvider(new SNSClient({}), { ...(defaultSenderId ? { defaultSenderId } : {}), ...(defaultOriginationNumber ? { defaultOriginationNumber } : {}) })],
-    });
-  },
+  providers: async (instances, ctx) => createProviderRegistry({ sms: await buildAdapters('sms', instances, SMS_KINDS, ctx) }),
   policy(env) {
     const defaultMaxPrice = env[ENV.smsDefaultMaxPrice];
     const maxPriceCeiling = env[ENV.smsMaxPriceCeiling];
