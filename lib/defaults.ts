@@ -15,6 +15,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { WORK_QUEUE_RETENTION_SECONDS } from '../src/config/fields.js';
 import { commonEnvironment } from '../src/config/lambda-env.js';
 import type { OperationsConfig } from './config.js';
 import { cdkBundling } from './bundling.js';
@@ -152,7 +153,7 @@ export function workQueue(scope: Construct, id: string, props: WorkQueueProps): 
     encryption: sqs.QueueEncryption.SQS_MANAGED,
     enforceSSL: true,
     visibilityTimeout: props.visibilityTimeout,
-    retentionPeriod: Duration.days(4),
+    retentionPeriod: Duration.seconds(WORK_QUEUE_RETENTION_SECONDS),
     deadLetterQueue: { queue: dlq, maxReceiveCount: props.maxReceiveCount },
   });
   return { queue, dlq };

@@ -17,6 +17,7 @@ import { Construct } from 'constructs';
 import { ENV } from '../src/config/runtime.js';
 import { SQS_BODY_PREFIX, sqsBodyPrefix } from '../src/send/oversize.js';
 import { dlqDepthAlarm, functionErrorsAlarm, metricAlarm, type AlarmTarget } from './alarms.js';
+import { WORK_QUEUE_RETENTION_SECONDS } from '../src/config/fields.js';
 import { sendEnvironment } from '../src/config/lambda-env.js';
 import type { ChannelConfig, MailroomConfig } from './config.js';
 import { DLQ_RETENTION, grantObjectAccess, MailroomFunction, workQueue } from './defaults.js';
@@ -129,7 +130,7 @@ export class SendPipeline extends Construct {
     this.props.tables.payloadBucket.addLifecycleRule({
       id: 'expire-sqs-bodies',
       prefix: SQS_BODY_PREFIX,
-      expiration: DLQ_RETENTION.plus(Duration.days(4 + 1)),
+      expiration: DLQ_RETENTION.plus(Duration.seconds(WORK_QUEUE_RETENTION_SECONDS)).plus(Duration.days(1)),
     });
   }
 

@@ -6,13 +6,12 @@
  * cold start (in the init phase inside Lambda, see ../cold-start.ts); importing the module
  * elsewhere never needs the environment.
  */
-import { ENV } from '../../src/config/runtime.js';
 import { emailMessageSchema } from '../../src/contract/email.js';
 import { createValidator } from '../../src/contract/validator.js';
 import { buildAdapters } from '../../src/providers/kinds/build.js';
 import { EMAIL_KINDS } from '../../src/providers/kinds/email.js';
 import { createProviderRegistry } from '../../src/providers/registry.js';
-import { emailPolicy } from '../../src/send/policy/email.js';
+import { emailPolicyFromEnv } from '../../src/send/policy/email.js';
 import { coldStart, IN_LAMBDA } from '../cold-start.js';
 import { sendDepsFromEnv, type ChannelWiring } from './deps.js';
 import { createSendHandler } from './handler.js';
@@ -22,7 +21,7 @@ export const emailWiring = {
   validate: createValidator('email', emailMessageSchema),
   providers: async (instances, ctx) => createProviderRegistry({ email: await buildAdapters('email', instances, EMAIL_KINDS, ctx) }),
   // The same patterns are the send role's ses:FromAddress condition; this gives a named refusal first.
-  policy: (env) => emailPolicy({ allowedFrom: env[ENV.emailAllowedFrom] }),
+  policy: emailPolicyFromEnv,
 } satisfies ChannelWiring;
 
 export const handler = createSendHandler(coldStart(() => sendDepsFromEnv(process.env, emailWiring), { eager: IN_LAMBDA }));

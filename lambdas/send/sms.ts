@@ -6,13 +6,12 @@
  * inside Lambda, see ../cold-start.ts); importing the module elsewhere never needs the
  * environment.
  */
-import { ENV } from '../../src/config/runtime.js';
 import { smsMessageSchema } from '../../src/contract/sms.js';
 import { createValidator } from '../../src/contract/validator.js';
 import { buildAdapters } from '../../src/providers/kinds/build.js';
 import { SMS_KINDS } from '../../src/providers/kinds/sms.js';
 import { createProviderRegistry } from '../../src/providers/registry.js';
-import { smsPolicy } from '../../src/send/policy/sms.js';
+import { smsPolicyFromEnv } from '../../src/send/policy/sms.js';
 import { coldStart, IN_LAMBDA } from '../cold-start.js';
 import { sendDepsFromEnv, type ChannelWiring } from './deps.js';
 import { createSendHandler } from './handler.js';
@@ -21,16 +20,7 @@ export const smsWiring = {
   channel: 'sms',
   validate: createValidator('sms', smsMessageSchema),
   providers: async (instances, ctx) => createProviderRegistry({ sms: await buildAdapters('sms', instances, SMS_KINDS, ctx) }),
-  policy(env) {
-    const defaultMaxPrice = env[ENV.smsDefaultMaxPrice];
-    const maxPriceCeiling = env[ENV.smsMaxPriceCeiling];
-    return smsPolicy({
-      allowedCountries: env[ENV.smsAllowedCountries],
-      ...(defaultMaxPrice !== undefined ? { defaultMaxPrice } : {}),
-      ...(maxPriceCeiling !== undefined ? { maxPriceCeiling } : {}),
-      destinationLimit: { nationalDigits: env[ENV.smsRangeDigits], limit: env[ENV.smsRangeLimit], windowSeconds: env[ENV.smsRangeWindowSeconds] },
-    });
-  },
+  policy: smsPolicyFromEnv,
 } satisfies ChannelWiring;
 
 export const handler = createSendHandler(coldStart(() => sendDepsFromEnv(process.env, smsWiring), { eager: IN_LAMBDA }));

@@ -27,6 +27,8 @@ import { createTrackingHandler } from '../../lambdas/tracking/handler.js';
 import { receiptRouter } from '../../lambdas/tracking/https.js';
 import { createSmsStatusHandler } from '../../lambdas/tracking/sms-status.js';
 import { createSendHandler } from '../../lambdas/send/handler.js';
+import { resolveConfig } from '../config/resolve.js';
+import type { MailroomConfig } from '../config/schema.js';
 import type { Channel } from '../contract/message.js';
 import { InboundStore } from '../store/inbound.js';
 import { MessageStore } from '../store/messages.js';
@@ -51,6 +53,7 @@ import type { LocalEndpoints } from './servers.js';
 import { SesEventWatcher, type JoinedMessage } from './ses-events.js';
 import { SmsReceiptWatcher } from './sms-receipts.js';
 import { snsHandlerOverSqs } from './sns-over-sqs.js';
+import { localSendSettings } from './send-settings.js';
 import { removeLocalState, writeLocalState, type LocalState } from './state.js';
 import { validatorFor } from '../contract/validate.js';
 import { maskText } from '../logging/mask.js';
@@ -68,13 +71,15 @@ export interface LocalPipelineOptions {
   readonly region?: string;
   /** Write `<stateDir>/local.json` (and remove it on stop). @default true */
   readonly writeState?: boolean;
-  /** @default 5 (as the CDK stack) */
+  /** The deployment configuration (`mailroom` of cdk.json, or `npm start -- --config FILE`). @default resolveConfig({}) */
+  readonly config?: MailroomConfig;
+  /** @default config send.maxReceiveCount */
   readonly maxReceiveCount?: number;
   /** Queue visibility timeout, seconds. @default 30 */
   readonly visibilityTimeout?: number;
-  /** Send retry backoff. Shorter than the Lambda default (30 s base) so retries show while you watch. */
+  /** Send retry backoff. @default config send.backoffBaseSeconds / backoffMaxSeconds */
   readonly backoff?: { readonly baseSeconds: number; readonly maxSeconds: number };
-  /** Sends per second per provider (MAILROOM_MAX_SEND_RATE). @default 14 */
+  /** Sends per second per provider (MAILROOM_MAX_SEND_RATE). @default the channel's share, as deployed */
   readonly maxSendRate?: number;
   /** Invocations at once per queue. @default 2 */
   readonly maxConcurrency?: number;
@@ -104,7 +109,8 @@ export async function startLocalPipeline(opts: LocalPipelineOptions): Promise<Lo
   // Every line masked (addresses, numbers), as the Lambdas' logs are: src/logging/mask.ts.
   const sink: LineSink = opts.log ? (line) => opts.log!(maskText(line)) : () => undefined;
   const verbose = opts.verbose ?? false;
-  const maxReceiveCount = opts.maxReceiveCount ?? 5;
+  const config = opts.config ?? resolveConfig({});
+  const maxReceiveCount = opts.maxReceiveCount ?? config.send.maxReceiveCount;
   const visibilityTimeout = opts.visibilityTimeout ?? 30;
   const stateDir = resolve(opts.stateDir);
   const outboxPath = join(stateDir, 'sms-outbox.jsonl');
@@ -126,30 +132,31 @@ export async function startLocalPipeline(opts: LocalPipelineOptions): Promise<Lo
   const resources = { ...base, tracking: { ...trackingQueue, topicArn: topicArn!, subscriptionArn: subscriptionArn! } };
 
   // 3. Handlers, wired like the Lambdas but with local clients.
-  const metrics = (serviceName: string) => new Metrics({ namespace: 'Mailroom', serviceName, logger: localLogger(serviceName, sink, false) });
+  const metrics = (serviceName: string) => new Metrics({ namespace: config.operations.metricsNamespace, serviceName, logger: localLogger(serviceName, sink, false) });
   const messages = new MessageStore(clients.doc, base.tables.messages);
   const ingest = createIngestDeps({ doc: clients.doc, tables: base.tables, payload: { s3: clients.s3, bucket: base.buckets.payload } });
 
   const sendHandler = (channel: Channel) => {
     const name = `send-${channel}`;
     const logger = localLogger(name, sink, verbose);
-    // Registered under the AWS adapter names too, so a message that names `provider: "ses"`
-    // (or "sns") runs locally unchanged.
+    const settings = localSendSettings(config, channel, base.tables);
+    // Registered under the configured instance names of the AWS kinds too, so a message that
+    // names `provider: "ses"` (or "sns") runs locally unchanged.
     const providers =
       channel === 'email'
         ? createProviderRegistry({
-            email: ['local', 'ses'].map((n) => new LocalEmailProvider(clients.sesv2, { name: n, configurationSet: LOCAL_CONFIGURATION_SET, s3: clients.s3 })),
+            email: settings.standInNames.map((n) => new LocalEmailProvider(clients.sesv2, { name: n, configurationSet: LOCAL_CONFIGURATION_SET, s3: clients.s3 })),
           })
-        : createProviderRegistry({ sms: ['local', 'sns'].map((n) => new LocalSmsProvider(new FileSmsOutbox(outboxPath), { name: n })) });
+        : createProviderRegistry({ sms: settings.standInNames.map((n) => new LocalSmsProvider(new FileSmsOutbox(outboxPath), { name: n })) });
     const queue = base.queues[channel];
     const processor = createSendProcessor({
       validate: validatorFor(channel),
       config: {
         channel,
-        defaultProvider: 'local',
+        defaultProvider: settings.defaultProvider,
         maxReceiveCount,
-        backoff: opts.backoff ?? { baseSeconds: 5, maxSeconds: 300 },
-        ignoreUnsupportedFeatures: false,
+        backoff: opts.backoff ?? settings.backoff,
+        ignoreUnsupportedFeatures: settings.ignoreUnsupportedFeatures,
       },
       messages,
       suppressions: new SuppressionStore(clients.doc, base.tables.suppressions),
@@ -159,7 +166,8 @@ export async function startLocalPipeline(opts: LocalPipelineOptions): Promise<Lo
         dlqUrl: queue.dlqUrl,
         bodies: new S3BodyStore(clients.s3, { bucket: base.buckets.payload, prefix: sqsBodyPrefix(channel) }),
       }),
-      limiters: new RateLimiters({ ratePerSecond: opts.maxSendRate ?? 14 }),
+      limiters: new RateLimiters({ ratePerSecond: opts.maxSendRate ?? settings.maxSendRate }),
+      policy: settings.policy,
       logger,
       metrics: { count: (metric: SendMetric, value = 1) => count(`${channel}.${metric}`, value) },
     });
