@@ -18,7 +18,8 @@ export interface AlarmTarget {
   readonly namespace?: string;
 }
 
-function wire(alarm: cloudwatch.Alarm, target: AlarmTarget): cloudwatch.Alarm {
+/** Sends the alarm's ALARM and OK transitions to the target's topic, if any. */
+export function wireAlarm(alarm: cloudwatch.Alarm, target: AlarmTarget): cloudwatch.Alarm {
   if (target.topic) {
     const action = new actions.SnsAction(target.topic);
     alarm.addAlarmAction(action);
@@ -29,7 +30,7 @@ function wire(alarm: cloudwatch.Alarm, target: AlarmTarget): cloudwatch.Alarm {
 
 /** Fires as soon as one message sits in the DLQ: each one is a message we could not handle. */
 export function dlqDepthAlarm(scope: Construct, id: string, dlq: sqs.IQueue, what: string, target: AlarmTarget): cloudwatch.Alarm {
-  return wire(new cloudwatch.Alarm(scope, id, {
+  return wireAlarm(new cloudwatch.Alarm(scope, id, {
     alarmDescription: `Mailroom: ${what} has messages in its dead-letter queue. Inspect them, fix the cause, then redrive.`,
     metric: dlq.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: cloudwatch.Stats.MAXIMUM }),
     threshold: 0,
@@ -44,7 +45,7 @@ export function dlqDepthAlarm(scope: Construct, id: string, dlq: sqs.IQueue, wha
  * reported as partial batch responses and do not count here; this catches crashes.
  */
 export function functionErrorsAlarm(scope: Construct, id: string, fn: lambda.IFunction, what: string, target: AlarmTarget): cloudwatch.Alarm {
-  return wire(new cloudwatch.Alarm(scope, id, {
+  return wireAlarm(new cloudwatch.Alarm(scope, id, {
     alarmDescription: `Mailroom: the ${what} Lambda failed invocations (threw or timed out).`,
     metric: fn.metricErrors({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM }),
     threshold: 0,
@@ -66,7 +67,7 @@ export interface MetricAlarmProps {
 
 /** Alarm on a Powertools (EMF) metric the handlers emit in the configured namespace. */
 export function metricAlarm(scope: Construct, id: string, props: MetricAlarmProps, target: AlarmTarget): cloudwatch.Alarm {
-  return wire(new cloudwatch.Alarm(scope, id, {
+  return wireAlarm(new cloudwatch.Alarm(scope, id, {
     alarmDescription: `Mailroom: ${props.description}`,
     metric: new cloudwatch.Metric({
       namespace: target.namespace ?? 'Mailroom',

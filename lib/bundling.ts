@@ -51,6 +51,7 @@ export const LAMBDA_ENTRIES = {
   trackingHttps: 'lambdas/tracking/https.ts',
   smsStatus: 'lambdas/tracking/sms-status.ts',
   inbound: 'lambdas/inbound/handler.ts',
+  accountSettings: 'lambdas/deploy/account-settings.ts',
 } as const;
 
 const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));

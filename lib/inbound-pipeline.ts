@@ -10,7 +10,7 @@
  * activation is an opt-in custom resource (config inbound.activateRuleSet) or the manual
  * `aws ses set-active-receipt-rule-set --rule-set-name <name>`.
  */
-import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Lazy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
@@ -18,7 +18,6 @@ import * as ses from 'aws-cdk-lib/aws-ses';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
-import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import { inboundEnvironment } from '../src/config/lambda-env.js';
 import { ENV } from '../src/config/env-names.js';
@@ -28,9 +27,9 @@ import { SNS_ACTION_RAW_PREFIX } from '../src/inbound/source.js';
 import { dlqDepthAlarm, functionErrorsAlarm, type AlarmTarget } from './alarms.js';
 import type { MailroomConfig } from './config.js';
 import {
-  deadLetterQueue, grantObjectAccess, MailroomFunction, privateBucket, secureTopic, subscriptionDeadLetterQueue,
+  deadLetterQueue, denyPublishExcept, expireUnder, grantObjectAccess, MailroomFunction, privateBucket, secureTopic, subscriptionDeadLetterQueue,
 } from './defaults.js';
-import { acknowledge, acknowledgeCustomResourceProvider } from './nag.js';
+import { AccountSettingResource } from './account-settings.js';
 import type { MailroomTables } from './tables.js';
 import { tableEnvironment } from './tracking-pipeline.js';
 
@@ -42,7 +41,7 @@ export const RECEIPT_RULE_NAME = 'store-and-notify';
 const ATTACHMENT_PREFIXES = [ATTACHMENTS_PREFIX, QUARANTINE_PREFIX];
 
 export interface InboundPipelineProps {
-  readonly config: Pick<MailroomConfig, 'inbound' | 'tracking' | 'operations'>;
+  readonly config: Pick<MailroomConfig, 'inbound' | 'tracking' | 'operations' | 'retention'>;
   readonly tables: MailroomTables;
   /** Encrypts the notification topics; its policy must let ses.amazonaws.com use it. */
   readonly topicKey: kms.IKey;
@@ -63,12 +62,14 @@ export class InboundPipeline extends Construct {
   public readonly subscriptionDlq: sqs.Queue;
   public readonly invocationDlq: sqs.Queue;
   private readonly eventsKey?: kms.IKey;
+  /** Roles that publish "inbound received" events (the topic policy denies everyone else). */
+  private readonly publishers: iam.IRole[] = [];
   /** ARN of the receipt rule: the aws:SourceArn SES presents when writing and notifying. */
   public readonly receiptRuleArn: string;
 
   constructor(scope: Construct, id: string, private readonly props: InboundPipelineProps) {
     super(scope, id);
-    const { inbound, operations } = props.config;
+    const { inbound, operations, retention } = props.config;
     const stack = Stack.of(this);
     const alarms = props.alarms ?? {};
 
@@ -77,11 +78,15 @@ export class InboundPipeline extends Construct {
       accessLogs: props.tables.accessLogsBucket,
       accessLogsPrefix: 'inbound/',
       // Raw MIME expires alike whether SES stored it (S3 action) or we did (SNS action).
-      lifecycleRules: inbound.rawMailExpirationDays === null ? [] : [RAW_MAIL_PREFIX, SNS_ACTION_RAW_PREFIX].map((prefix) => ({
-        id: `expire-${prefix.replace('/', '')}-mail`,
-        prefix,
-        expiration: Duration.days(inbound.rawMailExpirationDays!),
-      })),
+      lifecycleRules: [
+        ...(inbound.rawMailExpirationDays === null ? [] : [RAW_MAIL_PREFIX, SNS_ACTION_RAW_PREFIX].map((prefix) => ({
+          id: `expire-${prefix.replace('/', '')}-mail`,
+          prefix,
+          expiration: Duration.days(inbound.rawMailExpirationDays!),
+        }))),
+        ...expireUnder(ATTACHMENTS_PREFIX, retention.attachmentsDays),
+        ...expireUnder(QUARANTINE_PREFIX, retention.quarantineDays),
+      ],
     });
     this.topic = secureTopic(this, 'Topic', props.topicKey, 'Mailroom inbound receipt notifications');
     // An existing topic given by ARN: if it is KMS-encrypted, grant its key to the Lambda role
@@ -113,6 +118,14 @@ export class InboundPipeline extends Construct {
       resources: [this.topic.topicArn],
       conditions: fromThisRule,
     }));
+    denyPublishExcept(this.topic, 'OnlyTheReceiptRulePublishes', { StringNotEquals: { 'aws:SourceArn': this.receiptRuleArn } });
+    // "Inbound received": only the roles that ingest mail (this Lambda's, and the tracking
+    // HTTPS endpoint's when it ingests receipt notifications) may publish.
+    if (this.eventsTopic instanceof sns.Topic) {
+      denyPublishExcept(this.eventsTopic, 'OnlyIngestionPublishes', {
+        ArnNotEquals: { 'aws:PrincipalArn': Lazy.list({ produce: () => this.publishers.map((r) => r.roleArn) }) },
+      });
+    }
 
     this.ruleSet = new ses.ReceiptRuleSet(this, 'RuleSet', { receiptRuleSetName: inbound.ruleSetName });
     this.rule = new ses.ReceiptRule(this, 'Rule', {
@@ -205,6 +218,7 @@ export class InboundPipeline extends Construct {
     // Publishing to a KMS-encrypted topic needs the key too (GenerateDataKey, Decrypt).
     // Explicit actions: Topic.grantPublish would add the wildcard kms:GenerateDataKey*.
     role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['sns:Publish'], resources: [this.eventsTopic.topicArn] }));
+    this.publishers.push(role);
     // The key encrypts every Mailroom topic: usable only through SNS, for the events topic
     // (SNS puts the topic ARN in the encryption context).
     if (this.eventsKey) {
@@ -221,30 +235,17 @@ export class InboundPipeline extends Construct {
     }
   }
 
-  /** Account-wide: makes this rule set the active one; on delete, deactivates receipt rules. */
+  /**
+   * Account-wide: makes this rule set the active one. On stack deletion it is deactivated
+   * only if it is still the active one (lib/account-settings.ts).
+   */
   private activateRuleSet(ruleSetName: string): void {
-    const activate: cr.AwsSdkCall = {
-      service: 'SES',
-      action: 'SetActiveReceiptRuleSet',
-      parameters: { RuleSetName: ruleSetName },
-      // Constant: a new id on update (e.g. a renamed rule set) would make CloudFormation delete
-      // the old resource afterwards, and onDelete deactivates whatever set is active, the new one.
-      physicalResourceId: cr.PhysicalResourceId.of('mailroom-active-rule-set'),
-    };
-    const resource = new cr.AwsCustomResource(this, 'ActivateRuleSet', {
-      onCreate: activate,
-      onUpdate: activate,
-      // Without RuleSetName SES deactivates the active set; it must be inactive to be deleted.
-      onDelete: { service: 'SES', action: 'SetActiveReceiptRuleSet', parameters: {} },
-      installLatestAwsSdk: false,
-      policy: cr.AwsCustomResourcePolicy.fromStatements([
-        new iam.PolicyStatement({ actions: ['ses:SetActiveReceiptRuleSet'], resources: ['*'] }),
-      ]),
+    const setting = new AccountSettingResource(this, 'ActivateRuleSet', {
+      setting: { Setting: 'ActiveReceiptRuleSet', RuleSetName: ruleSetName },
+      operations: this.props.config.operations,
+      statements: [new iam.PolicyStatement({ actions: ['ses:SetActiveReceiptRuleSet', 'ses:DescribeActiveReceiptRuleSet'], resources: ['*'] })],
     });
-    resource.node.addDependency(this.rule);
-    acknowledge(resource, 'AwsSolutions-IAM5[Resource::*]',
-      'ses:SetActiveReceiptRuleSet is account-level and has no resource-level permissions (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonses.html).');
-    acknowledgeCustomResourceProvider(Stack.of(this));
+    setting.node.addDependency(this.rule);
   }
 }
 

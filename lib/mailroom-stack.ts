@@ -1,127 +1,48 @@
 /**
- * The Mailroom stack: shared tables and buckets, the tracking pipeline (whose configuration
- * set the send pipeline uses), the send pipeline, and the inbound pipeline. Environment-
- * agnostic, so it synthesizes without an AWS account; the outputs are what the CLI
- * (`mailroom --stack NAME`) reads, by OutputKey.
+ * The Mailroom stack: a thin Stack around the Mailroom construct (./mailroom.ts), which holds
+ * the whole pipeline and the outputs the CLI (`mailroom --stack NAME`) reads. Environment-
+ * agnostic, so it synthesizes without an AWS account. The construct's id is `Default`, which
+ * CDK leaves out of logical IDs, so the resources keep the ids they had when they were built
+ * directly in the stack.
  */
-import { ArnFormat, CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
-import * as iam from 'aws-cdk-lib/aws-iam';
-import * as sns from 'aws-cdk-lib/aws-sns';
-import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import { Stack, type StackProps } from 'aws-cdk-lib';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import type * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
-import type { AlarmTarget } from './alarms.js';
 import type { MailroomConfig } from './config.js';
-import { allowServiceToUseKey, secureTopic, topicKey } from './defaults.js';
-import { InboundPipeline } from './inbound-pipeline.js';
-import { SendPipeline } from './send-pipeline.js';
-import { MailroomTables } from './tables.js';
-import { TrackingPipeline } from './tracking-pipeline.js';
+import type { InboundPipeline } from './inbound-pipeline.js';
+import { Mailroom } from './mailroom.js';
+import type { SendPipeline } from './send-pipeline.js';
+import type { MailroomTables } from './tables.js';
+import type { TrackingPipeline } from './tracking-pipeline.js';
+
+export { OUTPUT_KEYS, type OutputKey } from './mailroom.js';
 
 export interface MailroomStackProps extends StackProps {
   /** Resolved configuration (lib/config.ts `resolveConfig`). */
   readonly config: MailroomConfig;
 }
 
-/** OutputKeys the CLI depends on: renaming one is a breaking change. */
-export const OUTPUT_KEYS = [
-  'EmailQueueUrl', 'SmsQueueUrl', 'EmailDlqUrl', 'SmsDlqUrl',
-  'MessagesTableName', 'EventsTableName', 'InboundTableName', 'SuppressionsTableName',
-  'InboundBucketName', 'PayloadBucketName', 'TrackingTopicArn', 'InboundTopicArn', 'InboundEventsTopicArn',
-  'ConfigurationSetName', 'TrackingUrl', 'Region',
-  // For the operator's one-time account-level steps (README, "Deploying").
-  'ReceiptRuleSetName', 'SmsDeliveryStatusRoleArn',
-] as const;
-export type OutputKey = (typeof OUTPUT_KEYS)[number];
-
 export class MailroomStack extends Stack {
+  public readonly mailroom: Mailroom;
   public readonly config: MailroomConfig;
   public readonly tables: MailroomTables;
   public readonly tracking: TrackingPipeline;
   public readonly send: SendPipeline;
   public readonly inbound?: InboundPipeline;
   public readonly alarmTopic?: sns.ITopic;
+  /** Customer-managed key of config encryption.dataKey (absent: AWS-managed keys). */
+  public readonly dataKey?: kms.IKey;
 
   constructor(scope: Construct, id: string, props: MailroomStackProps) {
     super(scope, id, {
       description: 'Mailroom: email and SMS sending, tracking and inbound mail on SES, SNS, SQS, Lambda and DynamoDB',
       ...props,
     });
-    const config = (this.config = props.config);
-
-    const key = topicKey(this, 'TopicKey', config.operations);
-    allowServiceToUseKey(key, 'ses.amazonaws.com');
-    this.alarmTopic = this.createAlarmTopic(key);
-    const alarms: AlarmTarget = { topic: this.alarmTopic, namespace: config.operations.metricsNamespace };
-
-    this.tables = new MailroomTables(this, 'Tables', { operations: config.operations });
-    this.tracking = new TrackingPipeline(this, 'Tracking', { config, tables: this.tables, topicKey: key, alarms });
-    this.send = new SendPipeline(this, 'Send', {
-      config,
-      tables: this.tables,
-      alarms,
-    });
-    // `ses` instances name the configuration set (ses.configurationSetName): it exists before they send.
-    this.send.email.function.node.addDependency(this.tracking.configurationSet);
-    if (config.inbound.enabled) {
-      this.inbound = new InboundPipeline(this, 'Inbound', { config, tables: this.tables, topicKey: key, alarms });
-      // Receipt notifications of SES identities subscribed over HTTPS reach the tracking URL,
-      // which hands them to the inbound pipeline.
-      if (this.tracking.httpsFunction) this.inbound.allowIngestionBy(this.tracking.httpsFunction);
-    }
-    this.addOutputs();
-  }
-
-  private createAlarmTopic(key: ReturnType<typeof topicKey>): sns.ITopic | undefined {
-    const { email, topicArn } = this.config.alarms;
-    if (topicArn) return sns.Topic.fromTopicArn(this, 'AlarmTopic', topicArn);
-    if (!email) return undefined;
-    allowServiceToUseKey(key, 'cloudwatch.amazonaws.com');
-    const topic = secureTopic(this, 'AlarmTopic', key, 'Mailroom alarms');
-    // The topic policy replaces SNS's default one, so CloudWatch needs its own Allow or every
-    // alarm action fails with "not authorized to perform: SNS:Publish"; scoped to the alarms
-    // of this account and region
-    // (https://repost.aws/knowledge-center/cloudwatch-receive-sns-for-alarm-trigger).
-    topic.addToResourcePolicy(new iam.PolicyStatement({
-      sid: 'AllowCloudWatchAlarmsToNotify',
-      principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
-      actions: ['sns:Publish'],
-      resources: [topic.topicArn],
-      conditions: {
-        StringEquals: { 'aws:SourceAccount': this.account },
-        ArnLike: { 'aws:SourceArn': this.formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }) },
-      },
-    }));
-    topic.addSubscription(new subscriptions.EmailSubscription(email));
-    return topic;
-  }
-
-  private addOutputs(): void {
-    const t = this.tables.tables;
-    const out = (key: OutputKey, value: string, description: string) =>
-      new CfnOutput(this, key, { key, value, description });
-    out('Region', this.region, 'Region the stack is deployed in');
-    out('EmailQueueUrl', this.send.email.queue.queueUrl, 'Producers enqueue email messages here (CONTRACT §1)');
-    out('SmsQueueUrl', this.send.sms.queue.queueUrl, 'Producers enqueue SMS messages here (CONTRACT §1)');
-    out('EmailDlqUrl', this.send.email.dlq.queueUrl, 'Email messages that could not be sent');
-    out('SmsDlqUrl', this.send.sms.dlq.queueUrl, 'SMS messages that could not be sent');
-    out('MessagesTableName', t.messages.tableName, 'Message records (CONTRACT §2)');
-    out('EventsTableName', t.events.tableName, 'Normalized tracking events (CONTRACT §3)');
-    out('InboundTableName', t.inbound.tableName, 'Inbound messages (CONTRACT §4)');
-    out('SuppressionsTableName', t.suppressions.tableName, 'Suppressed addresses');
-    out('PayloadBucketName', this.tables.payloadBucket.bucketName, 'Large raw events and bodies');
-    out('TrackingTopicArn', this.tracking.topic.topicArn, 'SES events of the configuration set');
-    out('ConfigurationSetName', this.tracking.configurationSet.configurationSetName, 'SES configuration set every send uses');
-    if (this.tracking.functionUrl) {
-      out('TrackingUrl', this.tracking.functionUrl.url, 'HTTPS endpoint SNS topics can be subscribed to');
-    }
-    if (this.tracking.smsDeliveryStatus) {
-      out('SmsDeliveryStatusRoleArn', this.tracking.smsDeliveryStatus.role.roleArn, 'aws sns set-sms-attributes --attributes DeliveryStatusIAMRole=<this>');
-    }
-    if (this.inbound) {
-      out('ReceiptRuleSetName', this.inbound.ruleSet.receiptRuleSetName, 'aws ses set-active-receipt-rule-set --rule-set-name <this>');
-      out('InboundBucketName', this.inbound.bucket.bucketName, 'Raw received mail and attachments');
-      out('InboundTopicArn', this.inbound.topic.topicArn, 'SES receipt notifications');
-      out('InboundEventsTopicArn', this.inbound.eventsTopic.topicArn, 'Subscribe here for "inbound received" events');
-    }
+    const mailroom = (this.mailroom = new Mailroom(this, 'Default', props.config));
+    ({ config: this.config, tables: this.tables, tracking: this.tracking, send: this.send } = mailroom);
+    this.inbound = mailroom.inbound;
+    this.alarmTopic = mailroom.alarmTopic;
+    this.dataKey = mailroom.dataKey;
   }
 }

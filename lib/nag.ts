@@ -27,19 +27,3 @@ export function acknowledgeIndexAccess(role: IConstruct, table: IConstruct): voi
 export function acknowledgeObjectAccess(role: IConstruct, bucket: IConstruct, reason: string, prefix = ''): void {
   acknowledge(role, `AwsSolutions-IAM5[Resource::${arnToken(bucket)}/${prefix}*]`, reason);
 }
-
-const acknowledgedProviders = new WeakSet<Stack>();
-
-/**
- * AwsCustomResource runs in one singleton Lambda per stack, created by aws-cdk-lib with the
- * AWS managed basic-execution policy and the runtime aws-cdk-lib picks. Acknowledged once.
- */
-export function acknowledgeCustomResourceProvider(stack: Stack): void {
-  if (acknowledgedProviders.has(stack)) return;
-  const provider = stack.node.tryFindChild(AWS_CUSTOM_RESOURCE_SINGLETON);
-  if (!provider) return;
-  acknowledgedProviders.add(stack);
-  acknowledge(provider, 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
-    'The AwsCustomResource provider Lambda (aws-cdk-lib) uses the basic execution policy to write its own logs; it runs only on deploy.');
-}
-const AWS_CUSTOM_RESOURCE_SINGLETON = 'AWS679f53fac002430cb0da5b7982bd2287';

@@ -31,7 +31,7 @@ export type Channel = 'email' | 'sms';
 export const SEND_ENTRIES = { email: 'lambdas/send/email.ts', sms: 'lambdas/send/sms.ts' } as const;
 
 export interface SendPipelineProps {
-  readonly config: Pick<MailroomConfig, 'ses' | 'email' | 'sms' | 'providers' | 'send' | 'operations'>;
+  readonly config: Pick<MailroomConfig, 'ses' | 'email' | 'sms' | 'providers' | 'send' | 'operations' | 'retention'>;
   readonly tables: MailroomTables;
   /** @default - alarms without actions */
   readonly alarms?: AlarmTarget;
@@ -85,7 +85,7 @@ export class SendPipeline extends Construct {
         [ENV.messagesTable]: tables.tables.messages.tableName,
         [ENV.suppressionsTable]: tables.tables.suppressions.tableName,
         [ENV.payloadBucket]: tables.payloadBucket.bucketName,
-        ...sendEnvironment(this.props.config, channel),
+        ...sendEnvironment(this.props.config, channel, Stack.of(this).account),
       },
     });
     applyStatements(fn.role, grants);
@@ -94,6 +94,10 @@ export class SendPipeline extends Construct {
       reportBatchItemFailures: true,
       maxConcurrency: cfg.maxConcurrency,
     }));
+    acknowledge(fn.function, 'Serverless-LambdaDLQ',
+      'Fed by an SQS event source (synchronous polling): failed messages go to the queue\'s own DLQ (redrive policy, and the handler dead-letters with the reason); a Lambda DLQ applies to asynchronous invocations only.');
+    acknowledge(fn.function, 'Serverless-LambdaEventSourceMappingDestination',
+      'SQS event source mappings take no on-failure destination; the queue\'s redrive policy moves failed messages to its DLQ (https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-errorhandling.html).');
     // The handler applies exponential backoff through the visibility timeout (the event
     // source already grants sqs:ChangeMessageVisibility on the queue), puts a fresh copy back
     // on its queue for waits that must not use up the receive count (sendAt), and moves
@@ -137,14 +141,22 @@ export class SendPipeline extends Construct {
   /** Attachments referenced with `s3: {bucket, key}` (send.attachmentBuckets): read-only, objects only. */
   private grantAttachmentReads(role: iam.IRole): void {
     const stack = Stack.of(this);
-    for (const bucket of this.props.config.send.attachmentBuckets) {
+    const { send } = this.props.config;
+    // Only the configured key prefixes, and only while the bucket is owned by the configured
+    // account (a deleted bucket's name taken over by another account no longer matches); the
+    // send path also passes ExpectedBucketOwner (MAILROOM_ATTACHMENT_BUCKET_OWNERS).
+    send.attachmentBuckets.forEach((b, i) => {
+      const resources = b.prefixes.map((prefix) => `arn:${stack.partition}:s3:::${b.bucket}/${prefix}*`);
       role.addToPrincipalPolicy(new iam.PolicyStatement({
-        sid: `ReadAttachments${bucket.replace(/[^A-Za-z0-9]/g, '')}`,
+        sid: `ReadAttachments${i}`,
         actions: ['s3:GetObject'],
-        resources: [`arn:${stack.partition}:s3:::${bucket}/*`],
+        resources,
+        conditions: { StringEquals: { 's3:ResourceAccount': b.account ?? stack.account } },
       }));
-      acknowledge(role, `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::${bucket}/*]`,
-        `Producers reference attachments by key in bucket ${bucket} (config send.attachmentBuckets); keys are not known in advance.`);
-    }
+      for (const prefix of b.prefixes) {
+        acknowledge(role, `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::${b.bucket}/${prefix}*]`,
+          `Producers reference attachments by key under ${b.bucket}/${prefix} (config send.attachmentBuckets); keys are not known in advance.`);
+      }
+    });
   }
 }

@@ -12,11 +12,11 @@ import { ArnFormat, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as destinations from 'aws-cdk-lib/aws-logs-destinations';
-import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import type { OperationsConfig, SmsDeliveryStatusConfig } from './config.js';
-import { removalPolicy, type MailroomFunction } from './defaults.js';
-import { acknowledge, acknowledgeCustomResourceProvider } from './nag.js';
+import { logGroup, type MailroomFunction } from './defaults.js';
+import { AccountSettingResource } from './account-settings.js';
+import { acknowledge } from './nag.js';
 
 export interface SmsDeliveryStatusProps {
   readonly config: SmsDeliveryStatusConfig;
@@ -38,17 +38,16 @@ export class SmsDeliveryStatus extends Construct {
     const successName = `sns/${stack.region}/${stack.account}/DirectPublishToPhoneNumber`;
     const failureName = `${successName}/Failure`;
     const group = (gid: string, logGroupName: string) => props.config.createLogGroups
-      ? new logs.LogGroup(this, gid, {
-        logGroupName,
-        retention: props.operations.logRetentionDays as logs.RetentionDays,
-        removalPolicy: removalPolicy(props.operations),
-      })
+      ? logGroup(this, gid, props.operations, logGroupName)
       : logs.LogGroup.fromLogGroupName(this, gid, logGroupName);
     this.successLogGroup = group('SuccessLogs', successName);
     this.failureLogGroup = group('FailureLogs', failureName);
 
     this.role = new iam.Role(this, 'SnsLoggingRole', {
-      assumedBy: new iam.ServicePrincipal('sns.amazonaws.com'),
+      // Only SNS acting for this account (confused deputy: another account's SNS cannot
+      // make it write into these log groups).
+      // SNS does not document an aws:SourceArn for SMS delivery-status logging, so the account.
+      assumedBy: new iam.ServicePrincipal('sns.amazonaws.com').withConditions({ StringEquals: { 'aws:SourceAccount': stack.account } }),
       description: 'Mailroom: lets SNS write SMS delivery-status logs (account SMS attribute DeliveryStatusIAMRole)',
     });
     // The actions SNS uses for delivery-status logging, limited to the two SMS log groups
@@ -70,34 +69,22 @@ export class SmsDeliveryStatus extends Construct {
       new logs.SubscriptionFilter(this, 'FailureSubscription', { logGroup: this.failureLogGroup, destination, filterPattern: logs.FilterPattern.allEvents() }),
     ];
 
-    if (props.config.setAccountAttributes) this.setAccountAttributes(props.config.successSamplingRate);
+    if (props.config.setAccountAttributes) this.setAccountAttributes(props.config.successSamplingRate, props.operations);
   }
 
   /**
-   * Account-wide: points SNS SMS delivery-status logging at this stack's role. On delete the
-   * attribute is cleared (the role it names is being deleted with the stack).
+   * Account-wide: points SNS SMS delivery-status logging at this stack's role. On stack
+   * deletion the attribute is cleared only if it still names this role (lib/account-settings.ts).
    */
-  private setAccountAttributes(successSamplingRate: number): void {
-    const call = (attributes: Record<string, string>): cr.AwsSdkCall => ({
-      service: 'SNS',
-      action: 'SetSMSAttributes',
-      parameters: { attributes },
-      physicalResourceId: cr.PhysicalResourceId.of('mailroom-sms-delivery-status'),
-    });
-    const set = call({ DeliveryStatusIAMRole: this.role.roleArn, DeliveryStatusSuccessSamplingRate: String(successSamplingRate) });
-    const resource = new cr.AwsCustomResource(this, 'AccountSmsAttributes', {
-      onCreate: set,
-      onUpdate: set,
-      onDelete: call({ DeliveryStatusIAMRole: '' }),
-      installLatestAwsSdk: false,
-      policy: cr.AwsCustomResourcePolicy.fromStatements([
-        // SetSMSAttributes has no resource-level permissions.
-        new iam.PolicyStatement({ actions: ['sns:SetSMSAttributes'], resources: ['*'] }),
+  private setAccountAttributes(successSamplingRate: number, operations: OperationsConfig): void {
+    new AccountSettingResource(this, 'AccountSmsAttributes', {
+      setting: { Setting: 'SmsDeliveryStatus', RoleArn: this.role.roleArn, SuccessSamplingRate: String(successSamplingRate) },
+      operations,
+      statements: [
+        // Set/GetSMSAttributes have no resource-level permissions.
+        new iam.PolicyStatement({ actions: ['sns:SetSMSAttributes', 'sns:GetSMSAttributes'], resources: ['*'] }),
         new iam.PolicyStatement({ actions: ['iam:PassRole'], resources: [this.role.roleArn] }),
-      ]),
+      ],
     });
-    acknowledge(resource, 'AwsSolutions-IAM5[Resource::*]',
-      'sns:SetSMSAttributes is an account-level call without resource-level permissions (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonsns.html).');
-    acknowledgeCustomResourceProvider(Stack.of(this));
   }
 }

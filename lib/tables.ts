@@ -9,12 +9,16 @@ import type * as iam from 'aws-cdk-lib/aws-iam';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { TABLES, type TableDef, type TableName } from '../src/store/tables.js';
-import type { OperationsConfig } from './config.js';
-import { accessLogsBucket, privateBucket, tableDefaults } from './defaults.js';
+import { BODIES_PREFIX } from '../src/inbound/bodies.js';
+import type { OperationsConfig, RetentionConfig } from './config.js';
+import { accessLogsBucket, dataKey, expireUnder, privateBucket, tableDefaults } from './defaults.js';
+import { EVENT_PAYLOAD_PREFIX } from './tracking-pipeline.js';
 import { acknowledgeIndexAccess } from './nag.js';
 
 export interface MailroomTablesProps {
   readonly operations: OperationsConfig;
+  /** Lifecycle of the payload bucket: raw events (eventsDays) and inbound bodies (bodiesDays). */
+  readonly retention: RetentionConfig;
 }
 
 export class MailroomTables extends Construct {
@@ -34,6 +38,10 @@ export class MailroomTables extends Construct {
       operations: props.operations,
       accessLogs: this.accessLogsBucket,
       accessLogsPrefix: 'payloads/',
+      lifecycleRules: [
+        ...expireUnder(EVENT_PAYLOAD_PREFIX, props.retention.eventsDays),
+        ...expireUnder(BODIES_PREFIX, props.retention.bodiesDays),
+      ],
     });
   }
 
@@ -64,7 +72,7 @@ const attr = (name: string): dynamodb.Attribute => ({ name, type: dynamodb.Attri
 function buildTable(scope: Construct, name: string, def: TableDef, ops: OperationsConfig): dynamodb.Table {
   const id = `${name[0]!.toUpperCase()}${name.slice(1)}Table`;
   const table = new dynamodb.Table(scope, id, {
-    ...tableDefaults(ops),
+    ...tableDefaults(ops, dataKey(scope)),
     partitionKey: attr(def.partitionKey),
     sortKey: def.sortKey ? attr(def.sortKey) : undefined,
     timeToLiveAttribute: def.ttlAttribute,

@@ -4,7 +4,7 @@
  * reachable over HTTPS through a function URL, for SNS topics of other accounts or SES
  * identity notifications); and SMS delivery status from the SNS SMS delivery-status logs.
  */
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as ses from 'aws-cdk-lib/aws-ses';
@@ -17,7 +17,8 @@ import { trackingEnvironment } from '../src/config/lambda-env.js';
 import { ENV } from '../src/config/env-names.js';
 import { dlqDepthAlarm, functionErrorsAlarm, type AlarmTarget } from './alarms.js';
 import type { MailroomConfig } from './config.js';
-import { deadLetterQueue, grantObjectAccess, MailroomFunction, secureTopic, subscriptionDeadLetterQueue } from './defaults.js';
+import { deadLetterQueue, denyPublishExcept, grantObjectAccess, MailroomFunction, secureTopic, subscriptionDeadLetterQueue } from './defaults.js';
+import { PublicEndpoint } from './public-endpoint.js';
 import { SmsDeliveryStatus } from './sms-delivery-status.js';
 import type { MailroomTables } from './tables.js';
 
@@ -47,7 +48,7 @@ export const ALL_SES_EVENTS: readonly ses.EmailSendingEvent[] = [
 ];
 
 export interface TrackingPipelineProps {
-  readonly config: Pick<MailroomConfig, 'ses' | 'sms' | 'tracking' | 'operations'>;
+  readonly config: Pick<MailroomConfig, 'ses' | 'sms' | 'tracking' | 'operations' | 'publicEndpoints' | 'retention'>;
   readonly tables: MailroomTables;
   /** Encrypts the events topic; its policy must let ses.amazonaws.com use it. */
   readonly topicKey: kms.IKey;
@@ -71,6 +72,8 @@ export class TrackingPipeline extends Construct {
    */
   public readonly httpsFunction?: MailroomFunction;
   public readonly functionUrl?: lambda.FunctionUrl;
+  /** The public endpoint (reserved concurrency, optional throttled front, alarms) of the HTTPS function. */
+  public readonly publicEndpoint?: PublicEndpoint;
   /** Present when config sms.deliveryStatus.enabled is on. */
   public readonly smsStatusFunction?: MailroomFunction;
   public readonly smsDeliveryStatus?: SmsDeliveryStatus;
@@ -92,6 +95,11 @@ export class TrackingPipeline extends Construct {
     this.configurationSet.addEventDestination('ToSns', {
       destination: ses.EventDestination.snsTopic(this.topic),
       events: [...ALL_SES_EVENTS],
+    });
+    // Only SES, for this configuration set, may publish: no principal of the account can
+    // forge SES events (aws:SourceArn exists only on service-to-service calls).
+    denyPublishExcept(this.topic, 'OnlyTheConfigurationSetPublishes', {
+      StringNotEquals: { 'aws:SourceArn': Stack.of(this).formatArn({ service: 'ses', resource: 'configuration-set', resourceName: this.configurationSet.configurationSetName }) },
     });
 
     this.subscriptionDlq = subscriptionDeadLetterQueue(this, 'SubscriptionDlq');
@@ -116,9 +124,10 @@ export class TrackingPipeline extends Construct {
     this.grantTracking(this.function, props.tables, allowedTopicArns);
 
     if (tracking.httpsEndpoint) {
-      // SNS delivers to HTTPS endpoints without AWS credentials, so the URL cannot use IAM
-      // auth. The handler verifies every message's SNS signature and TopicArn allowlist.
-      this.httpsFunction = new MailroomFunction(this, 'HttpsHandler', {
+      // SNS delivers to HTTPS endpoints without AWS credentials, so the endpoint cannot use IAM
+      // auth. The handler verifies every message's SNS signature and TopicArn allowlist; the
+      // PublicEndpoint caps its concurrency and, opt-in, throttles it in front.
+      this.publicEndpoint = new PublicEndpoint(this, 'Https', {
         entry: TRACKING_HTTPS_ENTRY,
         description: 'Mailroom: HTTPS endpoint for SNS topics of other accounts and SES identity notifications',
         serviceName: 'mailroom-tracking-https',
@@ -126,10 +135,14 @@ export class TrackingPipeline extends Construct {
         timeout: Duration.seconds(30),
         memorySize: 512,
         environment,
+        config: props.config.publicEndpoints,
+        title: 'tracking HTTPS',
+        unauthenticatedReason: 'SNS delivers to HTTPS subscriptions without AWS credentials; the handler verifies each SNS signature and the topic allowlist instead.',
+        alarms,
       });
+      this.httpsFunction = this.publicEndpoint.handler;
       this.grantTracking(this.httpsFunction, props.tables, allowedTopicArns);
-      this.functionUrl = this.httpsFunction.function.addFunctionUrl({ authType: lambda.FunctionUrlAuthType.NONE });
-      functionErrorsAlarm(this, 'HttpsHandlerErrors', this.httpsFunction.function, 'tracking HTTPS', alarms);
+      this.functionUrl = this.publicEndpoint.functionUrl;
     }
 
     dlqDepthAlarm(this, 'SubscriptionDlqDepth', this.subscriptionDlq, 'the SES events subscription', alarms);

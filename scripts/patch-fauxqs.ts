@@ -1,14 +1,15 @@
 /**
  * Backports fauxqs's fix "allow supplementary-plane characters in SQS message bodies,
  * matching AWS" (kibertoad/fauxqs#278, commit 4746de0, released in fauxqs 2.9.1) to the
- * fauxqs 1.9.2 we install. Run by `postinstall`.
+ * fauxqs 1.9.2 we install. Run by `prepare`, which npm runs on `npm install`/`npm ci` in a
+ * checkout but never when the packed package is installed as a dependency (no fauxqs there).
  *
  * Why a backport: fauxqs 1.9.2 refuses every character beyond U+FFFF (emoji), which real
  * SQS accepts (#x9 | #xA | #xD | #x20-#xD7FF | #xE000-#xFFFD | #x10000-#x10FFFF,
  * https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_SendMessage.html),
  * so `npx mailroom send sms --body "hi 😀"` failed locally only. The fixed release needs
  * Node >= 22.5 and our registry has nothing newer than 2.4.1 (which still refuses them);
- * Mailroom supports Node 20. Delete this script (and the postinstall) once fauxqs >= 2.9.1
+ * Mailroom supports Node 20. Delete this script (and the prepare script) once fauxqs >= 2.9.1
  * can be installed.
  *
  * The change is upstream's own: the character class gets the supplementary range and the

@@ -45,7 +45,7 @@ export function inboundIngestDeps(env: RuntimeEnv, clients: InboundClients, logg
   const bodiesBucket = env[ENV.payloadBucket];
   return {
     s3: clients.s3,
-    store: new InboundStore(clients.doc, table),
+    store: new InboundStore(clients.doc, table, env[ENV.inboundRetentionDays]),
     bucket,
     ...(bodiesBucket ? { bodiesBucket } : {}),
     maxBytes: env[ENV.inboundMaxBytes],

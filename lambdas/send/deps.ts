@@ -72,6 +72,7 @@ export interface WiringContext {
   readonly secrets: SecretSource;
   /** SDK client configuration; empty inside Lambda (the function's role and region). */
   readonly aws?: Readonly<Record<string, unknown>>;
+  readonly attachmentBucketOwners?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -95,7 +96,10 @@ export interface SendDepsOptions {
 export async function sendDepsFromEnv(processEnv: NodeJS.ProcessEnv, wiring: ChannelWiring, opts: SendDepsOptions = {}): Promise<SendHandlerDeps> {
   const env = readRuntimeEnv(processEnv);
   const { queueUrl, dlqUrl, maxSendRate, ...config } = sendConfigFromEnv(env, wiring.channel);
-  const providers = await wiring.providers(env[ENV.providers] ?? [], { secrets: opts.secrets ?? new PowertoolsSecretSource() });
+  const providers = await wiring.providers(env[ENV.providers] ?? [], {
+    secrets: opts.secrets ?? new PowertoolsSecretSource(),
+    attachmentBucketOwners: env[ENV.attachmentBucketOwners],
+  });
   const serviceName = processEnv.POWERTOOLS_SERVICE_NAME ?? `mailroom-send-${config.channel}`;
   const logger = createLogger(serviceName);
   const metrics = new Metrics({ namespace: env[ENV.metricsNamespace], serviceName });
@@ -106,7 +110,7 @@ export async function sendDepsFromEnv(processEnv: NodeJS.ProcessEnv, wiring: Cha
   const processor = createSendProcessor({
     config,
     validate: wiring.validate,
-    messages: new MessageStore(doc, env[ENV.messagesTable]),
+    messages: new MessageStore(doc, env[ENV.messagesTable], undefined, env[ENV.messagesRetentionDays]),
     suppressions: new SuppressionStore(doc, env[ENV.suppressionsTable]),
     providers,
     queue: new SqsSendQueue(new SQSClient({}), { queueUrl, dlqUrl, bodies }),

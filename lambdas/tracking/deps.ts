@@ -45,6 +45,7 @@ export async function trackingRuntime(serviceName: string): Promise<TrackingRunt
     tables: { messages: env[ENV.messagesTable], events: eventsTable, suppressions: env[ENV.suppressionsTable] },
     ...(bucket ? { payload: { s3, bucket } } : {}),
     suppressOn: env[ENV.suppressOn],
+    eventsRetentionDays: env[ENV.eventsRetentionDays],
   });
   return { env, doc, s3, logger, metrics, ingest };
 }

@@ -9,6 +9,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { detectMimeType } from 'nodemailer/lib/mime-funcs';
 import type { EmailMessageInput, SmsMessageInput } from '../contract/message.js';
+import { keyedObject } from '../contract/record.js';
 import { UsageError } from './errors.js';
 
 export interface EmailFlags {
@@ -39,7 +40,8 @@ export interface SmsFlags {
 /** `k=v` pairs → metadata. Values stay strings: the CLI cannot know a producer meant a number. */
 export function parseMeta(pairs: readonly string[] = []): Record<string, string> | undefined {
   if (!pairs.length) return undefined;
-  const metadata: Record<string, string> = {};
+  // Keys are the user's: `--meta __proto__=x` is a key like any other (no prototype to hit).
+  const metadata = keyedObject<string>([]);
   for (const pair of pairs) {
     const eq = pair.indexOf('=');
     if (eq <= 0) throw new UsageError(`--meta expects key=value, got "${pair}"`);

@@ -4,12 +4,13 @@
  * bucket names come from its CloudFormation outputs. Either way commands get the same
  * `Target`: names plus SDK clients, so no command knows which one it is talking to.
  */
-import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { readStackOutputs, StackOutputsError } from '../client/stack-outputs.js';
 import { localClients } from '../local/clients.js';
 import { findLocalState, readLocalState } from '../local/state.js';
 import type { TableNames } from '../store/tables.js';
@@ -87,15 +88,13 @@ async function stackTarget(stackName: string, region: string | undefined): Promi
   const cfn = new CloudFormationClient({ region });
   let outputs: Record<string, string>;
   try {
-    const { Stacks } = await cfn.send(new DescribeStacksCommand({ StackName: stackName }));
-    outputs = Object.fromEntries((Stacks?.[0]?.Outputs ?? []).flatMap((o) => (o.OutputKey && o.OutputValue ? [[o.OutputKey, o.OutputValue]] : [])));
-  } catch (cause) {
-    throw new CliError(`cannot read stack ${stackName} in ${region}: ${(cause as Error).message}`, EXIT.failure, { cause });
+    outputs = await readStackOutputs(cfn, stackName, STACK_OUTPUTS.required);
+  } catch (error) {
+    if (error instanceof StackOutputsError) throw new CliError(error.message, EXIT.failure, { cause: error });
+    throw error;
   } finally {
     cfn.destroy();
   }
-  const missing = STACK_OUTPUTS.required.filter((k) => !outputs[k]);
-  if (missing.length) throw new CliError(`stack ${stackName} has no output ${missing.join(', ')}: is it a Mailroom stack?`, EXIT.failure);
   const stackRegion = outputs.Region ?? region;
   const dynamodb = new DynamoDBClient({ region: stackRegion });
   const clients: TargetClients = {

@@ -48,4 +48,11 @@ export const ENV = {
   smsRangeDigits: 'MAILROOM_SMS_RANGE_DIGITS',
   smsRangeLimit: 'MAILROOM_SMS_RANGE_LIMIT',
   smsRangeWindowSeconds: 'MAILROOM_SMS_RANGE_WINDOW_SECONDS',
+  // Security guardrails (issue 8, infrastructure).
+  /** Comma-separated `bucket=account` pairs: the ExpectedBucketOwner of each attachment bucket. */
+  attachmentBucketOwners: 'MAILROOM_ATTACHMENT_BUCKET_OWNERS',
+  /** Days items are kept (DynamoDB TTL attribute `expiresAt`); `null` keeps them forever. */
+  messagesRetentionDays: 'MAILROOM_MESSAGES_RETENTION_DAYS',
+  eventsRetentionDays: 'MAILROOM_EVENTS_RETENTION_DAYS',
+  inboundRetentionDays: 'MAILROOM_INBOUND_RETENTION_DAYS',
 } as const;

@@ -27,9 +27,13 @@ export function commonEnvironment(config: Pick<MailroomConfig, 'operations'>): E
 }
 
 /** One channel's send Lambda: its providers, rate, retries and send policy. */
-export type SendSlice = Pick<MailroomConfig, 'send' | 'email' | 'sms' | 'ses' | 'providers' | 'operations'>;
+export type SendSlice = Pick<MailroomConfig, 'send' | 'email' | 'sms' | 'ses' | 'providers' | 'operations' | 'retention'>;
 
-export function sendEnvironment(config: SendSlice, channel: Channel): Environment {
+/**
+ * One channel's send Lambda: its providers, rate, retries, retention and send policy.
+ * `account` owns the attachment buckets that name none (the stack's account; a token at synth).
+ */
+export function sendEnvironment(config: SendSlice, channel: Channel, account?: string): Environment {
   const { send } = config;
   const cfg = config[channel];
   return defined({
@@ -41,8 +45,18 @@ export function sendEnvironment(config: SendSlice, channel: Channel): Environmen
     [ENV.backoffBaseSeconds]: String(send.backoffBaseSeconds),
     [ENV.backoffMaxSeconds]: String(send.backoffMaxSeconds),
     [ENV.ignoreUnsupportedFeatures]: String(send.ignoreUnsupportedFeatures),
+    [ENV.messagesRetentionDays]: String(config.retention.messagesDays),
     ...(channel === 'email' ? emailPolicyEnvironment(config) : smsPolicyEnvironment(config)),
+    ...(channel === 'email' ? { [ENV.attachmentBucketOwners]: attachmentOwners(send.attachmentBuckets, account) } : {}),
   });
+}
+
+/** `bucket=account` of each attachment bucket whose owner is known: the ExpectedBucketOwner of every GetObject. */
+function attachmentOwners(buckets: SendSlice['send']['attachmentBuckets'], account: string | undefined): string | undefined {
+  return csv(buckets.flatMap((b) => {
+    const owner = b.account ?? account;
+    return owner === undefined ? [] : [`${b.bucket}=${owner}`];
+  }));
 }
 
 function emailPolicyEnvironment(config: SendSlice): Record<string, string | undefined> {
@@ -62,18 +76,21 @@ function smsPolicyEnvironment({ sms }: SendSlice): Record<string, string | undef
 }
 
 /** Tracking and SMS-status Lambdas; `ownTopicArns` are the stack's topics (tokens at synth). */
-export function trackingEnvironment(config: Pick<MailroomConfig, 'tracking' | 'operations'>, ownTopicArns: readonly string[]): Environment {
+export function trackingEnvironment(config: Pick<MailroomConfig, 'tracking' | 'operations' | 'retention'>, ownTopicArns: readonly string[]): Environment {
   return defined({
     ...commonEnvironment(config),
+    // `null` (kept forever) travels as "null" so the runtime does not fall back to the default.
+    [ENV.eventsRetentionDays]: String(config.retention.eventsDays),
     [ENV.suppressOn]: config.tracking.suppressOn.join(','),
     [ENV.allowedTopicArns]: csv([...ownTopicArns, ...config.tracking.allowedTopicArns]),
   });
 }
 
 /** The inbound Lambda, and the tracking HTTPS Lambda that hands receipt notifications to inbound. */
-export function inboundEnvironment(config: Pick<MailroomConfig, 'inbound' | 'operations'>, receiptTopicArn: string): Environment {
+export function inboundEnvironment(config: Pick<MailroomConfig, 'inbound' | 'operations' | 'retention'>, receiptTopicArn: string): Environment {
   return defined({
     ...commonEnvironment(config),
+    [ENV.inboundRetentionDays]: String(config.retention.inboundDays),
     [ENV.inboundMaxBytes]: String(config.inbound.maxBytes),
     [ENV.inboundAllowedTopicArns]: csv([receiptTopicArn, ...config.inbound.allowedTopicArns]),
   });

@@ -9,6 +9,7 @@ import * as z from 'zod';
 import { ConfigError } from '../errors.js';
 import { ENV } from './env-names.js';
 import { destinationRateLimit, emailSection, sendRate, smsMaxPrice, smsSection } from './sections/channels.js';
+import { retentionSection } from './sections/guardrails.js';
 import { metricsNamespace } from './sections/operations.js';
 import { sendSection } from './sections/send.js';
 import { inboundMaxBytes, suppressOn, topicArns } from './sections/tracking.js';
@@ -21,12 +22,16 @@ const email = emailSection.unwrap().shape;
 const sms = smsSection.unwrap().shape;
 const range = destinationRateLimit.unwrap().shape;
 const price = smsMaxPrice.unwrap().shape;
+const retention = retentionSection.unwrap().shape;
 
 /** An unset or empty variable is undefined, so the piece's own default (or optionality) applies. */
 const raw = z.string().optional().transform((v) => (v === undefined || v === '' ? undefined : v));
 const num = <T extends z.ZodType<unknown, number | undefined>>(piece: T) => raw.transform((v) => (v === undefined ? undefined : Number(v))).pipe(piece);
 const list = <T extends z.ZodType<unknown, string[] | undefined>>(piece: T) => raw.transform((v) => (v === undefined ? undefined : v.split(',').map((s) => s.trim()).filter(Boolean))).pipe(piece);
 const bool = <T extends z.ZodType<unknown, boolean | undefined>>(piece: T) => z.enum(['true', 'false', '']).optional().transform((v) => (v === undefined || v === '' ? undefined : v === 'true')).pipe(piece);
+/** `null` (keep forever) travels as the string "null"; the piece's default applies when unset. */
+const days = <T extends z.ZodType<number | null, number | null | undefined>>(piece: T) =>
+  raw.transform((v) => (v === undefined ? undefined : v === 'null' ? null : Number(v))).pipe(piece).transform((v) => v ?? undefined);
 const json = <T extends z.ZodType>(piece: T) => raw.transform((v, ctx) => {
   if (v === undefined) return undefined;
   try {
@@ -75,6 +80,11 @@ export const runtimeConfigSchema = z.object({
   [ENV.smsRangeDigits]: num(range.nationalDigits),
   [ENV.smsRangeLimit]: num(range.maxMessages),
   [ENV.smsRangeWindowSeconds]: num(range.windowSeconds),
+  [ENV.attachmentBucketOwners]: list(z.array(z.string().regex(/^[a-z0-9.-]{3,63}=\d{12}$/, 'bucket=12-digit account id')).default([]))
+    .transform((pairs) => Object.fromEntries(pairs.map((p) => p.split('=') as [string, string]))),
+  [ENV.messagesRetentionDays]: days(retention.messagesDays),
+  [ENV.eventsRetentionDays]: days(retention.eventsDays),
+  [ENV.inboundRetentionDays]: days(retention.inboundDays),
 });
 
 export type RuntimeEnv = z.output<typeof runtimeConfigSchema>;

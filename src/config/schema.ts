@@ -7,6 +7,7 @@
 import * as z from 'zod';
 import { KINDS } from '../providers/kinds.js';
 import { STACK_NAME } from './fields.js';
+import { encryptionSection, publicEndpointsSection, retentionSection } from './sections/guardrails.js';
 import { emailSection, smsSection } from './sections/channels.js';
 import { alarmsSection, operationsSection } from './sections/operations.js';
 import { providersSection } from './sections/providers.js';
@@ -26,6 +27,9 @@ export const configSchema = z.strictObject({
   inbound: inboundSection,
   alarms: alarmsSection,
   operations: operationsSection,
+  publicEndpoints: publicEndpointsSection,
+  retention: retentionSection,
+  encryption: encryptionSection,
 });
 
 /** What a user writes: any subset, nested (the `mailroom` context value). */

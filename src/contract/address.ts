@@ -39,6 +39,20 @@ export function normalizeAddress(raw: string): { ok: true; address: string } | {
   return { ok: true, address: `${local}@${domain}` };
 }
 
+// RFC 5322 name-addr: a display name (a phrase of atoms, "." allowed as obs-phrase does, or one
+// quoted string) followed by <addr-spec>. Comments and anything after ">" are not accepted.
+const NAME_ADDR = /^\s*(?<name>[^<>]*?)\s*<(?<address>[^<>]*)>\s*$/u;
+const PHRASE = /^[\p{L}\p{N}\p{M}!#$%&'*+/=?^_`{|}~.\- ]*$/u;
+const QUOTED_STRING = /^"(?:[^"\\]|\\.)*"$/u;
+
+/** The address as the input writes it (whole input, or the inside of <> after a valid display name). */
+function writtenAddress(input: string): string | undefined {
+  const nameAddr = NAME_ADDR.exec(input);
+  if (!nameAddr) return input.trim();
+  const { name = '', address = '' } = nameAddr.groups ?? {};
+  return PHRASE.test(name) || QUOTED_STRING.test(name) ? address.trim() : undefined;
+}
+
 /**
  * Parses one mailbox given as an RFC 5322 string or an object. Returns the mailbox or the
  * reason it was refused. A string holding several mailboxes is refused here; lists are
@@ -51,6 +65,11 @@ export function parseMailbox(input: string | { name?: string; address: string })
     if (hasLineBreak(input)) return { ok: false, reason: 'contains a line break' };
     const parsed = addressparser(input, { flatten: true });
     if (parsed.length !== 1 || !parsed[0]?.address) return { ok: false, reason: `"${input}" is not a single mailbox` };
+    // addressparser is lenient: it reads "john smith@example.com" as the name "john" and the
+    // address "smith@example.com". What it returns must be what the input says, or the mail
+    // goes to someone else: the address is the whole input, or exactly what is inside <>.
+    const written = writtenAddress(input);
+    if (written === undefined || written !== parsed[0].address) return { ok: false, reason: `"${input}" is not a mailbox ("local@domain" or "Name <local@domain>")` };
     name = parsed[0].name || undefined;
     address = parsed[0].address;
   } else {

@@ -5,6 +5,7 @@
 import * as z from 'zod';
 import { parseMailbox, type Mailbox } from './address.js';
 import { commonFields, refineNoBreak } from './fields.js';
+import { safeRecord } from './record.js';
 
 const MAILBOX_EXPECTED = 'expected a mailbox ("Name <local@domain>" or {name, address})';
 const mailboxInput = z.union(
@@ -40,13 +41,13 @@ export const attachmentSchema = z
 const headerName = z.string().regex(/^[!-9;-~]+$/, 'header names are printable ASCII without colon');
 
 export const templateSchema = z.union([
-  z.object({ name: z.string().min(1).max(256), data: z.record(z.string(), z.unknown()).optional() }).strict(),
+  z.object({ name: z.string().min(1).max(256), data: safeRecord(z.string(), z.unknown()).optional() }).strict(),
   z
     .object({
       subject: z.string().min(1).refine(...refineNoBreak('template subject')),
       html: z.string().optional(),
       text: z.string().optional(),
-      data: z.record(z.string(), z.unknown()).optional(),
+      data: safeRecord(z.string(), z.unknown()).optional(),
     })
     .strict()
     .refine((t) => t.html !== undefined || t.text !== undefined, { message: 'an inline template needs html or text' }),
@@ -65,12 +66,12 @@ export const emailMessageSchema = z
     text: z.string().optional(),
     html: z.string().optional(),
     amp: z.string().optional(),
-    headers: z.record(headerName, z.string().max(998).refine(...refineNoBreak('header value'))).optional(),
+    headers: safeRecord(headerName, z.string().max(998).refine(...refineNoBreak('header value'))).optional(),
     envelopeSender: z.string().min(3).refine(...refineNoBreak('envelopeSender')).optional(),
     attachments: z.array(attachmentSchema).max(100).optional(),
     template: templateSchema.optional(),
-    mergeData: z.record(z.string(), z.record(z.string(), z.unknown())).optional(),
-    mergeGlobalData: z.record(z.string(), z.unknown()).optional(),
+    mergeData: safeRecord(z.string(), safeRecord(z.string(), z.unknown())).optional(),
+    mergeGlobalData: safeRecord(z.string(), z.unknown()).optional(),
     trackOpens: z.boolean().optional(),
     trackClicks: z.boolean().optional(),
   })

@@ -7,7 +7,7 @@
  * caller could mistake for "not found" (for suppressions that would mean sending to a
  * suppressed address).
  */
-import { BatchGetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, type DynamoDBDocumentClient } from './document.js';
 import { MailroomError } from '../errors.js';
 
 export const BATCH_GET_LIMIT = 100;

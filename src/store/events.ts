@@ -11,7 +11,8 @@
  * Reads give back NormalizedEvents with `raw` parsed again (or `{s3: {bucket, key}}`).
  */
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient, type QueryCommandInput } from './document.js';
+import { expiry } from './retention.js';
 import { EVENT_TYPES, type EventType, type NormalizedEvent } from '../contract/records.js';
 import { InvalidEventQueryError, TrackingStorageError } from '../tracking/errors.js';
 import { recipientKey, toIsoUtc } from '../tracking/normalizers/common.js';
@@ -43,6 +44,7 @@ interface EventItem extends Omit<NormalizedEvent, 'raw'> {
   readonly sortKey: string;
   readonly raw?: string;
   readonly rawS3?: { readonly bucket: string; readonly key: string };
+  readonly expiresAt?: number;
 }
 
 export function messageKeyOf(event: Pick<NormalizedEvent, 'messageId' | 'provider' | 'providerMessageId'>): string | undefined {
@@ -55,6 +57,8 @@ export class EventStore {
     private readonly doc: DynamoDBDocumentClient,
     private readonly table: string,
     private readonly payload?: PayloadBucket,
+    /** Days events are kept from their timestamp (DynamoDB TTL `expiresAt`); undefined keeps them forever. */
+    private readonly retentionDays?: number,
   ) {}
 
   /**
@@ -183,7 +187,7 @@ export class EventStore {
   private async toItem(event: NormalizedEvent): Promise<EventItem> {
     const { raw, ...rest } = event;
     const messageKey = messageKeyOf(event);
-    const base = { ...rest, ...(messageKey ? { messageKey } : {}), sortKey: sortKeyOf(event) };
+    const base = { ...rest, ...(messageKey ? { messageKey } : {}), sortKey: sortKeyOf(event), ...expiry(event.timestamp, this.retentionDays) };
     if (raw === undefined) return base;
     const rawJson = JSON.stringify(raw) ?? 'null';
     const item: EventItem = { ...base, raw: rawJson };
@@ -210,7 +214,7 @@ function sortKeyOf(event: Pick<NormalizedEvent, 'timestamp' | 'eventId'>): strin
 }
 
 function fromItem(item: EventItem): NormalizedEvent {
-  const { messageKey: _m, sortKey: _s, raw, rawS3, ...event } = item;
+  const { messageKey: _m, sortKey: _s, expiresAt: _e, raw, rawS3, ...event } = item;
   if (rawS3) return { ...event, raw: { s3: rawS3 } };
   if (raw === undefined) return event;
   try {

@@ -20,10 +20,11 @@ import {
   TransactWriteCommand,
   UpdateCommand,
   type DynamoDBDocumentClient,
-} from '@aws-sdk/lib-dynamodb';
+} from './document.js';
+import { expiry } from './retention.js';
 import { InboundStorageError, errorNameOf } from '../inbound/errors.js';
 import type { ParsedMailbox, StoredInboundRecord } from '../inbound/types.js';
-import { INBOUND_ITEM_SK, RECIPIENT_SK_PREFIX } from './tables.js';
+import { EXPIRES_AT, INBOUND_ITEM_SK, RECIPIENT_SK_PREFIX } from './tables.js';
 
 /** Above this estimated size the bodies move to S3 (DynamoDB's hard item limit is 400 KB). */
 export const MAX_RECORD_ITEM_BYTES = 300 * 1024;
@@ -55,16 +56,20 @@ export class InboundStore {
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     readonly table: string,
+    /** Days records are kept from receivedAt (DynamoDB TTL `expiresAt`); undefined keeps them forever. */
+    private readonly retentionDays?: number,
   ) {}
 
   /** Stores a new record with its index items; `duplicate` when the SES message id is already stored. */
   async put(record: StoredInboundRecord): Promise<'created' | 'duplicate'> {
-    const item = { ...record, sk: INBOUND_ITEM_SK, day: dayOf(record.receivedAt) };
+    const expires = expiry(record.receivedAt, this.retentionDays);
+    const item = { ...record, sk: INBOUND_ITEM_SK, day: dayOf(record.receivedAt), ...expires };
     const indexItems = [...new Set(record.envelopeRecipients.map((r) => r.toLowerCase()))].map((recipient) => ({
       id: record.id,
       sk: `${RECIPIENT_SK_PREFIX}${recipient}`,
       recipient,
       receivedAt: record.receivedAt,
+      ...expires,
       // Index items only feed lists, and a transaction holds at most 4 MB: a hostile megabyte
       // Subject or From name, repeated per recipient, must not make the write fail forever.
       ...(record.subject !== undefined ? { subject: record.subject.slice(0, INDEX_SUBJECT_LENGTH) } : {}),
@@ -95,7 +100,7 @@ export class InboundStore {
     try {
       const { Item } = await this.doc.send(new GetCommand({ TableName: this.table, Key: { id, sk: INBOUND_ITEM_SK }, ConsistentRead: true }));
       if (!Item) return undefined;
-      const { sk: _sk, day: _day, ...record } = Item;
+      const { sk: _sk, day: _day, [EXPIRES_AT]: _expiresAt, ...record } = Item;
       return record as StoredInboundRecord;
     } catch (error) {
       throw new InboundStorageError('dynamodb get (inbound record)', { table: this.table, id }, { cause: error });

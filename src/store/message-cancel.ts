@@ -15,7 +15,7 @@
  * `processing` (a send is in flight), `sent` and `failed` are too late.
  */
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { PutCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from './document.js';
 import type { MessageError } from '../contract/records.js';
 import {
   CLAIMABLE_STATUSES,
@@ -28,6 +28,7 @@ import {
   type MessageStorePort,
   type StoredMessage,
 } from './message-record.js';
+import { expiry } from './retention.js';
 import { RECIPIENT_SK_PREFIX } from './tables.js';
 import { UpdateBuilder } from './update-builder.js';
 
@@ -55,6 +56,8 @@ type Store = Pick<MessageStorePort, 'get' | 'markCancelled' | 'syncRecipientInde
 interface Table {
   readonly doc: DynamoDBDocumentClient;
   readonly tableName: string;
+  /** Days items are kept (DynamoDB TTL); undefined keeps them forever. */
+  readonly retentionDays?: number;
 }
 
 /** Rounds of "no record → (tombstone refused:) begin just wrote one → cancel that". */
@@ -87,9 +90,9 @@ export async function cancelMessage(store: Store, table: Table, id: string, now:
   throw new TransitionConflictError(id, 'cancel', await store.get(id));
 }
 
-async function putTombstone({ doc, tableName }: Table, id: string, now: string): Promise<StoredMessage | undefined> {
+async function putTombstone({ doc, tableName, retentionDays }: Table, id: string, now: string): Promise<StoredMessage | undefined> {
   const item = {
-    ...newMessageItem(id, 'cancelled', now),
+    ...newMessageItem(id, 'cancelled', now, retentionDays),
     [A.error]: CANCELLED_BY_OPERATOR,
   };
   try {
@@ -137,7 +140,7 @@ async function syncIndex(store: Store, table: Table, id: string): Promise<void> 
  */
 export async function adoptTombstone(
   store: Pick<Store, 'get'>,
-  { doc, tableName }: Table,
+  { doc, tableName, retentionDays }: Table,
   input: BeginInput,
   recipients: readonly string[],
   tombstone: StoredMessage,
@@ -161,7 +164,7 @@ export async function adoptTombstone(
           ...recipients.map((r) => ({
             Put: {
               TableName: tableName,
-              Item: { [A.id]: input.id, [A.sk]: `${RECIPIENT_SK_PREFIX}${r}`, [A.recipient]: r, [A.createdAt]: tombstone.createdAt, [A.channel]: input.channel, [A.status]: 'cancelled' },
+              Item: { [A.id]: input.id, [A.sk]: `${RECIPIENT_SK_PREFIX}${r}`, [A.recipient]: r, [A.createdAt]: tombstone.createdAt, [A.channel]: input.channel, [A.status]: 'cancelled', ...expiry(tombstone.createdAt, retentionDays) },
             },
           })),
         ],

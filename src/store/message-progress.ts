@@ -26,7 +26,7 @@
  * of the recipient entry (e.g. a per-recipient providerMessageId) is left alone.
  */
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { UpdateCommand, type DynamoDBDocumentClient } from './document.js';
 import type { EventType, NormalizedEvent } from '../contract/records.js';
 import { TrackingStorageError } from '../tracking/errors.js';
 import { MESSAGE_ITEM_SK } from './tables.js';

@@ -3,7 +3,7 @@
  * by provider message id, and by recipient newest first. Both resolve to message items, the
  * authority on a message's state; index items only point at them.
  */
-import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand, type DynamoDBDocumentClient } from './document.js';
 import { MailroomError } from '../errors.js';
 import { batchGetAll } from './batch-get.js';
 import { fromItem, MESSAGE_ATTRS as A, messageKey, recipientKey, type RecipientPage } from './message-record.js';

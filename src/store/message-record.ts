@@ -8,6 +8,8 @@ import type { Channel } from '../contract/message.js';
 import type { MessageError, MessageRecord, MessageStatus, RecipientState, SendStatus } from '../contract/records.js';
 import { MailroomError } from '../errors.js';
 import { MESSAGE_ITEM_SK } from './tables.js';
+import { expiry } from './retention.js';
+import { EXPIRES_AT } from './tables.js';
 
 /** Attribute names of the message item and its per-recipient index items. */
 export const MESSAGE_ATTRS = {
@@ -62,8 +64,9 @@ export const messageKey = (id: string) => ({ [MESSAGE_ATTRS.id]: id, [MESSAGE_AT
  * delivery, an invalid body, an operator's cancel before any delivery): no attempts yet, no
  * recipient state yet.
  */
-export const newMessageItem = (id: string, status: MessageStatus, now: string) => ({
+export const newMessageItem = (id: string, status: MessageStatus, now: string, retentionDays?: number) => ({
   ...messageKey(id),
+  ...expiry(now, retentionDays),
   [MESSAGE_ATTRS.status]: status,
   [MESSAGE_ATTRS.attempts]: 0,
   [MESSAGE_ATTRS.throttles]: 0,
@@ -74,7 +77,7 @@ export const newMessageItem = (id: string, status: MessageStatus, now: string) =
 
 /** A stored message item as the record type (counters and the recipients map default when absent). */
 export function fromItem(item: Record<string, unknown>): StoredMessage {
-  const { sk: _sk, ...rest } = item;
+  const { sk: _sk, [EXPIRES_AT]: _expiresAt, ...rest } = item;
   return { attempts: 0, throttles: 0, recipients: {}, ...rest } as unknown as StoredMessage;
 }
 

@@ -17,7 +17,7 @@
  * events are fast), so markSent only fills entries that are absent (`if_not_exists`).
  */
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from './document.js';
 import { randomUUID } from 'node:crypto';
 import type { MessageStatus } from '../contract/records.js';
 import { adoptTombstone, cancelMessage, isCancelTombstone, type CancelResult } from './message-cancel.js';
@@ -40,6 +40,7 @@ import {
   type SentInput,
   type StoredMessage,
 } from './message-record.js';
+import { expiry } from './retention.js';
 import { RECIPIENT_SK_PREFIX } from './tables.js';
 import { UpdateBuilder } from './update-builder.js';
 
@@ -64,10 +65,12 @@ export class MessageStore implements MessageStorePort {
     private readonly doc: DynamoDBDocumentClient,
     private readonly tableName: string,
     private readonly newToken: () => string = randomUUID,
+    /** Days items are kept (DynamoDB TTL `expiresAt`); undefined keeps them forever. */
+    private readonly retentionDays?: number,
   ) {}
 
   private get table() {
-    return { doc: this.doc, tableName: this.tableName };
+    return { doc: this.doc, tableName: this.tableName, retentionDays: this.retentionDays };
   }
 
   async get(id: string): Promise<StoredMessage | undefined> {
@@ -91,8 +94,11 @@ export class MessageStore implements MessageStorePort {
 
   private async beginOnce(input: BeginInput): Promise<{ created: boolean; record: StoredMessage }> {
     const recipients = [...new Set(input.recipients)];
+    // Kept from its creation, or from its sendAt when that is later: never expires unsent.
+    const keptFrom = input.sendAt && Date.parse(input.sendAt) > Date.parse(input.now) ? input.sendAt : input.now;
     const item = defined({
       ...newMessageItem(input.id, 'pending', input.now),
+      ...expiry(keptFrom, this.retentionDays),
       [A.channel]: input.channel,
       [A.provider]: input.provider,
       [A.bodySha256]: input.bodySha256,
@@ -123,7 +129,7 @@ export class MessageStore implements MessageStorePort {
             ...recipients.map((r) => ({
               Put: {
                 TableName: this.tableName,
-                Item: { ...recipientItemKey(input.id, r), [A.recipient]: r, [A.createdAt]: input.now, [A.channel]: input.channel, [A.status]: 'pending' },
+                Item: { ...recipientItemKey(input.id, r), [A.recipient]: r, [A.createdAt]: input.now, [A.channel]: input.channel, [A.status]: 'pending', ...expiry(keptFrom, this.retentionDays) },
               },
             })),
           ],
@@ -235,7 +241,7 @@ export class MessageStore implements MessageStorePort {
 
   async recordInvalid(input: InvalidInput): Promise<{ created: boolean; record: StoredMessage }> {
     const item = defined({
-      ...newMessageItem(input.id, 'failed', input.now),
+      ...newMessageItem(input.id, 'failed', input.now, this.retentionDays),
       [A.channel]: input.channel,
       [A.error]: defined({ ...input.error }),
       [A.rawBody]: input.rawBody,

@@ -7,7 +7,7 @@
  *         lastSuppressedAt, count, sourceEventIds (events that suppressed it) }
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, UpdateCommand, type DynamoDBDocumentClient } from './document.js';
 import type { SuppressionReason } from '../config/runtime.js';
 import { batchGetAll } from './batch-get.js';
 

@@ -33,6 +33,13 @@ export interface TableDef {
   readonly ttlAttribute?: string;
 }
 
+/**
+ * DynamoDB TTL attribute (epoch seconds) of the messages, events and inbound tables, written
+ * by the stores when a retention is configured (src/store/retention.ts). Suppressions never
+ * expire.
+ */
+export const EXPIRES_AT = 'expiresAt';
+
 export const MESSAGE_ITEM_SK = 'message';
 export const INBOUND_ITEM_SK = 'inbound';
 export const RECIPIENT_SK_PREFIX = 'recipient#';
@@ -45,6 +52,7 @@ export const TABLES = {
       byProviderMessageId: { partitionKey: 'providerMessageId' },
       byRecipient: { partitionKey: 'recipient', sortKey: 'createdAt', include: ['channel', 'status'] },
     },
+    ttlAttribute: EXPIRES_AT,
   },
   events: {
     partitionKey: 'eventId',
@@ -53,6 +61,7 @@ export const TABLES = {
       byRecipient: { partitionKey: 'recipient', sortKey: 'sortKey' },
       byType: { partitionKey: 'eventType', sortKey: 'sortKey' },
     },
+    ttlAttribute: EXPIRES_AT,
   },
   inbound: {
     partitionKey: 'id',
@@ -61,6 +70,7 @@ export const TABLES = {
       byRecipient: { partitionKey: 'recipient', sortKey: 'receivedAt', include: ['subject', 'from'] },
       byDay: { partitionKey: 'day', sortKey: 'receivedAt', include: ['subject', 'from', 'envelopeRecipients'] },
     },
+    ttlAttribute: EXPIRES_AT,
   },
   suppressions: {
     partitionKey: 'address',

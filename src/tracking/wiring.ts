@@ -21,11 +21,13 @@ export interface IngestWiring {
   /** Default: every reason (hardBounce, complaint, unsubscribe). */
   readonly suppressOn?: readonly SuppressionReason[];
   readonly now?: () => Date;
+  /** Days events are kept (DynamoDB TTL); undefined keeps them forever. */
+  readonly eventsRetentionDays?: number;
 }
 
 export function createIngestDeps(w: IngestWiring): IngestDeps {
   return {
-    events: new EventStore(w.doc, w.tables.events, w.payload),
+    events: new EventStore(w.doc, w.tables.events, w.payload, w.eventsRetentionDays),
     messages: new MessageStore(w.doc, w.tables.messages),
     progress: new MessageProgress(w.doc, w.tables.messages),
     suppressions: new SuppressionStore(w.doc, w.tables.suppressions),

@@ -186,3 +186,49 @@ describe('resolveConfig problems', () => {
     expect(problems).toEqual(['inbound: Unrecognized key: "scanEnable"']);
   });
 });
+
+describe('resolveConfig security guardrails (issue 8)', () => {
+  it('defaults: reserved concurrency 5, no throttled front, a year of retention (quarantine 30 days), AWS-managed keys', () => {
+    // Act
+    const config = resolveConfig(undefined);
+
+    // Assess
+    expect(config.publicEndpoints).toEqual({ reservedConcurrency: 5, throttledFront: { enabled: false, rateLimit: 10, burstLimit: 20 }, invocationsAlarmThreshold: 1000 });
+    expect(config.retention).toEqual({ messagesDays: 365, eventsDays: 365, inboundDays: 365, attachmentsDays: 365, quarantineDays: 30, bodiesDays: 365 });
+    expect(config.encryption).toEqual({});
+    expect(config.send.attachmentBuckets).toEqual([]);
+  });
+
+  it('accepts null (reserve nothing, keep forever) and a key to import or create', () => {
+    // Act
+    const config = resolveConfig({
+      publicEndpoints: { reservedConcurrency: null },
+      retention: { messagesDays: null },
+      encryption: { dataKey: { arn: 'arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab' } },
+    });
+
+    // Assess
+    expect(config.publicEndpoints.reservedConcurrency).toBeNull();
+    expect(config.retention.messagesDays).toBeNull();
+    expect(config.encryption.dataKey).toEqual({ arn: 'arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab' });
+    expect(resolveConfig({ encryption: { dataKey: { create: true } } }).encryption.dataKey).toEqual({ create: true });
+  });
+
+  it('refuses out-of-bounds limits, bad keys and whole-bucket attachment grants, all in one error', () => {
+    // Act
+    const problems = problemsOf(() => resolveConfig({
+      publicEndpoints: { reservedConcurrency: 0, throttledFront: { rateLimit: 20_000, burstLimit: 0 } },
+      retention: { inboundDays: 0 },
+      encryption: { dataKey: { arn: 'alias/aws/s3' } },
+      send: { attachmentBuckets: [{ bucket: 'acme-attachments', prefixes: [] }, 'legacy-bucket'] },
+    } as never));
+
+    // Assess
+    for (const path of [
+      'publicEndpoints.reservedConcurrency', 'publicEndpoints.throttledFront.rateLimit', 'publicEndpoints.throttledFront.burstLimit',
+      'retention.inboundDays', 'encryption.dataKey.arn', 'send.attachmentBuckets.0.prefixes', 'send.attachmentBuckets.1',
+    ]) {
+      expect(problems, path).toContainEqual(expect.stringMatching(new RegExp(`^${path.replace(/\./g, '\\.')}: `)));
+    }
+  });
+});

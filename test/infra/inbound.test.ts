@@ -1,10 +1,11 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { RAW_MAIL_PREFIX } from '../../lib/inbound-pipeline.js';
+import type { MailroomFunction } from '../../lib/defaults.js';
 import { ENV } from '../../src/config/runtime.js';
 import { ATTACHMENTS_PREFIX, attachmentKey, QUARANTINE_PREFIX } from '../../src/inbound/attachments.js';
 import { BODIES_PREFIX } from '../../src/inbound/bodies.js';
 import { SNS_ACTION_RAW_PREFIX } from '../../src/inbound/source.js';
-import { logicalId, policyStatements, resourcesFor, roleStatements, sortJson, synthMailroom, type Synthesized } from './support.js';
+import { logicalId, resourcesFor, roleStatements, sortJson, synthMailroom, type Synthesized } from './support.js';
 
 let s: Synthesized;
 let opted: Synthesized;
@@ -91,24 +92,20 @@ describe('InboundPipeline receipt rule', () => {
   it('activates the rule set through a custom resource only when opted in, after the rule exists', () => {
     // Prepare
     const custom = opted.stack.inbound!.node.findChild('ActivateRuleSet');
-    const resource = opted.template.findResources('Custom::AWS')[logicalId(custom.node.findChild('Resource'))]!;
+    const resource = opted.template.findResources('Custom::MailroomActiveReceiptRuleSet')[logicalId(custom.node.findChild('Resource'))]!;
+    const handler = opted.stack.node.findChild('AccountSettingsHandler') as MailroomFunction;
 
     // Assess
-    s.template.resourceCountIs('Custom::AWS', 0);
-    expect(JSON.parse(resource.Properties.Create)).toMatchObject({
-      service: 'SES', action: 'SetActiveReceiptRuleSet', parameters: { RuleSetName: 'acme-inbound' },
+    s.template.resourceCountIs('Custom::MailroomActiveReceiptRuleSet', 0);
+    expect(resource.Properties).toEqual({
+      ServiceToken: { 'Fn::GetAtt': [logicalId(handler.function), 'Arn'] },
+      Setting: 'ActiveReceiptRuleSet',
+      RuleSetName: 'acme-inbound',
     });
-    expect(JSON.parse(resource.Properties.Delete)).toMatchObject({ service: 'SES', action: 'SetActiveReceiptRuleSet', parameters: {} });
-    // Renaming the rule set must update this resource in place: a new physical id would make
-    // CloudFormation delete the old one afterwards, deactivating the newly activated set.
-    expect(JSON.parse(resource.Properties.Update).physicalResourceId).toEqual(JSON.parse(resource.Properties.Create).physicalResourceId);
-    const renamed = synthMailroom({ inbound: { activateRuleSet: true, ruleSetName: 'acme-inbound-v2' } });
-    const renamedResource = renamed.template.findResources('Custom::AWS')[logicalId(renamed.stack.inbound!.node.findChild('ActivateRuleSet').node.findChild('Resource'))]!;
-    expect(JSON.parse(renamedResource.Properties.Create).parameters.RuleSetName).toBe('acme-inbound-v2');
-    expect(JSON.parse(renamedResource.Properties.Update).physicalResourceId).toEqual(JSON.parse(resource.Properties.Update).physicalResourceId);
     expect(resource.DependsOn).toContain(logicalId(opted.stack.inbound!.rule));
-    const statements = policyStatements(opted.template, custom.node.findChild('CustomResourcePolicy'));
-    expect(statements.flatMap((st) => st.Action)).toEqual(['ses:SetActiveReceiptRuleSet']);
+    const statements = roleStatements(opted.template, handler.role);
+    expect(resourcesFor(statements, 'ses:SetActiveReceiptRuleSet')).toEqual(['*']);
+    expect(resourcesFor(statements, 'ses:DescribeActiveReceiptRuleSet')).toEqual(['*']);
     opted.template.hasResourceProperties('AWS::SES::ReceiptRule', { Rule: { TlsPolicy: 'Optional' } });
   });
 });
@@ -169,7 +166,7 @@ describe('InboundPipeline Lambda', () => {
     expect(statements.find((st) => st.Action.includes('s3:ListBucket'))).toMatchObject({
       Condition: { StringLike: { 's3:prefix': ['attachments/*', 'quarantine/*'] } },
     });
-    expect(resourcesFor(statements, 'kms:GenerateDataKey')).toEqual([{ 'Fn::GetAtt': [logicalId(s.stack.node.findChild('TopicKey')), 'Arn'] }]);
+    expect(resourcesFor(statements, 'kms:GenerateDataKey')).toEqual([{ 'Fn::GetAtt': [logicalId(s.stack.mailroom.node.findChild('TopicKey')), 'Arn'] }]);
     // The key encrypts every topic: only through SNS and only for the events topic.
     expect(statements.find((st) => st.Action.includes('kms:GenerateDataKey'))!.Condition).toEqual({
       StringEquals: {

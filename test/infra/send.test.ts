@@ -9,7 +9,10 @@ const config = {
   ses: { fromDomain: 'mail.acme.io', identities: ['acme.io', 'ops@acme.io'], configurationSetName: 'acme-tracking', templates: ['welcome', 'receipt'] },
   email: { maxSendRate: 40, maxConcurrency: 4, batchSize: 5 },
   sms: { maxSendRate: 20, maxConcurrency: 2, senderId: 'Acme', originationNumber: '+14155550100' },
-  send: { maxReceiveCount: 7, timeoutSeconds: 20, backoffBaseSeconds: 10, backoffMaxSeconds: 600, attachmentBuckets: ['acme-attachments'] },
+  send: { maxReceiveCount: 7, timeoutSeconds: 20, backoffBaseSeconds: 10, backoffMaxSeconds: 600, attachmentBuckets: [
+    { bucket: 'acme-attachments', prefixes: ['outgoing/', 'invoices/'] },
+    { bucket: 'partner-files', prefixes: ['mail/'], account: '444455556666' },
+  ] },
 };
 
 let s: Synthesized;
@@ -135,10 +138,37 @@ describe('SendPipeline IAM', () => {
     expect(statements.flatMap((st) => st.Action).filter((a) => a.startsWith('ses:')).sort())
       .toEqual(['ses:SendBulkEmail', 'ses:SendEmail', 'ses:SendRawEmail']);
     expect(resourcesFor(statements, 'sns:Publish')).toEqual([]);
-    expect(sortJson(resourcesFor(statements, 's3:GetObject'))).toEqual(sortJson([
-      { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3:::acme-attachments/*']] },
-      payloadObjects('sqs-bodies/email/*'),
-    ]));
+  });
+
+  it('lets the email Lambda read attachments only under the configured prefixes of buckets owned by the configured account', () => {
+    // Prepare
+    const statements = roleStatements(s.template, s.stack.send.email.function.role).filter((st) => st.Sid?.startsWith('ReadAttachments'));
+    const objects = (bucket: string, prefix: string) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:s3:::${bucket}/${prefix}*`]] });
+
+    // Assess
+    expect(statements).toEqual([
+      expect.objectContaining({
+        Effect: 'Allow', Action: ['s3:GetObject'],
+        Resource: expect.arrayContaining([objects('acme-attachments', 'outgoing/'), objects('acme-attachments', 'invoices/')]),
+        Condition: { StringEquals: { 's3:ResourceAccount': { Ref: 'AWS::AccountId' } } },
+      }),
+      expect.objectContaining({
+        Effect: 'Allow', Action: ['s3:GetObject'],
+        Resource: [objects('partner-files', 'mail/')],
+        Condition: { StringEquals: { 's3:ResourceAccount': '444455556666' } },
+      }),
+    ]);
+    expect(statements.flatMap((st) => st.Resource)).toHaveLength(3);
+  });
+
+  it('tells the email Lambda the owner of each attachment bucket, for ExpectedBucketOwner', () => {
+    // Prepare
+    const env = s.template.toJSON().Resources[logicalId(s.stack.send.email.function.function)].Properties.Environment.Variables;
+    const smsEnv = s.template.toJSON().Resources[logicalId(s.stack.send.sms.function.function)].Properties.Environment.Variables;
+
+    // Assess
+    expect(env[ENV.attachmentBucketOwners]).toEqual({ 'Fn::Join': ['', ['acme-attachments=', { Ref: 'AWS::AccountId' }, ',partner-files=444455556666']] });
+    expect(smsEnv[ENV.attachmentBucketOwners]).toBeUndefined();
   });
 
   it.each(['email', 'sms'] as const)('lets the %s Lambda write and read by-reference bodies under its own prefix of the payload bucket only', (channel) => {

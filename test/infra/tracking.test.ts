@@ -2,6 +2,7 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { RAW_MAIL_PREFIX } from '../../lib/inbound-pipeline.js';
 import { EVENT_PAYLOAD_PREFIX } from '../../lib/tracking-pipeline.js';
+import type { MailroomFunction } from '../../lib/defaults.js';
 import { ENV } from '../../src/config/runtime.js';
 import { EventStore, MAX_ITEM_BYTES } from '../../src/store/events.js';
 import { logicalId, policyStatements, resolve, resourcesFor, roleStatements, sortJson, synthMailroom, type Synthesized } from './support.js';
@@ -62,7 +63,7 @@ describe('TrackingPipeline configuration set', () => {
       Condition: { StringEquals: { 'AWS:SourceAccount': { Ref: 'AWS::AccountId' }, 'AWS:SourceArn': configSetArn } },
     }));
     expect(s.template.findResources('AWS::SNS::Topic')[topicId]!.Properties.KmsMasterKeyId)
-      .toEqual({ 'Fn::GetAtt': [logicalId(s.stack.node.findChild('TopicKey')), 'Arn'] });
+      .toEqual({ 'Fn::GetAtt': [logicalId(s.stack.mailroom.node.findChild('TopicKey')), 'Arn'] });
     // SES may use the key only for SNS topics of this account and region (SNS's encryption context).
     s.template.hasResourceProperties('AWS::KMS::Key', {
       EnableKeyRotation: true,
@@ -288,19 +289,34 @@ describe('SMS delivery status', () => {
   it('sets the account SMS attribute DeliveryStatusIAMRole only when opted in', () => {
     // Prepare
     const roleArn = { 'Fn::GetAtt': [logicalId(opted.stack.tracking.smsDeliveryStatus!.role), 'Arn'] };
-    const resources = Object.values(opted.template.findResources('Custom::AWS'));
-    const create = resources.map((r) => resolveCreate(r.Properties.Create)).find((c) => c.includes('SetSMSAttributes'));
+    const handler = opted.stack.node.findChild('AccountSettingsHandler') as MailroomFunction;
+    const resources = Object.values(opted.template.findResources('Custom::MailroomSmsDeliveryStatus'));
 
     // Assess
-    expect(Object.values(s.template.findResources('Custom::AWS'))).toHaveLength(0);
-    expect(create).toBeDefined();
-    expect(create).toContain('"DeliveryStatusIAMRole":"');
-    expect(create).toContain(JSON.stringify(roleArn));
-    expect(create).toContain('"DeliveryStatusSuccessSamplingRate":"25"');
-    const custom = opted.stack.tracking.smsDeliveryStatus!.node.findChild('AccountSmsAttributes');
-    const statements = policyStatements(opted.template, custom.node.findChild('CustomResourcePolicy'));
+    s.template.resourceCountIs('Custom::MailroomSmsDeliveryStatus', 0);
+    expect(resources.map((r) => r.Properties)).toEqual([{
+      ServiceToken: { 'Fn::GetAtt': [logicalId(handler.function), 'Arn'] },
+      Setting: 'SmsDeliveryStatus',
+      RoleArn: roleArn,
+      SuccessSamplingRate: '25',
+    }]);
+    const statements = roleStatements(opted.template, handler.role);
     expect(resourcesFor(statements, 'iam:PassRole')).toEqual([roleArn]);
     expect(resourcesFor(statements, 'sns:SetSMSAttributes')).toEqual(['*']);
+    expect(resourcesFor(statements, 'sns:GetSMSAttributes')).toEqual(['*']);
+  });
+
+  it('lets only SNS of this account assume the delivery-status logging role', () => {
+    // Prepare
+    const role = s.template.findResources('AWS::IAM::Role')[logicalId(s.stack.tracking.smsDeliveryStatus!.role)]!;
+
+    // Assess
+    expect(role.Properties.AssumeRolePolicyDocument.Statement).toEqual([{
+      Effect: 'Allow',
+      Principal: { Service: 'sns.amazonaws.com' },
+      Action: 'sts:AssumeRole',
+      Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+    }]);
   });
 
   it('leaves SMS status out entirely when disabled', () => {
@@ -330,13 +346,6 @@ describe('payload bucket grants and the event store', () => {
     expect(keys[0]!.startsWith(EVENT_PAYLOAD_PREFIX)).toBe(true);
   });
 });
-
-/** AwsCustomResource stores its SDK call as a JSON string, joined with intrinsics when it holds tokens. */
-function resolveCreate(create: unknown): string {
-  if (typeof create === 'string') return create;
-  const join = (create as { 'Fn::Join': [string, unknown[]] })['Fn::Join'];
-  return join[1].map((p) => (typeof p === 'string' ? p : JSON.stringify(p))).join(join[0]);
-}
 
 const arrayWithObject = (item: Record<string, unknown>) => Match.arrayWith([Match.objectLike(item)]);
 /** `arn:<partition>:sns:<region>:<account>:*`: every SNS topic of the stack's account and region. */

@@ -27,10 +27,16 @@ export interface ResolvedAttachment {
   readonly contentId?: string;
 }
 
-/** Reads attachments from S3 with GetObject (the Lambda role needs s3:GetObject on the bucket). */
-export function s3AttachmentFetcher(s3: S3Client): AttachmentFetcher {
+/**
+ * Reads attachments from S3 with GetObject (the Lambda role needs s3:GetObject on the bucket).
+ * `bucketOwners` (bucket → account id) adds ExpectedBucketOwner, so a bucket name re-created by
+ * another account after deletion fails with 403 instead of serving that account's objects
+ * (https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucket-owner-condition.html).
+ */
+export function s3AttachmentFetcher(s3: S3Client, bucketOwners: Readonly<Record<string, string>> = {}): AttachmentFetcher {
   return async ({ bucket, key }) => {
-    const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+    const owner = Object.hasOwn(bucketOwners, bucket) ? bucketOwners[bucket] : undefined;
+    const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key, ...(owner ? { ExpectedBucketOwner: owner } : {}) }));
     const content = object.Body ? await object.Body.transformToByteArray() : new Uint8Array();
     return { content, contentType: object.ContentType };
   };

@@ -5,6 +5,7 @@
  */
 import type { S3Client } from '@aws-sdk/client-s3';
 import * as z from 'zod';
+import { safeRecord } from '../../contract/record.js';
 import { ConfigError } from '../../errors.js';
 import type { BaseProviderOptions } from '../base.js';
 import { providerNameProblem } from '../names.js';
@@ -58,7 +59,7 @@ export const sesProviderOptionShapes = {
   tenantName: z.string().min(1).max(64),
   endpointId: z.string().min(1),
   /** Extra SES message tags (name → value), e.g. for CloudWatch dimensions. */
-  emailTags: z.record(z.string().regex(TAG_PATTERN), z.string().regex(TAG_PATTERN)),
+  emailTags: safeRecord(z.string().regex(TAG_PATTERN), z.string().regex(TAG_PATTERN)),
 } as const;
 
 export type SesProviderOptions = {
@@ -70,7 +71,8 @@ export function parseSesProviderOptions(raw: Readonly<Record<string, unknown>> |
   const options: Record<string, unknown> = {};
   const rejected: { key: string; reason: string }[] = [];
   for (const [key, value] of Object.entries(raw ?? {})) {
-    const shape = (sesProviderOptionShapes as Record<string, z.ZodType>)[key];
+    // Own keys only: a key named after an Object.prototype member (`constructor`) is unknown too.
+    const shape = Object.hasOwn(sesProviderOptionShapes, key) ? (sesProviderOptionShapes as Record<string, z.ZodType>)[key] : undefined;
     if (!shape) {
       rejected.push({ key, reason: 'not an SES option this adapter passes on' });
       continue;

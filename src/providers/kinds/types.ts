@@ -7,6 +7,7 @@
  */
 import type * as z from 'zod';
 import type { Channel } from '../../contract/message.js';
+import type { StartFake } from '../fakes/index.js';
 import type { SecretSource } from '../secrets/source.js';
 import type { EmailProvider, SmsProvider } from '../types.js';
 
@@ -27,6 +28,8 @@ export interface AdapterContext {
   readonly secrets: SecretSource;
   /** SDK client configuration (local endpoints and credentials); empty inside Lambda. */
   readonly aws?: Readonly<Record<string, unknown>>;
+  /** ExpectedBucketOwner of each attachment bucket (send.attachmentBuckets), for adapters that read `s3` attachments. */
+  readonly attachmentBucketOwners?: Readonly<Record<string, string>>;
 }
 
 /** One IAM statement, as data: lib/ turns it into a PolicyStatement (no CDK in src/). */
@@ -62,8 +65,8 @@ export interface KindBase<C extends Channel, A> {
   grants(instance: ProviderInstance, ctx: GrantContext): readonly GrantStatement[];
   /** Its documentation page, relative to the repository root. */
   readonly docs: string;
-  /** Starts its local fake (kinds that speak HTTP or SMTP; CONTRACT §7). */
-  readonly fake?: (...args: never[]) => Promise<unknown>;
+  /** Starts its local fake (kinds that speak HTTP or SMTP; CONTRACT §7); absent for AWS kinds, whose stand-ins are local AWS emulators. */
+  readonly fake?: StartFake;
 }
 
 export type EmailKind = KindBase<'email', EmailProvider>;

@@ -8,10 +8,20 @@
  * metadata win) is the ingest step's job (src/tracking/enrich.ts).
  */
 import { decodeTagValue, MESSAGE_ID_TAG } from '../../providers/email/ses-tags.js';
+import { isMetadataValue } from '../../contract/metadata-value.js';
+import { keyedObject } from '../../contract/record.js';
 import { toIsoUtc } from './common.js';
 import type { SesMail } from './ses-schema.js';
 
 export type Metadata = Record<string, string | number | boolean>;
+
+// Tag and metadata names come from whoever sent the mail: they are collected on objects
+// without a prototype, so `__proto__` or `constructor` is stored like any other name.
+const newMetadata = (): Metadata => keyedObject([]);
+
+function mergeInto(target: Metadata, source: Metadata): void {
+  for (const key of Object.keys(source)) target[key] = source[key]!;
+}
 
 export interface MailFacts {
   readonly providerMessageId?: string;
@@ -32,15 +42,15 @@ export function mailFacts(mail: SesMail | undefined): MailFacts {
   const fromHeaders = headerTagsAndMetadata(mail.headers);
   const sesTags = isObject(mail.tags) ? mail.tags : {};
   let ourTag: string | undefined;
-  const metadata: Metadata = {};
-  for (const name in sesTags) {
+  const metadata = newMetadata();
+  for (const name of Object.keys(sesTags)) {
     const value = firstString(sesTags[name]);
     if (value === undefined) continue;
     if (name === MESSAGE_ID_TAG) ourTag = value;
     else if (!name.startsWith(SES_AUTO_TAG_PREFIX)) metadata[name] = value;
   }
   // X-Metadata is the sender's explicit metadata: it wins over same-named SES tags.
-  Object.assign(metadata, fromHeaders.metadata);
+  mergeInto(metadata, fromHeaders.metadata);
   return {
     providerMessageId: mail.messageId || undefined,
     messageId: ourTag ? safeDecode(ourTag) : undefined,
@@ -55,11 +65,11 @@ export function mailFacts(mail: SesMail | undefined): MailFacts {
  * `X-Tag` (one tag per header, repeatable) and `X-Metadata` (a JSON object of scalars), header
  * names case-insensitive, as Anymail's SES backend writes them. Malformed metadata (not JSON,
  * not an object, cut off by SES's 10 KB header truncation) is ignored, never fatal; so are
- * non-scalar metadata values.
+ * non-scalar metadata values and numbers the store cannot keep exactly (the raw payload keeps them).
  */
 export function headerTagsAndMetadata(headers: readonly unknown[]): { tags: string[]; metadata: Metadata } {
   const tags: string[] = [];
-  const metadata: Metadata = {};
+  const metadata = newMetadata();
   for (const header of headers) {
     if (!isHeader(header)) continue;
     const { name, value } = header;
@@ -70,7 +80,7 @@ export function headerTagsAndMetadata(headers: readonly unknown[]): { tags: stri
       const tag = value.trim();
       if (tag && !tags.includes(tag)) tags.push(tag);
     } else if (lower === 'x-metadata') {
-      Object.assign(metadata, parseMetadata(value));
+      mergeInto(metadata, parseMetadata(value));
     }
   }
   return { tags, metadata };
@@ -96,12 +106,12 @@ function parseMetadata(value: string): Metadata {
   try {
     parsed = JSON.parse(value);
   } catch {
-    return {};
+    return newMetadata();
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return {};
-  const out: Metadata = {};
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return newMetadata();
+  const out = newMetadata();
   for (const [k, v] of Object.entries(parsed)) {
-    if (typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v))) out[k] = v;
+    if (isMetadataValue(v)) out[k] = v;
   }
   return out;
 }

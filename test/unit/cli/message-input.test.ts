@@ -58,4 +58,11 @@ describe('send flags → contract v1 body', () => {
     expect(() => parseMeta(['novalue'])).toThrow(/key=value/);
     expect(() => parseMeta(['=x'])).toThrow(UsageError);
   });
+
+  it('keeps --meta keys named after Object.prototype members, __proto__ included (issue 7)', () => {
+    const body = JSON.stringify({ channel: 'sms', to: '+14155550100', body: 'x', metadata: parseMeta(['constructor=1', '__proto__=p', 'toString=t']) });
+    expect(body).toContain('"__proto__":"p"');
+    const { message } = validateMessage(body);
+    expect(Object.keys(message.metadata ?? {})).toEqual(['constructor', '__proto__', 'toString']);
+  });
 });

@@ -5,6 +5,7 @@
  */
 import { S3Client } from '@aws-sdk/client-s3';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
+import { s3AttachmentFetcher } from '../../email/attachments.js';
 import { SesEmailProvider } from '../../email/ses.js';
 import type { EmailKind, GrantStatement } from '../types.js';
 import { sesConfig } from './config.js';
@@ -19,7 +20,8 @@ export const ses = {
     // clicks for every message sent through a set that does: trackOpens/trackClicks true are
     // what happens anyway; false cannot be honoured per message and is refused as unsupported.
     const tracking = configurationSet ? { configurationSet, tracking: { opens: true, clicks: true } } : {};
-    return new SesEmailProvider(new SESv2Client({ ...ctx.aws }), { name: instance.name, ...tracking, s3: new S3Client({ ...ctx.aws }) });
+    const fetchAttachment = s3AttachmentFetcher(new S3Client({ ...ctx.aws }), ctx.attachmentBucketOwners ?? {});
+    return new SesEmailProvider(new SESv2Client({ ...ctx.aws }), { name: instance.name, ...tracking, fetchAttachment });
   },
   grants(instance, ctx) {
     const { configurationSet } = sesConfig.parse(instance.options);

@@ -1,0 +1,28 @@
+/** Puts a fake together: message log, faults, control API and provider API on one server. */
+import { controlHandler, type ControlOptions } from './control.js';
+import { Faults } from './faults.js';
+import { startFakeServer, type FakeResponse, type FakeServer, type Handler } from './http.js';
+import { MessageLog } from './log.js';
+
+export interface HttpFakeParts {
+  readonly port?: number;
+  readonly instance: string;
+  readonly webhookBaseUrl?: string;
+  readonly log: MessageLog;
+  readonly api: Handler;
+  readonly faultResponse: (status: number) => FakeResponse;
+  readonly buildWebhook: ControlOptions['buildWebhook'];
+}
+
+export async function startHttpFake(parts: HttpFakeParts): Promise<FakeServer> {
+  const faults = new Faults();
+  return startFakeServer({
+    port: parts.port,
+    api: parts.api,
+    faults,
+    faultResponse: parts.faultResponse,
+    control: controlHandler({ ...parts, faults }),
+  });
+}
+
+export { MessageLog };
