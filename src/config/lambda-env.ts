@@ -45,7 +45,7 @@ export function sendEnvironment(config: SendSlice, channel: Channel, account?: s
     [ENV.backoffBaseSeconds]: String(send.backoffBaseSeconds),
     [ENV.backoffMaxSeconds]: String(send.backoffMaxSeconds),
     [ENV.ignoreUnsupportedFeatures]: String(send.ignoreUnsupportedFeatures),
-    [ENV.messagesRetentionDays]: String(config.retention.messagesDays),
+    [ENV.messagesRetentionDays]: days(config.retention.messagesDays),
     ...(channel === 'email' ? emailPolicyEnvironment(config) : smsPolicyEnvironment(config)),
     ...(channel === 'email' ? { [ENV.attachmentBucketOwners]: attachmentOwners(send.attachmentBuckets, account) } : {}),
   });
@@ -79,8 +79,7 @@ function smsPolicyEnvironment({ sms }: SendSlice): Record<string, string | undef
 export function trackingEnvironment(config: Pick<MailroomConfig, 'tracking' | 'operations' | 'retention'>, ownTopicArns: readonly string[]): Environment {
   return defined({
     ...commonEnvironment(config),
-    // `null` (kept forever) travels as "null" so the runtime does not fall back to the default.
-    [ENV.eventsRetentionDays]: String(config.retention.eventsDays),
+    [ENV.eventsRetentionDays]: days(config.retention.eventsDays),
     [ENV.suppressOn]: config.tracking.suppressOn.join(','),
     [ENV.allowedTopicArns]: csv([...ownTopicArns, ...config.tracking.allowedTopicArns]),
   });
@@ -90,10 +89,15 @@ export function trackingEnvironment(config: Pick<MailroomConfig, 'tracking' | 'o
 export function inboundEnvironment(config: Pick<MailroomConfig, 'inbound' | 'operations' | 'retention'>, receiptTopicArn: string): Environment {
   return defined({
     ...commonEnvironment(config),
-    [ENV.inboundRetentionDays]: String(config.retention.inboundDays),
+    [ENV.inboundRetentionDays]: days(config.retention.inboundDays),
     [ENV.inboundMaxBytes]: String(config.inbound.maxBytes),
     [ENV.inboundAllowedTopicArns]: csv([receiptTopicArn, ...config.inbound.allowedTopicArns]),
   });
+}
+
+/** Retention days; none when kept forever (null). */
+function days(value: number | null): string | undefined {
+  return value === null ? undefined : String(value);
 }
 
 function csv(values: readonly string[]): string | undefined {

@@ -8,8 +8,8 @@
 import * as z from 'zod';
 import { ConfigError } from '../errors.js';
 import { ENV } from './env-names.js';
-import { destinationRateLimit, emailSection, sendRate, smsMaxPrice, smsSection } from './sections/channels.js';
-import { retentionSection } from './sections/guardrails.js';
+import { allowedFrom, countryCode, destinationRateLimit, instanceName, sendRate, smsMaxPrice } from './sections/channel-fields.js';
+import { retentionBound } from './sections/guardrails.js';
 import { metricsNamespace } from './sections/operations.js';
 import { sendSection } from './sections/send.js';
 import { inboundMaxBytes, suppressOn, topicArns } from './sections/tracking.js';
@@ -18,20 +18,14 @@ export { ENV } from './env-names.js';
 export { SUPPRESSION_REASONS, type SuppressionReason } from './sections/tracking.js';
 
 const send = sendSection.unwrap().shape;
-const email = emailSection.unwrap().shape;
-const sms = smsSection.unwrap().shape;
 const range = destinationRateLimit.unwrap().shape;
 const price = smsMaxPrice.unwrap().shape;
-const retention = retentionSection.unwrap().shape;
 
 /** An unset or empty variable is undefined, so the piece's own default (or optionality) applies. */
 const raw = z.string().optional().transform((v) => (v === undefined || v === '' ? undefined : v));
 const num = <T extends z.ZodType<unknown, number | undefined>>(piece: T) => raw.transform((v) => (v === undefined ? undefined : Number(v))).pipe(piece);
 const list = <T extends z.ZodType<unknown, string[] | undefined>>(piece: T) => raw.transform((v) => (v === undefined ? undefined : v.split(',').map((s) => s.trim()).filter(Boolean))).pipe(piece);
 const bool = <T extends z.ZodType<unknown, boolean | undefined>>(piece: T) => z.enum(['true', 'false', '']).optional().transform((v) => (v === undefined || v === '' ? undefined : v === 'true')).pipe(piece);
-/** `null` (keep forever) travels as the string "null"; the piece's default applies when unset. */
-const days = <T extends z.ZodType<number | null, number | null | undefined>>(piece: T) =>
-  raw.transform((v) => (v === undefined ? undefined : v === 'null' ? null : Number(v))).pipe(piece).transform((v) => v ?? undefined);
 const json = <T extends z.ZodType>(piece: T) => raw.transform((v, ctx) => {
   if (v === undefined) return undefined;
   try {
@@ -44,7 +38,7 @@ const json = <T extends z.ZodType>(piece: T) => raw.transform((v, ctx) => {
 
 /** One provider instance as the send Lambda receives it (src/providers/kinds/types.ts ProviderInstance). */
 export const instanceEnvSchema = z.strictObject({
-  name: email.provider.unwrap(),
+  name: instanceName,
   kind: z.string().min(1),
   secret: z.string().min(1).optional(),
   live: z.boolean().optional(),
@@ -61,7 +55,7 @@ export const runtimeConfigSchema = z.object({
   [ENV.queueUrl]: z.string().optional(),
   [ENV.dlqUrl]: z.string().optional(),
   [ENV.metricsNamespace]: raw.pipe(metricsNamespace),
-  [ENV.defaultProvider]: raw.pipe(email.provider.unwrap().optional()),
+  [ENV.defaultProvider]: raw.pipe(instanceName.optional()),
   [ENV.providers]: json(z.array(instanceEnvSchema).optional()),
   [ENV.maxSendRate]: num(sendRate.optional()),
   [ENV.maxReceiveCount]: num(send.maxReceiveCount),
@@ -73,8 +67,8 @@ export const runtimeConfigSchema = z.object({
   [ENV.suppressOn]: list(suppressOn),
   [ENV.inboundMaxBytes]: num(inboundMaxBytes),
   [ENV.inboundEventsTopicArn]: z.string().optional(),
-  [ENV.emailAllowedFrom]: list(email.allowedFrom),
-  [ENV.smsAllowedCountries]: list(sms.allowedCountries),
+  [ENV.emailAllowedFrom]: list(allowedFrom),
+  [ENV.smsAllowedCountries]: list(z.array(countryCode).default([])),
   [ENV.smsDefaultMaxPrice]: num(price.default),
   [ENV.smsMaxPriceCeiling]: num(price.ceiling),
   [ENV.smsRangeDigits]: num(range.nationalDigits),
@@ -82,9 +76,10 @@ export const runtimeConfigSchema = z.object({
   [ENV.smsRangeWindowSeconds]: num(range.windowSeconds),
   [ENV.attachmentBucketOwners]: list(z.array(z.string().regex(/^[a-z0-9.-]{3,63}=\d{12}$/, 'bucket=12-digit account id')).default([]))
     .transform((pairs) => Object.fromEntries(pairs.map((p) => p.split('=') as [string, string]))),
-  [ENV.messagesRetentionDays]: days(retention.messagesDays),
-  [ENV.eventsRetentionDays]: days(retention.eventsDays),
-  [ENV.inboundRetentionDays]: days(retention.inboundDays),
+  // Unset: kept forever (retention null).
+  [ENV.messagesRetentionDays]: num(retentionBound.optional()),
+  [ENV.eventsRetentionDays]: num(retentionBound.optional()),
+  [ENV.inboundRetentionDays]: num(retentionBound.optional()),
 });
 
 export type RuntimeEnv = z.output<typeof runtimeConfigSchema>;

@@ -4,15 +4,14 @@
  */
 import { isSupportedCountry } from 'libphonenumber-js';
 import * as z from 'zod';
-import { E164_SYNTAX, SENDER_ID_PATTERN, SENDER_ID_RULE } from '../../contract/sms.js';
-import { PROVIDER_NAME } from '../../providers/names.js';
-import { DOMAIN, FROM_PATTERN } from '../fields.js';
+import { SENDER_ID_RULE } from '../../contract/sms.js';
+import { DOMAIN } from '../fields.js';
+import { allowedFrom, countryCode, destinationRateLimit, instanceName, sendRate, smsMaxPrice } from './channel-fields.js';
+import { originationNumber, senderId } from './sender.js';
 
-export const instanceName = z.string().regex(PROVIDER_NAME, 'a provider instance name: lower-case letters, digits, _ or -');
-const country = z.string().refine((c) => /^[A-Z]{2}$/.test(c) && isSupportedCountry(c as never), 'an ISO 3166-1 alpha-2 region code (GB, US, ...)');
+export { instanceName } from './channel-fields.js';
 
-/** Messages per second: account-wide in the configuration, one instance's share in its environment. */
-export const sendRate = z.number().positive();
+const country = countryCode.refine((c) => isSupportedCountry(c as never), 'an ISO 3166-1 alpha-2 region code libphonenumber-js knows (GB, US, ...)');
 
 function channel(provider: string, maxSendRate: number) {
   return {
@@ -37,29 +36,13 @@ export const emailSection = z
   .strictObject({
     ...channel('ses', 14),
     routes: z.array(emailRoute).default([]).meta({ description: 'first match wins: `{tags: [...]}` (any tag) or `{domains: [...]}` (recipient domain), each with `provider`', shape: '`{tags? , domains?, provider}`[]' }),
-    allowedFrom: z.array(z.string().regex(FROM_PATTERN, 'an address or IAM StringLike pattern with a lower-case domain (noreply@acme.io, *@notify.acme.io)')).default([])
+    allowedFrom: allowedFrom
       .meta({ description: 'From addresses producers may use: refused otherwise in the send path (`from_not_allowed`) and by an `ses:FromAddress` condition on the email role. Empty: any address of `ses.identities` (the synth warns)', shape: 'addresses or IAM `StringLike` patterns (`*@notify.acme.io`)' }),
   })
   .prefault({});
 
-export const destinationRateLimit = z
-  .strictObject({
-    nationalDigits: z.number().int().min(1).max(12).default(6).meta({ description: 'national digits after the country code that make one number range' }),
-    maxMessages: z.number().int().min(0).default(20).meta({ description: 'SMS to one range per window, account-wide (shared out among the SMS Lambdas); more are held (retried later, metric `held`, alarmed); `0` turns it off' }),
-    windowSeconds: z.number().int().min(1).max(86_400).default(600).meta({ description: 'the window' }),
-  })
-  .prefault({});
 
-export const smsMaxPrice = z
-  .strictObject({
-    default: z.number().positive().optional().meta({ description: 'MaxPrice (USD) given to SMS that name none' }),
-    ceiling: z.number().positive().optional().meta({ description: 'a message `maxPrice` (USD) above it is refused, `max_price_above_ceiling`; ≥ `default`' }),
-  })
-  .prefault({});
 
-export const senderId = z.string().regex(SENDER_ID_PATTERN, SENDER_ID_RULE);
-// E.164 syntax only: toll-free, 10DLC and long-code origination numbers are not mobile numbers.
-export const originationNumber = z.string().regex(E164_SYNTAX, 'must be an E.164 phone number (+14155550100)');
 
 export const smsSection = z
   .strictObject({

@@ -24,9 +24,12 @@ export const publicEndpointsSection = z
   })
   .prefault({});
 
-/** Days to keep something (DynamoDB TTL or an S3 lifecycle rule); null keeps it forever. */
+/** Days to keep something (DynamoDB TTL or an S3 lifecycle rule). */
+export const retentionBound = positiveInt.max(36_500);
+
+/** null keeps it forever (a Lambda then gets no retention variable). */
 export function retentionDays(days: number) {
-  return positiveInt.max(36_500).nullable().default(days);
+  return retentionBound.nullable().default(days);
 }
 
 export const retentionSection = z
