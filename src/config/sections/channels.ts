@@ -11,7 +11,8 @@ import { originationNumber, senderId } from './sender.js';
 
 export { instanceName } from './channel-fields.js';
 
-const country = countryCode.refine((c) => isSupportedCountry(c as never), 'an ISO 3166-1 alpha-2 region code libphonenumber-js knows (GB, US, ...)');
+// The syntax check reports malformed codes; this one only well-formed codes libphonenumber-js does not know.
+const country = countryCode.refine((c) => !/^[A-Z]{2}$/.test(c) || isSupportedCountry(c as never), 'an ISO 3166-1 alpha-2 region code libphonenumber-js knows (GB, US, ...)');
 
 function channel(provider: string, maxSendRate: number) {
   return {
