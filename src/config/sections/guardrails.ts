@@ -34,7 +34,7 @@ export function retentionDays(days: number) {
 
 export const retentionSection = z
   .strictObject({
-    messagesDays: retentionDays(365).meta({ description: 'messages table (records and their recipient index items), from `createdAt`; `null` keeps them' }),
+    messagesDays: retentionDays(365).meta({ description: 'DynamoDB TTL of message records and their index items, from creation (or a later `sendAt`); `null` keeps them' }),
     eventsDays: retentionDays(365).meta({ description: 'events table, from the event timestamp; also raw events in the payload bucket (`events/raw/`)' }),
     inboundDays: retentionDays(365).meta({ description: 'inbound table, from `receivedAt`' }),
     attachmentsDays: retentionDays(365).meta({ description: 'inbound attachments (`attachments/` in the inbound bucket)' }),

@@ -12,7 +12,7 @@ export const trackingSection = z
   .strictObject({
     suppressOn: suppressOn.meta({ description: 'reasons the tracking Lambdas suppress an address for' }),
     allowedTopicArns: topicArns.meta({ description: "extra topics (other accounts, SES identity notifications) whose tracking events the tracking Lambdas accept besides the stack's own; they cannot deliver inbound mail", shape: 'SNS topic ARNs' }),
-    httpsEndpoint: z.boolean().default(false).meta({ description: 'a tracking HTTPS Lambda behind a function URL (auth `NONE`; every SNS signature and the topic allowlist are checked)' }),
+    httpsEndpoint: z.boolean().default(false).meta({ description: 'a tracking HTTPS Lambda behind a function URL (auth `NONE`; every SNS signature and the topic allowlist are checked), or behind the throttled front (`publicEndpoints`)' }),
   })
   .prefault({});
 
