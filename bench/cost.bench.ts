@@ -31,7 +31,7 @@ import { Console } from 'node:console';
 import { performance } from 'node:perf_hooks';
 import { Writable } from 'node:stream';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DeleteMessageCommand, ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { SNSEvent } from 'aws-lambda';
 import { createSendHandler } from '../lambdas/send/handler.js';

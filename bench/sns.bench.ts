@@ -12,7 +12,6 @@ import { measure, measureSync, type Benchmark, type BenchResult } from './harnes
 import { acceptSnsHttpBody, parseSnsEnvelope, SnsVerificationError, SnsVerifier, stringToSign } from '../src/tracking/sns/index.js';
 
 const dir = new URL('../test/fixtures/sns/', import.meta.url);
-const CERT_URL = 'https://sns.us-west-2.amazonaws.com/SimpleNotificationService-7506a1e35b36ef5a444dd1a8e7cc3ed8.pem';
 const pem = readFileSync(new URL('SimpleNotificationService-7506a1e35b36ef5a444dd1a8e7cc3ed8.pem', dir), 'utf8');
 const bodyV1 = readFileSync(new URL('notification-with-subject-v1.json', dir), 'utf8');
 const bodyV2 = readFileSync(new URL('notification-v2.json', dir), 'utf8');

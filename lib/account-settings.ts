@@ -6,7 +6,7 @@
  * set, so a value an operator changed since is never cleared.
  */
 import { CustomResource, Duration, Stack } from 'aws-cdk-lib';
-import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import type { AccountSetting } from '../src/deploy/account-settings.js';
 import type { OperationsConfig } from './config.js';

@@ -39,7 +39,8 @@ export class MailroomStack extends Stack {
       description: 'Mailroom: email and SMS sending, tracking and inbound mail on SES, SNS, SQS, Lambda and DynamoDB',
       ...props,
     });
-    const mailroom = (this.mailroom = new Mailroom(this, 'Default', props.config));
+    const mailroom = new Mailroom(this, 'Default', props.config);
+    this.mailroom = mailroom;
     ({ config: this.config, tables: this.tables, tracking: this.tracking, send: this.send } = mailroom);
     this.inbound = mailroom.inbound;
     this.alarmTopic = mailroom.alarmTopic;

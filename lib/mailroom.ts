@@ -47,7 +47,8 @@ export class Mailroom extends Construct {
 
   constructor(scope: Construct, id: string, props: MailroomProps = {}) {
     super(scope, id);
-    const config = (this.config = resolveConfig(undefined, props));
+    const config = resolveConfig(undefined, props);
+    this.config = config;
     // First: the helpers of lib/defaults.ts encrypt buckets, tables, queues and log groups with
     // it. It is a child of the stack (one data key per stack), found there by dataKey(scope).
     this.dataKey = createDataKey(Stack.of(this), config.encryption, config.operations);

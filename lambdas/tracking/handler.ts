@@ -55,7 +55,9 @@ export function createTrackingHandler(given: TrackingHandlerDeps | (() => Tracki
   const resolve = coldStart(typeof given === 'function' ? given : () => given);
   async function handle(event: SNSEvent): Promise<void>;
   async function handle(event: LambdaFunctionURLEvent): Promise<UrlResult>;
+  // biome-ignore lint/suspicious/noConfusingVoidType: the Lambda handler convention: an SNS invocation returns nothing, a URL one a response
   async function handle(event: TrackingEvent): Promise<void | UrlResult>;
+  // biome-ignore lint/suspicious/noConfusingVoidType: as the overload above
   async function handle(event: TrackingEvent): Promise<void | UrlResult> {
     const deps = await resolve();
     try {
@@ -92,7 +94,7 @@ async function handleHttps(event: LambdaFunctionURLEvent, deps: TrackingHandlerD
   const method = event.requestContext?.http?.method ?? 'POST';
   if (method !== 'POST') return { statusCode: 405, headers: { allow: 'POST', 'content-type': 'application/json' }, body: '{"status":"method_not_allowed"}' };
   const body = event.isBase64Encoded ? Buffer.from(event.body ?? '', 'base64').toString('utf8') : (event.body ?? '');
-  let outcome;
+  let outcome: Awaited<ReturnType<typeof acceptSnsHttpBody>>;
   try {
     outcome = await acceptSnsHttpBody(body, event.headers, deps.sns);
   } catch (error) {

@@ -36,7 +36,9 @@ export interface Column<T> {
 // Mail is written by strangers: a filename or Subject carrying ESC sequences would drive the
 // reader's terminal, CR would overwrite what was printed, and U+202E ("RIGHT-TO-LEFT
 // OVERRIDE") makes "invoice\u202Efdp.exe" display as "invoiceexe.pdf".
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point: they are escaped before reaching a terminal
 const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: as UNSAFE, keeping tab and newline
 const UNSAFE_IN_BLOCK = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 
 function escapeChar(c: string): string {

@@ -10,6 +10,6 @@ import { parsePhoneNumberFromString } from 'libphonenumber-js/mobile';
 export function parseE164(raw: string): { ok: true; value: string } | { ok: false; reason: string } {
   if (!/^\+[1-9]\d{1,14}$/.test(raw)) return { ok: false, reason: `"${raw}" is not E.164 (+ and up to 15 digits)` };
   const phone = parsePhoneNumberFromString(raw);
-  if (!phone || !phone.isValid()) return { ok: false, reason: `"${raw}" is not a valid phone number` };
+  if (!phone?.isValid()) return { ok: false, reason: `"${raw}" is not a valid phone number` };
   return { ok: true, value: phone.number };
 }

@@ -13,7 +13,7 @@
  *   https://docs.aws.amazon.com/ses/latest/dg/receiving-email-action-sns.html
  */
 import { PassThrough, Readable, pipeline } from 'node:stream';
-import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, type GetObjectCommandOutput, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { InboundRefusedError, InboundStorageError, errorNameOf, httpStatusOf } from './errors.js';
 import { createDecryptStream, isClientSideEncrypted, unencryptedLength } from './decrypt.js';
 import type { ReceiptNotification } from './notification.js';
@@ -60,7 +60,7 @@ export async function openRawMail(notification: ReceiptNotification, deps: Sourc
 
 async function openFromS3(notification: ReceiptNotification, deps: SourceDeps): Promise<RawMail> {
   const { bucket, key } = rawLocationOf(notification, deps.bucket);
-  let response;
+  let response: GetObjectCommandOutput;
   try {
     response = await deps.s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
   } catch (error) {
@@ -81,7 +81,7 @@ async function openFromS3(notification: ReceiptNotification, deps: SourceDeps): 
   }
   const body = readErrorsAsStorageErrors(stored, bucket, key);
   if (!encrypted) return { body, size };
-  let decrypt;
+  let decrypt: Awaited<ReturnType<typeof createDecryptStream>>;
   try {
     decrypt = await createDecryptStream(response.Metadata ?? {}, deps.decryptDataKey);
   } catch (error) {

@@ -116,7 +116,9 @@ export async function startLocalPipeline(opts: LocalPipelineOptions): Promise<Lo
   const outboxPath = join(stateDir, 'sms-outbox.jsonl');
   const clients = localClients(opts.endpoints, region);
   const counters: Record<string, number> = {};
-  const count = (name: string, value = 1) => void (counters[name] = (counters[name] ?? 0) + value);
+  const count = (name: string, value = 1) => {
+    counters[name] = (counters[name] ?? 0) + value;
+  };
 
   // Everything local lives for one run (DynamoDB Local is in memory, s3rver in a temp
   // folder), so the outbox does too: receipts for last run's SMS would match no message.

@@ -22,6 +22,7 @@ import type { SQSBatchResponse, SQSEvent, Context } from 'aws-lambda';
 import { MailroomError } from '../errors.js';
 import { lambdaContext, SYSTEM_ATTRIBUTE_NAMES, toSqsEvent } from './sqs-event.js';
 
+// biome-ignore lint/suspicious/noConfusingVoidType: mirrors aws-lambda's SQSHandler, whose handlers may return nothing
 export type SqsHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse | void | null | undefined>;
 
 export interface SqsPollerOptions {

@@ -16,7 +16,7 @@
 import type { EmailMessage, SmsMessage } from '../contract/message.js';
 import { sendStatusForCode } from './aws-errors.js';
 import type { ErrorRules } from './classify.js';
-import { PartialSendError, PermanentProviderError, ProviderError, TransientProviderError, UnsupportedFeatureError } from './errors.js';
+import { PartialSendError, PermanentProviderError, type ProviderError, TransientProviderError, UnsupportedFeatureError } from './errors.js';
 import { emailFeatureUses, smsFeatureUses, type FeatureUse } from './features.js';
 import { translateProviderError } from './translate.js';
 import type {

@@ -42,7 +42,9 @@ export interface QueueWrite {
 
 export interface SendQueuePort {
   changeVisibility(receiptHandle: string, seconds: number): Promise<void>;
+  // biome-ignore lint/suspicious/noConfusingVoidType: a port whose implementations (the test doubles) may resolve with nothing
   requeue(message: OutgoingMessage): Promise<QueueWrite | void>;
+  // biome-ignore lint/suspicious/noConfusingVoidType: as requeue
   deadLetter(message: OutgoingMessage): Promise<QueueWrite | void>;
   /** The producer's body of a received record, resolving a by-reference body. @default the record's body */
   resolveBody?(record: SQSRecord): Promise<string>;

@@ -110,4 +110,4 @@ export class BatchWriteCommand extends lib.BatchWriteCommand {
   }
 }
 
-export type { DynamoDBDocumentClient, QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+export type { DynamoDBDocumentClient, QueryCommandInput, QueryCommandOutput } from '@aws-sdk/lib-dynamodb';

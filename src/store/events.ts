@@ -11,7 +11,7 @@
  * Reads give back NormalizedEvents with `raw` parsed again (or `{s3: {bucket, key}}`).
  */
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient, type QueryCommandInput } from './document.js';
+import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient, type QueryCommandInput, type QueryCommandOutput } from './document.js';
 import { expiry } from './retention.js';
 import { EVENT_TYPES, type EventType, type NormalizedEvent } from '../contract/records.js';
 import { InvalidEventQueryError, TrackingStorageError } from '../tracking/errors.js';
@@ -172,7 +172,7 @@ export class EventStore {
     const events: NormalizedEvent[] = [];
     let startKey: Record<string, unknown> | undefined;
     do {
-      let out;
+      let out: QueryCommandOutput;
       try {
         out = await this.doc.send(new QueryCommand({ ...input, Limit: Math.min(limit - events.length, 1000), ExclusiveStartKey: startKey }));
       } catch (err) {

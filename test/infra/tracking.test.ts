@@ -5,7 +5,7 @@ import { EVENT_PAYLOAD_PREFIX } from '../../lib/tracking-pipeline.js';
 import type { MailroomFunction } from '../../lib/defaults.js';
 import { ENV } from '../../src/config/runtime.js';
 import { EventStore, MAX_ITEM_BYTES } from '../../src/store/events.js';
-import { logicalId, policyStatements, resolve, resourcesFor, roleStatements, sortJson, synthMailroom, type Synthesized } from './support.js';
+import { logicalId, resolve, resourcesFor, roleStatements, sortJson, synthMailroom, type Synthesized } from './support.js';
 
 const EXTERNAL_TOPIC = 'arn:aws:sns:us-east-1:111122223333:ses-identity-notifications';
 

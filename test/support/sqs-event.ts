@@ -17,6 +17,7 @@ export interface QueueRef {
 
 export interface Delivery {
   readonly event: SQSEvent;
+  // biome-ignore lint/suspicious/noConfusingVoidType: what an SqsHandler returns (src/local/poller.ts)
   readonly response: SQSBatchResponse | void | null | undefined;
   /** SQS message ids the handler asked to keep (batch item failures). */
   readonly kept: readonly string[];

@@ -34,7 +34,7 @@ export function checkMessagesFlags(flags: MessagesFlags): string {
 export async function listMessages(io: CliIo, target: Target, flags: MessagesFlags): Promise<void> {
   const recipient = checkMessagesFlags(flags);
   const store = new MessageStore(target.clients.doc, target.tables.messages);
-  let page;
+  let page: Awaited<ReturnType<typeof store.listByRecipient>>;
   try {
     page = await store.listByRecipient(recipient, { limit: flags.limit ?? 25, ...(flags.cursor ? { cursor: flags.cursor } : {}) });
   } catch (error) {

@@ -74,7 +74,7 @@ export async function replayBodies(io: CliIo, target: Target, bodies: readonly s
   return results;
 
   async function replayOne(index: number, body: string): Promise<ReplayResult> {
-    let envelope;
+    let envelope: ReturnType<typeof parseSnsEnvelope>;
     try {
       envelope = parseSnsEnvelope(JSON.parse(body));
     } catch (error) {

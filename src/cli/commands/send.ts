@@ -21,7 +21,7 @@ export interface SendResult {
 }
 
 export async function enqueue(target: Target, body: string): Promise<SendResult> {
-  let validated;
+  let validated: ReturnType<typeof validateMessage>;
   try {
     validated = validateMessage(body);
   } catch (error) {

@@ -84,7 +84,9 @@ export class SesEmailProvider extends BaseEmailProvider<SesRequest, SesResponse>
     const templated = usesTemplate(m);
 
     const addresses: [string, string][] = [['from', m.from.address]];
-    for (const field of ['to', 'cc', 'bcc', 'replyTo'] as const) m[field]?.forEach((r, i) => addresses.push([`${field}[${i}]`, r.address]));
+    for (const field of ['to', 'cc', 'bcc', 'replyTo'] as const) m[field]?.forEach((r, i) => {
+      addresses.push([`${field}[${i}]`, r.address]);
+    });
     for (const [field, address] of addresses) {
       if (!hasAsciiLocalPart(address)) uses.push({ feature: `${field}: non-ASCII local part "${address}" (SES does not support SMTPUTF8)` });
     }

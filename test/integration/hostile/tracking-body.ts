@@ -165,7 +165,7 @@ function assertMetadataKept(input: TrackingInput, stored: TrackingSeen['stored']
     if (event.eventType === 'unknown') continue;
     for (const [key, value] of expected) {
       const got = event.metadata ? (event.metadata as Record<string, unknown>)[key] : undefined;
-      const own = event.metadata !== undefined && Object.prototype.hasOwnProperty.call(event.metadata, key);
+      const own = event.metadata !== undefined && Object.hasOwn(event.metadata, key);
       if (!own || got !== value) throw new Error(`event ${event.eventType}: metadata ${JSON.stringify(key)} sent ${JSON.stringify(value)}, stored ${JSON.stringify(got)}`);
     }
   }

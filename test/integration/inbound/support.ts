@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { SNSClient } from '@aws-sdk/client-sns';
+import type { SNSClient } from '@aws-sdk/client-sns';
 import { Upload } from '@aws-sdk/lib-storage';
 import type { SNSEvent } from 'aws-lambda';
 import { createInboundHandler } from '../../../lambdas/inbound/handler.js';
@@ -106,5 +106,10 @@ export function countS3Commands(s3: S3Client): { counts: Record<string, number>;
     },
     { step: 'initialize', name: `count-${randomUUID()}` },
   );
-  return { counts, reset: () => Object.keys(counts).forEach((k) => delete counts[k]) };
+  return {
+    counts,
+    reset: () => {
+      for (const k of Object.keys(counts)) delete counts[k];
+    },
+  };
 }

@@ -206,7 +206,7 @@ describe('MessageStore queries', () => {
     // Prepare: five messages to the same recipient at increasing times, one to someone else
     const who = `${newId('who')}@example.com`;
     const times = ['2030-02-01T00:00:01.000Z', '2030-02-01T00:00:02.000Z', '2030-02-01T00:00:03.000Z', '2030-02-01T00:00:04.000Z', '2030-02-01T00:00:05.000Z'];
-    const ids = times.map((t, i) => `${who}-m${i}`.replace('@', '_'));
+    const ids = times.map((_t, i) => `${who}-m${i}`.replace('@', '_'));
     for (const [i, t] of times.entries()) await store.begin(beginInput(ids[i]!, { recipients: [who], now: t }));
     await store.begin(beginInput(newId('other'), { recipients: ['someone-else@example.com'] }));
     // Act

@@ -9,7 +9,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../../src/errors.js';
-import { PermanentProviderError, ProviderError, TransientProviderError, UnsupportedFeatureError } from '../../../src/providers/errors.js';
+import { PermanentProviderError, type ProviderError, TransientProviderError, UnsupportedFeatureError } from '../../../src/providers/errors.js';
 import { formatPrice, SnsSmsProvider } from '../../../src/providers/sms/sns.js';
 import { ctx, sms } from './support.js';
 

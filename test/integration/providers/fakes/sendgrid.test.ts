@@ -125,7 +125,7 @@ describe('SendGrid fake: _fake/events', () => {
     // verification key, which is base64 DER SubjectPublicKeyInfo.
     const key = createPublicKey({ key: Buffer.from(fake.webhookCredentials.publicKey, 'base64'), format: 'der', type: 'spki' });
     expect(verify('sha256', Buffer.from(timestamp + hook.body), key, Buffer.from(signature, 'base64'))).toBe(true);
-    expect(verify('sha256', Buffer.from(timestamp + hook.body + ' '), key, Buffer.from(signature, 'base64'))).toBe(false);
+    expect(verify('sha256', Buffer.from(`${timestamp}${hook.body} `), key, Buffer.from(signature, 'base64'))).toBe(false);
 
     const events = JSON.parse(hook.body) as Array<Record<string, unknown>>;
     expect(events).toHaveLength(1);
