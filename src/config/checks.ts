@@ -81,7 +81,9 @@ function providerChecks(c: MailroomConfig): string[] {
       else if (seen.has(name)) problems.push(`${ch}.fallback.${i}: "${name}" is listed twice`);
       seen.add(name);
     });
-    cfg.routes.forEach((route, i) => refer(`${ch}.routes.${i}.provider`, route.provider));
+    cfg.routes.forEach((route, i) => {
+      refer(`${ch}.routes.${i}.provider`, route.provider);
+    });
     for (const instance of channelInstances(c, ch)) {
       if (kindNeedsSecret(instance.kind) && instance.secret === undefined) {
         problems.push(`providers.${instance.name}.secret: a ${instance.kind} instance needs the Secrets Manager secret holding its credentials`);
