@@ -1,6 +1,6 @@
 /**
  * CDK app entry (cdk.json: `npx tsx bin/app.ts`). Configuration: the `mailroom` key of the
- * CDK context (cdk.json, or `-c mailroom='{...}'`); see lib/config-types.ts. A configuration
+ * CDK context (cdk.json, or `-c mailroom='{...}'`); see src/config/schema.ts. A configuration
  * problem prints every problem found and exits 1, without a stack trace.
  */
 import { createMailroomApp } from '../lib/app.js';

@@ -9,7 +9,7 @@ import { CustomResource, Duration, Stack } from 'aws-cdk-lib';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import type { AccountSetting } from '../src/deploy/account-settings.js';
-import type { OperationsConfig } from './config-types.js';
+import type { OperationsConfig } from './config.js';
 import { MailroomFunction } from './defaults.js';
 import { LAMBDA_ENTRIES } from './bundling.js';
 import { acknowledge } from './nag.js';

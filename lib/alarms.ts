@@ -9,12 +9,13 @@ import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { METRICS_NAMESPACE } from './defaults.js';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 
 /** Where alarms notify (undefined: console only). */
 export interface AlarmTarget {
   readonly topic?: sns.ITopic;
+  /** CloudWatch namespace of the handlers' metrics (`operations.metricsNamespace`). @default 'Mailroom' */
+  readonly namespace?: string;
 }
 
 /** Sends the alarm's ALARM and OK transitions to the target's topic, if any. */
@@ -64,12 +65,12 @@ export interface MetricAlarmProps {
   readonly description: string;
 }
 
-/** Alarm on a Powertools (EMF) metric the handlers emit in the `Mailroom` namespace. */
+/** Alarm on a Powertools (EMF) metric the handlers emit in the configured namespace. */
 export function metricAlarm(scope: Construct, id: string, props: MetricAlarmProps, target: AlarmTarget): cloudwatch.Alarm {
   return wireAlarm(new cloudwatch.Alarm(scope, id, {
     alarmDescription: `Mailroom: ${props.description}`,
     metric: new cloudwatch.Metric({
-      namespace: METRICS_NAMESPACE,
+      namespace: target.namespace ?? 'Mailroom',
       metricName: props.metricName,
       dimensionsMap: { service: props.service },
       period: Duration.minutes(5),

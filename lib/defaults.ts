@@ -17,8 +17,10 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { WORK_QUEUE_RETENTION_SECONDS } from '../src/config/fields.js';
+import { commonEnvironment } from '../src/config/lambda-env.js';
 import { ConfigError } from '../src/errors.js';
-import type { EncryptionConfig, OperationsConfig } from './config-types.js';
+import type { EncryptionConfig, OperationsConfig } from './config.js';
 import { cdkBundling } from './bundling.js';
 import { acknowledge, acknowledgeObjectAccess } from './nag.js';
 
@@ -116,9 +118,9 @@ export class MailroomFunction extends Construct {
       deadLetterQueue: props.deadLetterQueue,
       reservedConcurrentExecutions: props.reservedConcurrency,
       environment: {
+        ...commonEnvironment({ operations: ops }),
         ...props.environment,
         POWERTOOLS_SERVICE_NAME: props.serviceName,
-        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
         NODE_OPTIONS: '--enable-source-maps',
       },
     };
@@ -202,9 +204,6 @@ export function logGroup(scope: Construct, id: string, ops: OperationsConfig, lo
   });
 }
 
-/** CloudWatch namespace of the Powertools metrics the handlers emit. */
-export const METRICS_NAMESPACE = 'Mailroom';
-
 /** Folder of an entry's pre-bundled code in the package: dist/lambdas/<name>/index.mjs (lambdas/send/email.ts → send-email). */
 export function prebundledName(entry: string): string {
   return entry.replace(/^lambdas\//, '').replace(/\.ts$/, '').replaceAll('/', '-');
@@ -262,7 +261,7 @@ export function workQueue(scope: Construct, id: string, props: WorkQueueProps): 
     ...queueEncryption(scope),
     enforceSSL: true,
     visibilityTimeout: props.visibilityTimeout,
-    retentionPeriod: Duration.days(4),
+    retentionPeriod: Duration.seconds(WORK_QUEUE_RETENTION_SECONDS),
     deadLetterQueue: { queue: dlq, maxReceiveCount: props.maxReceiveCount },
   });
   return { queue, dlq };

@@ -19,18 +19,19 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { ENV } from '../src/config/runtime.js';
+import { inboundEnvironment } from '../src/config/lambda-env.js';
+import { ENV } from '../src/config/env-names.js';
 import { ATTACHMENTS_PREFIX, QUARANTINE_PREFIX } from '../src/inbound/attachments.js';
 import { BODIES_PREFIX } from '../src/inbound/bodies.js';
 import { SNS_ACTION_RAW_PREFIX } from '../src/inbound/source.js';
 import { dlqDepthAlarm, functionErrorsAlarm, type AlarmTarget } from './alarms.js';
-import type { MailroomConfig } from './config-types.js';
+import type { MailroomConfig } from './config.js';
 import {
   deadLetterQueue, denyPublishExcept, expireUnder, grantObjectAccess, MailroomFunction, privateBucket, secureTopic, subscriptionDeadLetterQueue,
 } from './defaults.js';
 import { AccountSettingResource } from './account-settings.js';
 import type { MailroomTables } from './tables.js';
-import { retentionEnvironment, tableEnvironment } from './tracking-pipeline.js';
+import { tableEnvironment } from './tracking-pipeline.js';
 
 export const INBOUND_ENTRY = 'lambdas/inbound/handler.ts';
 /** Where SES writes raw MIME; the raw-mail lifecycle rule applies to this prefix only. */
@@ -154,11 +155,9 @@ export class InboundPipeline extends Construct {
         ...tableEnvironment(props.tables),
         [ENV.inboundBucket]: this.bucket.bucketName,
         [ENV.payloadBucket]: props.tables.payloadBucket.bucketName,
-        [ENV.inboundMaxBytes]: String(inbound.maxBytes),
         [ENV.inboundEventsTopicArn]: this.eventsTopic.topicArn,
         // One allowlist per purpose: inbound's own, never tracking's (issue 8, item 4).
-        [ENV.inboundAllowedTopicArns]: this.allowedTopicArns().join(','),
-        ...retentionEnvironment(ENV.inboundRetentionDays, retention.inboundDays),
+        ...inboundEnvironment(props.config, this.topic.topicArn),
       },
     });
     this.topic.addSubscription(new subscriptions.LambdaSubscription(this.function.function, { deadLetterQueue: this.subscriptionDlq }));
@@ -178,12 +177,8 @@ export class InboundPipeline extends Construct {
    */
   public allowIngestionBy(fn: MailroomFunction): void {
     fn.function.addEnvironment(ENV.inboundBucket, this.bucket.bucketName);
-    fn.function.addEnvironment(ENV.inboundMaxBytes, String(this.props.config.inbound.maxBytes));
     fn.function.addEnvironment(ENV.inboundEventsTopicArn, this.eventsTopic.topicArn);
-    fn.function.addEnvironment(ENV.inboundAllowedTopicArns, this.allowedTopicArns().join(','));
-    for (const [name, value] of Object.entries(retentionEnvironment(ENV.inboundRetentionDays, this.props.config.retention.inboundDays))) {
-      fn.function.addEnvironment(name, value);
-    }
+    for (const [name, value] of Object.entries(inboundEnvironment(this.props.config, this.topic.topicArn))) fn.function.addEnvironment(name, value);
     this.grantIngestion(fn.role);
     // Its receipt topics subscribe over HTTPS too: confirmed with the API, as tracking's are.
     fn.role.addToPrincipalPolicy(new iam.PolicyStatement({

@@ -8,7 +8,7 @@ export { Mailroom, OUTPUT_KEYS, type MailroomProps, type OutputKey } from './mai
 export { MailroomStack, type MailroomStackProps } from './mailroom-stack.js';
 export { createMailroomApp, type MailroomAppOptions } from './app.js';
 export { CONTEXT_KEY, resolveConfig } from './config.js';
-export type * from './config-types.js';
+export type * from './config.js';
 export { InboundPipeline } from './inbound-pipeline.js';
 export { SendPipeline } from './send-pipeline.js';
 export { MailroomTables } from './tables.js';

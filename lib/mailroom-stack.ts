@@ -9,7 +9,7 @@ import { Stack, type StackProps } from 'aws-cdk-lib';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
-import type { MailroomConfig } from './config-types.js';
+import type { MailroomConfig } from './config.js';
 import type { InboundPipeline } from './inbound-pipeline.js';
 import { Mailroom } from './mailroom.js';
 import type { SendPipeline } from './send-pipeline.js';

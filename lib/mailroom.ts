@@ -13,7 +13,7 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 import type { AlarmTarget } from './alarms.js';
 import { resolveConfig } from './config.js';
-import type { MailroomConfig, MailroomConfigInput } from './config-types.js';
+import type { MailroomConfig, MailroomConfigInput } from './config.js';
 import { allowServiceToUseKey, createDataKey, denyPublishExcept, secureTopic, topicKey } from './defaults.js';
 import { InboundPipeline } from './inbound-pipeline.js';
 import { acknowledge } from './nag.js';
@@ -56,16 +56,17 @@ export class Mailroom extends Construct {
     const key = topicKey(this, 'TopicKey', config.operations);
     allowServiceToUseKey(key, 'ses.amazonaws.com');
     this.alarmTopic = this.createAlarmTopic(key);
-    const alarms: AlarmTarget = { topic: this.alarmTopic };
+    const alarms: AlarmTarget = { topic: this.alarmTopic, namespace: config.operations.metricsNamespace };
 
     this.tables = new MailroomTables(this, 'Tables', { operations: config.operations, retention: config.retention });
     this.tracking = new TrackingPipeline(this, 'Tracking', { config, tables: this.tables, topicKey: key, alarms });
     this.send = new SendPipeline(this, 'Send', {
       config,
       tables: this.tables,
-      configurationSetName: this.tracking.configurationSet.configurationSetName,
       alarms,
     });
+    // `ses` instances name the configuration set (ses.configurationSetName): it exists before they send.
+    this.send.email.function.node.addDependency(this.tracking.configurationSet);
     if (config.inbound.enabled) {
       this.inbound = new InboundPipeline(this, 'Inbound', { config, tables: this.tables, topicKey: key, alarms });
       // Receipt notifications of SES identities subscribed over HTTPS reach the tracking URL,

@@ -28,7 +28,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { functionErrorsAlarm, wireAlarm, type AlarmTarget } from './alarms.js';
-import type { OperationsConfig, PublicEndpointsConfig } from './config-types.js';
+import type { OperationsConfig, PublicEndpointsConfig } from './config.js';
 import { logGroup, MailroomFunction, type MailroomFunctionProps } from './defaults.js';
 import { acknowledge } from './nag.js';
 

@@ -4,9 +4,9 @@
  * once, and each Lambda limits itself to maxSendRate / maxConcurrency, so a burst of 10,000
  * messages drains at the account's rate instead of burning retries on throttling.
  *
- * IAM is least privilege: SES sending only as the configured identities, through the
- * configuration set (and the allowed templates); SMS publish (which has no resource ARN);
- * the handler's own queue and DLQ; the tables it uses; and, in the payload bucket, its own
+ * IAM is least privilege: what the channel's provider instances need, as their kinds say
+ * (lib/provider-grants.ts; no SES permission when email uses no `ses` instance), and their
+ * secrets only; the handler's own queue and DLQ; the tables it uses; and, in the payload bucket, its own
  * channel's prefix of bodies too large to go to SQS with their reason attributes.
  */
 import { Duration, Stack } from 'aws-cdk-lib';
@@ -17,11 +17,13 @@ import { Construct } from 'constructs';
 import { ENV } from '../src/config/runtime.js';
 import { SQS_BODY_PREFIX, sqsBodyPrefix } from '../src/send/oversize.js';
 import { dlqDepthAlarm, functionErrorsAlarm, metricAlarm, type AlarmTarget } from './alarms.js';
-import { perInstanceSendRate } from './config.js';
-import type { ChannelConfig, MailroomConfig } from './config-types.js';
+import { WORK_QUEUE_RETENTION_SECONDS } from '../src/config/fields.js';
+import { sendEnvironment } from '../src/config/lambda-env.js';
+import type { ChannelConfig, MailroomConfig } from './config.js';
 import { DLQ_RETENTION, grantObjectAccess, MailroomFunction, workQueue } from './defaults.js';
 import { acknowledge } from './nag.js';
-import { fromAddressCondition, sendPolicyEnvironment, sendPolicyWarnings, smsGuardrailAlarms } from './send-policy.js';
+import { applyStatements, providerStatements, starReasons } from './provider-grants.js';
+import { sendPolicyWarnings, smsGuardrailAlarms } from './send-policy.js';
 import type { MailroomTables } from './tables.js';
 
 export type Channel = 'email' | 'sms';
@@ -29,10 +31,8 @@ export type Channel = 'email' | 'sms';
 export const SEND_ENTRIES = { email: 'lambdas/send/email.ts', sms: 'lambdas/send/sms.ts' } as const;
 
 export interface SendPipelineProps {
-  readonly config: Pick<MailroomConfig, 'ses' | 'email' | 'sms' | 'send' | 'operations' | 'retention'>;
+  readonly config: Pick<MailroomConfig, 'ses' | 'email' | 'sms' | 'providers' | 'send' | 'operations' | 'retention'>;
   readonly tables: MailroomTables;
-  /** Name of the SES configuration set every email send uses (created by TrackingPipeline). */
-  readonly configurationSetName: string;
   /** @default - alarms without actions */
   readonly alarms?: AlarmTarget;
 }
@@ -43,9 +43,6 @@ export interface ChannelResources {
   readonly dlq: sqs.Queue;
   readonly function: MailroomFunction;
 }
-
-const SMS_PUBLISH_REASON =
-  'sns:Publish to a phone number (PhoneNumber parameter) has no resource ARN, so IAM needs Resource "*" (https://docs.aws.amazon.com/sns/latest/dg/sms_publish-to-phone.html).';
 
 /** Transient send errors tolerated per 5 minutes before alarming (throttling happens). */
 export const ERRORED_ALARM_THRESHOLD = 10;
@@ -59,14 +56,14 @@ export class SendPipeline extends Construct {
     this.email = this.channel('email', props.config.email);
     this.sms = this.channel('sms', props.config.sms);
     this.expireBodies();
-    this.grantEmailSending(this.email.function.role);
-    this.grantSmsSending(this.sms.function.role);
+    this.grantAttachmentReads(this.email.function.role);
     smsGuardrailAlarms(this, props.config.sms, 'mailroom-send-sms', props.alarms ?? {});
     sendPolicyWarnings(this, props.config.email, props.config.sms);
   }
 
-  private channel(channel: Channel, cfg: ChannelConfig<string>): ChannelResources {
-    const { send, operations, sms, retention } = this.props.config;
+  private channel(channel: Channel, cfg: ChannelConfig): ChannelResources {
+    const { send, operations } = this.props.config;
+    const grants = providerStatements(this, this.props.config, channel);
     const title = channel === 'email' ? 'Email' : 'Sms';
     const { queue, dlq } = workQueue(this, `${title}Queue`, {
       visibilityTimeout: Duration.seconds(send.visibilityTimeoutSeconds),
@@ -81,30 +78,17 @@ export class SendPipeline extends Construct {
       operations,
       timeout: Duration.seconds(send.timeoutSeconds),
       memorySize: send.memoryMiB,
-      wildcardResourceReason: channel === 'sms' ? SMS_PUBLISH_REASON : undefined,
-      environment: definedOnly({
+      wildcardResourceReason: starReasons(grants),
+      environment: {
         [ENV.queueUrl]: queue.queueUrl,
         [ENV.dlqUrl]: dlq.queueUrl,
         [ENV.messagesTable]: tables.tables.messages.tableName,
         [ENV.suppressionsTable]: tables.tables.suppressions.tableName,
         [ENV.payloadBucket]: tables.payloadBucket.bucketName,
-        [ENV.emailProvider]: this.props.config.email.provider,
-        [ENV.smsProvider]: sms.provider,
-        [ENV.maxSendRate]: String(perInstanceSendRate(cfg)),
-        [ENV.maxReceiveCount]: String(send.maxReceiveCount),
-        [ENV.backoffBaseSeconds]: String(send.backoffBaseSeconds),
-        [ENV.backoffMaxSeconds]: String(send.backoffMaxSeconds),
-        [ENV.ignoreUnsupportedFeatures]: String(send.ignoreUnsupportedFeatures),
-        [ENV.configurationSet]: channel === 'email' ? this.props.configurationSetName : undefined,
-        [ENV.attachmentBucketOwners]: channel === 'email' && send.attachmentBuckets.length
-          ? send.attachmentBuckets.map((b) => `${b.bucket}=${b.account ?? Stack.of(this).account}`).join(',')
-          : undefined,
-        [ENV.messagesRetentionDays]: retention.messagesDays === null ? undefined : String(retention.messagesDays),
-        [ENV.smsDefaultSenderId]: channel === 'sms' ? sms.senderId : undefined,
-        [ENV.smsDefaultOriginationNumber]: channel === 'sms' ? sms.originationNumber : undefined,
-        ...sendPolicyEnvironment(channel, this.props.config.email, sms),
-      }),
+        ...sendEnvironment(this.props.config, channel, Stack.of(this).account),
+      },
     });
+    applyStatements(fn.role, grants);
     fn.function.addEventSource(new sources.SqsEventSource(queue, {
       batchSize: cfg.batchSize,
       reportBatchItemFailures: true,
@@ -150,33 +134,17 @@ export class SendPipeline extends Construct {
     this.props.tables.payloadBucket.addLifecycleRule({
       id: 'expire-sqs-bodies',
       prefix: SQS_BODY_PREFIX,
-      expiration: DLQ_RETENTION.plus(Duration.days(4 + 1)),
+      expiration: DLQ_RETENTION.plus(Duration.seconds(WORK_QUEUE_RETENTION_SECONDS)).plus(Duration.days(1)),
     });
   }
 
-  /** SES v2 sending, scoped to the configured identities, configuration set, templates and From addresses. */
-  private grantEmailSending(role: iam.IRole): void {
-    const { ses, send, email } = this.props.config;
-    const fromAllowed = fromAddressCondition(email);
+  /** Attachments referenced with `s3: {bucket, key}` (send.attachmentBuckets): read-only, objects only. */
+  private grantAttachmentReads(role: iam.IRole): void {
     const stack = Stack.of(this);
-    const arn = (resource: string, resourceName: string) => stack.formatArn({ service: 'ses', resource, resourceName });
-    role.addToPrincipalPolicy(new iam.PolicyStatement({
-      sid: 'SendAsConfiguredIdentities',
-      actions: ['ses:SendEmail', 'ses:SendRawEmail', 'ses:SendBulkEmail'],
-      resources: [
-        ...ses.identities.map((identity) => arn('identity', identity)),
-        arn('configuration-set', this.props.configurationSetName),
-        ...ses.templates.map((template) => arn('template', template)),
-      ],
-      ...(fromAllowed ? { conditions: fromAllowed } : {}),
-    }));
-    if (ses.templates.includes('*')) {
-      acknowledge(role, `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ses:<AWS::Region>:<AWS::AccountId>:template/*]`,
-        'Messages name their stored SES template; any template of this account and region may be used. Restrict with config ses.templates.');
-    }
-    // Attachments: only the configured key prefixes, and only while the bucket is owned by
-    // the configured account (a deleted bucket's name taken over by another account no longer
-    // matches); the send path also passes ExpectedBucketOwner (MAILROOM_ATTACHMENT_BUCKET_OWNERS).
+    const { send } = this.props.config;
+    // Only the configured key prefixes, and only while the bucket is owned by the configured
+    // account (a deleted bucket's name taken over by another account no longer matches); the
+    // send path also passes ExpectedBucketOwner (MAILROOM_ATTACHMENT_BUCKET_OWNERS).
     send.attachmentBuckets.forEach((b, i) => {
       const resources = b.prefixes.map((prefix) => `arn:${stack.partition}:s3:::${b.bucket}/${prefix}*`);
       role.addToPrincipalPolicy(new iam.PolicyStatement({
@@ -191,27 +159,4 @@ export class SendPipeline extends Construct {
       }
     });
   }
-
-  /**
-   * SNS SMS: publishing to a phone number has no resource ARN, so the resource must be '*'
-   * (acknowledged with SMS_PUBLISH_REASON). That '*' would also cover every topic, the
-   * tracking topic included, so publishing to topics is denied: the role can send SMS only.
-   */
-  private grantSmsSending(role: iam.IRole): void {
-    role.addToPrincipalPolicy(new iam.PolicyStatement({
-      sid: 'PublishSmsToPhoneNumbers',
-      actions: ['sns:Publish'],
-      resources: ['*'],
-    }));
-    role.addToPrincipalPolicy(new iam.PolicyStatement({
-      sid: 'NeverPublishToTopics',
-      effect: iam.Effect.DENY,
-      actions: ['sns:Publish'],
-      resources: [`arn:${Stack.of(this).partition}:sns:*:*:*`],
-    }));
-  }
-}
-
-function definedOnly(env: Record<string, string | undefined>): Record<string, string> {
-  return Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined));
 }

@@ -13,7 +13,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as destinations from 'aws-cdk-lib/aws-logs-destinations';
 import { Construct } from 'constructs';
-import type { OperationsConfig, SmsDeliveryStatusConfig } from './config-types.js';
+import type { OperationsConfig, SmsDeliveryStatusConfig } from './config.js';
 import { logGroup, type MailroomFunction } from './defaults.js';
 import { AccountSettingResource } from './account-settings.js';
 import { acknowledge } from './nag.js';

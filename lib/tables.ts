@@ -10,7 +10,7 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { EVENT_PAYLOAD_PREFIX, TABLES, type TableDef, type TableName } from '../src/store/tables.js';
 import { BODIES_PREFIX } from '../src/inbound/bodies.js';
-import type { OperationsConfig, RetentionConfig } from './config-types.js';
+import type { OperationsConfig, RetentionConfig } from './config.js';
 import { accessLogsBucket, dataKey, expireUnder, privateBucket, tableDefaults } from './defaults.js';
 import { acknowledgeIndexAccess } from './nag.js';
 

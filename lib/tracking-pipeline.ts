@@ -13,10 +13,11 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { ENV } from '../src/config/runtime.js';
+import { trackingEnvironment } from '../src/config/lambda-env.js';
+import { ENV } from '../src/config/env-names.js';
 import { EVENT_PAYLOAD_PREFIX } from '../src/store/tables.js';
 import { dlqDepthAlarm, functionErrorsAlarm, type AlarmTarget } from './alarms.js';
-import type { MailroomConfig } from './config-types.js';
+import type { MailroomConfig } from './config.js';
 import { deadLetterQueue, denyPublishExcept, grantObjectAccess, MailroomFunction, secureTopic, subscriptionDeadLetterQueue } from './defaults.js';
 import { PublicEndpoint } from './public-endpoint.js';
 import { SmsDeliveryStatus } from './sms-delivery-status.js';
@@ -101,9 +102,7 @@ export class TrackingPipeline extends Construct {
     const environment = {
       ...tableEnvironment(props.tables),
       [ENV.payloadBucket]: props.tables.payloadBucket.bucketName,
-      [ENV.allowedTopicArns]: allowedTopicArns.join(','),
-      [ENV.suppressOn]: tracking.suppressOn.join(','),
-      ...retentionEnvironment(ENV.eventsRetentionDays, props.config.retention.eventsDays),
+      ...trackingEnvironment(props.config, [this.topic.topicArn]),
     };
     this.function = new MailroomFunction(this, 'Handler', {
       entry: TRACKING_ENTRY,
@@ -156,9 +155,9 @@ export class TrackingPipeline extends Construct {
         environment: {
           ...tableEnvironment(props.tables),
           [ENV.payloadBucket]: props.tables.payloadBucket.bucketName,
-          // Opted-out numbers are suppressed only when 'unsubscribe' is among the reasons, as for email.
-          [ENV.suppressOn]: tracking.suppressOn.join(','),
-          ...retentionEnvironment(ENV.eventsRetentionDays, props.config.retention.eventsDays),
+          // Opted-out numbers are suppressed only when 'unsubscribe' is among the reasons, as for
+          // email. It reads no SNS message, so its topic allowlist stays empty.
+          ...trackingEnvironment(props.config, []),
         },
       });
       // Suppressions: an SMS that failed because the number opted out suppresses the number.
@@ -198,9 +197,4 @@ export function tableEnvironment(tables: MailroomTables): Record<string, string>
     [ENV.inboundTable]: t.inbound.tableName,
     [ENV.suppressionsTable]: t.suppressions.tableName,
   };
-}
-
-/** The retention variable of a store (DynamoDB TTL days), absent when kept forever. */
-export function retentionEnvironment(name: string, days: number | null): Record<string, string> {
-  return days === null ? {} : { [name]: String(days) };
 }

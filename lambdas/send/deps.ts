@@ -20,6 +20,7 @@ import type { Validator } from '../../src/contract/validator.js';
 import { S3BodyStore, sqsBodyPrefix } from '../../src/send/oversize.js';
 import type { SendPolicy } from '../../src/send/policy/types.js';
 import { PowertoolsSecretSource } from '../../src/providers/secrets/powertools.js';
+import type { ProviderInstance } from '../../src/providers/kinds/types.js';
 import type { SecretSource } from '../../src/providers/secrets/source.js';
 import { createSendProcessor } from '../../src/send/process.js';
 import { SqsSendQueue } from '../../src/send/queue.js';
@@ -36,25 +37,31 @@ export function powertoolsMetrics(metrics: Metrics): MetricsPort {
 }
 
 /** The domain configuration the runtime environment describes, for one channel. */
-export function sendConfigFromEnv(env: RuntimeEnv, channel: Channel): SendConfig & { queueUrl: string; dlqUrl: string } {
+export function sendConfigFromEnv(env: RuntimeEnv, channel: Channel): SendConfig & { queueUrl: string; dlqUrl: string; maxSendRate: number } {
   const queueUrl = env[ENV.queueUrl];
   const dlqUrl = env[ENV.dlqUrl];
+  const defaultProvider = env[ENV.defaultProvider];
+  const maxSendRate = env[ENV.maxSendRate];
   const problems = [
     ...(queueUrl ? [] : [`${ENV.queueUrl}: required by the send handler (backoff and re-enqueueing)`]),
     ...(dlqUrl ? [] : [`${ENV.dlqUrl}: required by the send handler (failed messages go there with their reason)`]),
+    ...(defaultProvider ? [] : [`${ENV.defaultProvider}: required by the send handler (the instance a message goes to when it names none)`]),
+    ...(maxSendRate ? [] : [`${ENV.maxSendRate}: required by the send handler (its share of the channel's send rate)`]),
+    ...(env[ENV.providers] ? [] : [`${ENV.providers}: required by the send handler (the channel's provider instances)`]),
   ];
   if (env[ENV.backoffBaseSeconds] > env[ENV.backoffMaxSeconds]) {
     problems.push(`${ENV.backoffBaseSeconds} (${env[ENV.backoffBaseSeconds]}) exceeds ${ENV.backoffMaxSeconds} (${env[ENV.backoffMaxSeconds]})`);
   }
-  if (problems.length || !queueUrl || !dlqUrl) throw new ConfigError(problems);
+  if (problems.length || !queueUrl || !dlqUrl || !defaultProvider || !maxSendRate) throw new ConfigError(problems);
   return {
     channel,
-    defaultProvider: channel === 'email' ? env[ENV.emailProvider] : env[ENV.smsProvider],
+    defaultProvider,
     maxReceiveCount: env[ENV.maxReceiveCount],
     backoff: { baseSeconds: env[ENV.backoffBaseSeconds], maxSeconds: env[ENV.backoffMaxSeconds] },
     ignoreUnsupportedFeatures: env[ENV.ignoreUnsupportedFeatures],
     queueUrl,
     dlqUrl,
+    maxSendRate,
   };
 }
 
@@ -65,6 +72,9 @@ export interface WiringContext {
    * secret named in the configuration (never a message field, never plain config).
    */
   readonly secrets: SecretSource;
+  /** SDK client configuration; empty inside Lambda (the function's role and region). */
+  readonly aws?: Readonly<Record<string, unknown>>;
+  readonly attachmentBucketOwners?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -74,7 +84,8 @@ export interface WiringContext {
 export interface ChannelWiring {
   readonly channel: Channel;
   readonly validate: Validator;
-  providers(env: RuntimeEnv, ctx: WiringContext): ProviderLookup | Promise<ProviderLookup>;
+  /** The channel's adapters, built from its provider instances (src/providers/kinds/build.ts). */
+  providers(instances: readonly ProviderInstance[], ctx: WiringContext): Promise<ProviderLookup>;
   /** The channel's send policy (src/send/policy) from the environment. */
   policy?(env: RuntimeEnv): SendPolicy;
 }
@@ -89,8 +100,11 @@ export interface SendDepsOptions {
 
 export async function sendDepsFromEnv(processEnv: NodeJS.ProcessEnv, wiring: ChannelWiring, opts: SendDepsOptions = {}): Promise<SendHandlerDeps> {
   const env = readRuntimeEnv(processEnv);
-  const { queueUrl, dlqUrl, ...config } = sendConfigFromEnv(env, wiring.channel);
-  const providers = await wiring.providers(env, { secrets: opts.secrets ?? new PowertoolsSecretSource() });
+  const { queueUrl, dlqUrl, maxSendRate, ...config } = sendConfigFromEnv(env, wiring.channel);
+  const providers = await wiring.providers(env[ENV.providers] ?? [], {
+    secrets: opts.secrets ?? new PowertoolsSecretSource(),
+    attachmentBucketOwners: env[ENV.attachmentBucketOwners],
+  });
   const serviceName = processEnv.POWERTOOLS_SERVICE_NAME ?? `mailroom-send-${config.channel}`;
   const logger = opts.logger ?? createLogger(serviceName);
   const metrics = opts.metrics ?? createMetrics(serviceName, { env: processEnv });
@@ -105,7 +119,7 @@ export async function sendDepsFromEnv(processEnv: NodeJS.ProcessEnv, wiring: Cha
     suppressions: new SuppressionStore(doc, env[ENV.suppressionsTable]),
     providers,
     queue: new SqsSendQueue(new SQSClient({}), { queueUrl, dlqUrl, bodies }),
-    limiters: new RateLimiters({ ratePerSecond: env[ENV.maxSendRate] }),
+    limiters: new RateLimiters({ ratePerSecond: maxSendRate }),
     ...(wiring.policy ? { policy: wiring.policy(env) } : {}),
     logger,
     metrics: powertoolsMetrics(metrics),

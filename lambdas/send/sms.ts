@@ -1,45 +1,31 @@
 /**
  * Entry point of the SMS send Lambda (fed by the SMS queue). It wires the SMS schema and the
- * SNS adapter only, so the bundle carries neither the email schema nor the MIME composer.
- * Dependencies are built once per cold start (in the init phase inside Lambda, see
- * src/handlers/cold-start.ts); importing the module elsewhere never needs the environment.
+ * SMS kinds only (src/providers/kinds/sms.ts), so the bundle carries neither the email schema
+ * nor the MIME composer. Its adapters are built from the provider instances the configuration
+ * gave it (MAILROOM_PROVIDERS). Dependencies are built once per cold start (in the init phase
+ * inside Lambda, see src/handlers/cold-start.ts); importing the module elsewhere never needs the
+ * environment.
  */
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { SNSClient } from '@aws-sdk/client-sns';
-import middy from '@middy/core';
-import { ENV, type RuntimeEnv } from '../../src/config/runtime.js';
 import { smsMessageSchema } from '../../src/contract/sms.js';
 import { createValidator } from '../../src/contract/validator.js';
 import { coldStart, IN_LAMBDA } from '../../src/handlers/cold-start.js';
 import { createSendHandler } from '../../src/handlers/send.js';
 import { createLogger } from '../../src/logging/logger.js';
 import { createMetrics } from '../../src/logging/metrics.js';
+import { buildAdapters } from '../../src/providers/kinds/build.js';
+import { SMS_KINDS } from '../../src/providers/kinds/sms.js';
 import { createProviderRegistry } from '../../src/providers/registry.js';
-import { SnsSmsProvider } from '../../src/providers/sms/sns.js';
-import { smsPolicy } from '../../src/send/policy/sms.js';
+import { smsPolicyFromEnv } from '../../src/send/policy/sms.js';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import middy from '@middy/core';
 import { sendDepsFromEnv, type ChannelWiring } from './deps.js';
 
 export const smsWiring = {
   channel: 'sms',
   validate: createValidator('sms', smsMessageSchema),
-  providers(env: RuntimeEnv) {
-    const defaultSenderId = env[ENV.smsDefaultSenderId];
-    const defaultOriginationNumber = env[ENV.smsDefaultOriginationNumber];
-    return createProviderRegistry({
-      sms: [new SnsSmsProvider(new SNSClient({}), { ...(defaultSenderId ? { defaultSenderId } : {}), ...(defaultOriginationNumber ? { defaultOriginationNumber } : {}) })],
-    });
-  },
-  policy(env) {
-    const defaultMaxPrice = env[ENV.smsDefaultMaxPrice];
-    const maxPriceCeiling = env[ENV.smsMaxPriceCeiling];
-    return smsPolicy({
-      allowedCountries: env[ENV.smsAllowedCountries],
-      ...(defaultMaxPrice !== undefined ? { defaultMaxPrice } : {}),
-      ...(maxPriceCeiling !== undefined ? { maxPriceCeiling } : {}),
-      destinationLimit: { nationalDigits: env[ENV.smsRangeDigits], limit: env[ENV.smsRangeLimit], windowSeconds: env[ENV.smsRangeWindowSeconds] },
-    });
-  },
+  providers: async (instances, ctx) => createProviderRegistry({ sms: await buildAdapters('sms', instances, SMS_KINDS, ctx) }),
+  policy: smsPolicyFromEnv,
 } satisfies ChannelWiring;
 
 // Built at import (they read only the environment), so the middleware chain below can hold them.

@@ -16,6 +16,8 @@ export { E164_SYNTAX };
  * for messages, the SNS adapter's defaults and the stack configuration.
  */
 export const SENDER_ID_PATTERN = /^(?=.*[A-Za-z])[A-Za-z0-9-]{3,11}$/;
+/** SENDER_ID_PATTERN in words, for errors and the generated configuration reference. */
+export const SENDER_ID_RULE = '3-11 letters, digits or hyphens, at least one letter (the SNS sender ID rule)';
 
 export const smsMessageSchema = z
   .object({
@@ -32,7 +34,7 @@ export const smsMessageSchema = z
     body: z.string().min(1).max(1600),
     from: z
       .string()
-      .refine((v) => E164_SYNTAX.test(v) || SENDER_ID_PATTERN.test(v), { message: 'from must be an E.164 number or a sender ID of 3-11 letters, digits or hyphens with at least one letter' })
+      .refine((v) => E164_SYNTAX.test(v) || SENDER_ID_PATTERN.test(v), { message: `from must be an E.164 number or a sender ID of ${SENDER_ID_RULE}` })
       .optional(),
     smsType: z.enum(['transactional', 'promotional']).default('transactional'),
     mediaUrls: z.array(z.url({ protocol: /^https$/ })).max(10).optional(),

@@ -3,7 +3,8 @@
  * servers (DynamoDB Local, s3rver, aws-ses-v2-local, fauxqs), starts the pipeline on them
  * (src/local/pipeline.ts) with the fixed prefix `mailroom`, writes `.mailroom/local.json`,
  * prints where to look, and on Ctrl-C / SIGTERM stops the pollers, then every server, and
- * removes local.json.
+ * removes local.json. Configuration: the `mailroom` context of cdk.json, as `cdk synth` reads
+ * it, or `npm start -- --config FILE` (src/local/config.ts).
  *
  * Environment: MAILROOM_VERBOSE=1 prints the handlers' info logs; the Powertools EMF metric
  * lines the Lambdas would print are off unless POWERTOOLS_METRICS_DISABLED=false.
@@ -12,6 +13,7 @@ import { performance } from 'node:perf_hooks';
 import { existsSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { errorMessage } from '../errors.js';
+import { readLocalConfig, type LocalConfigSource } from './config.js';
 import { startLocalPipeline, type LocalPipeline } from './pipeline.js';
 import { startLocalServers, type LocalServers } from './servers.js';
 import { readLocalState, STATE_DIR } from './state.js';
@@ -66,6 +68,14 @@ async function run(): Promise<void> {
   process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
   const stateDir = resolve(STATE_DIR);
   refuseIfRunning(stateDir);
+  let local: LocalConfigSource;
+  try {
+    local = readLocalConfig(process.argv.slice(2), process.cwd());
+  } catch (error) {
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  }
+  say(`Configuration: ${local.source}`);
   const started = performance.now();
   say('Starting DynamoDB Local, s3rver, aws-ses-v2-local and fauxqs…');
 
@@ -93,6 +103,7 @@ async function run(): Promise<void> {
       endpoints: servers.endpoints,
       prefix: PREFIX,
       stateDir,
+      config: local.config,
       log: (line) => process.stderr.write(`${line}\n`),
       verbose: process.env.MAILROOM_VERBOSE === '1' || process.env.MAILROOM_VERBOSE === 'true',
     });

@@ -1,6 +1,6 @@
 /**
  * The send handler of one channel, wired like the Lambda (lambdas/send) but with local
- * clients: email through the `local` SES adapter against aws-ses-v2-local, SMS into the
+ * clients and the configured settings: email through the `local` SES adapter against aws-ses-v2-local, SMS into the
  * outbox file. Part of ./pipeline.ts.
  */
 import type { Channel } from '../contract/message.js';
@@ -19,6 +19,7 @@ import type { MessageStore } from '../store/messages.js';
 import { SuppressionStore } from '../store/suppressions.js';
 import type { LocalClients } from './clients.js';
 import type { PipelineResources } from './pipeline-resources.js';
+import type { LocalSendSettings } from './send-settings.js';
 
 export const LOCAL_CONFIGURATION_SET = 'mailroom-local';
 
@@ -28,28 +29,38 @@ export interface LocalSendOptions {
   readonly messages: MessageStore;
   readonly outboxPath: string;
   readonly maxReceiveCount: number;
-  readonly backoff: { readonly baseSeconds: number; readonly maxSeconds: number };
-  readonly maxSendRate: number;
+  /** The channel's settings, produced from the configuration as a send Lambda's are (./send-settings.ts). */
+  readonly settings: LocalSendSettings;
+  /** Overrides of the configured backoff and rate (tests). */
+  readonly backoff?: { readonly baseSeconds: number; readonly maxSeconds: number };
+  readonly maxSendRate?: number;
   readonly logger: LoggerPort;
   /** Where the processor's counters go. */
   readonly count: (name: string, value?: number) => void;
 }
 
 export function localSendHandler(channel: Channel, opts: LocalSendOptions) {
-  const { clients, resources } = opts;
+  const { clients, resources, settings } = opts;
   const queue = resources.queues[channel];
   const processor = createSendProcessor({
     validate: validatorFor(channel),
-    config: { channel, defaultProvider: 'local', maxReceiveCount: opts.maxReceiveCount, backoff: opts.backoff, ignoreUnsupportedFeatures: false },
+    config: {
+      channel,
+      defaultProvider: settings.defaultProvider,
+      maxReceiveCount: opts.maxReceiveCount,
+      backoff: opts.backoff ?? settings.backoff,
+      ignoreUnsupportedFeatures: settings.ignoreUnsupportedFeatures,
+    },
     messages: opts.messages,
     suppressions: new SuppressionStore(clients.doc, resources.tables.suppressions),
-    providers: localProviders(channel, clients, opts.outboxPath),
+    providers: localProviders(channel, clients, opts.outboxPath, settings.standInNames),
     queue: new SqsSendQueue(clients.sqs, {
       queueUrl: queue.url,
       dlqUrl: queue.dlqUrl,
       bodies: new S3BodyStore(clients.s3, { bucket: resources.buckets.payload, prefix: sqsBodyPrefix(channel) }),
     }),
-    limiters: new RateLimiters({ ratePerSecond: opts.maxSendRate }),
+    limiters: new RateLimiters({ ratePerSecond: opts.maxSendRate ?? settings.maxSendRate }),
+    policy: settings.policy,
     logger: opts.logger,
     metrics: { count: (metric: SendMetric, value = 1) => opts.count(`${channel}.${metric}`, value) },
   });
@@ -57,13 +68,13 @@ export function localSendHandler(channel: Channel, opts: LocalSendOptions) {
 }
 
 /**
- * Registered under the AWS adapter names too, so a message that names `provider: "ses"` (or
- * "sns") runs locally unchanged.
+ * Registered under the configured instance names of the AWS kinds too, so a message that
+ * names `provider: "ses"` (or "sns") runs locally unchanged.
  */
-function localProviders(channel: Channel, clients: LocalClients, outboxPath: string) {
+function localProviders(channel: Channel, clients: LocalClients, outboxPath: string, names: readonly string[]) {
   return channel === 'email'
     ? createProviderRegistry({
-        email: ['local', 'ses'].map((n) => new LocalEmailProvider(clients.sesv2, { name: n, configurationSet: LOCAL_CONFIGURATION_SET, s3: clients.s3 })),
+        email: names.map((n) => new LocalEmailProvider(clients.sesv2, { name: n, configurationSet: LOCAL_CONFIGURATION_SET, s3: clients.s3 })),
       })
-    : createProviderRegistry({ sms: ['local', 'sns'].map((n) => new LocalSmsProvider(new FileSmsOutbox(outboxPath), { name: n })) });
+    : createProviderRegistry({ sms: names.map((n) => new LocalSmsProvider(new FileSmsOutbox(outboxPath), { name: n })) });
 }

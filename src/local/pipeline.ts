@@ -20,6 +20,8 @@
 import { rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { maskText } from '../logging/mask.js';
+import { resolveConfig } from '../config/resolve.js';
+import type { MailroomConfig } from '../config/schema.js';
 import { MessageStore } from '../store/messages.js';
 import { LOCAL_REGION, localClients, type LocalClients } from './clients.js';
 import { localLogger, type LineSink } from './log.js';
@@ -29,6 +31,7 @@ import { localSendHandler } from './pipeline-send.js';
 import { localState } from './pipeline-state.js';
 import { localTrackingHandlers } from './pipeline-tracking.js';
 import type { LocalEndpoints } from './servers.js';
+import { localSendSettings } from './send-settings.js';
 import { removeLocalState, writeLocalState, type LocalState } from './state.js';
 
 export { LOCAL_CONFIGURATION_SET } from './pipeline-send.js';
@@ -45,13 +48,15 @@ export interface LocalPipelineOptions {
   readonly region?: string;
   /** Write `<stateDir>/local.json` (and remove it on stop). @default true */
   readonly writeState?: boolean;
-  /** @default 5 (as the CDK stack) */
+  /** The deployment configuration (`mailroom` of cdk.json, or `npm start -- --config FILE`). @default resolveConfig({}) */
+  readonly config?: MailroomConfig;
+  /** @default config send.maxReceiveCount */
   readonly maxReceiveCount?: number;
   /** Queue visibility timeout, seconds. @default 30 */
   readonly visibilityTimeout?: number;
-  /** Send retry backoff. Shorter than the Lambda default (30 s base) so retries show while you watch. */
+  /** Send retry backoff. @default config send.backoffBaseSeconds / backoffMaxSeconds */
   readonly backoff?: { readonly baseSeconds: number; readonly maxSeconds: number };
-  /** Sends per second per provider (MAILROOM_MAX_SEND_RATE). @default 14 */
+  /** Sends per second per provider (MAILROOM_MAX_SEND_RATE). @default the channel's share, as deployed */
   readonly maxSendRate?: number;
   /** Invocations at once per queue. @default 2 */
   readonly maxConcurrency?: number;
@@ -81,7 +86,8 @@ export async function startLocalPipeline(opts: LocalPipelineOptions): Promise<Lo
   // Every line masked (addresses, numbers), as the Lambdas' logs are: src/logging/mask.ts.
   const sink: LineSink = opts.log ? (line) => opts.log!(maskText(line)) : () => undefined;
   const verbose = opts.verbose ?? false;
-  const maxReceiveCount = opts.maxReceiveCount ?? 5;
+  const config = opts.config ?? resolveConfig({});
+  const maxReceiveCount = opts.maxReceiveCount ?? config.send.maxReceiveCount;
   const stateDir = resolve(opts.stateDir);
   const outboxPath = join(stateDir, 'sms-outbox.jsonl');
   const clients = localClients(opts.endpoints, region);
@@ -99,11 +105,11 @@ export async function startLocalPipeline(opts: LocalPipelineOptions): Promise<Lo
 
   // 3. Handlers, wired like the Lambdas but with local clients.
   const messages = new MessageStore(clients.doc, resources.tables.messages);
-  const backoff = opts.backoff ?? { baseSeconds: 5, maxSeconds: 300 };
-  const send = { clients, resources, messages, outboxPath, maxReceiveCount, backoff, maxSendRate: opts.maxSendRate ?? 14, count };
+  const send = { clients, resources, messages, outboxPath, maxReceiveCount, ...(opts.backoff ? { backoff: opts.backoff } : {}), ...(opts.maxSendRate ? { maxSendRate: opts.maxSendRate } : {}), count };
+  const settings = (channel: 'email' | 'sms') => localSendSettings(config, channel, resources.tables);
   const handlers = {
-    email: localSendHandler('email', { ...send, logger: localLogger('send-email', sink, verbose) }),
-    sms: localSendHandler('sms', { ...send, logger: localLogger('send-sms', sink, verbose) }),
+    email: localSendHandler('email', { ...send, settings: settings('email'), logger: localLogger('send-email', sink, verbose) }),
+    sms: localSendHandler('sms', { ...send, settings: settings('sms'), logger: localLogger('send-sms', sink, verbose) }),
     ...localTrackingHandlers({ clients, resources, sink, verbose }),
   };
 

@@ -5,6 +5,7 @@
  */
 import type { SQSRecord } from 'aws-lambda';
 import { createHash } from 'node:crypto';
+import { WORK_QUEUE_RETENTION_SECONDS } from '../config/fields.js';
 import { deriveId, idOfInvalidBody, type InvalidMessageError } from '../contract/validator.js';
 import type { MessageError } from '../contract/records.js';
 import { describeError, MailroomError } from '../errors.js';
@@ -14,7 +15,6 @@ import type { Clock, DeferReason, DeferVia, RecordOutcome, SendDeps } from './ty
 
 /** Re-enqueue a waiting message this long before it could reach the queue's retention period. */
 const RETENTION_MARGIN_SECONDS = 60 * 60;
-const SQS_DEFAULT_RETENTION_SECONDS = 4 * 24 * 60 * 60;
 
 /** One received SQS message, with what every step needs to know about it. */
 export interface Delivery {
@@ -53,7 +53,7 @@ export class Settler {
     const now = this.clock.now();
     const visibility = Math.max(1, Math.min(delaySeconds, MAX_VISIBILITY_SECONDS));
     const sentAt = Number(d.record.attributes?.SentTimestamp) || now;
-    const retention = config.queueRetentionSeconds ?? SQS_DEFAULT_RETENTION_SECONDS;
+    const retention = config.queueRetentionSeconds ?? WORK_QUEUE_RETENTION_SECONDS;
     const nextReceiveRedrives = d.receiveCount >= config.maxReceiveCount;
     const outlivesRetention = (now - sentAt) / 1000 + visibility + RETENTION_MARGIN_SECONDS >= retention;
     if (nextReceiveRedrives || outlivesRetention) {

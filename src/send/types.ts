@@ -29,7 +29,7 @@ export interface SendConfig {
   readonly ignoreUnsupportedFeatures: boolean;
   /**
    * The queue's MessageRetentionPeriod, seconds. A message waiting for its `sendAt` is
-   * re-enqueued as a fresh copy before it could reach this age. @default 345600 (4 days, SQS's default)
+   * re-enqueued as a fresh copy before it could reach this age. @default WORK_QUEUE_RETENTION_SECONDS (the stack's queues)
    */
   readonly queueRetentionSeconds?: number;
   /** No provider call starts with less than this left before the invocation's deadline. @default 10000 */

@@ -37,7 +37,8 @@ describe('resolveConfig defaults', () => {
       tlsPolicy: 'optional',
     });
     expect(config.send.visibilityTimeoutSeconds).toBe(6 * config.send.timeoutSeconds);
-    expect(config.email).toEqual({ provider: 'ses', maxSendRate: 14, maxConcurrency: 2, batchSize: 10, allowedFrom: [] });
+    expect(config.email).toEqual({ provider: 'ses', fallback: [], routes: [], maxSendRate: 14, maxConcurrency: 2, batchSize: 10, allowedFrom: [] });
+    expect(config.providers).toEqual({});
     expect(config.sms).toMatchObject({
       allowedCountries: [], maxPrice: {}, destinationRateLimit: { nationalDigits: 6, maxMessages: 20, windowSeconds: 600 }, spendAlarmUsd: 100,
     });
@@ -47,7 +48,7 @@ describe('resolveConfig defaults', () => {
       enabled: true, recipients: ['example.com'], maxBytes: SES_MAX_INBOUND_BYTES, rawMailExpirationDays: 90,
       scanEnabled: true, tlsPolicy: 'require', activateRuleSet: false, ruleSetName: 'Mailroom-inbound',
     });
-    expect(config.operations).toEqual({ logRetentionDays: 30, tracing: true, removalPolicy: 'retain', deletionProtection: true, bundleAwsSdk: false });
+    expect(config.operations).toEqual({ logRetentionDays: 30, tracing: true, removalPolicy: 'retain', deletionProtection: true, bundleAwsSdk: false, metricsNamespace: 'Mailroom' });
   });
 
   it('derives names and identities from the values they depend on', () => {
@@ -112,7 +113,7 @@ describe('resolveConfig problems', () => {
     const bad = {
       stackName: '1-bad',
       ses: { fromDomain: 'Not A Domain', identities: [] },
-      email: { maxConcurrency: 1, provider: 'mailgun' },
+      email: { maxConcurrency: 1, provider: 'Mail gun' },
       sms: { senderId: 'TOO-LONG-SENDER', originationNumber: '555-0100' },
       send: { backoffBaseSeconds: 1000, backoffMaxSeconds: 10 },
       tracking: { suppressOn: ['bounce'], allowedTopicArns: ['not-an-arn'] },

@@ -6,7 +6,7 @@
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ENV } from '../../src/config/runtime.js';
-import { perInstanceRangeLimit } from '../../lib/send-policy.js';
+import { perInstanceRangeLimit } from '../../src/config/lambda-env.js';
 import { logicalId, resourcesFor, roleStatements, synthMailroom, type Synthesized } from './support.js';
 
 const guarded = {

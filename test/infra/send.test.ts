@@ -103,8 +103,7 @@ describe('SendPipeline Lambdas', () => {
       [ENV.dlqUrl]: { Ref: logicalId(email.dlq) },
       [ENV.messagesTable]: { Ref: logicalId(s.stack.tables.tables.messages) },
       [ENV.suppressionsTable]: { Ref: logicalId(s.stack.tables.tables.suppressions) },
-      [ENV.configurationSet]: { Ref: logicalId(s.stack.tracking.configurationSet) },
-      [ENV.emailProvider]: 'ses',
+      [ENV.defaultProvider]: 'ses',
       [ENV.maxReceiveCount]: '7',
       [ENV.backoffBaseSeconds]: '10',
       [ENV.backoffMaxSeconds]: '600',
@@ -113,11 +112,11 @@ describe('SendPipeline Lambdas', () => {
     expect(smsEnv).toMatchObject({
       [ENV.queueUrl]: { Ref: logicalId(sms.queue) },
       [ENV.dlqUrl]: { Ref: logicalId(sms.dlq) },
-      [ENV.smsProvider]: 'sns',
-      [ENV.smsDefaultSenderId]: 'Acme',
-      [ENV.smsDefaultOriginationNumber]: '+14155550100',
+      [ENV.defaultProvider]: 'sns',
     });
-    expect(smsEnv[ENV.configurationSet]).toBeUndefined();
+    // Each channel gets its own instances only, with the options the sections gave the built-ins.
+    expect(JSON.parse(emailEnv[ENV.providers])).toEqual([{ name: 'ses', kind: 'ses', options: { configurationSet: 'acme-tracking' } }]);
+    expect(JSON.parse(smsEnv[ENV.providers])).toEqual([{ name: 'sns', kind: 'sns', options: { senderId: 'Acme', originationNumber: '+14155550100' } }]);
   });
 });
 
@@ -126,9 +125,8 @@ describe('SendPipeline IAM', () => {
     // Prepare
     const statements = roleStatements(s.template, s.stack.send.email.function.role);
     const arn = (resource: string, name: string) => resolve(s.stack, s.stack.formatArn({ service: 'ses', resource, resourceName: name }));
-    const configSetArn = resolve(s.stack, s.stack.formatArn({
-      service: 'ses', resource: 'configuration-set', resourceName: s.stack.tracking.configurationSet.configurationSetName,
-    }));
+    // The `ses` instance names the configured set; the stack creates it under that name.
+    const configSetArn = arn('configuration-set', 'acme-tracking');
     const expected = sortJson([
       arn('identity', 'acme.io'), arn('identity', 'ops@acme.io'), configSetArn, arn('template', 'welcome'), arn('template', 'receipt'),
     ]);

@@ -14,7 +14,7 @@ import { type CfnElement, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import { createMailroomApp } from '../../lib/app.js';
-import type { MailroomConfigInput } from '../../lib/config-types.js';
+import type { MailroomConfigInput } from '../../lib/config.js';
 import type { MailroomStack } from '../../lib/mailroom-stack.js';
 
 const cdkJson = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')) as { context: Record<string, unknown> };

@@ -11,6 +11,7 @@
  * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html#Conditions_String
  * https://docs.aws.amazon.com/ses/latest/dg/control-user-access.html
  */
+import { ENV, type RuntimeEnv } from '../../config/runtime.js';
 import type { Message } from '../../contract/message.js';
 import { refusal, type Admission, type SendPolicy } from './types.js';
 
@@ -35,4 +36,9 @@ export function emailPolicy(opts: EmailPolicyOptions): SendPolicy {
       return refusal('from_not_allowed', `From ${from} is not one of the allowed senders (email.allowedFrom: ${opts.allowedFrom.join(', ')})`);
     },
   };
+}
+
+/** The email policy the environment describes (src/config/lambda-env.ts wrote it from the configuration). */
+export function emailPolicyFromEnv(env: RuntimeEnv): SendPolicy {
+  return emailPolicy({ allowedFrom: env[ENV.emailAllowedFrom] });
 }

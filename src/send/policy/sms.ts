@@ -14,6 +14,7 @@
  *   budget), puts them back on the queue and counts the `held` metric, which an alarm watches.
  */
 import { parsePhoneNumberFromString } from 'libphonenumber-js/mobile';
+import { ENV, type RuntimeEnv } from '../../config/runtime.js';
 import type { Message } from '../../contract/message.js';
 import { DestinationWindow } from './destination-window.js';
 import { refusal, type Admission, type Hold, type SendPolicy } from './types.js';
@@ -74,4 +75,16 @@ export function destinationRange(e164: string, nationalDigits: number): string {
   const phone = parsePhoneNumberFromString(e164);
   if (!phone) return `${e164.slice(0, 4)} ${e164.slice(4, 4 + nationalDigits)}`;
   return `+${phone.countryCallingCode} ${phone.nationalNumber.slice(0, nationalDigits)}`;
+}
+
+/** The SMS policy the environment describes (src/config/lambda-env.ts wrote it from the configuration). */
+export function smsPolicyFromEnv(env: RuntimeEnv): SendPolicy {
+  const defaultMaxPrice = env[ENV.smsDefaultMaxPrice];
+  const maxPriceCeiling = env[ENV.smsMaxPriceCeiling];
+  return smsPolicy({
+    allowedCountries: env[ENV.smsAllowedCountries],
+    ...(defaultMaxPrice !== undefined ? { defaultMaxPrice } : {}),
+    ...(maxPriceCeiling !== undefined ? { maxPriceCeiling } : {}),
+    destinationLimit: { nationalDigits: env[ENV.smsRangeDigits], limit: env[ENV.smsRangeLimit], windowSeconds: env[ENV.smsRangeWindowSeconds] },
+  });
 }

@@ -52,7 +52,7 @@ describe('local pipeline end to end, driven by the CLI', () => {
     const events = await waitFor(() => eventsOf(id), (e) => types(e, 'success@simulator.amazonses.com').includes('delivered'), { what: 'delivered event' });
 
     // Assess
-    expect(record).toMatchObject({ id, channel: 'email', provider: 'local', attempts: 1, tags: ['welcome'], metadata: { user: '42' } });
+    expect(record).toMatchObject({ id, channel: 'email', provider: 'ses', attempts: 1, tags: ['welcome'], metadata: { user: '42' } });
     expect(record!.providerMessageId).toMatch(/^ses-\d+$/);
     expect(types(events, 'success@simulator.amazonses.com')).toEqual(['sent', 'delivered']);
     expect(events.every((e) => e.messageId === id && e.provider === 'ses' && e.channel === 'email')).toBe(true);

@@ -61,11 +61,11 @@ describe('status --provider-message-id', () => {
     // Assess
     // Tracking may move the recipient on (sent → delivered) between the two reads: compare the message, not the moment.
     const [found] = json.json<MessageRecord>();
-    expect(found).toMatchObject({ id, channel: 'email', status: 'sent', provider: 'local', providerMessageId: byId!.providerMessageId, createdAt: byId!.createdAt });
+    expect(found).toMatchObject({ id, channel: 'email', status: 'sent', provider: 'ses', providerMessageId: byId!.providerMessageId, createdAt: byId!.createdAt });
     expect(Object.keys(found!.recipients)).toEqual(['pmid@example.org']);
     expect(human.code).toBe(0);
     expect(human.stdout).toMatch(new RegExp(`^id +${id}$`, 'm'));
-    expect(human.stdout).toMatch(new RegExp(`^provider +local ${byId!.providerMessageId}$`, 'm'));
+    expect(human.stdout).toMatch(new RegExp(`^provider +ses ${byId!.providerMessageId}$`, 'm'));
   });
 
   it('exits 1 for a provider id no message has', async () => {
@@ -214,7 +214,7 @@ describe('cancel', () => {
     expect(cancelled.stderr).toMatch(/no message with this id has reached local yet/);
     expect(sent.code).toBe(0);
     expect(sent.stdout).toBe(`${id}\n`);
-    expect(record).toMatchObject({ id, status: 'cancelled', channel: 'email', provider: 'local', attempts: 0, error: { code: 'cancelled' } });
+    expect(record).toMatchObject({ id, status: 'cancelled', channel: 'email', provider: 'ses', attempts: 0, error: { code: 'cancelled' } });
     expect(listed.json<MessageRecord>().map((m) => [m.id, m.status])).toEqual([[id, 'cancelled']]);
     expect(await subjectsSesReceived()).not.toContain(subject);
   });

@@ -9,13 +9,15 @@ import { coldStart } from '../../../src/handlers/cold-start.js';
 import { sendDepsFromEnv, type ChannelWiring } from '../../../lambdas/send/deps.js';
 import { createSendHandler } from '../../../src/handlers/send.js';
 import { smsWiring } from '../../../lambdas/send/sms.js';
+import { sendEnvironment } from '../../../src/config/lambda-env.js';
+import { resolveConfig } from '../../../src/config/resolve.js';
 import { ConfigError } from '../../../src/errors.js';
 import { TransientProviderError } from '../../../src/providers/errors.js';
 import { loadProviderSecret } from '../../../src/providers/secrets/load.js';
 import type { SecretSource } from '../../../src/providers/secrets/source.js';
 import type { SendProcessor } from '../../../src/send/types.js';
 
-const env = { MAILROOM_MESSAGES_TABLE: 'm', MAILROOM_SUPPRESSIONS_TABLE: 's', MAILROOM_QUEUE_URL: 'q', MAILROOM_DLQ_URL: 'd', AWS_REGION: 'eu-west-1' };
+const env = { MAILROOM_MESSAGES_TABLE: 'm', MAILROOM_SUPPRESSIONS_TABLE: 's', MAILROOM_QUEUE_URL: 'q', MAILROOM_DLQ_URL: 'd', AWS_REGION: 'eu-west-1', ...sendEnvironment(resolveConfig({}), 'sms') };
 
 class CountingSecrets implements SecretSource {
   reads: string[] = [];
@@ -35,10 +37,10 @@ describe('async send wiring', () => {
     const seen: string[] = [];
     const wiring: ChannelWiring = {
       ...smsWiring,
-      async providers(runtimeEnv, ctx) {
+      async providers(instances, ctx) {
         const { apiKey } = await loadProviderSecret(ctx.secrets, 'mailroom/acme', z.object({ apiKey: z.string() }));
         seen.push(apiKey);
-        return smsWiring.providers(runtimeEnv);
+        return smsWiring.providers(instances, ctx);
       },
     };
     const deps = await sendDepsFromEnv(env, wiring, { secrets });
@@ -48,7 +50,7 @@ describe('async send wiring', () => {
   });
 
   it('fails the wiring with a ConfigError when the secret is missing', async () => {
-    const wiring: ChannelWiring = { ...smsWiring, providers: async (_env, ctx) => loadProviderSecret(ctx.secrets, 'mailroom/absent', z.object({})).then(() => smsWiring.providers(_env)) };
+    const wiring: ChannelWiring = { ...smsWiring, providers: async (instances, ctx) => loadProviderSecret(ctx.secrets, 'mailroom/absent', z.object({})).then(() => smsWiring.providers(instances, ctx)) };
     await expect(sendDepsFromEnv(env, wiring, { secrets: new CountingSecrets({}) })).rejects.toThrow(/secret "mailroom\/absent": not found/);
     await expect(sendDepsFromEnv(env, wiring, { secrets: new CountingSecrets({}) })).rejects.toBeInstanceOf(ConfigError);
   });

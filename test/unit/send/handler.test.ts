@@ -6,6 +6,8 @@ import { sendConfigFromEnv, sendDepsFromEnv } from '../../../lambdas/send/deps.j
 import { emailWiring } from '../../../lambdas/send/email.js';
 import { createSendHandler } from '../../../src/handlers/send.js';
 import { smsWiring } from '../../../lambdas/send/sms.js';
+import { sendEnvironment } from '../../../src/config/lambda-env.js';
+import { resolveConfig } from '../../../src/config/resolve.js';
 import { readRuntimeEnv } from '../../../src/config/runtime.js';
 import type { EmailMessage } from '../../../src/contract/email.js';
 import { ConfigError } from '../../../src/errors.js';
@@ -75,24 +77,28 @@ describe('send handler', () => {
     try {
       sendConfigFromEnv(readRuntimeEnv(base), 'sms');
     } catch (error) {
-      expect((error as ConfigError).problems).toHaveLength(2);
+      // queue, DLQ, default provider, send rate, provider instances
+      expect((error as ConfigError).problems).toHaveLength(5);
     }
-    const config = sendConfigFromEnv(readRuntimeEnv({
-      ...base, MAILROOM_QUEUE_URL: 'q', MAILROOM_DLQ_URL: 'd', MAILROOM_MAX_RECEIVE_COUNT: '7', MAILROOM_BACKOFF_BASE_SECONDS: '5',
-    }), 'sms');
+    const settings = sendEnvironment(resolveConfig({ send: { maxReceiveCount: 7, backoffBaseSeconds: 5 } }), 'sms');
+    const config = sendConfigFromEnv(readRuntimeEnv({ ...base, ...settings, MAILROOM_QUEUE_URL: 'q', MAILROOM_DLQ_URL: 'd' }), 'sms');
     expect(config).toEqual({
-      channel: 'sms', defaultProvider: 'sns', maxReceiveCount: 7, backoff: { baseSeconds: 5, maxSeconds: 900 }, ignoreUnsupportedFeatures: false, queueUrl: 'q', dlqUrl: 'd',
+      channel: 'sms', defaultProvider: 'sns', maxReceiveCount: 7, backoff: { baseSeconds: 5, maxSeconds: 900 }, ignoreUnsupportedFeatures: false, queueUrl: 'q', dlqUrl: 'd', maxSendRate: 10,
     });
   });
 
   it('wires either channel from the environment without calling AWS', async () => {
     const env = { MAILROOM_MESSAGES_TABLE: 'm', MAILROOM_SUPPRESSIONS_TABLE: 's', MAILROOM_QUEUE_URL: 'q', MAILROOM_DLQ_URL: 'd', AWS_REGION: 'eu-west-1' };
+    const config = resolveConfig({ sms: { senderId: 'Mailroom' } });
     for (const wiring of [emailWiring, smsWiring]) {
-      const deps = await sendDepsFromEnv({ ...env, MAILROOM_SES_CONFIGURATION_SET: 'mailroom', MAILROOM_SMS_SENDER_ID: 'Mailroom' }, wiring);
+      const deps = await sendDepsFromEnv({ ...env, ...sendEnvironment(config, wiring.channel) }, wiring);
       expect(typeof deps.processor.processRecord).toBe('function');
       expect(typeof deps.logger.error).toBe('function');
     }
-    await expect(sendDepsFromEnv({ ...env, MAILROOM_SES_CONFIGURATION_SET: 'not a valid name!' }, emailWiring)).rejects.toThrow(ConfigError);
+    const badSet = JSON.stringify([{ name: 'ses', kind: 'ses', options: { configurationSet: 'not a valid name!' } }]);
+    await expect(sendDepsFromEnv({ ...env, ...sendEnvironment(config, 'email'), MAILROOM_PROVIDERS: badSet }, emailWiring)).rejects.toThrow(/provider "ses": configurationSet/);
+    const smsKindOnEmail = JSON.stringify([{ name: 'sns', kind: 'sns', options: {} }]);
+    await expect(sendDepsFromEnv({ ...env, ...sendEnvironment(config, 'email'), MAILROOM_PROVIDERS: smsKindOnEmail }, emailWiring)).rejects.toThrow(/kind "sns" does not send email/);
   });
 
   it('can be imported without any environment (the Lambda entry points wire themselves lazily)', async () => {
@@ -109,7 +115,7 @@ describe('send handler', () => {
 });
 
 describe('email wiring and the configuration set', () => {
-  const env = readRuntimeEnv({ MAILROOM_MESSAGES_TABLE: 'm', MAILROOM_SUPPRESSIONS_TABLE: 's', MAILROOM_SES_CONFIGURATION_SET: 'mailroom', AWS_REGION: 'eu-west-1' });
+  const env = readRuntimeEnv({ MAILROOM_MESSAGES_TABLE: 'm', MAILROOM_SUPPRESSIONS_TABLE: 's', ...sendEnvironment(resolveConfig({ stackName: 'mailroom' }), 'email') });
   const ses = mockClient(SESv2Client);
   afterAll(() => ses.restore());
   const message = (trackOpens: boolean) =>
@@ -119,7 +125,7 @@ describe('email wiring and the configuration set', () => {
   it('accepts trackOpens: true (the stack\'s set tracks opens) and refuses false (SES cannot turn it off per message)', async () => {
     // Prepare
     ses.on(SendEmailCommand).resolves({ MessageId: 'ses-1' });
-    const provider = emailWiring.providers(env).email('ses')!;
+    const provider = (await emailWiring.providers(env.MAILROOM_PROVIDERS ?? [], { secrets: { getSecretString: async () => undefined } })).email('ses')!;
     // Act / Assess
     await expect(provider.send(message(true), ctx)).resolves.toMatchObject({ providerMessageId: 'ses-1' });
     await expect(provider.send(message(false), ctx)).rejects.toBeInstanceOf(UnsupportedFeatureError);
