@@ -17,7 +17,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { WORK_QUEUE_RETENTION_SECONDS } from '../src/config/fields.js';
+import { WORK_QUEUE_RETENTION_SECONDS } from '../src/contract/config-fields.js';
 import { commonEnvironment } from '../src/config/lambda-env.js';
 import { ConfigError } from '../src/errors.js';
 import type { EncryptionConfig, OperationsConfig } from './config.js';

@@ -17,7 +17,7 @@ import { Construct } from 'constructs';
 import { ENV } from '../src/config/runtime.js';
 import { SQS_BODY_PREFIX, sqsBodyPrefix } from '../src/send/oversize.js';
 import { dlqDepthAlarm, functionErrorsAlarm, metricAlarm, type AlarmTarget } from './alarms.js';
-import { WORK_QUEUE_RETENTION_SECONDS } from '../src/config/fields.js';
+import { WORK_QUEUE_RETENTION_SECONDS } from '../src/contract/config-fields.js';
 import { sendEnvironment } from '../src/config/lambda-env.js';
 import type { ChannelConfig, MailroomConfig } from './config.js';
 import { DLQ_RETENTION, grantObjectAccess, MailroomFunction, workQueue } from './defaults.js';

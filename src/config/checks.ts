@@ -1,7 +1,7 @@
 /** Rules that span fields. Each returns problems as `path: message`, all of them at once. */
 import { KINDS } from '../providers/kinds.js';
 import { channelInstances, channelOfKind, providerInstances } from './instances.js';
-import { VISIBILITY_TIMEOUT_FACTOR } from './fields.js';
+import { VISIBILITY_TIMEOUT_FACTOR } from '../contract/config-fields.js';
 import type { MailroomConfig, ParsedConfig } from './schema.js';
 import { BUILT_IN_INSTANCES } from './sections/providers.js';
 

@@ -7,7 +7,7 @@
  */
 import { ConfigError } from '../errors.js';
 import { crossChecks, sectionChecks } from './checks.js';
-import { VISIBILITY_TIMEOUT_FACTOR } from './fields.js';
+import { VISIBILITY_TIMEOUT_FACTOR } from '../contract/config-fields.js';
 import { configSchema, type MailroomConfig, type MailroomConfigInput, type ParsedConfig, type SectionName } from './schema.js';
 
 /** The CDK context key (and `npm start` cdk.json key) holding the configuration object. */

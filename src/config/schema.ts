@@ -6,7 +6,7 @@
  */
 import * as z from 'zod';
 import { KINDS } from '../providers/kinds.js';
-import { STACK_NAME } from './fields.js';
+import { STACK_NAME } from '../contract/config-fields.js';
 import { encryptionSection, publicEndpointsSection, retentionSection } from './sections/guardrails.js';
 import { emailSection, smsSection } from './sections/channels.js';
 import { alarmsSection, operationsSection } from './sections/operations.js';

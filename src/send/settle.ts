@@ -5,7 +5,7 @@
  */
 import type { SQSRecord } from 'aws-lambda';
 import { createHash } from 'node:crypto';
-import { WORK_QUEUE_RETENTION_SECONDS } from '../config/fields.js';
+import { WORK_QUEUE_RETENTION_SECONDS } from '../contract/config-fields.js';
 import { deriveId, idOfInvalidBody, type InvalidMessageError } from '../contract/validator.js';
 import type { MessageError } from '../contract/records.js';
 import { describeError, MailroomError } from '../errors.js';

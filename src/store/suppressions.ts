@@ -7,7 +7,7 @@
  *         lastSuppressedAt, count, sourceEventIds (events that suppressed it) }
  */
 import { DeleteCommand, GetCommand, UpdateCommand, type DynamoDBDocumentClient } from './document.js';
-import type { SuppressionReason } from '../config/runtime.js';
+import type { SuppressionReason } from '../contract/config-fields.js';
 import { recipientKey } from '../contract/recipient-key.js';
 import { batchGetAll } from './batch-get.js';
 import { isConditionalCheckFailed } from './errors.js';

@@ -5,7 +5,7 @@
  */
 import * as z from 'zod';
 import { PROVIDER_NAME } from '../../providers/names.js';
-import { FROM_PATTERN } from '../fields.js';
+import { FROM_PATTERN } from '../../contract/config-fields.js';
 
 export const instanceName = z.string().regex(PROVIDER_NAME, 'a provider instance name: lower-case letters, digits, _ or -');
 

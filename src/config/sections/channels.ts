@@ -5,9 +5,9 @@
 import { isSupportedCountry } from 'libphonenumber-js';
 import * as z from 'zod';
 import { SENDER_ID_RULE } from '../../contract/sms.js';
-import { DOMAIN } from '../fields.js';
+import { DOMAIN } from '../../contract/config-fields.js';
 import { allowedFrom, countryCode, destinationRateLimit, instanceName, sendRate, smsMaxPrice } from './channel-fields.js';
-import { originationNumber, senderId } from './sender.js';
+import { originationNumber, senderId } from '../../contract/config-fields.js';
 
 export { instanceName } from './channel-fields.js';
 

@@ -3,7 +3,7 @@
  * What each protects against, and how to tune it: docs/deploy.md#security.
  */
 import * as z from 'zod';
-import { positiveInt } from '../fields.js';
+import { positiveInt } from '../../contract/config-fields.js';
 
 const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]{1,128}$/;
 

@@ -1,6 +1,6 @@
 /** `alarms` and `operations`: where alarms go, logs, tracing, metrics, removal. */
 import * as z from 'zod';
-import { address, LOG_RETENTION_DAYS, METRICS_NAMESPACE, topicArn } from '../fields.js';
+import { address, LOG_RETENTION_DAYS, METRICS_NAMESPACE, topicArn } from '../../contract/config-fields.js';
 
 export const alarmsSection = z
   .strictObject({

@@ -1,6 +1,6 @@
 /** `send`: the send Lambdas' timeout, memory, retries and backoff, and attachment buckets. */
 import * as z from 'zod';
-import { BUCKET_NAME, MAX_VISIBILITY_TIMEOUT_SECONDS, positiveInt } from '../fields.js';
+import { BUCKET_NAME, MAX_VISIBILITY_TIMEOUT_SECONDS, positiveInt } from '../../contract/config-fields.js';
 
 export const attachmentBucket = z.strictObject({
   bucket: z.string().regex(BUCKET_NAME, 'must be an S3 bucket name'),

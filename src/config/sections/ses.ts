@@ -1,6 +1,6 @@
 /** `ses`: the SES identities, configuration set and templates of the built-in `ses` instance. */
 import * as z from 'zod';
-import { DOMAIN, domainOrAddress, SES_NAME } from '../fields.js';
+import { DOMAIN, domainOrAddress, SES_NAME } from '../../contract/config-fields.js';
 
 export const sesSection = z
   .strictObject({

@@ -1,9 +1,10 @@
 /** `tracking` and `inbound`: which events suppress, which topics are trusted, the inbound pipeline. */
 import * as z from 'zod';
-import { domainOrAddress, positiveInt, RULE_SET_NAME, SES_MAX_INBOUND_BYTES, topicArn } from '../fields.js';
+import { domainOrAddress, positiveInt, RULE_SET_NAME, SES_MAX_INBOUND_BYTES, topicArn } from '../../contract/config-fields.js';
 
-export const SUPPRESSION_REASONS = ['hardBounce', 'complaint', 'unsubscribe'] as const;
-export type SuppressionReason = (typeof SUPPRESSION_REASONS)[number];
+import { SUPPRESSION_REASONS } from '../../contract/config-fields.js';
+
+export { SUPPRESSION_REASONS, type SuppressionReason } from '../../contract/config-fields.js';
 
 export const suppressOn = z.array(z.enum(SUPPRESSION_REASONS)).default([...SUPPRESSION_REASONS]);
 export const topicArns = z.array(topicArn).default([]);

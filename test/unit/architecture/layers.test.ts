@@ -2,8 +2,7 @@
  * The dependency direction the folders promise (README "Architecture", docs/contract.md):
  *
  *   bin, cli → lambdas, lib, local → handlers, webhooks → send, tracking, inbound, deploy, client
- *     → store, providers
- *     → contract, config → errors, logging
+ *     → config → store, providers → contract → errors, logging
  *
  * Each module may import from its own folder and from any layer below its own, never sideways
  * or up, and no file may import itself back through any path. lambdas and src/local are the two
@@ -21,8 +20,11 @@ const graph = buildImportGraph(ROOT, ['src', 'lambdas', 'lib', 'bin']);
 
 const LAYERS: readonly (readonly string[])[] = [
   ['src/errors', 'src/logging'],
-  ['src/contract', 'src/config'],
+  ['src/contract'],
   ['src/store', 'src/providers'],
+  // The configuration schema is assembled from the provider kinds' fragments (one definition
+  // per kind), so it sits above them and below everything that reads the configuration.
+  ['src/config'],
   ['src/send', 'src/tracking', 'src/inbound', 'src/deploy', 'src/client'],
   // A kind's webhook verifier/normalizer lives in its kind folder (one folder a provider), but
   // it turns provider payloads into tracking events and inbound records, so it sits above them.

@@ -1,6 +1,6 @@
 /** Options of an `ses` instance. The built-in `ses` instance takes them from the `ses` section. */
 import * as z from 'zod';
-import { SES_NAME } from '../../../config/fields.js';
+import { SES_NAME } from '../../../contract/config-fields.js';
 
 export const sesConfig = z.strictObject({
   /** Configuration set every send names (opens and clicks are tracked through it). */

@@ -1,6 +1,6 @@
 /** Options of an `sns` instance. The built-in `sns` instance takes them from the `sms` section. */
 import * as z from 'zod';
-import { originationNumber, senderId } from '../../../config/sections/sender.js';
+import { originationNumber, senderId } from '../../../contract/config-fields.js';
 
 export const snsConfig = z.strictObject({
   senderId: senderId.optional(),
