@@ -7,7 +7,6 @@
  */
 import * as z from 'zod';
 import { normalizeAddress } from './address.js';
-import { E164_SYNTAX, SENDER_ID_PATTERN, SENDER_ID_RULE } from './sms.js';
 
 /** AWS guidance for SQS event sources: visibility timeout at least 6 x the function timeout. */
 export const VISIBILITY_TIMEOUT_FACTOR = 6;
@@ -39,11 +38,6 @@ export const domainOrAddress = z.string().refine((v) => DOMAIN.test(v) || (v.inc
 export const address = z.string().refine((v) => normalizeAddress(v).ok, 'must be an email address');
 export const topicArn = z.string().regex(SNS_TOPIC_ARN, 'must be an SNS topic ARN');
 export const positiveInt = z.number().int().positive();
-
-/** SMS sender fields: the `sms` section's defaults and the `sns` kind's options (one rule, ./sms.ts). */
-export const senderId = z.string().regex(SENDER_ID_PATTERN, SENDER_ID_RULE);
-// E.164 syntax only: toll-free, 10DLC and long-code origination numbers are not mobile numbers.
-export const originationNumber = z.string().regex(E164_SYNTAX, 'must be an E.164 phone number (+14155550100)');
 
 /** Why an address is suppressed (config `tracking.suppressOn`, the suppressions table). */
 export const SUPPRESSION_REASONS = ['hardBounce', 'complaint', 'unsubscribe'] as const;

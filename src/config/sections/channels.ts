@@ -7,7 +7,7 @@ import * as z from 'zod';
 import { SENDER_ID_RULE } from '../../contract/sms.js';
 import { DOMAIN } from '../../contract/config-fields.js';
 import { allowedFrom, countryCode, destinationRateLimit, instanceName, sendRate, smsMaxPrice } from './channel-fields.js';
-import { originationNumber, senderId } from '../../contract/config-fields.js';
+import { originationNumber, senderId } from '../../contract/sender-fields.js';
 
 export { instanceName } from './channel-fields.js';
 
