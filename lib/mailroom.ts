@@ -111,13 +111,13 @@ export class Mailroom extends Construct {
     const out = (key: OutputKey, value: string, description: string) =>
       new CfnOutput(this, key, { key, value, description });
     out('Region', Stack.of(this).region, 'Region the stack is deployed in');
-    out('EmailQueueUrl', this.send.email.queue.queueUrl, 'Producers enqueue email messages here (CONTRACT §1)');
-    out('SmsQueueUrl', this.send.sms.queue.queueUrl, 'Producers enqueue SMS messages here (CONTRACT §1)');
+    out('EmailQueueUrl', this.send.email.queue.queueUrl, 'Producers enqueue email messages here (docs/contract.md §1)');
+    out('SmsQueueUrl', this.send.sms.queue.queueUrl, 'Producers enqueue SMS messages here (docs/contract.md §1)');
     out('EmailDlqUrl', this.send.email.dlq.queueUrl, 'Email messages that could not be sent');
     out('SmsDlqUrl', this.send.sms.dlq.queueUrl, 'SMS messages that could not be sent');
-    out('MessagesTableName', t.messages.tableName, 'Message records (CONTRACT §2)');
-    out('EventsTableName', t.events.tableName, 'Normalized tracking events (CONTRACT §3)');
-    out('InboundTableName', t.inbound.tableName, 'Inbound messages (CONTRACT §4)');
+    out('MessagesTableName', t.messages.tableName, 'Message records (docs/contract.md §2)');
+    out('EventsTableName', t.events.tableName, 'Normalized tracking events (docs/contract.md §3)');
+    out('InboundTableName', t.inbound.tableName, 'Inbound messages (docs/contract.md §4)');
     out('SuppressionsTableName', t.suppressions.tableName, 'Suppressed addresses');
     out('PayloadBucketName', this.tables.payloadBucket.bucketName, 'Large raw events and bodies');
     out('TrackingTopicArn', this.tracking.topic.topicArn, 'SES events of the configuration set');

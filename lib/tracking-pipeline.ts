@@ -27,7 +27,7 @@ export const TRACKING_ENTRY = 'lambdas/tracking/handler.ts';
 /** The HTTPS endpoint's own entry: it also routes SES receipt notifications to inbound (MIME parser included). */
 export const TRACKING_HTTPS_ENTRY = 'lambdas/tracking/https.ts';
 export const SMS_STATUS_ENTRY = 'lambdas/tracking/sms-status.ts';
-/** Every SES event type, so no event about a message is lost (CONTRACT §3). */
+/** Every SES event type, so no event about a message is lost (docs/contract.md §3). */
 export const ALL_SES_EVENTS: readonly ses.EmailSendingEvent[] = [
   ses.EmailSendingEvent.SEND,
   ses.EmailSendingEvent.REJECT,

@@ -1,5 +1,5 @@
 /**
- * `npx mailroom`: the command line (CONTRACT.md §6). `main(argv, io)` parses, runs one
+ * `npx mailroom`: the command line (docs/contract.md §6). `main(argv, io)` parses, runs one
  * command against the target (local pipeline by default, `--stack NAME` for a deployed
  * stack) and returns the exit code: 0 ok, 1 not found (or an operational failure), 2 usage
  * or validation error. bin/mailroom.js calls it; tests call it directly with their own io.

@@ -1,5 +1,5 @@
 /**
- * Turns `send email` / `send sms` flags into a contract v1 message body (CONTRACT.md §1),
+ * Turns `send email` / `send sms` flags into a contract v1 message body (docs/contract.md §1),
  * the JSON a producer would put on the queue. Validation is not done here: the body goes
  * through the same `validateMessage` the send Lambda runs, so the CLI refuses exactly what
  * the pipeline would.

@@ -1,5 +1,5 @@
 /**
- * THE deployment configuration (CONTRACT §7): one zod schema, read by `cdk synth` (lib/app.ts)
+ * THE deployment configuration (docs/contract.md §7): one zod schema, read by `cdk synth` (lib/app.ts)
  * and by `npm start` (src/local/config.ts), whose pieces also parse what each Lambda receives
  * (src/config/runtime.ts), and from which the configuration reference in the README is
  * generated (scripts/config-docs.ts). Every default and bound is written here, once.

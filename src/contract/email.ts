@@ -1,5 +1,5 @@
 /**
- * Email messages (CONTRACT.md §1, "Email fields"). Mailboxes are parsed as RFC 5322 (display
+ * Email messages (docs/contract.md §1, "Email fields"). Mailboxes are parsed as RFC 5322 (display
  * names kept, IDN domains in ASCII form); CR/LF is refused in everything that becomes a header.
  */
 import * as z from 'zod';

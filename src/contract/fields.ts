@@ -1,5 +1,5 @@
 /**
- * Fields every message has (CONTRACT.md §1, "Common fields") and the small helpers both
+ * Fields every message has (docs/contract.md §1, "Common fields") and the small helpers both
  * channel schemas use.
  */
 import * as z from 'zod';

@@ -11,7 +11,7 @@ export function messageJsonSchema(): Record<string, unknown> {
   return {
     $id: 'https://github.com/mailroom/mailroom/schema/message-v1.schema.json',
     title: 'Mailroom message v1',
-    description: 'One SQS message body for the Mailroom email or SMS queue (CONTRACT.md §1).',
+    description: 'One SQS message body for the Mailroom email or SMS queue (docs/contract.md §1).',
     ...schema,
   };
 }

@@ -1,5 +1,5 @@
 /**
- * Message contract v1 (CONTRACT.md §1): what producers put on the SQS queues.
+ * Message contract v1 (docs/contract.md §1): what producers put on the SQS queues.
  *
  * The schemas validate and normalize in one pass: mailboxes are parsed (display names kept,
  * IDN domains in ASCII form), phone numbers checked against E.164 mobile ranges, and anything

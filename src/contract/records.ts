@@ -1,5 +1,5 @@
 /**
- * What Mailroom stores and what the CLI prints (CONTRACT.md §2-§4). Field names are the
+ * What Mailroom stores and what the CLI prints (docs/contract.md §2-§4). Field names are the
  * public contract: camelCase, the same in DynamoDB, `--json` output and code.
  */
 import type { Channel } from './message.js';

@@ -1,5 +1,5 @@
 /**
- * SMS messages (CONTRACT.md §1, "SMS fields"): destinations are E.164 mobile numbers,
+ * SMS messages (docs/contract.md §1, "SMS fields"): destinations are E.164 mobile numbers,
  * origination numbers E.164, sender IDs as SNS accepts them.
  */
 import * as z from 'zod';

@@ -1,5 +1,5 @@
 /**
- * Keeps the inbound record inside DynamoDB's 400 KB item limit (CONTRACT §4: "bodies too
+ * Keeps the inbound record inside DynamoDB's 400 KB item limit (docs/contract.md §4: "bodies too
  * large for an item live in S3 and the record points to them").
  *
  * 1. Record fits (estimated ≤ 300 KB): stored as is.

@@ -1,5 +1,5 @@
 /**
- * One SES receipt notification → one inbound record (CONTRACT §4), attachments in S3, one
+ * One SES receipt notification → one inbound record (docs/contract.md §4), attachments in S3, one
  * "inbound received" event. The whole flow, with SDK clients and configuration passed in.
  *
  *   1. validate the notification (InvalidReceiptNotificationError: nothing to record)

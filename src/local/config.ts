@@ -1,5 +1,5 @@
 /**
- * The configuration `npm start` runs with (CONTRACT §7): the `mailroom` key of cdk.json's
+ * The configuration `npm start` runs with (docs/contract.md §7): the `mailroom` key of cdk.json's
  * context, the object `cdk synth` reads, or the JSON file named by `--config FILE` instead.
  * Resolved by the same schema, so a configuration the synth refuses is refused here too.
  */

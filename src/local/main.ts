@@ -1,5 +1,5 @@
 /**
- * `npm start`: runs the whole pipeline on this machine (CONTRACT.md §6). Starts the local
+ * `npm start`: runs the whole pipeline on this machine (docs/contract.md §6). Starts the local
  * servers (DynamoDB Local, s3rver, aws-ses-v2-local, fauxqs), starts the pipeline on them
  * (src/local/pipeline.ts) with the fixed prefix `mailroom`, writes `.mailroom/local.json`,
  * prints where to look, and on Ctrl-C / SIGTERM stops the pollers, then every server, and

@@ -11,7 +11,7 @@
  *    the tracking handler and the SMS delivery-status handler;
  * 4. runs a Lambda-like poller per queue (src/local/poller.ts), the SES event watcher
  *    (src/local/ses-events.ts) and the SMS receipt watcher (src/local/sms-receipts.ts);
- * 5. writes `<stateDir>/local.json` (CONTRACT.md §6) once everything runs.
+ * 5. writes `<stateDir>/local.json` (docs/contract.md §6) once everything runs.
  *
  * Each part has its own file: ./pipeline-resources.ts, ./pipeline-send.ts,
  * ./pipeline-tracking.ts (with why SNS signatures are not checked locally),

@@ -1,6 +1,6 @@
 /**
  * `.mailroom/local.json`: what `npm start` tells everything else (the CLI, scripts, a
- * dashboard) about the running local pipeline. The keys CONTRACT.md §6 names are public;
+ * dashboard) about the running local pipeline. The keys docs/contract.md §6 names are public;
  * the rest (`prefix`, `dlqs`, `topics`, `outbox`, …) are extras the CLI uses and may grow.
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';

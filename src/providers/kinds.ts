@@ -1,5 +1,5 @@
 /**
- * Every provider kind, keyed by kind (CONTRACT §7 `providers.<name>.kind`). Register a kind in
+ * Every provider kind, keyed by kind (docs/contract.md §7 `providers.<name>.kind`). Register a kind in
  * its channel's table (kinds/email.ts or kinds/sms.ts); the configuration schema, the CDK
  * grants and the tests read this union. Checklist: docs/providers.md, "Adding a provider".
  */

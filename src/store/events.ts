@@ -1,7 +1,7 @@
 /**
  * The events table (key design in ./tables.ts): one item per normalized event, written once.
  *
- * Item = the NormalizedEvent fields (CONTRACT.md §3) plus
+ * Item = the NormalizedEvent fields (docs/contract.md §3) plus
  *   messageKey  our message id, or "<provider>:<providerMessageId>" for mail we did not send
  *               (absent when the event names neither: it is then in byType/byRecipient only)
  *   sortKey     "<timestamp>#<eventId>": every index returns events in time order

@@ -1,5 +1,5 @@
 /**
- * An operator cancelling a message before it is sent (CONTRACT.md §2: "cancelled before
+ * An operator cancelling a message before it is sent (docs/contract.md §2: "cancelled before
  * send"). Two cases:
  *
  * - The send Lambda has recorded the message (`pending`, or `errored` between retries): the

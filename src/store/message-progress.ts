@@ -1,5 +1,5 @@
 /**
- * Forward-only per-recipient status on the message item (CONTRACT.md §2: "a late `sent`
+ * Forward-only per-recipient status on the message item (docs/contract.md §2: "a late `sent`
  * never overwrites `delivered`"). SNS does not keep order and SES sends Delivery, Open,
  * Bounce… as separate notifications that may arrive in any order, twice, or concurrently on
  * two Lambda instances, so every update is a conditional write that only succeeds when the

@@ -1,5 +1,5 @@
 /**
- * The read side of the messages table that goes through its indexes (CONTRACT.md §5):
+ * The read side of the messages table that goes through its indexes (docs/contract.md §5):
  * by provider message id, and by recipient newest first. Both resolve to message items, the
  * authority on a message's state; index items only point at them.
  */

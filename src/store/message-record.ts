@@ -1,5 +1,5 @@
 /**
- * What the messages table holds (CONTRACT.md §2) beyond the public `MessageRecord`, the
+ * What the messages table holds (docs/contract.md §2) beyond the public `MessageRecord`, the
  * attribute names every writer shares, and the state machine the store enforces with
  * conditional writes. The tracking pipeline imports `MESSAGE_ATTRS` (and src/contract/recipient-key.ts) so it
  * writes `recipients.<key>` under exactly the keys the send pipeline uses.

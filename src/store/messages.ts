@@ -3,7 +3,7 @@
  * plus one small index item per further recipient (sk = "recipient#<key>") that the
  * byRecipient index serves newest first (the message item carries the first recipient's
  * index key itself; messages begun before it did have an index item for every recipient). Every status change is a conditional write; the condition on
- * each says what it protects against. The state machine (CONTRACT.md §2):
+ * each says what it protects against. The state machine (docs/contract.md §2):
  *
  *   (absent) ─begin→ pending ─claim→ processing ─markSent→ sent
  *                     │   ↑            ├─markErrored→ errored ─claim→ processing …

@@ -1,5 +1,5 @@
 /**
- * Key design of the four tables (CONTRACT.md §5). One definition, used by the CDK constructs,
+ * Key design of the four tables (docs/contract.md §5). One definition, used by the CDK constructs,
  * the local pipeline's table creation and the store code, so the three can never disagree.
  *
  * messages      id (PK) + sk (SK). The message item has sk = "message" and carries the first

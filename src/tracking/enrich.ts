@@ -1,6 +1,6 @@
 /**
  * Joins normalized events to our message record. The record is authoritative: when it is
- * found, the event takes its id, tags and metadata (CONTRACT.md §1: metadata "is copied onto
+ * found, the event takes its id, tags and metadata (docs/contract.md §1: metadata "is copied onto
  * every tracking event"), replacing whatever headers or SES tags said. The join goes through
  * our id when the payload carries it (the SES message tag, set before SES assigns its own id,
  * so it works even for a Send event that beats the send pipeline's record of the SES

@@ -1,5 +1,5 @@
 /**
- * `mailroom cancel ID`: an operator cancels a message before it is sent (CONTRACT.md §2),
+ * `mailroom cancel ID`: an operator cancels a message before it is sent (docs/contract.md §2),
  * through MessageStore.cancel. A message the send Lambda has recorded as `pending` (scheduled,
  * or waiting on the queue) or `errored` (between retries) becomes `cancelled`; an id no
  * delivery has recorded yet gets a cancelled placeholder, so the copy on the queue is

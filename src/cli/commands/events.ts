@@ -1,6 +1,6 @@
 /**
  * `mailroom events`: tracking events through the events table's access patterns only
- * (CONTRACT.md §5): by message (byMessage index, our id and the provider's), by recipient
+ * (docs/contract.md §5): by message (byMessage index, our id and the provider's), by recipient
  * (byRecipient) or by type within a time range (byType). Never a scan.
  */
 import { EVENT_TYPES, type EventType, type NormalizedEvent } from '../../contract/records.js';

@@ -21,7 +21,7 @@ import { type CommandContext, collect } from '../registration.js';
 
 const mailbox = (m: { name?: string; address: string } | undefined): string | undefined => (m ? (m.name ? `${m.name} <${m.address}>` : m.address) : undefined);
 
-/** The contract's fields (CONTRACT.md §4), without the store's bookkeeping. */
+/** The contract's fields (docs/contract.md §4), without the store's bookkeeping. */
 export function publicInbound(stored: StoredInboundRecord): InboundRecord {
   const { ingestedAt: _ingested, publishedAt: _published, ...record } = stored;
   return record;

@@ -1,6 +1,6 @@
 /**
  * `mailroom messages --recipient R`: the messages sent to one address or number, newest first
- * (CONTRACT.md §5), through the messages table's byRecipient index (MessageStore.listByRecipient),
+ * (docs/contract.md §5), through the messages table's byRecipient index (MessageStore.listByRecipient),
  * never a scan. Each row is the message item itself (the authority on its status), with that
  * recipient's own state beside the message's.
  */

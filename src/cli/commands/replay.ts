@@ -1,5 +1,5 @@
 /**
- * `mailroom replay FILE [--skip-signature-check]` (CONTRACT.md §6): feeds saved SNS HTTP
+ * `mailroom replay FILE [--skip-signature-check]` (docs/contract.md §6): feeds saved SNS HTTP
  * bodies (a JSON array of bodies, as objects or as the raw text) through the same checks and
  * domain code as the HTTPS endpoint, as if SNS had just delivered them:
  *

@@ -1,7 +1,7 @@
 /**
- * `mailroom status ID [--json]`: the message record (CONTRACT.md §2) with its per-recipient
+ * `mailroom status ID [--json]`: the message record (docs/contract.md §2) with its per-recipient
  * state, read by id (a strongly consistent GetItem), or `status --provider-message-id PMID`:
- * the message a provider id belongs to, through the byProviderMessageId index (CONTRACT.md §5).
+ * the message a provider id belongs to, through the byProviderMessageId index (docs/contract.md §5).
  * For an SMS on the local pipeline, the entry the local SMS provider wrote to the outbox is
  * shown too: that is the "phone".
  */

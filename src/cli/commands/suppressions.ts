@@ -1,5 +1,5 @@
 /**
- * `mailroom suppressions get|add|remove ADDRESS`: the suppression list by address (CONTRACT.md
+ * `mailroom suppressions get|add|remove ADDRESS`: the suppression list by address (docs/contract.md
  * §5), read and changed through SuppressionStore, the same code the send path reads before
  * every send and the tracking pipeline writes on bounces, complaints and unsubscribes. Each
  * takes the address (or E.164 number) already keyed as the send path keys recipients

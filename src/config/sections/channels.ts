@@ -1,6 +1,6 @@
 /**
  * `email` and `sms`: per channel, the default provider instance, fallback order and routes
- * (CONTRACT §7), the send rate and concurrency, and the send policy (issue 8).
+ * (docs/contract.md §7), the send rate and concurrency, and the send policy (issue 8).
  */
 import { isSupportedCountry } from 'libphonenumber-js';
 import * as z from 'zod';
@@ -17,7 +17,7 @@ const country = countryCode.refine((c) => !/^[A-Z]{2}$/.test(c) || isSupportedCo
 function channel(provider: string, maxSendRate: number) {
   return {
     provider: instanceName.default(provider).meta({ shape: 'instance name', description: `provider instance a message goes to when it names none and no route matches (\`${provider}\` is built in; others are entries of \`providers\`)` }),
-    fallback: z.array(instanceName).default([]).meta({ shape: 'instance names', description: 'instances tried in order when the chosen one surely did not accept a message (CONTRACT §7)' }),
+    fallback: z.array(instanceName).default([]).meta({ shape: 'instance names', description: 'instances tried in order when the chosen one surely did not accept a message (docs/contract.md §7)' }),
     maxSendRate: sendRate.default(maxSendRate).meta({ description: `account-wide messages per second (${provider === 'ses' ? 'your SES maximum send rate' : 'the SNS SMS rate'}), shared out among the send Lambdas` }),
     // The SQS event source accepts 2-1000 (https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-scaling.html).
     maxConcurrency: z.number().int().min(2).max(1000).default(2).meta({ description: 'SQS event source maximum concurrency (send Lambdas at once)' }),

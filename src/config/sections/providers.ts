@@ -1,5 +1,5 @@
 /**
- * `providers` (CONTRACT §7): named provider instances, `{ <name>: { kind, secret?, live?,
+ * `providers` (docs/contract.md §7): named provider instances, `{ <name>: { kind, secret?, live?,
  * ...options } }`. Each kind's options are checked by the fragment its descriptor contributes
  * (src/providers/kinds/<kind>/config.ts), so this file never changes when a kind is added.
  */

@@ -1,5 +1,5 @@
 /**
- * The `_fake` control API every fake serves (CONTRACT §7):
+ * The `_fake` control API every fake serves (docs/contract.md §7):
  * `GET /_fake/messages`, `POST|DELETE /_fake/faults`, `POST /_fake/events`.
  */
 import { z } from 'zod';

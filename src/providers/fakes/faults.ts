@@ -1,5 +1,5 @@
 /**
- * Injected failures (`POST /_fake/faults`, CONTRACT §7). A fault applies to the provider API
+ * Injected failures (`POST /_fake/faults`, docs/contract.md §7). A fault applies to the provider API
  * only, never to `/_fake/*`, so a test can always inspect and clear it.
  *
  * - `count`: the next `count` API requests get it, then it clears itself.

@@ -1,7 +1,7 @@
 /**
  * The local fakes by provider kind, so `npm start` and the test setup can start the fake of
  * any configured instance in one line: `await FAKES[kind]({ instance, webhookBaseUrl })`.
- * Each fake is a real server on 127.0.0.1 serving its provider's API and the CONTRACT §7
+ * Each fake is a real server on 127.0.0.1 serving its provider's API and the docs/contract.md §7
  * `_fake` control API; docs/fakes.md lists what each one emulates.
  */
 import { startMailgunFake } from '../kinds/mailgun/fake.js';

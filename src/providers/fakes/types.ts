@@ -1,4 +1,4 @@
-/** Shapes shared by every local provider fake (CONTRACT §7 "Local fakes"). */
+/** Shapes shared by every local provider fake (docs/contract.md §7 "Local fakes"). */
 
 /** An attachment as `_fake/messages` lists it. */
 export interface FakeAttachment {
@@ -41,7 +41,7 @@ export interface FakeOptions<C> {
   readonly credentials?: Partial<C>;
   /** Mailroom's webhook base; `_fake/events` posts to `{webhookBaseUrl}/webhooks/{instance}/tracking`. */
   readonly webhookBaseUrl?: string;
-  /** The provider instance name (CONTRACT §7), used in the webhook path. */
+  /** The provider instance name (docs/contract.md §7), used in the webhook path. */
   readonly instance: string;
 }
 
@@ -49,7 +49,7 @@ export interface RunningFake<C, W> {
   /** Where the provider API and `/_fake/*` are served (http://127.0.0.1:PORT). */
   readonly baseUrl: string;
   readonly credentials: C;
-  /** What the fake signs webhooks with (CONTRACT §7 `webhooks.credentials.<name>`). */
+  /** What the fake signs webhooks with (docs/contract.md §7 `webhooks.credentials.<name>`). */
   readonly webhookCredentials: W;
   stop(): Promise<void>;
 }

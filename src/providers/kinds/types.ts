@@ -2,7 +2,7 @@
  * A provider kind: everything that is one provider's alone, in its folder
  * (src/providers/kinds/<kind>/), registered with one line in its channel's kind table.
  * Instances (a name, a kind, options, a secret reference) come from the configuration
- * (CONTRACT §7); the send Lambdas build their adapters from them through these descriptors,
+ * (docs/contract.md §7); the send Lambdas build their adapters from them through these descriptors,
  * and the CDK grants each function what its instances' descriptors ask for.
  */
 import type * as z from 'zod';
@@ -65,7 +65,7 @@ export interface KindBase<C extends Channel, A> {
   grants(instance: ProviderInstance, ctx: GrantContext): readonly GrantStatement[];
   /** Its documentation page, relative to the repository root. */
   readonly docs: string;
-  /** Starts its local fake (kinds that speak HTTP or SMTP; CONTRACT §7); absent for AWS kinds, whose stand-ins are local AWS emulators. */
+  /** Starts its local fake (kinds that speak HTTP or SMTP; docs/contract.md §7); absent for AWS kinds, whose stand-ins are local AWS emulators. */
   readonly fake?: StartFake;
 }
 

@@ -1,5 +1,5 @@
 /**
- * Why a provider webhook is refused before anything is stored (CONTRACT §8: answered 401/403,
+ * Why a provider webhook is refused before anything is stored (docs/contract.md §8: answered 401/403,
  * nothing stored). The route maps `reason` to a status and a metric dimension; the message is
  * for logs only and never echoes a secret.
  */
@@ -31,7 +31,7 @@ export class WebhookRefusedError extends MailroomError {
     super(message, options);
   }
 
-  /** The HTTP status CONTRACT §8 answers with: 401 for authentication, 400 for a body we cannot read. */
+  /** The HTTP status docs/contract.md §8 answers with: 401 for authentication, 400 for a body we cannot read. */
   get status(): 400 | 401 | 403 {
     if (this.reason === 'malformed') return 400;
     if (this.reason === 'missing_signature' || this.reason === 'bad_signature') return 401;

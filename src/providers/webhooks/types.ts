@@ -21,7 +21,7 @@ export interface ReplayGuard {
 
 /** What normalizers get besides the payload: no clock, no I/O. */
 export interface WebhookContext {
-  /** The provider instance name (CONTRACT §7): `provider` of every event, prefix of inbound ids. */
+  /** The provider instance name (docs/contract.md §7): `provider` of every event, prefix of inbound ids. */
   readonly instance: string;
   /** When Mailroom received the request, ISO-8601 UTC. */
   readonly receivedAt: string;

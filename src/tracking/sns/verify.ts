@@ -12,7 +12,7 @@
  * 6. certificate fetched (cached), names an SNS signing host, valid at the Timestamp → `cert_url`
  * 7. signature over the documented string to sign → `bad_signature`
  *
- * `skipSignatureCheck` (for `mailroom replay --skip-signature-check`, CONTRACT §6: the operator
+ * `skipSignatureCheck` (for `mailroom replay --skip-signature-check`, docs/contract.md §6: the operator
  * vouches for the bodies) keeps step 1 and skips all the others: signature, certificate,
  * allowlist and age. https://docs.aws.amazon.com/sns/latest/dg/sns-verify-signature-of-message.html
  */

@@ -1,5 +1,5 @@
 /**
- * The local pipeline as a whole: what it writes to local.json (CONTRACT.md §6), that every
+ * The local pipeline as a whole: what it writes to local.json (docs/contract.md §6), that every
  * resource it names exists and is wired, that mail nobody in this pipeline sent still gets
  * its SES events, and that stop() releases everything.
  */

@@ -1,5 +1,5 @@
 /**
- * The package as a user gets it (CONTRACT §8a): `npm pack`, the tarball installed into a new
+ * The package as a user gets it (docs/contract.md §8a): `npm pack`, the tarball installed into a new
  * CDK app in the OS temp directory (outside the repository, so nothing resolves from it),
  * a user stack holding `new Mailroom(...)` synthesized with esbuild not installed, and a
  * producer using `mailroom/client` type-checked with tsc and run against the local queues.

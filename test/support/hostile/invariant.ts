@@ -1,7 +1,7 @@
 /**
  * The one invariant every entry point of the hostile-input suite checks (issue 7): an input
  * ends in exactly one of
- *   - a record in the contract's state (CONTRACT.md §2-§4),
+ *   - a record in the contract's state (docs/contract.md §2-§4),
  *   - a DLQ entry carrying its reason,
  *   - a refusal that is logged and counted;
  * the handler never throws an error we did not classify, and nothing is silently rewritten

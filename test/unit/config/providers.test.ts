@@ -1,5 +1,5 @@
 /**
- * The CONTRACT §7 shape: provider instances, channel provider / fallback / routes, and the
+ * The docs/contract.md §7 shape: provider instances, channel provider / fallback / routes, and the
  * cross-field rules that tie them together.
  */
 import { describe, expect, it } from 'vitest';

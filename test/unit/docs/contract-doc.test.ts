@@ -2,7 +2,7 @@
  * docs/contract.md is the public contract in the repository. It must name every field the
  * message schema accepts (the schema is generated from the zod contract, so a field added in
  * code without a line in the contract fails here), and keep the section numbering of the
- * shared contract it was written from, which sits beside the checkout as ../shared/CONTRACT.md
+ * shared contract it was written from, which sits beside the checkout as ../shared/docs/contract.md
  * on the project's machines.
  */
 import { existsSync, readFileSync } from 'node:fs';
@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import jsonSchema from '../../../schema/message-v1.schema.json' with { type: 'json' };
 
 const doc = readFileSync(fileURLToPath(new URL('../../../docs/contract.md', import.meta.url)), 'utf8');
-const sharedPath = fileURLToPath(new URL('../../../../shared/CONTRACT.md', import.meta.url));
+const sharedPath = fileURLToPath(new URL('../../../../shared/docs/contract.md', import.meta.url));
 
 /** `## 7.` / `## 8a.` headings, in order. */
 function sectionNumbers(markdown: string): string[] {
