@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { BUNDLE_BUDGET_BYTES, buildLambda, LAMBDA_ENTRIES, MAIL_PARSER_BUNDLE_GOAL_BYTES } from '../lib/bundling.js';
 import { repoPath } from '../lib/defaults.js';
-import { median, type Benchmark, type BenchResult } from './harness.js';
+import { type Benchmark, type BenchResult, median } from './harness.js';
 
 export { LAMBDA_ENTRIES };
 
@@ -45,7 +45,9 @@ export const benchmarks: Benchmark[] = [
             figures: {
               size: KiB(built.bytes),
               budget: `${((built.bytes / BUNDLE_BUDGET_BYTES) * 100).toFixed(0)}% of ${KiB(BUNDLE_BUDGET_BYTES)}${built.bytes > BUNDLE_BUDGET_BYTES ? ' OVER' : ''}`,
-              ...(parsesMail ? { goal: `${built.bytes <= MAIL_PARSER_BUNDLE_GOAL_BYTES ? 'within' : 'over'} ${KiB(MAIL_PARSER_BUNDLE_GOAL_BYTES)}` } : {}),
+              ...(parsesMail
+                ? { goal: `${built.bytes <= MAIL_PARSER_BUNDLE_GOAL_BYTES ? 'within' : 'over'} ${KiB(MAIL_PARSER_BUNDLE_GOAL_BYTES)}` }
+                : {}),
               gzip: KiB(gzip),
               'lazy side files': KiB(built.sideBytes),
               'cold import median': `${median(times).toFixed(1)} ms`,

@@ -25,25 +25,26 @@
  * `npm run bench cost` prints the figures; `npm run bench cost -- --write-docs` also rewrites
  * the table in docs/costs.md from them.
  */
+
+import { Console } from 'node:console';
 import { randomUUID } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { Console } from 'node:console';
 import { performance } from 'node:perf_hooks';
 import { Writable } from 'node:stream';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DeleteMessageCommand, ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { SNSEvent } from 'aws-lambda';
+import { validatorFor } from '../src/contract/validate.js';
 import { createSendHandler } from '../src/handlers/send.js';
 import { createTrackingHandler } from '../src/handlers/tracking.js';
-import { validatorFor } from '../src/contract/validate.js';
 import { localClients } from '../src/local/clients.js';
 import { localLogger } from '../src/local/log.js';
 import { provisionLocal } from '../src/local/provision.js';
 import { startLocalServers } from '../src/local/servers.js';
 import { toSqsEvent } from '../src/local/sqs-event.js';
-import { encodeTagValue, MESSAGE_ID_TAG } from '../src/providers/email/ses-tags.js';
 import { LocalEmailProvider } from '../src/providers/email/local.js';
+import { encodeTagValue, MESSAGE_ID_TAG } from '../src/providers/email/ses-tags.js';
 import { createProviderRegistry } from '../src/providers/registry.js';
 import { createSendProcessor } from '../src/send/process.js';
 import { SqsSendQueue } from '../src/send/queue.js';
@@ -52,10 +53,10 @@ import { MessageStore } from '../src/store/messages.js';
 import { SuppressionStore } from '../src/store/suppressions.js';
 import { SnsVerifier } from '../src/tracking/sns/index.js';
 import { createIngestDeps } from '../src/tracking/wiring.js';
-import { CERT_URL, lambdaRecord, notification, NOW, TOPIC } from '../test/support/sns/envelopes.js';
+import { CERT_URL, lambdaRecord, NOW, notification, TOPIC } from '../test/support/sns/envelopes.js';
 import { issueCertificate } from '../test/support/sns/pki.js';
 import { fixture } from '../test/support/tracking-fixtures.js';
-import { median, type Benchmark, type BenchResult } from './harness.js';
+import { type Benchmark, type BenchResult, median } from './harness.js';
 import { PRICES } from './prices.js';
 
 const EMAILS = 15;
@@ -136,7 +137,14 @@ function cpuMs<T>(fn: () => Promise<T>): Promise<{ value: T; cpu: number; wall: 
 export interface CostFigures {
   readonly emails: number;
   readonly send: { readonly rru: number; readonly wru: number; readonly cpuMs: number; readonly wallMs: number; readonly ddbCalls: string };
-  readonly tracking: { readonly rru: number; readonly wru: number; readonly cpuMs: number; readonly wallMs: number; readonly ddbCalls: string; readonly events: number };
+  readonly tracking: {
+    readonly rru: number;
+    readonly wru: number;
+    readonly cpuMs: number;
+    readonly wallMs: number;
+    readonly ddbCalls: string;
+    readonly events: number;
+  };
   readonly sqsRequests: Record<string, number>;
   readonly conditionFailures: number;
 }
@@ -158,10 +166,18 @@ async function measure(): Promise<CostFigures> {
     const sendLogger = localLogger('send-email', silent, false);
     const processor = createSendProcessor({
       validate: validatorFor('email'),
-      config: { channel: 'email', defaultProvider: 'ses', maxReceiveCount: 5, backoff: { baseSeconds: 30, maxSeconds: 900 }, ignoreUnsupportedFeatures: false },
+      config: {
+        channel: 'email',
+        defaultProvider: 'ses',
+        maxReceiveCount: 5,
+        backoff: { baseSeconds: 30, maxSeconds: 900 },
+        ignoreUnsupportedFeatures: false,
+      },
       messages: new MessageStore(clients.doc, base.tables.messages),
       suppressions: new SuppressionStore(clients.doc, base.tables.suppressions),
-      providers: createProviderRegistry({ email: [new LocalEmailProvider(clients.sesv2, { name: 'ses', configurationSet: 'mailroom-cost' })] }),
+      providers: createProviderRegistry({
+        email: [new LocalEmailProvider(clients.sesv2, { name: 'ses', configurationSet: 'mailroom-cost' })],
+      }),
       queue: new SqsSendQueue(clients.sqs, { queueUrl: base.queues.email.url, dlqUrl: base.queues.email.dlqUrl }),
       limiters: new RateLimiters({ ratePerSecond: 1000 }),
       logger: sendLogger,
@@ -173,10 +189,16 @@ async function measure(): Promise<CostFigures> {
     const trackingLogger = localLogger('tracking', silent, false);
     const trackingMetrics = new Metrics({ namespace: 'Mailroom', serviceName: 'mailroom-tracking' });
     // The EMF lines are serialized as in Lambda, then dropped instead of cluttering the bench output.
-    (trackingMetrics as unknown as { console: Console }).console = new Console({ stdout: new Writable({ write: (_c, _e, done) => done() }) });
+    (trackingMetrics as unknown as { console: Console }).console = new Console({
+      stdout: new Writable({ write: (_c, _e, done) => done() }),
+    });
     const trackingHandler = createTrackingHandler({
       sns: {
-        verifier: new SnsVerifier({ allowedTopicArns: [TOPIC], fetchCertificate: async (url) => (url === CERT_URL ? pki.pem : Promise.reject(new Error(url))), now: () => NOW }),
+        verifier: new SnsVerifier({
+          allowedTopicArns: [TOPIC],
+          fetchCertificate: async (url) => (url === CERT_URL ? pki.pem : Promise.reject(new Error(url))),
+          now: () => NOW,
+        }),
         logger: trackingLogger,
         metrics: trackingMetrics,
         snsClientForRegion: () => clients.sns,
@@ -195,12 +217,25 @@ async function measure(): Promise<CostFigures> {
       if (n === WARMUP) sqsBefore.push({ ...sqsCounts });
       const id = `cost-${n}-${randomUUID()}`;
       const body = JSON.stringify({
-        channel: 'email', id, from: 'Shop <shop@example.com>', to: [`Ann Example <${recipient}>`], subject: 'Your order has shipped',
-        text: 'Your order 1042 has shipped and will arrive on Thursday.', tags: ['orders'], metadata: { orderId: 1042 },
+        channel: 'email',
+        id,
+        from: 'Shop <shop@example.com>',
+        to: [`Ann Example <${recipient}>`],
+        subject: 'Your order has shipped',
+        text: 'Your order 1042 has shipped and will arrive on Thursday.',
+        tags: ['orders'],
+        metadata: { orderId: 1042 },
       });
       // Producer, then the event source mapping's receive (batch of one).
       await clients.sqs.send(new SendMessageCommand({ QueueUrl: base.queues.email.url, MessageBody: body }));
-      const { Messages = [] } = await clients.sqs.send(new ReceiveMessageCommand({ QueueUrl: base.queues.email.url, MaxNumberOfMessages: 1, WaitTimeSeconds: 5, MessageSystemAttributeNames: ['All'] }));
+      const { Messages = [] } = await clients.sqs.send(
+        new ReceiveMessageCommand({
+          QueueUrl: base.queues.email.url,
+          MaxNumberOfMessages: 1,
+          WaitTimeSeconds: 5,
+          MessageSystemAttributeNames: ['All'],
+        }),
+      );
       if (Messages.length !== 1) throw new Error(`expected the message back from the queue, got ${Messages.length}`);
       meter.current = zero();
       const sent = await cpuMs(() => sendHandler(toSqsEvent(Messages, base.queues.email.arn, 'us-east-1')));
@@ -216,9 +251,18 @@ async function measure(): Promise<CostFigures> {
       let events = 0;
       for (const type of ['event-delivery', 'event-open'] as const) {
         const event = fixture('ses', type);
-        event['mail'] = { ...event['mail'], messageId: record.providerMessageId, destination: [recipient], tags: { ...event['mail'].tags, [MESSAGE_ID_TAG]: [encodeTagValue(id)] } };
+        event['mail'] = {
+          ...event['mail'],
+          messageId: record.providerMessageId,
+          destination: [recipient],
+          tags: { ...event['mail'].tags, [MESSAGE_ID_TAG]: [encodeTagValue(id)] },
+        };
         if (event['delivery']) event['delivery'] = { ...event['delivery'], recipients: [recipient] };
-        const sns: SNSEvent = { Records: [lambdaRecord(notification(pki.privateKey, { Message: JSON.stringify(event), SignatureVersion: '2', MessageId: randomUUID() }))] };
+        const sns: SNSEvent = {
+          Records: [
+            lambdaRecord(notification(pki.privateKey, { Message: JSON.stringify(event), SignatureVersion: '2', MessageId: randomUUID() })),
+          ],
+        };
         const tracked = await cpuMs(() => trackingHandler(sns));
         cpu += tracked.cpu;
         wall += tracked.wall;
@@ -231,7 +275,9 @@ async function measure(): Promise<CostFigures> {
     }
     const measuredSend = sendSamples.slice(WARMUP);
     const measuredTrack = trackSamples.slice(WARMUP);
-    const sqsRequests = Object.fromEntries(Object.entries(sqsCounts).map(([op, count]) => [op, (count - (sqsBefore[0]![op] ?? 0)) / EMAILS]));
+    const sqsRequests = Object.fromEntries(
+      Object.entries(sqsCounts).map(([op, count]) => [op, (count - (sqsBefore[0]![op] ?? 0)) / EMAILS]),
+    );
     return {
       emails: EMAILS,
       send: {
@@ -269,12 +315,18 @@ export interface CostLine {
 export function costLines(f: CostFigures): CostLine[] {
   const gbs = (ms: number, mb: number) => (Math.max(1, Math.ceil(ms)) / 1000) * (mb / 1024);
   const sqs = Object.values(f.sqsRequests).reduce((a, b) => a + b, 0);
-  const sqsDetail = Object.entries(f.sqsRequests).map(([op, n]) => `${n} ${op.replace(/Command$/, '')}`).join(' + ');
+  const sqsDetail = Object.entries(f.sqsRequests)
+    .map(([op, n]) => `${n} ${op.replace(/Command$/, '')}`)
+    .join(' + ');
   const trackingInvocations = f.tracking.events;
   return [
     { item: 'DynamoDB writes (send)', quantity: `${f.send.wru} WRU`, usd: f.send.wru * PRICES.dynamodb.writeRequestUnit },
     { item: 'DynamoDB reads (send)', quantity: `${f.send.rru} RRU`, usd: f.send.rru * PRICES.dynamodb.readRequestUnit },
-    { item: 'DynamoDB writes (2 events tracked)', quantity: `${f.tracking.wru} WRU`, usd: f.tracking.wru * PRICES.dynamodb.writeRequestUnit },
+    {
+      item: 'DynamoDB writes (2 events tracked)',
+      quantity: `${f.tracking.wru} WRU`,
+      usd: f.tracking.wru * PRICES.dynamodb.writeRequestUnit,
+    },
     { item: 'DynamoDB reads (2 events tracked)', quantity: `${f.tracking.rru} RRU`, usd: f.tracking.rru * PRICES.dynamodb.readRequestUnit },
     { item: 'SQS requests', quantity: `${sqs} (${sqsDetail})`, usd: sqs * PRICES.sqs.request },
     {
@@ -285,7 +337,9 @@ export function costLines(f: CostFigures): CostLine[] {
     {
       item: `Lambda tracking, ${TRACKING_MEMORY_MB} MB arm64`,
       quantity: `${trackingInvocations} invocations, ${f.tracking.cpuMs.toFixed(1)} ms CPU in all (billed ${Math.ceil(f.tracking.cpuMs / trackingInvocations)} ms each)`,
-      usd: trackingInvocations * (PRICES.lambda.request + gbs(f.tracking.cpuMs / trackingInvocations, TRACKING_MEMORY_MB) * PRICES.lambda.gbSecondArm64),
+      usd:
+        trackingInvocations *
+        (PRICES.lambda.request + gbs(f.tracking.cpuMs / trackingInvocations, TRACKING_MEMORY_MB) * PRICES.lambda.gbSecondArm64),
     },
     { item: 'SNS publishes (SES → events topic)', quantity: `${trackingInvocations}`, usd: trackingInvocations * PRICES.sns.publish },
   ];
@@ -334,9 +388,20 @@ export const benchmarks: Benchmark[] = [
       const total = lines.reduce((n, l) => n + l.usd, 0);
       return [
         ...lines.map((l) => ({ name: l.item, figures: { measured: l.quantity, 'USD/1000 emails': usd(l.usd) } })),
-        { name: 'Mailroom total vs SES $0.10/1000', figures: { 'USD/1000 emails': usd(total), 'of SES': `${((total / PRICES.ses.email) * 100).toFixed(1)}%`, goal: '< 10%' } },
-        { name: 'send handler', medianMs: f.send.cpuMs, figures: { 'wall ms (local servers)': f.send.wallMs.toFixed(1), DynamoDB: f.send.ddbCalls } },
-        { name: 'tracking handler (2 events)', medianMs: f.tracking.cpuMs, figures: { 'wall ms (local servers)': f.tracking.wallMs.toFixed(1), DynamoDB: f.tracking.ddbCalls } },
+        {
+          name: 'Mailroom total vs SES $0.10/1000',
+          figures: { 'USD/1000 emails': usd(total), 'of SES': `${((total / PRICES.ses.email) * 100).toFixed(1)}%`, goal: '< 10%' },
+        },
+        {
+          name: 'send handler',
+          medianMs: f.send.cpuMs,
+          figures: { 'wall ms (local servers)': f.send.wallMs.toFixed(1), DynamoDB: f.send.ddbCalls },
+        },
+        {
+          name: 'tracking handler (2 events)',
+          medianMs: f.tracking.cpuMs,
+          figures: { 'wall ms (local servers)': f.tracking.wallMs.toFixed(1), DynamoDB: f.tracking.ddbCalls },
+        },
       ];
     },
   },

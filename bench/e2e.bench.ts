@@ -21,15 +21,22 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { SendMessageBatchCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
-import { startLocalPipeline, type LocalPipeline } from '../src/local/pipeline.js';
+import { type LocalPipeline, startLocalPipeline } from '../src/local/pipeline.js';
 import { startLocalServers } from '../src/local/servers.js';
 import { MessageStore } from '../src/store/messages.js';
-import { median, percentile, type Benchmark, type BenchResult } from './harness.js';
+import { type Benchmark, type BenchResult, median, percentile } from './harness.js';
 
 const N = 50;
 
 function emailBody(id: string): string {
-  return JSON.stringify({ channel: 'email', id, from: 'Bench <bench@example.com>', to: 'success@simulator.amazonses.com', subject: 'bench', text: 'hello' });
+  return JSON.stringify({
+    channel: 'email',
+    id,
+    from: 'Bench <bench@example.com>',
+    to: 'success@simulator.amazonses.com',
+    subject: 'bench',
+    text: 'hello',
+  });
 }
 
 function smsBody(id: string): string {
@@ -86,7 +93,10 @@ async function burst(pipeline: LocalPipeline): Promise<BenchResult> {
   await untilCount(pipeline, 'email.sent', before + N, 120_000);
   const totalMs = performance.now() - start;
   await checkSent(store, ids);
-  return { name: `email: burst of ${N} enqueued at once → all sent`, figures: { total: `${Math.round(totalMs)} ms`, 'messages/s': (N / (totalMs / 1000)).toFixed(1) } };
+  return {
+    name: `email: burst of ${N} enqueued at once → all sent`,
+    figures: { total: `${Math.round(totalMs)} ms`, 'messages/s': (N / (totalMs / 1000)).toFixed(1) },
+  };
 }
 
 export const benchmarks: Benchmark[] = [
@@ -98,7 +108,13 @@ export const benchmarks: Benchmark[] = [
       const dir = mkdtempSync(join(tmpdir(), 'mailroom-bench-'));
       let pipeline: LocalPipeline | undefined;
       try {
-        pipeline = await startLocalPipeline({ endpoints: servers.endpoints, prefix: 'bench', stateDir: dir, writeState: false, maxSendRate: 1000 });
+        pipeline = await startLocalPipeline({
+          endpoints: servers.endpoints,
+          prefix: 'bench',
+          stateDir: dir,
+          writeState: false,
+          maxSendRate: 1000,
+        });
         return [await latency(pipeline, 'email'), await latency(pipeline, 'sms'), await burst(pipeline)];
       } finally {
         await pipeline?.stop();

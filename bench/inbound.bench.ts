@@ -32,7 +32,7 @@ import { parseMime as sourceParseMime } from '../src/inbound/parse.js';
 import type { AttachmentSink } from '../src/inbound/types.js';
 import { largeMessage } from '../test/fixtures/mime/generate.js';
 import { MIME_FIXTURES, mimeFixture, streamOf } from '../test/unit/inbound/support.js';
-import { measure, median, type Benchmark, type BenchResult } from './harness.js';
+import { type Benchmark, type BenchResult, measure, median } from './harness.js';
 
 const MB = 1024 * 1024;
 const SIZES_MB = [1, 10, 30] as const;
@@ -66,14 +66,20 @@ interface ChildResult {
 
 /** Child: one ingestion of one message, then print timings and RSS as JSON. */
 async function runChild(mode: string, sizeMb: number, endpoint: string, bundle?: string): Promise<void> {
-  const parseMime = mode === 'bundle' ? ((await import(pathToFileURL(bundle!).href)) as { parseMime: typeof sourceParseMime }).parseMime : sourceParseMime;
+  const parseMime =
+    mode === 'bundle' ? ((await import(pathToFileURL(bundle!).href)) as { parseMime: typeof sourceParseMime }).parseMime : sourceParseMime;
   const s3 = s3Client(endpoint);
   const key = `raw/${sizeMb}mb`;
   const sink = (id: string) => (mode === 's3' ? s3AttachmentSink({ s3, bucket: BUCKET, messageId: id, quarantine: false }) : drainingSink);
   const source = async (k: string) =>
-    mode === 's3' ? ((await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: k }))).Body as NodeJS.ReadableStream & import('node:stream').Readable) : largeMessage(sizeMb * MB);
+    mode === 's3'
+      ? ((await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: k }))).Body as NodeJS.ReadableStream & import('node:stream').Readable)
+      : largeMessage(sizeMb * MB);
   // Warm-up: load every module on the path (SDK commands, parser, decoders) before measuring.
-  await parseMime(mode === 's3' ? await source('raw/warmup') : streamOf(mimeFixture('attachments-nonascii-filenames.eml', 'crlf')), sink('warmup'));
+  await parseMime(
+    mode === 's3' ? await source('raw/warmup') : streamOf(mimeFixture('attachments-nonascii-filenames.eml', 'crlf')),
+    sink('warmup'),
+  );
   const rssBeforeKb = process.resourceUsage().maxRSS;
   const start = performance.now();
   await parseMime(await source(key), sink(`run-${process.pid}`));
@@ -86,7 +92,9 @@ async function runChild(mode: string, sizeMb: number, endpoint: string, bundle?:
 function child(mode: string, sizeMb: number, endpoint: string, bundle: string): Promise<ChildResult> {
   const file = fileURLToPath(import.meta.url);
   return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, ['--import', 'tsx', file, '--child', mode, String(sizeMb), endpoint, bundle], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const proc = spawn(process.execPath, ['--import', 'tsx', file, '--child', mode, String(sizeMb), endpoint, bundle], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let out = '';
     proc.stdout.on('data', (d: Buffer) => (out += d.toString()));
     proc.on('error', reject);
@@ -120,10 +128,14 @@ const fixtureMix: Benchmark = {
   async run() {
     const messages = MIME_FIXTURES.map((f) => mimeFixture(f, 'crlf'));
     let i = 0;
-    const result = await measure('messages (mixed fixtures, CRLF)', () => sourceParseMime(streamOf(messages[i++ % messages.length]!, 64 * 1024), drainingSink), {
-      rounds: 15,
-      opsPerRound: 100,
-    });
+    const result = await measure(
+      'messages (mixed fixtures, CRLF)',
+      () => sourceParseMime(streamOf(messages[i++ % messages.length]!, 64 * 1024), drainingSink),
+      {
+        rounds: 15,
+        opsPerRound: 100,
+      },
+    );
     return [{ ...result, figures: { fixtures: messages.length } }];
   },
 };
@@ -135,7 +147,11 @@ const largeMessages: Benchmark = {
       const warmup = mimeFixture('attachments-nonascii-filenames.eml', 'crlf');
       await new Upload({ client: s3, params: { Bucket: BUCKET, Key: 'raw/warmup', Body: warmup } }).done();
       for (const size of SIZES_MB) {
-        await new Upload({ client: s3, params: { Bucket: BUCKET, Key: `raw/${size}mb`, Body: largeMessage(size * MB) }, queueSize: 1 }).done();
+        await new Upload({
+          client: s3,
+          params: { Bucket: BUCKET, Key: `raw/${size}mb`, Body: largeMessage(size * MB) },
+          queueSize: 1,
+        }).done();
       }
       const bundleDir = mkdtempSync(join(tmpdir(), 'mailroom-bench-parse-bundle-'));
       const { file: bundle } = await buildLambda('src/inbound/parse.ts', bundleDir);

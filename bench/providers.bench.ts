@@ -7,12 +7,12 @@
 import { randomBytes } from 'node:crypto';
 import type { SESv2Client } from '@aws-sdk/client-sesv2';
 import type { SNSClient } from '@aws-sdk/client-sns';
-import { validateMessage } from '../src/contract/validate.js';
 import type { EmailMessage, SmsMessage } from '../src/contract/message.js';
+import { validateMessage } from '../src/contract/validate.js';
 import { SesEmailProvider } from '../src/providers/email/ses.js';
 import { SnsSmsProvider } from '../src/providers/sms/sns.js';
 import type { SendContext } from '../src/providers/types.js';
-import { measure, type Benchmark, type BenchResult } from './harness.js';
+import { type Benchmark, type BenchResult, measure } from './harness.js';
 
 /** A client whose send() answers at once, as SES/SNS would on success. */
 const stubClient = <C>(answer: unknown): C => ({ send: async () => answer }) as unknown as C;
@@ -21,17 +21,34 @@ const sns = new SnsSmsProvider(stubClient<SNSClient>({ MessageId: 'bench-sns-id'
 const ctx: SendContext = { messageId: 'bench-1', attempt: 1, ignoreUnsupportedFeatures: false, tags: ['newsletter'] };
 
 const simpleEmail = JSON.stringify({
-  channel: 'email', id: 'bench-1', from: 'Mailroom <noreply@example.com>', to: ['Ann <ann@example.com>'], cc: 'carol@example.com',
-  subject: 'Your order has shipped', text: 'Hello Ann, your order 1234 is on its way.', html: '<p>Hello Ann, your order <b>1234</b> is on its way.</p>',
-  tags: ['newsletter'], metadata: { orderId: 1234 }, headers: { 'X-Campaign': 'orders' },
+  channel: 'email',
+  id: 'bench-1',
+  from: 'Mailroom <noreply@example.com>',
+  to: ['Ann <ann@example.com>'],
+  cc: 'carol@example.com',
+  subject: 'Your order has shipped',
+  text: 'Hello Ann, your order 1234 is on its way.',
+  html: '<p>Hello Ann, your order <b>1234</b> is on its way.</p>',
+  tags: ['newsletter'],
+  metadata: { orderId: 1234 },
+  headers: { 'X-Campaign': 'orders' },
 });
 const megabyte = randomBytes(1024 * 1024).toString('base64');
-const withAttachment = (extra: Record<string, unknown>) => JSON.stringify({
-  ...JSON.parse(simpleEmail), ...extra, attachments: [{ filename: 'invoice.pdf', contentType: 'application/pdf', content: megabyte }],
-});
+const withAttachment = (extra: Record<string, unknown>) =>
+  JSON.stringify({
+    ...JSON.parse(simpleEmail),
+    ...extra,
+    attachments: [{ filename: 'invoice.pdf', contentType: 'application/pdf', content: megabyte }],
+  });
 const attachmentEmail = withAttachment({});
 const ampAttachmentEmail = withAttachment({ amp: '<!doctype html><html ⚡4email><head></head><body>Order 1234</body></html>' });
-const smsBody = JSON.stringify({ channel: 'sms', id: 'bench-sms', to: '+14155552671', body: 'Your code is 123456. It expires in 10 minutes.', from: 'MAILROOM' });
+const smsBody = JSON.stringify({
+  channel: 'sms',
+  id: 'bench-sms',
+  to: '+14155552671',
+  body: 'Your code is 123456. It expires in 10 minutes.',
+  from: 'MAILROOM',
+});
 
 async function sendEmail(raw: string): Promise<void> {
   const { message } = validateMessage(raw, 'email');

@@ -16,7 +16,8 @@ const files = readdirSync(here)
 
 const format = (r: BenchResult): string => {
   const parts: string[] = [];
-  if (r.medianMs !== undefined) parts.push(`median ${r.medianMs < 1 ? `${(r.medianMs * 1000).toFixed(1)} µs` : `${r.medianMs.toFixed(2)} ms`}`);
+  if (r.medianMs !== undefined)
+    parts.push(`median ${r.medianMs < 1 ? `${(r.medianMs * 1000).toFixed(1)} µs` : `${r.medianMs.toFixed(2)} ms`}`);
   if (r.p90Ms !== undefined) parts.push(`p90 ${r.p90Ms < 1 ? `${(r.p90Ms * 1000).toFixed(1)} µs` : `${r.p90Ms.toFixed(2)} ms`}`);
   if (r.opsPerSecond !== undefined) parts.push(`${Math.round(r.opsPerSecond).toLocaleString('en-US')} ops/s`);
   for (const [k, v] of Object.entries(r.figures ?? {})) parts.push(`${k} ${v}`);

@@ -5,6 +5,7 @@
  * issue: under 0.2 ms for a simple email. Run: npx tsx bench/run.ts send
  */
 import type { SQSRecord } from 'aws-lambda';
+import { validatorFor } from '../src/contract/validate.js';
 import type { SendResult } from '../src/providers/types.js';
 import { createSendProcessor } from '../src/send/process.js';
 import type { SendQueuePort } from '../src/send/queue.js';
@@ -12,12 +13,19 @@ import { RateLimiters } from '../src/send/rate-limit.js';
 import type { SendConfig } from '../src/send/types.js';
 import type { MessageStorePort, StoredMessage } from '../src/store/message-record.js';
 import type { SuppressionLookup } from '../src/store/suppressions.js';
-import { measure, type Benchmark, type BenchResult } from './harness.js';
-import { validatorFor } from '../src/contract/validate.js';
+import { type Benchmark, type BenchResult, measure } from './harness.js';
 
 const NOW = '2030-01-01T00:00:00.000Z';
 const record = (id: string, channel: 'email' | 'sms'): StoredMessage => ({
-  id, channel, provider: 'stub', status: 'pending', attempts: 0, throttles: 0, createdAt: NOW, updatedAt: NOW, recipients: {},
+  id,
+  channel,
+  provider: 'stub',
+  status: 'pending',
+  attempts: 0,
+  throttles: 0,
+  createdAt: NOW,
+  updatedAt: NOW,
+  recipients: {},
 });
 
 /** Answers like a store with no contention: every begin creates, every claim succeeds. */
@@ -35,12 +43,26 @@ const stubMessages: MessageStorePort = {
   reopenRedriven: async () => undefined,
 };
 const noSuppressions: SuppressionLookup = { filterSuppressed: async () => new Map() };
-const noQueue: SendQueuePort = { changeVisibility: async () => undefined, requeue: async () => undefined, deadLetter: async () => undefined };
+const noQueue: SendQueuePort = {
+  changeVisibility: async () => undefined,
+  requeue: async () => undefined,
+  deadLetter: async () => undefined,
+};
 const silent = { debug() {}, info() {}, warn() {}, error() {} };
-const accepted = (recipients: string[]): SendResult => ({ provider: 'stub', providerMessageId: 'p', recipients: Object.fromEntries(recipients.map((r) => [r, { status: 'queued' as const }])) });
+const accepted = (recipients: string[]): SendResult => ({
+  provider: 'stub',
+  providerMessageId: 'p',
+  recipients: Object.fromEntries(recipients.map((r) => [r, { status: 'queued' as const }])),
+});
 
 function processor(channel: 'email' | 'sms') {
-  const config: SendConfig = { channel, defaultProvider: 'stub', maxReceiveCount: 5, backoff: { baseSeconds: 30, maxSeconds: 900 }, ignoreUnsupportedFeatures: false };
+  const config: SendConfig = {
+    channel,
+    defaultProvider: 'stub',
+    maxReceiveCount: 5,
+    backoff: { baseSeconds: 30, maxSeconds: 900 },
+    ignoreUnsupportedFeatures: false,
+  };
   const capabilities = {} as never;
   return createSendProcessor({
     config,
@@ -60,15 +82,32 @@ function processor(channel: 'email' | 'sms') {
 
 function sqsRecord(body: string): SQSRecord {
   return {
-    messageId: 'sqs-1', receiptHandle: 'rh', body, md5OfBody: '', eventSource: 'aws:sqs', eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:q', awsRegion: 'us-east-1',
-    attributes: { ApproximateReceiveCount: '1', SentTimestamp: String(Date.now()), SenderId: 'x', ApproximateFirstReceiveTimestamp: String(Date.now()) },
+    messageId: 'sqs-1',
+    receiptHandle: 'rh',
+    body,
+    md5OfBody: '',
+    eventSource: 'aws:sqs',
+    eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:q',
+    awsRegion: 'us-east-1',
+    attributes: {
+      ApproximateReceiveCount: '1',
+      SentTimestamp: String(Date.now()),
+      SenderId: 'x',
+      ApproximateFirstReceiveTimestamp: String(Date.now()),
+    },
     messageAttributes: {},
   };
 }
 
 const simpleEmail = JSON.stringify({
-  channel: 'email', id: 'order-1042', from: 'Shop <shop@example.com>', to: ['Ann Example <ann@example.com>'], subject: 'Your order has shipped',
-  text: 'Your order 1042 has shipped and will arrive on Thursday.', tags: ['orders'], metadata: { orderId: 1042 },
+  channel: 'email',
+  id: 'order-1042',
+  from: 'Shop <shop@example.com>',
+  to: ['Ann Example <ann@example.com>'],
+  subject: 'Your order has shipped',
+  text: 'Your order 1042 has shipped and will arrive on Thursday.',
+  tags: ['orders'],
+  metadata: { orderId: 1042 },
 });
 const withAttachment = JSON.stringify({
   ...JSON.parse(simpleEmail),
@@ -88,7 +127,10 @@ export const benchmarks: Benchmark[] = [
       return [
         await measure('simple email', () => email.processRecord(emailRecord), { rounds: 15, opsPerRound: 2000 }),
         await measure('SMS', () => text.processRecord(smsRecord), { rounds: 15, opsPerRound: 2000 }),
-        await measure('email with a 1 MB attachment (validate + hash)', () => email.processRecord(attachmentRecord), { rounds: 9, opsPerRound: 20 }),
+        await measure('email with a 1 MB attachment (validate + hash)', () => email.processRecord(attachmentRecord), {
+          rounds: 9,
+          opsPerRound: 20,
+        }),
       ];
     },
   },

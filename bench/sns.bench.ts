@@ -8,8 +8,8 @@ import { verify as cryptoVerify, X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { SNSClient } from '@aws-sdk/client-sns';
-import { measure, measureSync, type Benchmark, type BenchResult } from './harness.js';
 import { acceptSnsHttpBody, parseSnsEnvelope, SnsVerificationError, SnsVerifier, stringToSign } from '../src/tracking/sns/index.js';
+import { type Benchmark, type BenchResult, measure, measureSync } from './harness.js';
 
 const dir = new URL('../test/fixtures/sns/', import.meta.url);
 const pem = readFileSync(new URL('SimpleNotificationService-7506a1e35b36ef5a444dd1a8e7cc3ed8.pem', dir), 'utf8');
@@ -45,15 +45,18 @@ export const benchmarks: Benchmark[] = [
       const data = Buffer.from(stringToSign(v2), 'utf8');
       const signature = Buffer.from(v2.Signature, 'base64');
       const results = [
-        measureSync('reference: node:crypto verify alone (SHA256withRSA)', () => cryptoVerify('sha256', data, key, signature), { opsPerRound: 500 }),
+        measureSync('reference: node:crypto verify alone (SHA256withRSA)', () => cryptoVerify('sha256', data, key, signature), {
+          opsPerRound: 500,
+        }),
         await measure('verify SignatureVersion 1 (SHA1withRSA)', () => verifier.verify(v1), { opsPerRound: 500 }),
         await measure('verify SignatureVersion 2 (SHA256withRSA)', () => verifier.verify(v2), { opsPerRound: 500 }),
         await measure('acceptSnsHttpBody v2 (JSON + zod + verify)', () => acceptSnsHttpBody(bodyV2, undefined, deps), { opsPerRound: 500 }),
         await measure(
           'refusal of an unknown topic (no crypto, no fetch)',
-          () => verifier.verify(foreign).catch((e: unknown) => {
-            if (!(e instanceof SnsVerificationError)) throw e;
-          }),
+          () =>
+            verifier.verify(foreign).catch((e: unknown) => {
+              if (!(e instanceof SnsVerificationError)) throw e;
+            }),
           { opsPerRound: 2000 },
         ),
       ];

@@ -20,10 +20,16 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { normalizeSesEvent } from '../src/tracking/normalizers/ses.js';
-import { acceptSnsHttpBody, acceptSnsLambdaRecord, SnsVerifier, type SnsIngestDeps, type SnsNotification } from '../src/tracking/sns/index.js';
-import { CERT_URL, lambdaRecord, notification, NOW, TOPIC } from '../test/support/sns/envelopes.js';
+import {
+  acceptSnsHttpBody,
+  acceptSnsLambdaRecord,
+  type SnsIngestDeps,
+  type SnsNotification,
+  SnsVerifier,
+} from '../src/tracking/sns/index.js';
+import { CERT_URL, lambdaRecord, NOW, notification, TOPIC } from '../test/support/sns/envelopes.js';
 import { issueCertificate } from '../test/support/sns/pki.js';
-import { median, percentile, type Benchmark, type BenchResult } from './harness.js';
+import { type Benchmark, type BenchResult, median, percentile } from './harness.js';
 
 const fixtures = join(dirname(fileURLToPath(import.meta.url)), '../test/fixtures/ses');
 const ROUNDS = 21;
@@ -61,8 +67,19 @@ async function compare(label: string, bodies: readonly string[], path: (i: numbe
   void sink;
   const bytes = bodies.reduce((n, b) => n + Buffer.byteLength(b), 0) / bodies.length;
   return [
-    { name: `${label}: JSON.parse alone`, medianMs: median(parseUs) / 1000, p90Ms: percentile(parseUs, 90) / 1000, opsPerSecond: 1e6 / median(parseUs), figures: { bodies: bodies.length, 'bytes/body': Math.round(bytes) } },
-    { name: `${label}: verify + parse + normalize`, medianMs: median(pathUs) / 1000, p90Ms: percentile(pathUs, 90) / 1000, opsPerSecond: 1e6 / median(pathUs) },
+    {
+      name: `${label}: JSON.parse alone`,
+      medianMs: median(parseUs) / 1000,
+      p90Ms: percentile(parseUs, 90) / 1000,
+      opsPerSecond: 1e6 / median(parseUs),
+      figures: { bodies: bodies.length, 'bytes/body': Math.round(bytes) },
+    },
+    {
+      name: `${label}: verify + parse + normalize`,
+      medianMs: median(pathUs) / 1000,
+      p90Ms: percentile(pathUs, 90) / 1000,
+      opsPerSecond: 1e6 / median(pathUs),
+    },
     { name: `${label}: path ÷ JSON.parse`, figures: { 'median ratio': median(ratios).toFixed(1) } },
   ];
 }

@@ -8,11 +8,11 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { normalizeSesEvent } from '../src/tracking/normalizers/ses.js';
 import { normalizeSnsSmsEvent } from '../src/tracking/normalizers/sns-sms.js';
-import { performance } from 'node:perf_hooks';
-import { median, percentile, type Benchmark, type BenchResult } from './harness.js';
+import { type Benchmark, type BenchResult, median, percentile } from './harness.js';
 
 const fixtures = join(dirname(fileURLToPath(import.meta.url)), '../test/fixtures');
 
@@ -57,7 +57,13 @@ function compare(label: string, texts: readonly string[], normalize: (raw: unkno
   const parseMs = median(parseUs) / 1000;
   const normMs = median(normUs) / 1000;
   return [
-    { name: `${label}: JSON.parse alone`, medianMs: parseMs, p90Ms: percentile(parseUs, 90) / 1000, opsPerSecond: 1000 / parseMs, figures: { 'bodies in mix': texts.length, 'bytes/body': Math.round(bytesPerBody) } },
+    {
+      name: `${label}: JSON.parse alone`,
+      medianMs: parseMs,
+      p90Ms: percentile(parseUs, 90) / 1000,
+      opsPerSecond: 1000 / parseMs,
+      figures: { 'bodies in mix': texts.length, 'bytes/body': Math.round(bytesPerBody) },
+    },
     {
       name: `${label}: normalize (parse excluded)`,
       medianMs: normMs,
@@ -65,7 +71,10 @@ function compare(label: string, texts: readonly string[], normalize: (raw: unkno
       opsPerSecond: 1000 / normMs,
       figures: { 'events/s': Math.round((1000 / normMs) * eventsPerBody).toLocaleString('en-US'), 'events/body': eventsPerBody.toFixed(2) },
     },
-    { name: `${label}: normalize ÷ JSON.parse`, figures: { 'median ratio': median(ratios).toFixed(2), goal: '< 1 (normalizing costs less than parsing)' } },
+    {
+      name: `${label}: normalize ÷ JSON.parse`,
+      figures: { 'median ratio': median(ratios).toFixed(2), goal: '< 1 (normalizing costs less than parsing)' },
+    },
   ];
 }
 
@@ -76,7 +85,9 @@ export const benchmarks: Benchmark[] = [
     name: 'Tracking normalization (one core)',
     async run() {
       return [
-        ...compare('SES mix (all event types/subtypes, both formats)', bodies('ses'), (raw) => normalizeSesEvent(raw, { receivedAt, provider: 'ses' })),
+        ...compare('SES mix (all event types/subtypes, both formats)', bodies('ses'), (raw) =>
+          normalizeSesEvent(raw, { receivedAt, provider: 'ses' }),
+        ),
         ...compare('SNS SMS delivery logs', bodies('sns-sms'), (raw) => normalizeSnsSmsEvent(raw, { receivedAt, provider: 'sns' })),
       ];
     },

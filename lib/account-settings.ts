@@ -9,9 +9,9 @@ import { CustomResource, Duration, Stack } from 'aws-cdk-lib';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import type { AccountSetting } from '../src/deploy/account-settings.js';
+import { LAMBDA_ENTRIES } from './bundling.js';
 import type { OperationsConfig } from './config.js';
 import { MailroomFunction } from './defaults.js';
-import { LAMBDA_ENTRIES } from './bundling.js';
 import { acknowledge } from './nag.js';
 
 export const ACCOUNT_SETTINGS_ENTRY = LAMBDA_ENTRIES.accountSettings;
@@ -51,9 +51,13 @@ function accountSettingsHandler(stack: Stack, operations: OperationsConfig): Mai
     operations,
     timeout: Duration.seconds(60),
     environment: {},
-    wildcardResourceReason: 'ses:SetActiveReceiptRuleSet, ses:DescribeActiveReceiptRuleSet, sns:SetSMSAttributes and sns:GetSMSAttributes are account-level calls without resource-level permissions (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonses.html, .../list_amazonsns.html).',
+    wildcardResourceReason:
+      'ses:SetActiveReceiptRuleSet, ses:DescribeActiveReceiptRuleSet, sns:SetSMSAttributes and sns:GetSMSAttributes are account-level calls without resource-level permissions (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonses.html, .../list_amazonsns.html).',
   });
-  acknowledge(fn.function, 'Serverless-LambdaDLQ',
-    'CloudFormation invokes this custom-resource handler and waits for its answer; a failure shows as a failed stack operation, not a lost event.');
+  acknowledge(
+    fn.function,
+    'Serverless-LambdaDLQ',
+    'CloudFormation invokes this custom-resource handler and waits for its answer; a failure shows as a failed stack operation, not a lost event.',
+  );
   return fn;
 }

@@ -7,8 +7,8 @@
  */
 import { App, type AppProps, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
-import { CONTEXT_KEY, resolveConfig } from './config.js';
 import type { MailroomConfigInput } from './config.js';
+import { CONTEXT_KEY, resolveConfig } from './config.js';
 import { MailroomStack } from './mailroom-stack.js';
 
 export interface MailroomAppOptions extends AppProps {

@@ -57,7 +57,8 @@ export const LAMBDA_ENTRIES = {
 const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 /** ESM needs a `require` for the CommonJS dependencies esbuild inlines (and the side files). */
-const BANNER = "import { createRequire as __mailroomCreateRequire } from 'node:module'; const require = __mailroomCreateRequire(import.meta.url);";
+const BANNER =
+  "import { createRequire as __mailroomCreateRequire } from 'node:module'; const require = __mailroomCreateRequire(import.meta.url);";
 
 /** The Lambda runtime provides the AWS SDK v3 (unless bundleAwsSdk pins our version). */
 const AWS_SDK = ['@aws-sdk/*'];
@@ -169,4 +170,3 @@ export async function buildLambda(entry: string, outDir: string, options: Lambda
   }
   return { file, bytes: statSync(file).size, sideBytes };
 }
-

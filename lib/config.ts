@@ -7,10 +7,10 @@
  */
 import type { MailroomConfig } from '../src/config/schema.js';
 
-export { CONTEXT_KEY, resolveConfig } from '../src/config/resolve.js';
 export { perInstanceSendRate } from '../src/config/checks.js';
-export { MAX_VISIBILITY_TIMEOUT_SECONDS, SES_MAX_INBOUND_BYTES, VISIBILITY_TIMEOUT_FACTOR } from '../src/contract/config-fields.js';
+export { CONTEXT_KEY, resolveConfig } from '../src/config/resolve.js';
 export type { ChannelConfig, EmailConfig, MailroomConfig, MailroomConfigInput, SmsConfig } from '../src/config/schema.js';
+export { MAX_VISIBILITY_TIMEOUT_SECONDS, SES_MAX_INBOUND_BYTES, VISIBILITY_TIMEOUT_FACTOR } from '../src/contract/config-fields.js';
 
 export type SesConfig = MailroomConfig['ses'];
 export type ProvidersConfig = MailroomConfig['providers'];

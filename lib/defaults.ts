@@ -17,11 +17,11 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { WORK_QUEUE_RETENTION_SECONDS } from '../src/contract/config-fields.js';
 import { commonEnvironment } from '../src/config/lambda-env.js';
+import { WORK_QUEUE_RETENTION_SECONDS } from '../src/contract/config-fields.js';
 import { ConfigError } from '../src/errors.js';
-import type { EncryptionConfig, OperationsConfig } from './config.js';
 import { cdkBundling } from './bundling.js';
+import type { EncryptionConfig, OperationsConfig } from './config.js';
 import { acknowledge, acknowledgeObjectAccess } from './nag.js';
 
 /** Newest Node.js runtime aws-cdk-lib offers; bundles target Node 20 so the code also runs there. */
@@ -43,20 +43,36 @@ export function repoPath(relative: string): string {
  * such as s3:GetObject* and s3:List*) under the given key prefixes, acknowledged for the key
  * wildcard of each prefix.
  */
-export function grantObjectAccess(role: iam.Role, bucket: s3.IBucket, actions: readonly string[], reason: string, prefixes: readonly string[]): void {
-  role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: [...actions], resources: prefixes.map((prefix) => bucket.arnForObjects(`${prefix}*`)) }));
+export function grantObjectAccess(
+  role: iam.Role,
+  bucket: s3.IBucket,
+  actions: readonly string[],
+  reason: string,
+  prefixes: readonly string[],
+): void {
+  role.addToPrincipalPolicy(
+    new iam.PolicyStatement({ actions: [...actions], resources: prefixes.map((prefix) => bucket.arnForObjects(`${prefix}*`)) }),
+  );
   for (const prefix of prefixes) acknowledgeObjectAccess(role, bucket, reason, prefix);
   // An SSE-KMS bucket (config encryption.dataKey): reading needs kms:Decrypt, writing
   // kms:GenerateDataKey (and Decrypt for multipart uploads), only through S3.
   if (bucket.encryptionKey) {
-    const keyActions = [...new Set(actions.flatMap((a) => (a === 's3:PutObject' ? ['kms:GenerateDataKey', 'kms:Decrypt'] : a === 's3:GetObject' ? ['kms:Decrypt'] : [])))];
+    const keyActions = [
+      ...new Set(
+        actions.flatMap((a) =>
+          a === 's3:PutObject' ? ['kms:GenerateDataKey', 'kms:Decrypt'] : a === 's3:GetObject' ? ['kms:Decrypt'] : [],
+        ),
+      ),
+    ];
     if (keyActions.length === 0) return;
     const stack = Stack.of(bucket);
-    role.addToPrincipalPolicy(new iam.PolicyStatement({
-      actions: keyActions,
-      resources: [bucket.encryptionKey.keyArn],
-      conditions: { StringEquals: { 'kms:ViaService': `s3.${stack.region}.${stack.urlSuffix}` } },
-    }));
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: keyActions,
+        resources: [bucket.encryptionKey.keyArn],
+        conditions: { StringEquals: { 'kms:ViaService': `s3.${stack.region}.${stack.urlSuffix}` } },
+      }),
+    );
   }
 }
 
@@ -128,17 +144,21 @@ export class MailroomFunction extends Construct {
     this.function = prebundled
       ? new lambda.Function(this, 'Function', { ...functionProps, code: lambda.Code.fromAsset(prebundled), handler: 'index.handler' })
       : new nodejs.NodejsFunction(this, 'Function', {
-        ...functionProps,
-        entry: repoPath(props.entry),
-        handler: 'handler',
-        projectRoot: REPO_ROOT,
-        depsLockFilePath: repoPath('package-lock.json'),
-        bundling: cdkBundling({ bundleAwsSdk: ops.bundleAwsSdk }),
-      });
+          ...functionProps,
+          entry: repoPath(props.entry),
+          handler: 'handler',
+          projectRoot: REPO_ROOT,
+          depsLockFilePath: repoPath('package-lock.json'),
+          bundling: cdkBundling({ bundleAwsSdk: ops.bundleAwsSdk }),
+        });
     // One acknowledgement per finding id and construct, so the reasons for Resource "*" are joined.
     const starReasons = [
       ...(props.wildcardResourceReason ? [props.wildcardResourceReason] : []),
-      ...(ops.tracing ? ['X-Ray PutTraceSegments/PutTelemetryRecords have no resource-level permissions (https://docs.aws.amazon.com/xray/latest/devguide/security_iam_service-with-iam.html).'] : []),
+      ...(ops.tracing
+        ? [
+            'X-Ray PutTraceSegments/PutTelemetryRecords have no resource-level permissions (https://docs.aws.amazon.com/xray/latest/devguide/security_iam_service-with-iam.html).',
+          ]
+        : []),
     ];
     if (starReasons.length) acknowledge(this.role, 'AwsSolutions-IAM5[Resource::*]', starReasons.join(' '));
     if (dataKey(this)) acknowledgeDataKeyGrants(this.role);
@@ -164,18 +184,34 @@ export function createDataKey(stack: Stack, encryption: EncryptionConfig, ops: O
     removalPolicy: removalPolicy(ops),
   });
   const serviceUse = (sid: string, service: string, actions: string[], conditions: Record<string, unknown>) =>
-    key.addToResourcePolicy(new iam.PolicyStatement({ sid, principals: [new iam.ServicePrincipal(service)], actions, resources: ['*'], conditions }));
+    key.addToResourcePolicy(
+      new iam.PolicyStatement({ sid, principals: [new iam.ServicePrincipal(service)], actions, resources: ['*'], conditions }),
+    );
   // CloudWatch Logs encrypts log groups of this account and region only
   // (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html).
-  serviceUse('AllowLogsToEncryptLogGroups', `logs.${stack.region}.${stack.urlSuffix}`,
+  serviceUse(
+    'AllowLogsToEncryptLogGroups',
+    `logs.${stack.region}.${stack.urlSuffix}`,
     ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
-    { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }) } });
+    {
+      ArnLike: {
+        'kms:EncryptionContext:aws:logs:arn': stack.formatArn({
+          service: 'logs',
+          resource: 'log-group',
+          resourceName: '*',
+          arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+        }),
+      },
+    },
+  );
   // SES writes received mail into the (SSE-KMS) inbound bucket through S3, for this account only.
-  serviceUse('AllowSesToStoreMailThroughS3', 'ses.amazonaws.com', ['kms:GenerateDataKey', 'kms:Decrypt'],
-    { StringEquals: { 'aws:SourceAccount': stack.account, 'kms:ViaService': `s3.${stack.region}.${stack.urlSuffix}` } });
+  serviceUse('AllowSesToStoreMailThroughS3', 'ses.amazonaws.com', ['kms:GenerateDataKey', 'kms:Decrypt'], {
+    StringEquals: { 'aws:SourceAccount': stack.account, 'kms:ViaService': `s3.${stack.region}.${stack.urlSuffix}` },
+  });
   // SNS moves undeliverable messages into the (SSE-KMS) subscription DLQs.
-  serviceUse('AllowSnsToUseSubscriptionDlqs', 'sns.amazonaws.com', ['kms:GenerateDataKey', 'kms:Decrypt'],
-    { StringEquals: { 'aws:SourceAccount': stack.account, 'kms:ViaService': `sqs.${stack.region}.${stack.urlSuffix}` } });
+  serviceUse('AllowSnsToUseSubscriptionDlqs', 'sns.amazonaws.com', ['kms:GenerateDataKey', 'kms:Decrypt'], {
+    StringEquals: { 'aws:SourceAccount': stack.account, 'kms:ViaService': `sqs.${stack.region}.${stack.urlSuffix}` },
+  });
   return key;
 }
 
@@ -189,7 +225,8 @@ export function dataKey(scope: Construct): kms.IKey | undefined {
  * `kms:ReEncrypt*` on the key (SQS and DynamoDB call them on the caller's behalf).
  */
 export function acknowledgeDataKeyGrants(role: iam.IRole): void {
-  const reason = 'aws-cdk-lib grants on the SSE-KMS queues and tables (config encryption.dataKey) name these KMS action families; the resource is that one key.';
+  const reason =
+    'aws-cdk-lib grants on the SSE-KMS queues and tables (config encryption.dataKey) name these KMS action families; the resource is that one key.';
   acknowledge(role, 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]', reason);
   acknowledge(role, 'AwsSolutions-IAM5[Action::kms:ReEncrypt*]', reason);
 }
@@ -206,7 +243,10 @@ export function logGroup(scope: Construct, id: string, ops: OperationsConfig, lo
 
 /** Folder of an entry's pre-bundled code in the package: dist/lambdas/<name>/index.mjs (lambdas/send/email.ts → send-email). */
 export function prebundledName(entry: string): string {
-  return entry.replace(/^lambdas\//, '').replace(/\.ts$/, '').replaceAll('/', '-');
+  return entry
+    .replace(/^lambdas\//, '')
+    .replace(/\.ts$/, '')
+    .replaceAll('/', '-');
 }
 
 /**
@@ -218,7 +258,9 @@ function prebundledAsset(entry: string, ops: OperationsConfig): string | undefin
   const dir = fileURLToPath(new URL(`../lambdas/${prebundledName(entry)}/`, import.meta.url));
   if (!existsSync(join(dir, 'index.mjs'))) return undefined;
   if (ops.bundleAwsSdk) {
-    throw new ConfigError(['operations.bundleAwsSdk: the installed package ships bundles that use the Lambda runtime\'s AWS SDK; bundling the SDK needs a checkout of the repository (README, "Configuration")']);
+    throw new ConfigError([
+      'operations.bundleAwsSdk: the installed package ships bundles that use the Lambda runtime\'s AWS SDK; bundling the SDK needs a checkout of the repository (README, "Configuration")',
+    ]);
   }
   return dir;
 }
@@ -236,16 +278,22 @@ export function deadLetterQueue(scope: Construct, id: string): sqs.Queue {
     enforceSSL: true,
     retentionPeriod: DLQ_RETENTION,
   });
-  acknowledge(queue, 'Serverless-SQSRedrivePolicy',
-    'This queue is itself a dead-letter queue: nothing consumes it automatically, and a DLQ of a DLQ would only move the evidence; its depth alarm fires on the first message.');
+  acknowledge(
+    queue,
+    'Serverless-SQSRedrivePolicy',
+    'This queue is itself a dead-letter queue: nothing consumes it automatically, and a DLQ of a DLQ would only move the evidence; its depth alarm fires on the first message.',
+  );
   return queue;
 }
 
 /** The DLQ of an SNS subscription (its RedrivePolicy), which cdk-nag cannot see as a DLQ. */
 export function subscriptionDeadLetterQueue(scope: Construct, id: string): sqs.Queue {
   const queue = deadLetterQueue(scope, id);
-  acknowledge(queue, 'AwsSolutions-SQS3',
-    'This queue is the dead-letter queue of an SNS subscription (RedrivePolicy on AWS::SNS::Subscription), which cdk-nag does not recognize as a DLQ.');
+  acknowledge(
+    queue,
+    'AwsSolutions-SQS3',
+    'This queue is the dead-letter queue of an SNS subscription (RedrivePolicy on AWS::SNS::Subscription), which cdk-nag does not recognize as a DLQ.',
+  );
   return queue;
 }
 
@@ -268,12 +316,19 @@ export function workQueue(scope: Construct, id: string, props: WorkQueueProps): 
 }
 
 /** DynamoDB defaults: on-demand, point-in-time recovery, AWS-managed KMS key (or the data key), deletion protection. */
-export function tableDefaults(ops: OperationsConfig, key?: kms.IKey): Pick<dynamodb.TableProps,
-  'billingMode' | 'pointInTimeRecoverySpecification' | 'encryption' | 'encryptionKey' | 'deletionProtection' | 'removalPolicy'> {
+export function tableDefaults(
+  ops: OperationsConfig,
+  key?: kms.IKey,
+): Pick<
+  dynamodb.TableProps,
+  'billingMode' | 'pointInTimeRecoverySpecification' | 'encryption' | 'encryptionKey' | 'deletionProtection' | 'removalPolicy'
+> {
   return {
     billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
     pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-    ...(key ? { encryption: dynamodb.TableEncryption.CUSTOMER_MANAGED, encryptionKey: key } : { encryption: dynamodb.TableEncryption.AWS_MANAGED }),
+    ...(key
+      ? { encryption: dynamodb.TableEncryption.CUSTOMER_MANAGED, encryptionKey: key }
+      : { encryption: dynamodb.TableEncryption.AWS_MANAGED }),
     deletionProtection: ops.deletionProtection,
     removalPolicy: removalPolicy(ops),
   };
@@ -298,7 +353,9 @@ export function privateBucket(scope: Construct, id: string, props: PrivateBucket
     enforceSSL: true,
     minimumTLSVersion: 1.2,
     // S3 Bucket Keys cut the KMS requests (and their cost) by orders of magnitude.
-    ...(key ? { encryption: s3.BucketEncryption.KMS, encryptionKey: key, bucketKeyEnabled: true } : { encryption: s3.BucketEncryption.S3_MANAGED }),
+    ...(key
+      ? { encryption: s3.BucketEncryption.KMS, encryptionKey: key, bucketKeyEnabled: true }
+      : { encryption: s3.BucketEncryption.S3_MANAGED }),
     objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
     versioned: true,
     serverAccessLogsBucket: props.accessLogs,
@@ -320,7 +377,9 @@ export function privateBucket(scope: Construct, id: string, props: PrivateBucket
  * noncurrent-versions rule removes the data 30 days later.
  */
 export function expireUnder(prefix: string, days: number | null): s3.LifecycleRule[] {
-  return days === null ? [] : [{ id: `expire-${prefix.replace(/\/$/, '').replace(/[^A-Za-z0-9-]/g, '-')}`, prefix, expiration: Duration.days(days) }];
+  return days === null
+    ? []
+    : [{ id: `expire-${prefix.replace(/\/$/, '').replace(/[^A-Za-z0-9-]/g, '-')}`, prefix, expiration: Duration.days(days) }];
 }
 
 /** The bucket that receives the other buckets' server access logs. */
@@ -362,15 +421,23 @@ export function topicKey(scope: Construct, id: string, ops: OperationsConfig): k
  */
 export function allowServiceToUseKey(key: kms.IKey, service: string): void {
   const stack = Stack.of(key);
-  key.addToResourcePolicy(new iam.PolicyStatement({
-    sid: `Allow${service.split('.')[0]}ToPublishToEncryptedTopics`,
-    principals: [new iam.ServicePrincipal(service)],
-    actions: ['kms:GenerateDataKey*', 'kms:Decrypt'],
-    resources: ['*'],
-    conditions: {
-      StringLike: { 'kms:EncryptionContext:aws:sns:topicArn': stack.formatArn({ service: 'sns', resource: '*', arnFormat: ArnFormat.NO_RESOURCE_NAME }) },
-    },
-  }));
+  key.addToResourcePolicy(
+    new iam.PolicyStatement({
+      sid: `Allow${service.split('.')[0]}ToPublishToEncryptedTopics`,
+      principals: [new iam.ServicePrincipal(service)],
+      actions: ['kms:GenerateDataKey*', 'kms:Decrypt'],
+      resources: ['*'],
+      conditions: {
+        StringLike: {
+          'kms:EncryptionContext:aws:sns:topicArn': stack.formatArn({
+            service: 'sns',
+            resource: '*',
+            arnFormat: ArnFormat.NO_RESOURCE_NAME,
+          }),
+        },
+      },
+    }),
+  );
 }
 
 /**
@@ -389,12 +456,14 @@ export function secureTopic(scope: Construct, id: string, key: kms.IKey, display
  * { 'aws:SourceArn': <configuration set ARN> } }`: the Deny applies when the condition holds.
  */
 export function denyPublishExcept(topic: sns.Topic, sid: string, exempt: Record<string, Record<string, unknown>>): void {
-  topic.addToResourcePolicy(new iam.PolicyStatement({
-    sid,
-    effect: iam.Effect.DENY,
-    principals: [new iam.AnyPrincipal()],
-    actions: ['sns:Publish'],
-    resources: [topic.topicArn],
-    conditions: exempt,
-  }));
+  topic.addToResourcePolicy(
+    new iam.PolicyStatement({
+      sid,
+      effect: iam.Effect.DENY,
+      principals: [new iam.AnyPrincipal()],
+      actions: ['sns:Publish'],
+      resources: [topic.topicArn],
+      conditions: exempt,
+    }),
+  );
 }

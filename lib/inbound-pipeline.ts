@@ -19,17 +19,24 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { inboundEnvironment } from '../src/config/lambda-env.js';
 import { ENV } from '../src/config/env-names.js';
+import { inboundEnvironment } from '../src/config/lambda-env.js';
 import { ATTACHMENTS_PREFIX, QUARANTINE_PREFIX } from '../src/inbound/attachments.js';
 import { BODIES_PREFIX } from '../src/inbound/bodies.js';
 import { SNS_ACTION_RAW_PREFIX } from '../src/inbound/source.js';
-import { dlqDepthAlarm, functionErrorsAlarm, type AlarmTarget } from './alarms.js';
+import { AccountSettingResource } from './account-settings.js';
+import { type AlarmTarget, dlqDepthAlarm, functionErrorsAlarm } from './alarms.js';
 import type { MailroomConfig } from './config.js';
 import {
-  deadLetterQueue, denyPublishExcept, expireUnder, grantObjectAccess, MailroomFunction, privateBucket, secureTopic, subscriptionDeadLetterQueue,
+  deadLetterQueue,
+  denyPublishExcept,
+  expireUnder,
+  grantObjectAccess,
+  MailroomFunction,
+  privateBucket,
+  secureTopic,
+  subscriptionDeadLetterQueue,
 } from './defaults.js';
-import { AccountSettingResource } from './account-settings.js';
 import type { MailroomTables } from './tables.js';
 import { tableEnvironment } from './tracking-pipeline.js';
 
@@ -67,7 +74,11 @@ export class InboundPipeline extends Construct {
   /** ARN of the receipt rule: the aws:SourceArn SES presents when writing and notifying. */
   public readonly receiptRuleArn: string;
 
-  constructor(scope: Construct, id: string, private readonly props: InboundPipelineProps) {
+  constructor(
+    scope: Construct,
+    id: string,
+    private readonly props: InboundPipelineProps,
+  ) {
     super(scope, id);
     const { inbound, operations, retention } = props.config;
     const stack = Stack.of(this);
@@ -79,11 +90,13 @@ export class InboundPipeline extends Construct {
       accessLogsPrefix: 'inbound/',
       // Raw MIME expires alike whether SES stored it (S3 action) or we did (SNS action).
       lifecycleRules: [
-        ...(inbound.rawMailExpirationDays === null ? [] : [RAW_MAIL_PREFIX, SNS_ACTION_RAW_PREFIX].map((prefix) => ({
-          id: `expire-${prefix.replace('/', '')}-mail`,
-          prefix,
-          expiration: Duration.days(inbound.rawMailExpirationDays!),
-        }))),
+        ...(inbound.rawMailExpirationDays === null
+          ? []
+          : [RAW_MAIL_PREFIX, SNS_ACTION_RAW_PREFIX].map((prefix) => ({
+              id: `expire-${prefix.replace('/', '')}-mail`,
+              prefix,
+              expiration: Duration.days(inbound.rawMailExpirationDays!),
+            }))),
         ...expireUnder(ATTACHMENTS_PREFIX, retention.attachmentsDays),
         ...expireUnder(QUARANTINE_PREFIX, retention.quarantineDays),
       ],
@@ -104,20 +117,24 @@ export class InboundPipeline extends Construct {
     });
     const fromThisRule = { StringEquals: { 'aws:SourceAccount': stack.account, 'aws:SourceArn': this.receiptRuleArn } };
     // https://docs.aws.amazon.com/ses/latest/dg/receiving-email-permissions.html
-    this.bucket.addToResourcePolicy(new iam.PolicyStatement({
-      sid: 'AllowSesToStoreReceivedMail',
-      principals: [new iam.ServicePrincipal('ses.amazonaws.com')],
-      actions: ['s3:PutObject'],
-      resources: [this.bucket.arnForObjects(`${RAW_MAIL_PREFIX}*`)],
-      conditions: fromThisRule,
-    }));
-    this.topic.addToResourcePolicy(new iam.PolicyStatement({
-      sid: 'AllowSesToNotify',
-      principals: [new iam.ServicePrincipal('ses.amazonaws.com')],
-      actions: ['sns:Publish'],
-      resources: [this.topic.topicArn],
-      conditions: fromThisRule,
-    }));
+    this.bucket.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowSesToStoreReceivedMail',
+        principals: [new iam.ServicePrincipal('ses.amazonaws.com')],
+        actions: ['s3:PutObject'],
+        resources: [this.bucket.arnForObjects(`${RAW_MAIL_PREFIX}*`)],
+        conditions: fromThisRule,
+      }),
+    );
+    this.topic.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowSesToNotify',
+        principals: [new iam.ServicePrincipal('ses.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [this.topic.topicArn],
+        conditions: fromThisRule,
+      }),
+    );
     denyPublishExcept(this.topic, 'OnlyTheReceiptRulePublishes', { StringNotEquals: { 'aws:SourceArn': this.receiptRuleArn } });
     // "Inbound received": only the roles that ingest mail (this Lambda's, and the tracking
     // HTTPS endpoint's when it ingests receipt notifications) may publish.
@@ -178,14 +195,17 @@ export class InboundPipeline extends Construct {
   public allowIngestionBy(fn: MailroomFunction): void {
     fn.function.addEnvironment(ENV.inboundBucket, this.bucket.bucketName);
     fn.function.addEnvironment(ENV.inboundEventsTopicArn, this.eventsTopic.topicArn);
-    for (const [name, value] of Object.entries(inboundEnvironment(this.props.config, this.topic.topicArn))) fn.function.addEnvironment(name, value);
+    for (const [name, value] of Object.entries(inboundEnvironment(this.props.config, this.topic.topicArn)))
+      fn.function.addEnvironment(name, value);
     this.grantIngestion(fn.role);
     // Its receipt topics subscribe over HTTPS too: confirmed with the API, as tracking's are.
-    fn.role.addToPrincipalPolicy(new iam.PolicyStatement({
-      sid: 'ConfirmInboundTopicSubscriptions',
-      actions: ['sns:ConfirmSubscription'],
-      resources: this.allowedTopicArns(),
-    }));
+    fn.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'ConfirmInboundTopicSubscriptions',
+        actions: ['sns:ConfirmSubscription'],
+        resources: this.allowedTopicArns(),
+      }),
+    );
   }
 
   /** The topics whose receipt notifications are accepted: this stack's and inbound.allowedTopicArns. */
@@ -197,24 +217,41 @@ export class InboundPipeline extends Construct {
     const tables = this.props.tables;
     tables.grantReadWrite(role, 'inbound');
     // Raw mail is read only: ingestion never rewrites what SES stored.
-    grantObjectAccess(role, this.bucket, ['s3:GetObject'],
+    grantObjectAccess(
+      role,
+      this.bucket,
+      ['s3:GetObject'],
       'Reads the raw mail SES stored (key named in the notification) and checks attachments it already stored.',
-      [RAW_MAIL_PREFIX, SNS_ACTION_RAW_PREFIX, ...ATTACHMENT_PREFIXES]);
-    grantObjectAccess(role, this.bucket, ['s3:PutObject'],
-      'Writes attachments under keys it generates (message id and index), never from the sender\'s filename.', ATTACHMENT_PREFIXES);
+      [RAW_MAIL_PREFIX, SNS_ACTION_RAW_PREFIX, ...ATTACHMENT_PREFIXES],
+    );
+    grantObjectAccess(
+      role,
+      this.bucket,
+      ['s3:PutObject'],
+      "Writes attachments under keys it generates (message id and index), never from the sender's filename.",
+      ATTACHMENT_PREFIXES,
+    );
     // Mail that arrives with an SNS action (content in the notification) is kept under its own
     // prefix, keyed by the SES message id, so the record can point at its raw MIME too.
-    grantObjectAccess(role, this.bucket, ['s3:PutObject'],
-      'Keeps the raw MIME of SNS-action mail under received/<SES message id>.', [SNS_ACTION_RAW_PREFIX]);
+    grantObjectAccess(role, this.bucket, ['s3:PutObject'], 'Keeps the raw MIME of SNS-action mail under received/<SES message id>.', [
+      SNS_ACTION_RAW_PREFIX,
+    ]);
     // ListBucket turns HeadObject on a missing key into 404 instead of 403, so a retried
     // ingestion can tell an attachment it already stored from one it still has to upload.
-    role.addToPrincipalPolicy(new iam.PolicyStatement({
-      actions: ['s3:ListBucket'],
-      resources: [this.bucket.bucketArn],
-      conditions: { StringLike: { 's3:prefix': ATTACHMENT_PREFIXES.map((prefix) => `${prefix}*`) } },
-    }));
-    grantObjectAccess(role, tables.payloadBucket, ['s3:GetObject', 's3:PutObject'],
-      'Moves bodies too large for an item to the payload bucket under keys it generates.', [BODIES_PREFIX]);
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['s3:ListBucket'],
+        resources: [this.bucket.bucketArn],
+        conditions: { StringLike: { 's3:prefix': ATTACHMENT_PREFIXES.map((prefix) => `${prefix}*`) } },
+      }),
+    );
+    grantObjectAccess(
+      role,
+      tables.payloadBucket,
+      ['s3:GetObject', 's3:PutObject'],
+      'Moves bodies too large for an item to the payload bucket under keys it generates.',
+      [BODIES_PREFIX],
+    );
     // Publishing to a KMS-encrypted topic needs the key too (GenerateDataKey, Decrypt).
     // Explicit actions: Topic.grantPublish would add the wildcard kms:GenerateDataKey*.
     role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['sns:Publish'], resources: [this.eventsTopic.topicArn] }));
@@ -222,16 +259,18 @@ export class InboundPipeline extends Construct {
     // The key encrypts every Mailroom topic: usable only through SNS, for the events topic
     // (SNS puts the topic ARN in the encryption context).
     if (this.eventsKey) {
-      role.addToPrincipalPolicy(new iam.PolicyStatement({
-        actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
-        resources: [this.eventsKey.keyArn],
-        conditions: {
-          StringEquals: {
-            'kms:ViaService': `sns.${Stack.of(this).region}.${Stack.of(this).urlSuffix}`,
-            'kms:EncryptionContext:aws:sns:topicArn': this.eventsTopic.topicArn,
+      role.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+          resources: [this.eventsKey.keyArn],
+          conditions: {
+            StringEquals: {
+              'kms:ViaService': `sns.${Stack.of(this).region}.${Stack.of(this).urlSuffix}`,
+              'kms:EncryptionContext:aws:sns:topicArn': this.eventsTopic.topicArn,
+            },
           },
-        },
-      }));
+        }),
+      );
     }
   }
 
@@ -243,7 +282,9 @@ export class InboundPipeline extends Construct {
     const setting = new AccountSettingResource(this, 'ActivateRuleSet', {
       setting: { Setting: 'ActiveReceiptRuleSet', RuleSetName: ruleSetName },
       operations: this.props.config.operations,
-      statements: [new iam.PolicyStatement({ actions: ['ses:SetActiveReceiptRuleSet', 'ses:DescribeActiveReceiptRuleSet'], resources: ['*'] })],
+      statements: [
+        new iam.PolicyStatement({ actions: ['ses:SetActiveReceiptRuleSet', 'ses:DescribeActiveReceiptRuleSet'], resources: ['*'] }),
+      ],
     });
     setting.node.addDependency(this.rule);
   }
@@ -254,7 +295,11 @@ export class InboundPipeline extends Construct {
  * write permission to the account only, we also scope it to this receipt rule (SourceArn).
  */
 class StoreAndNotify implements ses.IReceiptRuleAction {
-  constructor(private readonly bucket: s3.IBucket, private readonly prefix: string, private readonly topic: sns.ITopic) {}
+  constructor(
+    private readonly bucket: s3.IBucket,
+    private readonly prefix: string,
+    private readonly topic: sns.ITopic,
+  ) {}
 
   bind(): ses.ReceiptRuleActionConfig {
     return { s3Action: { bucketName: this.bucket.bucketName, objectKeyPrefix: this.prefix, topicArn: this.topic.topicArn } };

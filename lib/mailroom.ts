@@ -12,8 +12,8 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 import type { AlarmTarget } from './alarms.js';
-import { resolveConfig } from './config.js';
 import type { MailroomConfig, MailroomConfigInput } from './config.js';
+import { resolveConfig } from './config.js';
 import { allowServiceToUseKey, createDataKey, denyPublishExcept, secureTopic, topicKey } from './defaults.js';
 import { InboundPipeline } from './inbound-pipeline.js';
 import { acknowledge } from './nag.js';
@@ -26,12 +26,25 @@ export type MailroomProps = MailroomConfigInput;
 
 /** OutputKeys the CLI depends on: renaming one is a breaking change. */
 export const OUTPUT_KEYS = [
-  'EmailQueueUrl', 'SmsQueueUrl', 'EmailDlqUrl', 'SmsDlqUrl',
-  'MessagesTableName', 'EventsTableName', 'InboundTableName', 'SuppressionsTableName',
-  'InboundBucketName', 'PayloadBucketName', 'TrackingTopicArn', 'InboundTopicArn', 'InboundEventsTopicArn',
-  'ConfigurationSetName', 'TrackingUrl', 'Region',
+  'EmailQueueUrl',
+  'SmsQueueUrl',
+  'EmailDlqUrl',
+  'SmsDlqUrl',
+  'MessagesTableName',
+  'EventsTableName',
+  'InboundTableName',
+  'SuppressionsTableName',
+  'InboundBucketName',
+  'PayloadBucketName',
+  'TrackingTopicArn',
+  'InboundTopicArn',
+  'InboundEventsTopicArn',
+  'ConfigurationSetName',
+  'TrackingUrl',
+  'Region',
   // For the operator's one-time account-level steps (README, "Deploying").
-  'ReceiptRuleSetName', 'SmsDeliveryStatusRoleArn',
+  'ReceiptRuleSetName',
+  'SmsDeliveryStatusRoleArn',
 ] as const;
 export type OutputKey = (typeof OUTPUT_KEYS)[number];
 
@@ -87,29 +100,47 @@ export class Mailroom extends Construct {
     // alarm action fails with "not authorized to perform: SNS:Publish"; scoped to the alarms
     // of this account and region
     // (https://repost.aws/knowledge-center/cloudwatch-receive-sns-for-alarm-trigger).
-    topic.addToResourcePolicy(new iam.PolicyStatement({
-      sid: 'AllowCloudWatchAlarmsToNotify',
-      principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
-      actions: ['sns:Publish'],
-      resources: [topic.topicArn],
-      conditions: {
-        StringEquals: { 'aws:SourceAccount': stack.account },
-        ArnLike: { 'aws:SourceArn': stack.formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }) },
-      },
-    }));
+    topic.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowCloudWatchAlarmsToNotify',
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [topic.topicArn],
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': stack.account },
+          ArnLike: {
+            'aws:SourceArn': stack.formatArn({
+              service: 'cloudwatch',
+              resource: 'alarm',
+              resourceName: '*',
+              arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+            }),
+          },
+        },
+      }),
+    );
     denyPublishExcept(topic, 'OnlyAlarmsPublish', {
-      ArnNotLike: { 'aws:SourceArn': stack.formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }) },
+      ArnNotLike: {
+        'aws:SourceArn': stack.formatArn({
+          service: 'cloudwatch',
+          resource: 'alarm',
+          resourceName: '*',
+          arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+        }),
+      },
     });
     const subscription = topic.addSubscription(new subscriptions.EmailSubscription(email));
-    acknowledge(subscription, 'Serverless-SNSRedrivePolicy',
-      'The email subscription of the alarm topic: an alarm mail SNS cannot deliver would sit in a DLQ that nothing watches (the alarms are the watch); ALARM and OK transitions stay in CloudWatch.');
+    acknowledge(
+      subscription,
+      'Serverless-SNSRedrivePolicy',
+      'The email subscription of the alarm topic: an alarm mail SNS cannot deliver would sit in a DLQ that nothing watches (the alarms are the watch); ALARM and OK transitions stay in CloudWatch.',
+    );
     return topic;
   }
 
   private addOutputs(): void {
     const t = this.tables.tables;
-    const out = (key: OutputKey, value: string, description: string) =>
-      new CfnOutput(this, key, { key, value, description });
+    const out = (key: OutputKey, value: string, description: string) => new CfnOutput(this, key, { key, value, description });
     out('Region', Stack.of(this).region, 'Region the stack is deployed in');
     out('EmailQueueUrl', this.send.email.queue.queueUrl, 'Producers enqueue email messages here (docs/contract.md §1)');
     out('SmsQueueUrl', this.send.sms.queue.queueUrl, 'Producers enqueue SMS messages here (docs/contract.md §1)');
@@ -126,7 +157,11 @@ export class Mailroom extends Construct {
       out('TrackingUrl', this.tracking.publicEndpoint.url, 'HTTPS endpoint SNS topics can be subscribed to');
     }
     if (this.tracking.smsDeliveryStatus) {
-      out('SmsDeliveryStatusRoleArn', this.tracking.smsDeliveryStatus.role.roleArn, 'aws sns set-sms-attributes --attributes DeliveryStatusIAMRole=<this>');
+      out(
+        'SmsDeliveryStatusRoleArn',
+        this.tracking.smsDeliveryStatus.role.roleArn,
+        'aws sns set-sms-attributes --attributes DeliveryStatusIAMRole=<this>',
+      );
     }
     if (this.inbound) {
       out('ReceiptRuleSetName', this.inbound.ruleSet.receiptRuleSetName, 'aws ses set-active-receipt-rule-set --rule-set-name <this>');

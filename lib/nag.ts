@@ -19,8 +19,11 @@ function arnToken(construct: IConstruct): string {
 
 /** Access to a table's global secondary indexes (`<table>/index/*`), which serve the query access patterns. */
 export function acknowledgeIndexAccess(role: IConstruct, table: IConstruct): void {
-  acknowledge(role, `AwsSolutions-IAM5[Resource::${arnToken(table)}/index/*]`,
-    'Access to the table includes its global secondary indexes, which serve the documented query access patterns.');
+  acknowledge(
+    role,
+    `AwsSolutions-IAM5[Resource::${arnToken(table)}/index/*]`,
+    'Access to the table includes its global secondary indexes, which serve the documented query access patterns.',
+  );
 }
 
 /** Object-level grants (`<bucket>/*` or a prefix) on a bucket of this stack. */

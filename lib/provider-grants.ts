@@ -8,13 +8,17 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
 import { channelInstances } from '../src/config/instances.js';
 import type { Channel } from '../src/contract/message.js';
-import { KINDS } from '../src/providers/kinds.js';
 import type { GrantContext, GrantStatement, KindDescriptor } from '../src/providers/kinds/types.js';
+import { KINDS } from '../src/providers/kinds.js';
 import type { MailroomConfig } from './config.js';
 import { acknowledge } from './nag.js';
 
 /** The statements one channel's send role needs for its provider instances. */
-export function providerStatements(scope: Construct, config: Pick<MailroomConfig, 'ses' | 'email' | 'sms' | 'providers'>, channel: Channel): GrantStatement[] {
+export function providerStatements(
+  scope: Construct,
+  config: Pick<MailroomConfig, 'ses' | 'email' | 'sms' | 'providers'>,
+  channel: Channel,
+): GrantStatement[] {
   const stack = Stack.of(scope);
   const ctx: GrantContext = {
     arn: (service, resource, resourceName) => stack.formatArn({ service, resource, resourceName }),
@@ -37,7 +41,12 @@ export function providerStatements(scope: Construct, config: Pick<MailroomConfig
 function secretStatement(stack: Stack, instance: string, secret: string): GrantStatement {
   const arn = secret.startsWith('arn:')
     ? secret
-    : stack.formatArn({ service: 'secretsmanager', resource: 'secret', resourceName: `${secret}-??????`, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+    : stack.formatArn({
+        service: 'secretsmanager',
+        resource: 'secret',
+        resourceName: `${secret}-??????`,
+        arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+      });
   return { sid: `ReadSecretOf${sidPart(instance)}`, actions: ['secretsmanager:GetSecretValue'], resources: [arn] };
 }
 
@@ -49,13 +58,15 @@ export function starReasons(statements: readonly GrantStatement[]): string | und
 
 export function applyStatements(role: iam.IRole, statements: readonly GrantStatement[]): void {
   for (const s of statements) {
-    role.addToPrincipalPolicy(new iam.PolicyStatement({
-      sid: s.sid,
-      effect: s.effect === 'Deny' ? iam.Effect.DENY : iam.Effect.ALLOW,
-      actions: [...s.actions],
-      resources: [...s.resources],
-      ...(s.conditions ? { conditions: s.conditions } : {}),
-    }));
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: s.sid,
+        effect: s.effect === 'Deny' ? iam.Effect.DENY : iam.Effect.ALLOW,
+        actions: [...s.actions],
+        resources: [...s.resources],
+        ...(s.conditions ? { conditions: s.conditions } : {}),
+      }),
+    );
     for (const ack of s.acknowledge ?? []) acknowledge(role, `AwsSolutions-IAM5[${ack.finding}]`, ack.reason);
   }
 }

@@ -27,7 +27,7 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
-import { functionErrorsAlarm, wireAlarm, type AlarmTarget } from './alarms.js';
+import { type AlarmTarget, functionErrorsAlarm, wireAlarm } from './alarms.js';
 import type { OperationsConfig, PublicEndpointsConfig } from './config.js';
 import { logGroup, MailroomFunction, type MailroomFunctionProps } from './defaults.js';
 import { acknowledge } from './nag.js';
@@ -63,8 +63,11 @@ export class PublicEndpoint extends Construct {
       reservedConcurrency: config.reservedConcurrency ?? undefined,
     });
     const fn = this.handler.function;
-    acknowledge(fn, 'Serverless-LambdaDLQ',
-      'Invoked synchronously (function URL or HTTP API): the caller gets the error and SNS retries by its delivery policy; a Lambda DLQ applies to asynchronous invocations only.');
+    acknowledge(
+      fn,
+      'Serverless-LambdaDLQ',
+      'Invoked synchronously (function URL or HTTP API): the caller gets the error and SNS retries by its delivery policy; a Lambda DLQ applies to asynchronous invocations only.',
+    );
 
     if (config.throttledFront.enabled) {
       this.httpApi = new apigw.HttpApi(this, 'Api', {
@@ -92,22 +95,28 @@ export class PublicEndpoint extends Construct {
       this.url = this.functionUrl.url;
     }
 
-    this.invocationsAlarm = wireAlarm(new cloudwatch.Alarm(this, 'Invocations', {
-      alarmDescription: `Mailroom: the public ${props.title} Lambda was invoked ${config.invocationsAlarmThreshold}+ times in 5 minutes (a flood, or a partner sending far more than usual).`,
-      metric: fn.metricInvocations({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM }),
-      threshold: config.invocationsAlarmThreshold,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    }), alarms);
-    this.throttlesAlarm = wireAlarm(new cloudwatch.Alarm(this, 'Throttles', {
-      alarmDescription: `Mailroom: the public ${props.title} Lambda was throttled (its reserved concurrency is full); legitimate callers are being refused too.`,
-      metric: fn.metricThrottles({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM }),
-      threshold: 0,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    }), alarms);
+    this.invocationsAlarm = wireAlarm(
+      new cloudwatch.Alarm(this, 'Invocations', {
+        alarmDescription: `Mailroom: the public ${props.title} Lambda was invoked ${config.invocationsAlarmThreshold}+ times in 5 minutes (a flood, or a partner sending far more than usual).`,
+        metric: fn.metricInvocations({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM }),
+        threshold: config.invocationsAlarmThreshold,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      }),
+      alarms,
+    );
+    this.throttlesAlarm = wireAlarm(
+      new cloudwatch.Alarm(this, 'Throttles', {
+        alarmDescription: `Mailroom: the public ${props.title} Lambda was throttled (its reserved concurrency is full); legitimate callers are being refused too.`,
+        metric: fn.metricThrottles({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM }),
+        threshold: 0,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      }),
+      alarms,
+    );
     functionErrorsAlarm(this, 'Errors', fn, props.title, alarms);
   }
 }
@@ -116,14 +125,16 @@ export class PublicEndpoint extends Construct {
  * JSON access log lines (HTTP API $context variables): who called, which route, and what the
  * throttle or the function answered (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-logging-variables.html).
  */
-const ACCESS_LOG_FORMAT = AccessLogFormat.custom(JSON.stringify({
-  requestId: '$context.requestId',
-  ip: '$context.identity.sourceIp',
-  requestTime: '$context.requestTime',
-  httpMethod: '$context.httpMethod',
-  routeKey: '$context.routeKey',
-  status: '$context.status',
-  protocol: '$context.protocol',
-  responseLength: '$context.responseLength',
-  integrationError: '$context.integrationErrorMessage',
-}));
+const ACCESS_LOG_FORMAT = AccessLogFormat.custom(
+  JSON.stringify({
+    requestId: '$context.requestId',
+    ip: '$context.identity.sourceIp',
+    requestTime: '$context.requestTime',
+    httpMethod: '$context.httpMethod',
+    routeKey: '$context.routeKey',
+    status: '$context.status',
+    protocol: '$context.protocol',
+    responseLength: '$context.responseLength',
+    integrationError: '$context.integrationErrorMessage',
+  }),
+);

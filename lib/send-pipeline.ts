@@ -14,11 +14,11 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sources from 'aws-cdk-lib/aws-lambda-event-sources';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { ENV } from '../src/config/runtime.js';
-import { SQS_BODY_PREFIX, sqsBodyPrefix } from '../src/send/oversize.js';
-import { dlqDepthAlarm, functionErrorsAlarm, metricAlarm, type AlarmTarget } from './alarms.js';
-import { WORK_QUEUE_RETENTION_SECONDS } from '../src/contract/config-fields.js';
 import { sendEnvironment } from '../src/config/lambda-env.js';
+import { ENV } from '../src/config/runtime.js';
+import { WORK_QUEUE_RETENTION_SECONDS } from '../src/contract/config-fields.js';
+import { SQS_BODY_PREFIX, sqsBodyPrefix } from '../src/send/oversize.js';
+import { type AlarmTarget, dlqDepthAlarm, functionErrorsAlarm, metricAlarm } from './alarms.js';
 import type { ChannelConfig, MailroomConfig } from './config.js';
 import { DLQ_RETENTION, grantObjectAccess, MailroomFunction, workQueue } from './defaults.js';
 import { acknowledge } from './nag.js';
@@ -51,7 +51,11 @@ export class SendPipeline extends Construct {
   public readonly email: ChannelResources;
   public readonly sms: ChannelResources;
 
-  constructor(scope: Construct, id: string, private readonly props: SendPipelineProps) {
+  constructor(
+    scope: Construct,
+    id: string,
+    private readonly props: SendPipelineProps,
+  ) {
     super(scope, id);
     this.email = this.channel('email', props.config.email);
     this.sms = this.channel('sms', props.config.sms);
@@ -89,15 +93,23 @@ export class SendPipeline extends Construct {
       },
     });
     applyStatements(fn.role, grants);
-    fn.function.addEventSource(new sources.SqsEventSource(queue, {
-      batchSize: cfg.batchSize,
-      reportBatchItemFailures: true,
-      maxConcurrency: cfg.maxConcurrency,
-    }));
-    acknowledge(fn.function, 'Serverless-LambdaDLQ',
-      'Fed by an SQS event source (synchronous polling): failed messages go to the queue\'s own DLQ (redrive policy, and the handler dead-letters with the reason); a Lambda DLQ applies to asynchronous invocations only.');
-    acknowledge(fn.function, 'Serverless-LambdaEventSourceMappingDestination',
-      'SQS event source mappings take no on-failure destination; the queue\'s redrive policy moves failed messages to its DLQ (https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-errorhandling.html).');
+    fn.function.addEventSource(
+      new sources.SqsEventSource(queue, {
+        batchSize: cfg.batchSize,
+        reportBatchItemFailures: true,
+        maxConcurrency: cfg.maxConcurrency,
+      }),
+    );
+    acknowledge(
+      fn.function,
+      'Serverless-LambdaDLQ',
+      "Fed by an SQS event source (synchronous polling): failed messages go to the queue's own DLQ (redrive policy, and the handler dead-letters with the reason); a Lambda DLQ applies to asynchronous invocations only.",
+    );
+    acknowledge(
+      fn.function,
+      'Serverless-LambdaEventSourceMappingDestination',
+      "SQS event source mappings take no on-failure destination; the queue's redrive policy moves failed messages to its DLQ (https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-errorhandling.html).",
+    );
     // The handler applies exponential backoff through the visibility timeout (the event
     // source already grants sqs:ChangeMessageVisibility on the queue), puts a fresh copy back
     // on its queue for waits that must not use up the receive count (sendAt), and moves
@@ -108,20 +120,39 @@ export class SendPipeline extends Construct {
     tables.grantRead(fn.role, 'suppressions');
     // A body too large to go to SQS with its reason attributes goes by reference: written
     // under this channel's prefix, read back when the entry is redriven (src/send/oversize.ts).
-    grantObjectAccess(fn.role, tables.payloadBucket, ['s3:PutObject', 's3:GetObject'],
-      `Stores and reads ${channel} bodies too large for SQS with their attributes, under keys it derives from each body's SHA-256.`, [sqsBodyPrefix(channel)]);
+    grantObjectAccess(
+      fn.role,
+      tables.payloadBucket,
+      ['s3:PutObject', 's3:GetObject'],
+      `Stores and reads ${channel} bodies too large for SQS with their attributes, under keys it derives from each body's SHA-256.`,
+      [sqsBodyPrefix(channel)],
+    );
 
     const alarms = this.props.alarms ?? {};
     dlqDepthAlarm(this, `${title}DlqDepth`, dlq, `the ${channel} queue`, alarms);
     functionErrorsAlarm(this, `${title}SenderErrors`, fn.function, `${channel} send`, alarms);
-    metricAlarm(this, `${title}Failed`, {
-      metricName: 'failed', service, threshold: 1,
-      description: `${channel} messages failed permanently (invalid, rejected or out of retries).`,
-    }, alarms);
-    metricAlarm(this, `${title}Errored`, {
-      metricName: 'errored', service, threshold: ERRORED_ALARM_THRESHOLD,
-      description: `${channel} sends hit ${ERRORED_ALARM_THRESHOLD}+ transient errors in 5 minutes (throttling or provider outage).`,
-    }, alarms);
+    metricAlarm(
+      this,
+      `${title}Failed`,
+      {
+        metricName: 'failed',
+        service,
+        threshold: 1,
+        description: `${channel} messages failed permanently (invalid, rejected or out of retries).`,
+      },
+      alarms,
+    );
+    metricAlarm(
+      this,
+      `${title}Errored`,
+      {
+        metricName: 'errored',
+        service,
+        threshold: ERRORED_ALARM_THRESHOLD,
+        description: `${channel} sends hit ${ERRORED_ALARM_THRESHOLD}+ transient errors in 5 minutes (throttling or provider outage).`,
+      },
+      alarms,
+    );
     return { queue, dlq, function: fn };
   }
 
@@ -147,15 +178,20 @@ export class SendPipeline extends Construct {
     // send path also passes ExpectedBucketOwner (MAILROOM_ATTACHMENT_BUCKET_OWNERS).
     send.attachmentBuckets.forEach((b, i) => {
       const resources = b.prefixes.map((prefix) => `arn:${stack.partition}:s3:::${b.bucket}/${prefix}*`);
-      role.addToPrincipalPolicy(new iam.PolicyStatement({
-        sid: `ReadAttachments${i}`,
-        actions: ['s3:GetObject'],
-        resources,
-        conditions: { StringEquals: { 's3:ResourceAccount': b.account ?? stack.account } },
-      }));
+      role.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          sid: `ReadAttachments${i}`,
+          actions: ['s3:GetObject'],
+          resources,
+          conditions: { StringEquals: { 's3:ResourceAccount': b.account ?? stack.account } },
+        }),
+      );
       for (const prefix of b.prefixes) {
-        acknowledge(role, `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::${b.bucket}/${prefix}*]`,
-          `Producers reference attachments by key under ${b.bucket}/${prefix} (config send.attachmentBuckets); keys are not known in advance.`);
+        acknowledge(
+          role,
+          `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::${b.bucket}/${prefix}*]`,
+          `Producers reference attachments by key under ${b.bucket}/${prefix} (config send.attachmentBuckets); keys are not known in advance.`,
+        );
       }
     });
   }

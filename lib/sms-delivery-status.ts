@@ -13,9 +13,9 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as destinations from 'aws-cdk-lib/aws-logs-destinations';
 import { Construct } from 'constructs';
+import { AccountSettingResource } from './account-settings.js';
 import type { OperationsConfig, SmsDeliveryStatusConfig } from './config.js';
 import { logGroup, type MailroomFunction } from './defaults.js';
-import { AccountSettingResource } from './account-settings.js';
 import { acknowledge } from './nag.js';
 
 export interface SmsDeliveryStatusProps {
@@ -37,9 +37,10 @@ export class SmsDeliveryStatus extends Construct {
     const stack = Stack.of(this);
     const successName = `sns/${stack.region}/${stack.account}/DirectPublishToPhoneNumber`;
     const failureName = `${successName}/Failure`;
-    const group = (gid: string, logGroupName: string) => props.config.createLogGroups
-      ? logGroup(this, gid, props.operations, logGroupName)
-      : logs.LogGroup.fromLogGroupName(this, gid, logGroupName);
+    const group = (gid: string, logGroupName: string) =>
+      props.config.createLogGroups
+        ? logGroup(this, gid, props.operations, logGroupName)
+        : logs.LogGroup.fromLogGroupName(this, gid, logGroupName);
     this.successLogGroup = group('SuccessLogs', successName);
     this.failureLogGroup = group('FailureLogs', failureName);
 
@@ -52,21 +53,42 @@ export class SmsDeliveryStatus extends Construct {
     });
     // The actions SNS uses for delivery-status logging, limited to the two SMS log groups
     // and their streams (the console-created role allows them on "*").
-    this.role.addToPrincipalPolicy(new iam.PolicyStatement({
-      actions: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents', 'logs:PutMetricFilter', 'logs:PutRetentionPolicy'],
-      resources: [successName, failureName].map((name) => stack.formatArn({
-        service: 'logs', resource: 'log-group', resourceName: `${name}:*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-      })),
-    }));
-    acknowledge(this.role, 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:sns/<AWS::Region>/<AWS::AccountId>/DirectPublishToPhoneNumber:*]',
-      'SNS names the log streams itself; the grant is limited to the SMS success log group.');
-    acknowledge(this.role, 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:sns/<AWS::Region>/<AWS::AccountId>/DirectPublishToPhoneNumber/Failure:*]',
-      'SNS names the log streams itself; the grant is limited to the SMS failure log group.');
+    this.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents', 'logs:PutMetricFilter', 'logs:PutRetentionPolicy'],
+        resources: [successName, failureName].map((name) =>
+          stack.formatArn({
+            service: 'logs',
+            resource: 'log-group',
+            resourceName: `${name}:*`,
+            arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+          }),
+        ),
+      }),
+    );
+    acknowledge(
+      this.role,
+      'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:sns/<AWS::Region>/<AWS::AccountId>/DirectPublishToPhoneNumber:*]',
+      'SNS names the log streams itself; the grant is limited to the SMS success log group.',
+    );
+    acknowledge(
+      this.role,
+      'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:sns/<AWS::Region>/<AWS::AccountId>/DirectPublishToPhoneNumber/Failure:*]',
+      'SNS names the log streams itself; the grant is limited to the SMS failure log group.',
+    );
 
     const destination = new destinations.LambdaDestination(props.handler.function);
     this.subscriptionFilters = [
-      new logs.SubscriptionFilter(this, 'SuccessSubscription', { logGroup: this.successLogGroup, destination, filterPattern: logs.FilterPattern.allEvents() }),
-      new logs.SubscriptionFilter(this, 'FailureSubscription', { logGroup: this.failureLogGroup, destination, filterPattern: logs.FilterPattern.allEvents() }),
+      new logs.SubscriptionFilter(this, 'SuccessSubscription', {
+        logGroup: this.successLogGroup,
+        destination,
+        filterPattern: logs.FilterPattern.allEvents(),
+      }),
+      new logs.SubscriptionFilter(this, 'FailureSubscription', {
+        logGroup: this.failureLogGroup,
+        destination,
+        filterPattern: logs.FilterPattern.allEvents(),
+      }),
     ];
 
     if (props.config.setAccountAttributes) this.setAccountAttributes(props.config.successSamplingRate, props.operations);

@@ -8,8 +8,8 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { EVENT_PAYLOAD_PREFIX, TABLES, type TableDef, type TableName } from '../src/store/tables.js';
 import { BODIES_PREFIX } from '../src/inbound/bodies.js';
+import { EVENT_PAYLOAD_PREFIX, TABLES, type TableDef, type TableName } from '../src/store/tables.js';
 import type { OperationsConfig, RetentionConfig } from './config.js';
 import { accessLogsBucket, dataKey, expireUnder, privateBucket, tableDefaults } from './defaults.js';
 import { acknowledgeIndexAccess } from './nag.js';
@@ -30,7 +30,9 @@ export class MailroomTables extends Construct {
 
   constructor(scope: Construct, id: string, props: MailroomTablesProps) {
     super(scope, id);
-    const entries = (Object.keys(TABLES) as TableName[]).map((name) => [name, buildTable(this, name, TABLES[name], props.operations)] as const);
+    const entries = (Object.keys(TABLES) as TableName[]).map(
+      (name) => [name, buildTable(this, name, TABLES[name], props.operations)] as const,
+    );
     this.tables = Object.fromEntries(entries) as Record<TableName, dynamodb.Table>;
     this.accessLogsBucket = accessLogsBucket(this, 'AccessLogs', props.operations);
     this.payloadBucket = privateBucket(this, 'Payloads', {

@@ -5,20 +5,27 @@
  * identity notifications); and SMS delivery status from the SNS SMS delivery-status logs.
  */
 import { Duration, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as ses from 'aws-cdk-lib/aws-ses';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { trackingEnvironment } from '../src/config/lambda-env.js';
 import { ENV } from '../src/config/env-names.js';
+import { trackingEnvironment } from '../src/config/lambda-env.js';
 import { EVENT_PAYLOAD_PREFIX } from '../src/store/tables.js';
-import { dlqDepthAlarm, functionErrorsAlarm, type AlarmTarget } from './alarms.js';
+import { type AlarmTarget, dlqDepthAlarm, functionErrorsAlarm } from './alarms.js';
 import type { MailroomConfig } from './config.js';
-import { deadLetterQueue, denyPublishExcept, grantObjectAccess, MailroomFunction, secureTopic, subscriptionDeadLetterQueue } from './defaults.js';
+import {
+  deadLetterQueue,
+  denyPublishExcept,
+  grantObjectAccess,
+  MailroomFunction,
+  secureTopic,
+  subscriptionDeadLetterQueue,
+} from './defaults.js';
 import { PublicEndpoint } from './public-endpoint.js';
 import { SmsDeliveryStatus } from './sms-delivery-status.js';
 import type { MailroomTables } from './tables.js';
@@ -93,7 +100,13 @@ export class TrackingPipeline extends Construct {
     // Only SES, for this configuration set, may publish: no principal of the account can
     // forge SES events (aws:SourceArn exists only on service-to-service calls).
     denyPublishExcept(this.topic, 'OnlyTheConfigurationSetPublishes', {
-      StringNotEquals: { 'aws:SourceArn': Stack.of(this).formatArn({ service: 'ses', resource: 'configuration-set', resourceName: this.configurationSet.configurationSetName }) },
+      StringNotEquals: {
+        'aws:SourceArn': Stack.of(this).formatArn({
+          service: 'ses',
+          resource: 'configuration-set',
+          resourceName: this.configurationSet.configurationSetName,
+        }),
+      },
     });
 
     this.subscriptionDlq = subscriptionDeadLetterQueue(this, 'SubscriptionDlq');
@@ -131,7 +144,8 @@ export class TrackingPipeline extends Construct {
         environment,
         config: props.config.publicEndpoints,
         title: 'tracking HTTPS',
-        unauthenticatedReason: 'SNS delivers to HTTPS subscriptions without AWS credentials; the handler verifies each SNS signature and the topic allowlist instead.',
+        unauthenticatedReason:
+          'SNS delivers to HTTPS subscriptions without AWS credentials; the handler verifies each SNS signature and the topic allowlist instead.',
         alarms,
       });
       this.httpsFunction = this.publicEndpoint.handler;
@@ -162,8 +176,13 @@ export class TrackingPipeline extends Construct {
       });
       // Suppressions: an SMS that failed because the number opted out suppresses the number.
       props.tables.grantReadWrite(this.smsStatusFunction.role, 'events', 'messages', 'suppressions');
-      grantObjectAccess(this.smsStatusFunction.role, props.tables.payloadBucket, ['s3:PutObject', 's3:GetObject'],
-        'Stores raw delivery-status entries too large for an item under keys it generates per event.', [EVENT_PAYLOAD_PREFIX]);
+      grantObjectAccess(
+        this.smsStatusFunction.role,
+        props.tables.payloadBucket,
+        ['s3:PutObject', 's3:GetObject'],
+        'Stores raw delivery-status entries too large for an item under keys it generates per event.',
+        [EVENT_PAYLOAD_PREFIX],
+      );
       this.smsDeliveryStatus = new SmsDeliveryStatus(this, 'SmsDeliveryStatus', {
         config: props.config.sms.deliveryStatus,
         operations,
@@ -176,15 +195,22 @@ export class TrackingPipeline extends Construct {
 
   private grantTracking(fn: MailroomFunction, tables: MailroomTables, allowedTopicArns: readonly string[]): void {
     tables.grantReadWrite(fn.role, 'events', 'messages', 'suppressions');
-    grantObjectAccess(fn.role, tables.payloadBucket, ['s3:PutObject', 's3:GetObject'],
-      'Stores raw events too large for an item under keys it generates per event.', [EVENT_PAYLOAD_PREFIX]);
+    grantObjectAccess(
+      fn.role,
+      tables.payloadBucket,
+      ['s3:PutObject', 's3:GetObject'],
+      'Stores raw events too large for an item under keys it generates per event.',
+      [EVENT_PAYLOAD_PREFIX],
+    );
     // A SubscriptionConfirmation from an allowed topic is confirmed with the API, in the
     // topic's own region, never by fetching the SubscribeURL.
-    fn.role.addToPrincipalPolicy(new iam.PolicyStatement({
-      sid: 'ConfirmAllowedTopicSubscriptions',
-      actions: ['sns:ConfirmSubscription'],
-      resources: [...allowedTopicArns],
-    }));
+    fn.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'ConfirmAllowedTopicSubscriptions',
+        actions: ['sns:ConfirmSubscription'],
+        resources: [...allowedTopicArns],
+      }),
+    );
   }
 }
 

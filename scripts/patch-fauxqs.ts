@@ -26,7 +26,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const OLD_MESSAGE = 'Invalid characters found. Valid unicode characters are #x9 | #xA | #xD | #x20 to #xD7FF and #xE000 to #xFFFD.';
-const NEW_MESSAGE = 'Invalid characters found. Valid unicode characters are #x9 | #xA | #xD | #x20 to #xD7FF | #xE000 to #xFFFD | #x10000 to #x10FFFF.';
+const NEW_MESSAGE =
+  'Invalid characters found. Valid unicode characters are #x9 | #xA | #xD | #x20 to #xD7FF | #xE000 to #xFFFD | #x10000 to #x10FFFF.';
 
 /** [file under node_modules/fauxqs, original text, patched text] */
 export const EDITS: ReadonlyArray<readonly [file: string, from: string, to: string]> = [
@@ -62,7 +63,9 @@ export function patchFauxqs(dir: string): string[] {
     if (text?.includes(to)) continue;
     const at = text?.indexOf(from) ?? -1;
     if (text === undefined || at < 0 || text.indexOf(from, at + 1) >= 0) {
-      throw new PatchError(`fauxqs changed upstream: ${path} ${text === undefined ? 'is missing' : 'does not hold the code this patch expects exactly once'}; review scripts/patch-fauxqs.ts`);
+      throw new PatchError(
+        `fauxqs changed upstream: ${path} ${text === undefined ? 'is missing' : 'does not hold the code this patch expects exactly once'}; review scripts/patch-fauxqs.ts`,
+      );
     }
     pending.push([path, text.replace(from, to)]);
   }
@@ -82,7 +85,11 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   } else {
     try {
       const changed = patchFauxqs(dir);
-      console.log(changed.length ? `patch-fauxqs: patched ${changed.length} file(s) (supplementary-plane characters, fauxqs#278)` : 'patch-fauxqs: already patched');
+      console.log(
+        changed.length
+          ? `patch-fauxqs: patched ${changed.length} file(s) (supplementary-plane characters, fauxqs#278)`
+          : 'patch-fauxqs: already patched',
+      );
     } catch (error) {
       console.error(`patch-fauxqs: ${(error as Error).message}`);
       process.exit(1);

@@ -7,7 +7,12 @@
 import { SESClient } from '@aws-sdk/client-ses';
 import { SNSClient } from '@aws-sdk/client-sns';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
-import { applyAccountSetting, parseAccountSetting, undoAccountSetting, type AccountSettingsClients } from '../../src/deploy/account-settings.js';
+import {
+  type AccountSettingsClients,
+  applyAccountSetting,
+  parseAccountSetting,
+  undoAccountSetting,
+} from '../../src/deploy/account-settings.js';
 
 let clients: AccountSettingsClients | undefined;
 
@@ -31,8 +36,12 @@ export async function handler(event: CloudFormationCustomResourceEvent): Promise
   const response = await fetch(event.ResponseURL, {
     method: 'PUT',
     body: JSON.stringify({
-      Status: status, Reason: reason, PhysicalResourceId: physicalId,
-      StackId: event.StackId, RequestId: event.RequestId, LogicalResourceId: event.LogicalResourceId,
+      Status: status,
+      Reason: reason,
+      PhysicalResourceId: physicalId,
+      StackId: event.StackId,
+      RequestId: event.RequestId,
+      LogicalResourceId: event.LogicalResourceId,
     }),
   });
   if (!response.ok) throw new Error(`CloudFormation response rejected: HTTP ${response.status}`);

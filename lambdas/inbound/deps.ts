@@ -13,7 +13,7 @@ import { ENV, type RuntimeEnv } from '../../src/config/runtime.js';
 import { ConfigError } from '../../src/errors.js';
 import { kmsDataKeyDecrypter } from '../../src/inbound/decrypt.js';
 import { snsEventPublisher } from '../../src/inbound/publish.js';
-import type { IngestDeps, InboundLogger } from '../../src/inbound/types.js';
+import type { InboundLogger, IngestDeps } from '../../src/inbound/types.js';
 import { InboundStore } from '../../src/store/inbound.js';
 
 export interface InboundClients {

@@ -20,22 +20,25 @@ import { defaultInboundClients, inboundIngestDeps } from './deps.js';
 const logger = createLogger('mailroom-inbound');
 const metrics = createMetrics('mailroom-inbound', { env: process.env });
 
-const inbound = coldStart(() => {
-  const env = readRuntimeEnv(process.env);
-  const snsClients = new Map<string, SNSClient>();
-  return createInboundHandler({
-    sns: {
-      verifier: new SnsVerifier({ allowedTopicArns: env[ENV.inboundAllowedTopicArns] }),
+const inbound = coldStart(
+  () => {
+    const env = readRuntimeEnv(process.env);
+    const snsClients = new Map<string, SNSClient>();
+    return createInboundHandler({
+      sns: {
+        verifier: new SnsVerifier({ allowedTopicArns: env[ENV.inboundAllowedTopicArns] }),
+        logger,
+        metrics,
+        // Only used for HTTPS subscription confirmations; Lambda subscriptions never see one.
+        snsClientForRegion: (region) => snsClients.get(region) ?? snsClients.set(region, new SNSClient({ region })).get(region)!,
+      },
+      ingest: inboundIngestDeps(env, defaultInboundClients(), logger),
       logger,
       metrics,
-      // Only used for HTTPS subscription confirmations; Lambda subscriptions never see one.
-      snsClientForRegion: (region) => snsClients.get(region) ?? snsClients.set(region, new SNSClient({ region })).get(region)!,
-    },
-    ingest: inboundIngestDeps(env, defaultInboundClients(), logger),
-    logger,
-    metrics,
-  });
-}, { eager: IN_LAMBDA });
+    });
+  },
+  { eager: IN_LAMBDA },
+);
 
 export const handler = middy(async (event: SNSEvent): Promise<void> => (await inbound())(event))
   .use(injectLambdaContext(logger))

@@ -7,29 +7,29 @@
  * first message: the entry points await it once per cold start (src/handlers/cold-start.ts).
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
+import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { createLogger } from '../../src/logging/logger.js';
-import { ENV, readRuntimeEnv, type RuntimeEnv } from '../../src/config/runtime.js';
+import { ENV, type RuntimeEnv, readRuntimeEnv } from '../../src/config/runtime.js';
 import type { Channel } from '../../src/contract/message.js';
-import { ConfigError } from '../../src/errors.js';
 import type { Validator } from '../../src/contract/validator.js';
+import { ConfigError } from '../../src/errors.js';
+import type { SendHandlerDeps } from '../../src/handlers/send.js';
+import { createLogger } from '../../src/logging/logger.js';
+import { createMetrics } from '../../src/logging/metrics.js';
+import type { ProviderInstance } from '../../src/providers/kinds/types.js';
+import { PowertoolsSecretSource } from '../../src/providers/secrets/powertools.js';
+import type { SecretSource } from '../../src/providers/secrets/source.js';
 import { S3BodyStore, sqsBodyPrefix } from '../../src/send/oversize.js';
 import type { SendPolicy } from '../../src/send/policy/types.js';
-import { PowertoolsSecretSource } from '../../src/providers/secrets/powertools.js';
-import type { ProviderInstance } from '../../src/providers/kinds/types.js';
-import type { SecretSource } from '../../src/providers/secrets/source.js';
 import { createSendProcessor } from '../../src/send/process.js';
 import { SqsSendQueue } from '../../src/send/queue.js';
 import { RateLimiters } from '../../src/send/rate-limit.js';
 import type { MetricsPort, ProviderLookup, SendConfig } from '../../src/send/types.js';
 import { MessageStore } from '../../src/store/messages.js';
 import { SuppressionStore } from '../../src/store/suppressions.js';
-import type { SendHandlerDeps } from '../../src/handlers/send.js';
-import { createMetrics } from '../../src/logging/metrics.js';
 
 /** Adapts Powertools Metrics (EMF) to the domain's counter port. */
 export function powertoolsMetrics(metrics: Metrics): MetricsPort {
@@ -37,7 +37,10 @@ export function powertoolsMetrics(metrics: Metrics): MetricsPort {
 }
 
 /** The domain configuration the runtime environment describes, for one channel. */
-export function sendConfigFromEnv(env: RuntimeEnv, channel: Channel): SendConfig & { queueUrl: string; dlqUrl: string; maxSendRate: number } {
+export function sendConfigFromEnv(
+  env: RuntimeEnv,
+  channel: Channel,
+): SendConfig & { queueUrl: string; dlqUrl: string; maxSendRate: number } {
   const queueUrl = env[ENV.queueUrl];
   const dlqUrl = env[ENV.dlqUrl];
   const defaultProvider = env[ENV.defaultProvider];
@@ -45,12 +48,16 @@ export function sendConfigFromEnv(env: RuntimeEnv, channel: Channel): SendConfig
   const problems = [
     ...(queueUrl ? [] : [`${ENV.queueUrl}: required by the send handler (backoff and re-enqueueing)`]),
     ...(dlqUrl ? [] : [`${ENV.dlqUrl}: required by the send handler (failed messages go there with their reason)`]),
-    ...(defaultProvider ? [] : [`${ENV.defaultProvider}: required by the send handler (the instance a message goes to when it names none)`]),
+    ...(defaultProvider
+      ? []
+      : [`${ENV.defaultProvider}: required by the send handler (the instance a message goes to when it names none)`]),
     ...(maxSendRate ? [] : [`${ENV.maxSendRate}: required by the send handler (its share of the channel's send rate)`]),
     ...(env[ENV.providers] ? [] : [`${ENV.providers}: required by the send handler (the channel's provider instances)`]),
   ];
   if (env[ENV.backoffBaseSeconds] > env[ENV.backoffMaxSeconds]) {
-    problems.push(`${ENV.backoffBaseSeconds} (${env[ENV.backoffBaseSeconds]}) exceeds ${ENV.backoffMaxSeconds} (${env[ENV.backoffMaxSeconds]})`);
+    problems.push(
+      `${ENV.backoffBaseSeconds} (${env[ENV.backoffBaseSeconds]}) exceeds ${ENV.backoffMaxSeconds} (${env[ENV.backoffMaxSeconds]})`,
+    );
   }
   if (problems.length || !queueUrl || !dlqUrl || !defaultProvider || !maxSendRate) throw new ConfigError(problems);
   return {
@@ -98,7 +105,11 @@ export interface SendDepsOptions {
   readonly metrics?: Metrics;
 }
 
-export async function sendDepsFromEnv(processEnv: NodeJS.ProcessEnv, wiring: ChannelWiring, opts: SendDepsOptions = {}): Promise<SendHandlerDeps> {
+export async function sendDepsFromEnv(
+  processEnv: NodeJS.ProcessEnv,
+  wiring: ChannelWiring,
+  opts: SendDepsOptions = {},
+): Promise<SendHandlerDeps> {
   const env = readRuntimeEnv(processEnv);
   const { queueUrl, dlqUrl, maxSendRate, ...config } = sendConfigFromEnv(env, wiring.channel);
   const providers = await wiring.providers(env[ENV.providers] ?? [], {
@@ -109,8 +120,13 @@ export async function sendDepsFromEnv(processEnv: NodeJS.ProcessEnv, wiring: Cha
   const logger = opts.logger ?? createLogger(serviceName);
   const metrics = opts.metrics ?? createMetrics(serviceName, { env: processEnv });
   const payloadBucket = env[ENV.payloadBucket];
-  if (!payloadBucket) logger.warn(`${ENV.payloadBucket} is not set: a body too large to go to the DLQ with its reason attributes cannot be dead-lettered by reference`);
-  const bodies = payloadBucket ? new S3BodyStore(new S3Client({}), { bucket: payloadBucket, prefix: sqsBodyPrefix(config.channel) }) : undefined;
+  if (!payloadBucket)
+    logger.warn(
+      `${ENV.payloadBucket} is not set: a body too large to go to the DLQ with its reason attributes cannot be dead-lettered by reference`,
+    );
+  const bodies = payloadBucket
+    ? new S3BodyStore(new S3Client({}), { bucket: payloadBucket, prefix: sqsBodyPrefix(config.channel) })
+    : undefined;
   const doc = DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } });
   const processor = createSendProcessor({
     config,

@@ -6,6 +6,10 @@
  * cold start (in the init phase inside Lambda, see src/handlers/cold-start.ts); importing the module
  * elsewhere never needs the environment.
  */
+
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import middy from '@middy/core';
 import { emailMessageSchema } from '../../src/contract/email.js';
 import { createValidator } from '../../src/contract/validator.js';
 import { coldStart, IN_LAMBDA } from '../../src/handlers/cold-start.js';
@@ -16,10 +20,7 @@ import { buildAdapters } from '../../src/providers/kinds/build.js';
 import { EMAIL_KINDS } from '../../src/providers/kinds/email.js';
 import { createProviderRegistry } from '../../src/providers/registry.js';
 import { emailPolicyFromEnv } from '../../src/send/policy/email.js';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import middy from '@middy/core';
-import { sendDepsFromEnv, type ChannelWiring } from './deps.js';
+import { type ChannelWiring, sendDepsFromEnv } from './deps.js';
 
 export const emailWiring = {
   channel: 'email',

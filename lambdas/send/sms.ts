@@ -6,6 +6,10 @@
  * inside Lambda, see src/handlers/cold-start.ts); importing the module elsewhere never needs the
  * environment.
  */
+
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import middy from '@middy/core';
 import { smsMessageSchema } from '../../src/contract/sms.js';
 import { createValidator } from '../../src/contract/validator.js';
 import { coldStart, IN_LAMBDA } from '../../src/handlers/cold-start.js';
@@ -16,10 +20,7 @@ import { buildAdapters } from '../../src/providers/kinds/build.js';
 import { SMS_KINDS } from '../../src/providers/kinds/sms.js';
 import { createProviderRegistry } from '../../src/providers/registry.js';
 import { smsPolicyFromEnv } from '../../src/send/policy/sms.js';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import middy from '@middy/core';
-import { sendDepsFromEnv, type ChannelWiring } from './deps.js';
+import { type ChannelWiring, sendDepsFromEnv } from './deps.js';
 
 export const smsWiring = {
   channel: 'sms',

@@ -24,9 +24,13 @@ export interface ConvertOptions {
 }
 
 export function convert(data: Uint8Array | string, options: ConvertOptions = {}): string {
-  const from = String(options.from ?? '').toUpperCase().replace(/[-_]/g, '');
+  const from = String(options.from ?? '')
+    .toUpperCase()
+    .replace(/[-_]/g, '');
   if (options.to !== 'UNICODE' || options.type !== 'string') {
-    throw new UnsupportedConversionError(`encoding-japanese stand-in: only decoding to a string is bundled (to ${options.to}, type ${options.type})`);
+    throw new UnsupportedConversionError(
+      `encoding-japanese stand-in: only decoding to a string is bundled (to ${options.to}, type ${options.type})`,
+    );
   }
   const bytes = typeof data === 'string' ? Buffer.from(data) : data;
   if (from.startsWith('EUCJP')) return iconv.decode(Buffer.from(bytes), 'EUC-JP');

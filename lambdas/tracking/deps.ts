@@ -12,11 +12,11 @@ import { KMSClient } from '@aws-sdk/client-kms';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { ENV, readRuntimeEnv, type RuntimeEnv } from '../../src/config/runtime.js';
+import { ENV, type RuntimeEnv, readRuntimeEnv } from '../../src/config/runtime.js';
 import { ConfigError } from '../../src/errors.js';
 import type { IngestDeps as InboundIngestDeps } from '../../src/inbound/types.js';
 import type { IngestDeps } from '../../src/tracking/deps.js';
-import { allTopics, SnsVerifier, type SnsIngestDeps, type TopicAllowlists } from '../../src/tracking/sns/index.js';
+import { allTopics, type SnsIngestDeps, SnsVerifier, type TopicAllowlists } from '../../src/tracking/sns/index.js';
 import { createIngestDeps } from '../../src/tracking/wiring.js';
 import { inboundIngestDeps } from '../inbound/deps.js';
 
@@ -65,7 +65,10 @@ export function topicAllowlists(rt: TrackingRuntime): TopicAllowlists {
  * SNS envelope handling: the verifier's allowlist is every topic of `topics` (default: the
  * tracking list only), ConfirmSubscription in the topic's region.
  */
-export function snsDeps(rt: TrackingRuntime, topics: TopicAllowlists = { tracking: rt.env[ENV.allowedTopicArns], inbound: [] }): SnsIngestDeps {
+export function snsDeps(
+  rt: TrackingRuntime,
+  topics: TopicAllowlists = { tracking: rt.env[ENV.allowedTopicArns], inbound: [] },
+): SnsIngestDeps {
   const allowedTopicArns = allTopics(topics);
   if (!allowedTopicArns.length) rt.logger.warn(`${ENV.allowedTopicArns} is empty: every SNS message will be refused`);
   const clients = new Map<string, SNSClient>();

@@ -17,10 +17,15 @@ import { snsDeps, trackingRuntime } from './deps.js';
 const logger = createLogger('mailroom-tracking');
 const metrics = createMetrics('mailroom-tracking', { env: process.env });
 
-const tracking = createTrackingHandler(coldStart(async () => {
-  const rt = await trackingRuntime({ logger, metrics });
-  return { sns: snsDeps(rt), ingest: rt.ingest, logger, metrics };
-}, { eager: IN_LAMBDA }));
+const tracking = createTrackingHandler(
+  coldStart(
+    async () => {
+      const rt = await trackingRuntime({ logger, metrics });
+      return { sns: snsDeps(rt), ingest: rt.ingest, logger, metrics };
+    },
+    { eager: IN_LAMBDA },
+  ),
+);
 
 export const handler = middy(async (event: SNSEvent): Promise<void> => tracking(event))
   .use(injectLambdaContext(logger))

@@ -22,12 +22,17 @@ import { optionalInboundDeps, snsDeps, topicAllowlists, trackingRuntime } from '
 const logger = createLogger('mailroom-tracking-https');
 const metrics = createMetrics('mailroom-tracking-https', { env: process.env });
 
-const tracking = createTrackingHandler(coldStart(async () => {
-  const rt = await trackingRuntime({ logger, metrics });
-  const topics = topicAllowlists(rt);
-  const base = { sns: snsDeps(rt, topics), ingest: rt.ingest, logger, metrics };
-  return { ...base, route: receiptRouter(optionalInboundDeps(rt), base, topics) };
-}, { eager: IN_LAMBDA }));
+const tracking = createTrackingHandler(
+  coldStart(
+    async () => {
+      const rt = await trackingRuntime({ logger, metrics });
+      const topics = topicAllowlists(rt);
+      const base = { sns: snsDeps(rt, topics), ingest: rt.ingest, logger, metrics };
+      return { ...base, route: receiptRouter(optionalInboundDeps(rt), base, topics) };
+    },
+    { eager: IN_LAMBDA },
+  ),
+);
 
 export const handler = middy(async (event: LambdaFunctionURLEvent): Promise<UrlResult> => tracking(event))
   .use(injectLambdaContext(logger))

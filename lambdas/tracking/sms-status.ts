@@ -17,10 +17,13 @@ import { trackingRuntime } from './deps.js';
 const logger = createLogger('mailroom-sms-status');
 const metrics = createMetrics('mailroom-sms-status', { env: process.env });
 
-const smsStatus = coldStart(async () => {
-  const rt = await trackingRuntime({ logger, metrics });
-  return createSmsStatusHandler({ ingest: rt.ingest, logger, metrics });
-}, { eager: IN_LAMBDA });
+const smsStatus = coldStart(
+  async () => {
+    const rt = await trackingRuntime({ logger, metrics });
+    return createSmsStatusHandler({ ingest: rt.ingest, logger, metrics });
+  },
+  { eager: IN_LAMBDA },
+);
 
 export const handler = middy(async (event: CloudWatchLogsEvent): Promise<void> => {
   await (await smsStatus())(event);

@@ -15,7 +15,11 @@ export const INBOUND_MAX_BYTES = 40 * 1024 * 1024;
 /** Suppression follows the tracking Lambda's default (every reason); a stack configured otherwise is not known here. */
 export function trackingDeps(target: Target): TrackingIngestDeps {
   const { doc, s3 } = target.clients;
-  return createIngestDeps({ doc, tables: target.tables, ...(target.buckets.payload ? { payload: { s3, bucket: target.buckets.payload } } : {}) });
+  return createIngestDeps({
+    doc,
+    tables: target.tables,
+    ...(target.buckets.payload ? { payload: { s3, bucket: target.buckets.payload } } : {}),
+  });
 }
 
 export function inboundDeps(target: Target, logger: InboundLogger): InboundIngestDeps {
@@ -34,7 +38,9 @@ export function inboundDeps(target: Target, logger: InboundLogger): InboundInges
 
 /** A logger for domain code run by the CLI: warnings and errors go to stderr, info is dropped. */
 export function stderrLogger(write: (text: string) => void): InboundLogger & { info: (m: string, ...x: object[]) => void } {
-  const line = (level: string) => (message: string, ...extra: object[]) =>
-    write(`${level}: ${message}${extra.length ? ` ${JSON.stringify(Object.assign({}, ...extra))}` : ''}\n`);
+  const line =
+    (level: string) =>
+    (message: string, ...extra: object[]) =>
+      write(`${level}: ${message}${extra.length ? ` ${JSON.stringify(Object.assign({}, ...extra))}` : ''}\n`);
   return { info: () => undefined, warn: line('warning'), error: line('error') };
 }

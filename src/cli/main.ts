@@ -6,18 +6,18 @@
  * Each command registers itself from its own file (./commands/*.ts).
  */
 import { Command, CommanderError } from 'commander';
-import { CliError, EXIT } from './errors.js';
-import { processIo, type CliIo } from './io.js';
-import { resolveTarget } from './target.js';
-import type { WithTarget } from './registration.js';
-import { registerSendCommand } from './commands/send.js';
-import { registerStatusCommand } from './commands/status.js';
-import { registerMessagesCommand } from './commands/messages.js';
 import { registerCancelCommand } from './commands/cancel.js';
 import { registerEventsCommand } from './commands/events.js';
 import { registerInboundCommand } from './commands/inbound.js';
-import { registerSuppressionsCommand } from './commands/suppressions.js';
+import { registerMessagesCommand } from './commands/messages.js';
 import { registerReplayCommand } from './commands/replay.js';
+import { registerSendCommand } from './commands/send.js';
+import { registerStatusCommand } from './commands/status.js';
+import { registerSuppressionsCommand } from './commands/suppressions.js';
+import { CliError, EXIT } from './errors.js';
+import { type CliIo, processIo } from './io.js';
+import type { WithTarget } from './registration.js';
+import { resolveTarget } from './target.js';
 
 interface GlobalFlags {
   readonly stack?: string;
@@ -26,7 +26,9 @@ interface GlobalFlags {
 
 export function buildProgram(io: CliIo): Command {
   const program = new Command('mailroom')
-    .description('Mailroom: send email and SMS through SQS, follow every event, read inbound mail.\nTargets the local pipeline (npm start) unless --stack names a deployed stack.')
+    .description(
+      'Mailroom: send email and SMS through SQS, follow every event, read inbound mail.\nTargets the local pipeline (npm start) unless --stack names a deployed stack.',
+    )
     .option('--stack <name>', 'deployed stack to target (read from its CloudFormation outputs)')
     .option('--region <region>', 'AWS region of --stack (default: AWS_REGION)')
     .showHelpAfterError('(run with --help for usage)')
@@ -66,7 +68,9 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
   } catch (error) {
     if (error instanceof CommanderError) {
       // Help and version are successes; every other commander error is a usage error.
-      return error.code === 'commander.helpDisplayed' || error.code === 'commander.help' || error.code === 'commander.version' ? EXIT.ok : EXIT.usage;
+      return error.code === 'commander.helpDisplayed' || error.code === 'commander.help' || error.code === 'commander.version'
+        ? EXIT.ok
+        : EXIT.usage;
     }
     if (error instanceof CliError) {
       io.err(`error: ${error.message}\n${error.details.map((d) => `  - ${d}\n`).join('')}`);

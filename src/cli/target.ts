@@ -63,7 +63,10 @@ export async function resolveTarget(opts: TargetOptions, cwd: string, env: NodeJ
 function localTarget(cwd: string, regionOverride: string | undefined): Target {
   const path = findLocalState(cwd);
   if (!path) {
-    throw new CliError('no local pipeline found (.mailroom/local.json is missing): run `npm start` first, or pass --stack NAME for a deployed stack', EXIT.usage);
+    throw new CliError(
+      'no local pipeline found (.mailroom/local.json is missing): run `npm start` first, or pass --stack NAME for a deployed stack',
+      EXIT.usage,
+    );
   }
   const state = readLocalState(path);
   const region = regionOverride ?? state.region;
@@ -75,7 +78,10 @@ function localTarget(cwd: string, regionOverride: string | undefined): Target {
     queues: state.queues,
     tables: state.tables,
     buckets: state.buckets,
-    topics: { ...(state.topics?.sesEvents ? { sesEvents: state.topics.sesEvents } : {}), ...(state.topics?.inbound ? { inbound: state.topics.inbound } : {}) },
+    topics: {
+      ...(state.topics?.sesEvents ? { sesEvents: state.topics.sesEvents } : {}),
+      ...(state.topics?.inbound ? { inbound: state.topics.inbound } : {}),
+    },
     inboundObjectPrefix: state.inboundObjectPrefix ?? RAW_MAIL_PREFIX,
     ...(state.outbox ? { outbox: state.outbox } : {}),
     clients,
@@ -119,7 +125,10 @@ async function stackTarget(stackName: string, region: string | undefined): Promi
       ...(outputs.InboundBucketName ? { inbound: outputs.InboundBucketName } : {}),
       ...(outputs.PayloadBucketName ? { payload: outputs.PayloadBucketName } : {}),
     },
-    topics: { ...(outputs.TrackingTopicArn ? { sesEvents: outputs.TrackingTopicArn } : {}), ...(outputs.InboundTopicArn ? { inbound: outputs.InboundTopicArn } : {}) },
+    topics: {
+      ...(outputs.TrackingTopicArn ? { sesEvents: outputs.TrackingTopicArn } : {}),
+      ...(outputs.InboundTopicArn ? { inbound: outputs.InboundTopicArn } : {}),
+    },
     inboundObjectPrefix: RAW_MAIL_PREFIX,
     clients,
     close: () => {

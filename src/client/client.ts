@@ -8,7 +8,7 @@
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { SendMessageBatchCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { Channel, MessageInput } from '../contract/message.js';
-import { InvalidMessageError, validateMessage, type FieldReason } from '../contract/validate.js';
+import { type FieldReason, InvalidMessageError, validateMessage } from '../contract/validate.js';
 import { chunkEntries, DEFAULT_MAX_BATCH_BYTES, MAX_BATCH_BYTES } from './batch.js';
 import { readStackOutputs } from './stack-outputs.js';
 
@@ -56,7 +56,8 @@ export class MailroomClient {
     this.queues = { email: options.emailQueueUrl, sms: options.smsQueueUrl };
     this.sqs = options.sqsClient ?? new SQSClient({});
     this.maxBatchBytes = options.maxBatchBytes ?? DEFAULT_MAX_BATCH_BYTES;
-    if (!(this.maxBatchBytes > 0 && this.maxBatchBytes <= MAX_BATCH_BYTES)) throw new RangeError(`maxBatchBytes must be between 1 and ${MAX_BATCH_BYTES}`);
+    if (!(this.maxBatchBytes > 0 && this.maxBatchBytes <= MAX_BATCH_BYTES))
+      throw new RangeError(`maxBatchBytes must be between 1 and ${MAX_BATCH_BYTES}`);
   }
 
   /** A client for a deployed stack holding Mailroom, from its EmailQueueUrl and SmsQueueUrl outputs. */
@@ -89,9 +90,19 @@ export class MailroomClient {
     const prepared = prepareAll(messages);
     const results: BatchEntryResult[] = new Array(prepared.length);
     for (const channel of ['email', 'sms'] as const) {
-      const { chunks, oversized } = chunkEntries(prepared.filter((p) => p.channel === channel), this.maxBatchBytes);
+      const { chunks, oversized } = chunkEntries(
+        prepared.filter((p) => p.channel === channel),
+        this.maxBatchBytes,
+      );
       for (const p of oversized) {
-        results[p.index] = { error: { id: p.id, code: 'message_too_large', message: `the body is ${p.bytes} bytes; one request carries at most ${this.maxBatchBytes}`, senderFault: true } };
+        results[p.index] = {
+          error: {
+            id: p.id,
+            code: 'message_too_large',
+            message: `the body is ${p.bytes} bytes; one request carries at most ${this.maxBatchBytes}`,
+            senderFault: true,
+          },
+        };
       }
       for (const chunk of chunks) await this.sendChunk(this.queues[channel], chunk, results);
     }
@@ -114,10 +125,15 @@ export class MailroomClient {
       }
       for (const failed of Failed) {
         const p = byIndex.get(failed.Id ?? '');
-        if (p) results[p.index] = { error: { id: p.id, code: failed.Code ?? 'unknown', message: failed.Message ?? '', senderFault: failed.SenderFault ?? false } };
+        if (p)
+          results[p.index] = {
+            error: { id: p.id, code: failed.Code ?? 'unknown', message: failed.Message ?? '', senderFault: failed.SenderFault ?? false },
+          };
       }
       for (const p of chunk) {
-        results[p.index] ??= { error: { id: p.id, code: 'no_result', message: 'SQS reported neither success nor failure for this entry', senderFault: false } };
+        results[p.index] ??= {
+          error: { id: p.id, code: 'no_result', message: 'SQS reported neither success nor failure for this entry', senderFault: false },
+        };
       }
     } catch (error) {
       // The whole request failed (network, throttling, permissions): every entry in it is unsent.

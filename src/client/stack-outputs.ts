@@ -9,11 +9,17 @@ import { MailroomError } from '../errors.js';
 export class StackOutputsError extends MailroomError {}
 
 /** The stack's outputs by OutputKey; throws StackOutputsError when one of `required` is missing. */
-export async function readStackOutputs(cfn: CloudFormationClient, stackName: string, required: readonly string[]): Promise<Record<string, string>> {
+export async function readStackOutputs(
+  cfn: CloudFormationClient,
+  stackName: string,
+  required: readonly string[],
+): Promise<Record<string, string>> {
   let outputs: Record<string, string>;
   try {
     const { Stacks } = await cfn.send(new DescribeStacksCommand({ StackName: stackName }));
-    outputs = Object.fromEntries((Stacks?.[0]?.Outputs ?? []).flatMap((o) => (o.OutputKey && o.OutputValue ? [[o.OutputKey, o.OutputValue]] : [])));
+    outputs = Object.fromEntries(
+      (Stacks?.[0]?.Outputs ?? []).flatMap((o) => (o.OutputKey && o.OutputValue ? [[o.OutputKey, o.OutputValue]] : [])),
+    );
   } catch (cause) {
     const region = await cfn.config.region().catch(() => 'an unknown region');
     throw new StackOutputsError(`cannot read stack ${stackName} in ${region}: ${(cause as Error).message}`, { cause });

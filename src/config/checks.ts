@@ -1,7 +1,8 @@
 /** Rules that span fields. Each returns problems as `path: message`, all of them at once. */
+
+import { VISIBILITY_TIMEOUT_FACTOR } from '../contract/config-fields.js';
 import { KINDS } from '../providers/kinds.js';
 import { channelInstances, channelOfKind, providerInstances } from './instances.js';
-import { VISIBILITY_TIMEOUT_FACTOR } from '../contract/config-fields.js';
 import type { MailroomConfig, ParsedConfig } from './schema.js';
 import { BUILT_IN_INSTANCES } from './sections/providers.js';
 
@@ -27,7 +28,8 @@ export function sectionChecks(p: Partial<ParsedConfig>): string[] {
   }
   for (const [name, builtInKind] of Object.entries(BUILT_IN_INSTANCES)) {
     const entry = p.providers?.[name];
-    if (entry && entry.kind !== builtInKind) problems.push(`providers.${name}: "${name}" is the built-in ${builtInKind} instance; give a ${entry.kind} instance another name`);
+    if (entry && entry.kind !== builtInKind)
+      problems.push(`providers.${name}: "${name}" is the built-in ${builtInKind} instance; give a ${entry.kind} instance another name`);
   }
   return problems;
 }
@@ -39,7 +41,8 @@ export function crossChecks(c: MailroomConfig): string[] {
 
 function sesChecks(c: MailroomConfig): string[] {
   const domains = c.ses.identities.filter((i) => !i.includes('@'));
-  const covered = domains.some((d) => c.ses.fromDomain === d || c.ses.fromDomain.endsWith(`.${d}`)) ||
+  const covered =
+    domains.some((d) => c.ses.fromDomain === d || c.ses.fromDomain.endsWith(`.${d}`)) ||
     c.ses.identities.some((i) => i.endsWith(`@${c.ses.fromDomain}`));
   return covered ? [] : [`ses.fromDomain: "${c.ses.fromDomain}" is not covered by any of ses.identities (${c.ses.identities.join(', ')})`];
 }
@@ -48,7 +51,9 @@ function sendChecks(c: MailroomConfig): string[] {
   const problems: string[] = [];
   const minVisibility = VISIBILITY_TIMEOUT_FACTOR * c.send.timeoutSeconds;
   if (c.send.visibilityTimeoutSeconds < minVisibility) {
-    problems.push(`send.visibilityTimeoutSeconds: ${c.send.visibilityTimeoutSeconds} is below ${VISIBILITY_TIMEOUT_FACTOR} x send.timeoutSeconds (${minVisibility}); SQS would redeliver messages still being sent`);
+    problems.push(
+      `send.visibilityTimeoutSeconds: ${c.send.visibilityTimeoutSeconds} is below ${VISIBILITY_TIMEOUT_FACTOR} x send.timeoutSeconds (${minVisibility}); SQS would redeliver messages still being sent`,
+    );
   }
   for (const ch of ['email', 'sms'] as const) {
     // One full batch at the per-instance rate must fit comfortably in one invocation, or
@@ -56,7 +61,9 @@ function sendChecks(c: MailroomConfig): string[] {
     const rate = perInstanceSendRate(c[ch]);
     const seconds = c[ch].batchSize / rate;
     if (seconds > c.send.timeoutSeconds / 2) {
-      problems.push(`${ch}.batchSize: ${c[ch].batchSize} messages at ${rate.toFixed(2)}/s per instance take ${seconds.toFixed(1)}s, more than half of send.timeoutSeconds (${c.send.timeoutSeconds}); lower batchSize or maxConcurrency, or raise the timeout`);
+      problems.push(
+        `${ch}.batchSize: ${c[ch].batchSize} messages at ${rate.toFixed(2)}/s per instance take ${seconds.toFixed(1)}s, more than half of send.timeoutSeconds (${c.send.timeoutSeconds}); lower batchSize or maxConcurrency, or raise the timeout`,
+      );
     }
   }
   return problems;
@@ -70,14 +77,18 @@ function providerChecks(c: MailroomConfig): string[] {
     const refer = (path: string, name: string) => {
       const instance = known.get(name);
       if (!instance) problems.push(`${path}: no provider instance "${name}" (configured: ${[...known.keys()].join(', ')})`);
-      else if (channelOfKind(instance.kind) !== ch) problems.push(`${path}: "${name}" is a ${instance.kind} instance, which sends ${channelOfKind(instance.kind) ?? 'nothing'}, not ${ch}`);
+      else if (channelOfKind(instance.kind) !== ch)
+        problems.push(
+          `${path}: "${name}" is a ${instance.kind} instance, which sends ${channelOfKind(instance.kind) ?? 'nothing'}, not ${ch}`,
+        );
     };
     const cfg = c[ch];
     refer(`${ch}.provider`, cfg.provider);
     const seen = new Set<string>();
     cfg.fallback.forEach((name, i) => {
       refer(`${ch}.fallback.${i}`, name);
-      if (name === cfg.provider) problems.push(`${ch}.fallback.${i}: "${name}" is ${ch}.provider itself; a fallback must be another instance`);
+      if (name === cfg.provider)
+        problems.push(`${ch}.fallback.${i}: "${name}" is ${ch}.provider itself; a fallback must be another instance`);
       else if (seen.has(name)) problems.push(`${ch}.fallback.${i}: "${name}" is listed twice`);
       seen.add(name);
     });
@@ -86,7 +97,9 @@ function providerChecks(c: MailroomConfig): string[] {
     });
     for (const instance of channelInstances(c, ch)) {
       if (kindNeedsSecret(instance.kind) && instance.secret === undefined) {
-        problems.push(`providers.${instance.name}.secret: a ${instance.kind} instance needs the Secrets Manager secret holding its credentials`);
+        problems.push(
+          `providers.${instance.name}.secret: a ${instance.kind} instance needs the Secrets Manager secret holding its credentials`,
+        );
       }
     }
   }

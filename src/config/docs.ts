@@ -57,7 +57,8 @@ function numberType(node: Node): string {
   // zod's integers carry the safe-integer bounds: no bound a reader needs to know.
   if (node.maximum !== undefined && node.maximum >= Number.MAX_SAFE_INTEGER) return numberType({ ...node, maximum: undefined });
   if (node.minimum !== undefined && node.maximum !== undefined) return `${kind} ${node.minimum}-${node.maximum}`;
-  if (node.exclusiveMinimum !== undefined) return `${kind} > ${node.exclusiveMinimum}${node.maximum !== undefined ? `, ≤ ${node.maximum}` : ''}`;
+  if (node.exclusiveMinimum !== undefined)
+    return `${kind} > ${node.exclusiveMinimum}${node.maximum !== undefined ? `, ≤ ${node.maximum}` : ''}`;
   if (node.minimum !== undefined) return `${kind} ≥ ${node.minimum}`;
   if (node.maximum !== undefined) return `${kind} ≤ ${node.maximum}`;
   return kind;

@@ -3,8 +3,8 @@
  * built-in `ses` and `sns` instances, whose options come from the `ses` and `sms` sections.
  */
 import type { Channel } from '../contract/message.js';
-import { KINDS } from '../providers/kinds.js';
 import type { ProviderInstance } from '../providers/kinds/types.js';
+import { KINDS } from '../providers/kinds.js';
 import type { MailroomConfig } from './schema.js';
 import { kindOptions } from './sections/providers.js';
 
@@ -12,17 +12,23 @@ export function providerInstances(config: Pick<MailroomConfig, 'providers' | 'se
   const builtIn: ProviderInstance[] = [
     { name: 'ses', kind: 'ses', options: { configurationSet: config.ses.configurationSetName } },
     {
-      name: 'sns', kind: 'sns',
-      options: { ...(config.sms.senderId ? { senderId: config.sms.senderId } : {}), ...(config.sms.originationNumber ? { originationNumber: config.sms.originationNumber } : {}) },
+      name: 'sns',
+      kind: 'sns',
+      options: {
+        ...(config.sms.senderId ? { senderId: config.sms.senderId } : {}),
+        ...(config.sms.originationNumber ? { originationNumber: config.sms.originationNumber } : {}),
+      },
     },
   ];
-  const configured = Object.entries(config.providers).map(([name, entry]): ProviderInstance => ({
-    name,
-    kind: entry.kind,
-    ...(entry.secret !== undefined ? { secret: entry.secret } : {}),
-    ...(entry.live !== undefined ? { live: entry.live } : {}),
-    options: kindOptions(entry),
-  }));
+  const configured = Object.entries(config.providers).map(
+    ([name, entry]): ProviderInstance => ({
+      name,
+      kind: entry.kind,
+      ...(entry.secret !== undefined ? { secret: entry.secret } : {}),
+      ...(entry.live !== undefined ? { live: entry.live } : {}),
+      options: kindOptions(entry),
+    }),
+  );
   return [...builtIn.filter((b) => !(b.name in config.providers)), ...configured];
 }
 
@@ -37,7 +43,10 @@ export function channelOfKind(kind: string): Channel | undefined {
  * message may name any of them). A built-in instance the channel does not use is left out,
  * so an email channel sending through another kind gets no SES permission.
  */
-export function channelInstances(config: Pick<MailroomConfig, 'providers' | 'ses' | 'sms' | 'email'>, channel: Channel): ProviderInstance[] {
+export function channelInstances(
+  config: Pick<MailroomConfig, 'providers' | 'ses' | 'sms' | 'email'>,
+  channel: Channel,
+): ProviderInstance[] {
   const cfg = config[channel];
   const used = new Set([cfg.provider, ...cfg.fallback, ...cfg.routes.map((r) => r.provider)]);
   return providerInstances(config).filter((i) => channelOfKind(i.kind) === channel && (used.has(i.name) || i.name in config.providers));

@@ -53,10 +53,12 @@ export function sendEnvironment(config: SendSlice, channel: Channel, account?: s
 
 /** `bucket=account` of each attachment bucket whose owner is known: the ExpectedBucketOwner of every GetObject. */
 function attachmentOwners(buckets: SendSlice['send']['attachmentBuckets'], account: string | undefined): string | undefined {
-  return csv(buckets.flatMap((b) => {
-    const owner = b.account ?? account;
-    return owner === undefined ? [] : [`${b.bucket}=${owner}`];
-  }));
+  return csv(
+    buckets.flatMap((b) => {
+      const owner = b.account ?? account;
+      return owner === undefined ? [] : [`${b.bucket}=${owner}`];
+    }),
+  );
 }
 
 function emailPolicyEnvironment(config: SendSlice): Record<string, string | undefined> {
@@ -76,7 +78,10 @@ function smsPolicyEnvironment({ sms }: SendSlice): Record<string, string | undef
 }
 
 /** Tracking and SMS-status Lambdas; `ownTopicArns` are the stack's topics (tokens at synth). */
-export function trackingEnvironment(config: Pick<MailroomConfig, 'tracking' | 'operations' | 'retention'>, ownTopicArns: readonly string[]): Environment {
+export function trackingEnvironment(
+  config: Pick<MailroomConfig, 'tracking' | 'operations' | 'retention'>,
+  ownTopicArns: readonly string[],
+): Environment {
   return defined({
     ...commonEnvironment(config),
     [ENV.eventsRetentionDays]: days(config.retention.eventsDays),
@@ -86,7 +91,10 @@ export function trackingEnvironment(config: Pick<MailroomConfig, 'tracking' | 'o
 }
 
 /** The inbound Lambda, and the tracking HTTPS Lambda that hands receipt notifications to inbound. */
-export function inboundEnvironment(config: Pick<MailroomConfig, 'inbound' | 'operations' | 'retention'>, receiptTopicArn: string): Environment {
+export function inboundEnvironment(
+  config: Pick<MailroomConfig, 'inbound' | 'operations' | 'retention'>,
+  receiptTopicArn: string,
+): Environment {
   return defined({
     ...commonEnvironment(config),
     [ENV.inboundRetentionDays]: days(config.retention.inboundDays),

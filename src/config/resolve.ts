@@ -5,9 +5,10 @@
  * problem is collected and thrown as ONE ConfigError, so a user fixes their configuration in
  * one round.
  */
+
+import { VISIBILITY_TIMEOUT_FACTOR } from '../contract/config-fields.js';
 import { ConfigError } from '../errors.js';
 import { crossChecks, sectionChecks } from './checks.js';
-import { VISIBILITY_TIMEOUT_FACTOR } from '../contract/config-fields.js';
 import { configSchema, type MailroomConfig, type MailroomConfigInput, type ParsedConfig, type SectionName } from './schema.js';
 
 /** The CDK context key (and `npm start` cdk.json key) holding the configuration object. */
@@ -59,7 +60,11 @@ function completeConfig(p: ParsedConfig): MailroomConfig {
     ...p,
     ses: { ...p.ses, identities: p.ses.identities ?? [p.ses.fromDomain], configurationSetName: p.ses.configurationSetName ?? p.stackName },
     send: { ...p.send, visibilityTimeoutSeconds: p.send.visibilityTimeoutSeconds ?? VISIBILITY_TIMEOUT_FACTOR * p.send.timeoutSeconds },
-    inbound: { ...p.inbound, recipients: p.inbound.recipients ?? [p.ses.fromDomain], ruleSetName: p.inbound.ruleSetName ?? `${p.stackName}-inbound` },
+    inbound: {
+      ...p.inbound,
+      recipients: p.inbound.recipients ?? [p.ses.fromDomain],
+      ruleSetName: p.inbound.ruleSetName ?? `${p.stackName}-inbound`,
+    },
   };
 }
 

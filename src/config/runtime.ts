@@ -22,19 +22,41 @@ const range = destinationRateLimit.unwrap().shape;
 const price = smsMaxPrice.unwrap().shape;
 
 /** An unset or empty variable is undefined, so the piece's own default (or optionality) applies. */
-const raw = z.string().optional().transform((v) => (v === undefined || v === '' ? undefined : v));
-const num = <T extends z.ZodType<unknown, number | undefined>>(piece: T) => raw.transform((v) => (v === undefined ? undefined : Number(v))).pipe(piece);
-const list = <T extends z.ZodType<unknown, string[] | undefined>>(piece: T) => raw.transform((v) => (v === undefined ? undefined : v.split(',').map((s) => s.trim()).filter(Boolean))).pipe(piece);
-const bool = <T extends z.ZodType<unknown, boolean | undefined>>(piece: T) => z.enum(['true', 'false', '']).optional().transform((v) => (v === undefined || v === '' ? undefined : v === 'true')).pipe(piece);
-const json = <T extends z.ZodType>(piece: T) => raw.transform((v, ctx) => {
-  if (v === undefined) return undefined;
-  try {
-    return JSON.parse(v) as unknown;
-  } catch {
-    ctx.addIssue({ code: 'custom', message: 'is not JSON' });
-    return z.NEVER;
-  }
-}).pipe(piece);
+const raw = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v === '' ? undefined : v));
+const num = <T extends z.ZodType<unknown, number | undefined>>(piece: T) =>
+  raw.transform((v) => (v === undefined ? undefined : Number(v))).pipe(piece);
+const list = <T extends z.ZodType<unknown, string[] | undefined>>(piece: T) =>
+  raw
+    .transform((v) =>
+      v === undefined
+        ? undefined
+        : v
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean),
+    )
+    .pipe(piece);
+const bool = <T extends z.ZodType<unknown, boolean | undefined>>(piece: T) =>
+  z
+    .enum(['true', 'false', ''])
+    .optional()
+    .transform((v) => (v === undefined || v === '' ? undefined : v === 'true'))
+    .pipe(piece);
+const json = <T extends z.ZodType>(piece: T) =>
+  raw
+    .transform((v, ctx) => {
+      if (v === undefined) return undefined;
+      try {
+        return JSON.parse(v) as unknown;
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'is not JSON' });
+        return z.NEVER;
+      }
+    })
+    .pipe(piece);
 
 /** One provider instance as the send Lambda receives it (src/providers/kinds/types.ts ProviderInstance). */
 export const instanceEnvSchema = z.strictObject({
@@ -74,8 +96,9 @@ export const runtimeConfigSchema = z.object({
   [ENV.smsRangeDigits]: num(range.nationalDigits),
   [ENV.smsRangeLimit]: num(range.maxMessages),
   [ENV.smsRangeWindowSeconds]: num(range.windowSeconds),
-  [ENV.attachmentBucketOwners]: list(z.array(z.string().regex(/^[a-z0-9.-]{3,63}=\d{12}$/, 'bucket=12-digit account id')).default([]))
-    .transform((pairs) => Object.fromEntries(pairs.map((p) => p.split('=') as [string, string]))),
+  [ENV.attachmentBucketOwners]: list(
+    z.array(z.string().regex(/^[a-z0-9.-]{3,63}=\d{12}$/, 'bucket=12-digit account id')).default([]),
+  ).transform((pairs) => Object.fromEntries(pairs.map((p) => p.split('=') as [string, string]))),
   // Unset: kept forever (retention null).
   [ENV.messagesRetentionDays]: num(retentionBound.optional()),
   [ENV.eventsRetentionDays]: num(retentionBound.optional()),

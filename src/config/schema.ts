@@ -5,10 +5,10 @@
  * generated (scripts/config-docs.ts). Every default and bound is written here, once.
  */
 import * as z from 'zod';
-import { KINDS } from '../providers/kinds.js';
 import { STACK_NAME } from '../contract/config-fields.js';
-import { encryptionSection, publicEndpointsSection, retentionSection } from './sections/guardrails.js';
+import { KINDS } from '../providers/kinds.js';
 import { emailSection, smsSection } from './sections/channels.js';
+import { encryptionSection, publicEndpointsSection, retentionSection } from './sections/guardrails.js';
 import { alarmsSection, operationsSection } from './sections/operations.js';
 import { providersSection } from './sections/providers.js';
 import { sendSection } from './sections/send.js';
@@ -16,7 +16,10 @@ import { sesSection } from './sections/ses.js';
 import { inboundSection, trackingSection } from './sections/tracking.js';
 
 export const configSchema = z.strictObject({
-  stackName: z.string().regex(STACK_NAME, 'must start with a letter and hold only letters, digits and dashes').default('Mailroom')
+  stackName: z
+    .string()
+    .regex(STACK_NAME, 'must start with a letter and hold only letters, digits and dashes')
+    .default('Mailroom')
     .meta({ description: 'CloudFormation stack name; default for the names below', shape: 'letters, digits, `-` (starts with a letter)' }),
   ses: sesSection,
   email: emailSection,

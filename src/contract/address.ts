@@ -5,8 +5,9 @@
  * kept, IDN domains are accepted and carried in their ASCII (punycode) form for the wire,
  * and CR/LF anywhere is refused (header injection).
  */
-import addressparser from 'nodemailer/lib/addressparser/index.js';
+
 import { domainToASCII } from 'node:url';
+import addressparser from 'nodemailer/lib/addressparser/index.js';
 
 export interface Mailbox {
   readonly name?: string;
@@ -58,7 +59,9 @@ function writtenAddress(input: string): string | undefined {
  * reason it was refused. A string holding several mailboxes is refused here; lists are
  * expressed as JSON arrays in the contract.
  */
-export function parseMailbox(input: string | { name?: string; address: string }): { ok: true; value: Mailbox } | { ok: false; reason: string } {
+export function parseMailbox(
+  input: string | { name?: string; address: string },
+): { ok: true; value: Mailbox } | { ok: false; reason: string } {
   let name: string | undefined;
   let address: string;
   if (typeof input === 'string') {
@@ -69,7 +72,8 @@ export function parseMailbox(input: string | { name?: string; address: string })
     // address "smith@example.com". What it returns must be what the input says, or the mail
     // goes to someone else: the address is the whole input, or exactly what is inside <>.
     const written = writtenAddress(input);
-    if (written === undefined || written !== parsed[0].address) return { ok: false, reason: `"${input}" is not a mailbox ("local@domain" or "Name <local@domain>")` };
+    if (written === undefined || written !== parsed[0].address)
+      return { ok: false, reason: `"${input}" is not a mailbox ("local@domain" or "Name <local@domain>")` };
     name = parsed[0].name || undefined;
     address = parsed[0].address;
   } else {

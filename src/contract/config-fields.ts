@@ -17,7 +17,9 @@ export const SES_MAX_INBOUND_BYTES = 40 * 1024 * 1024;
 /** Retention of the work queues the stack creates (SQS default, 4 days); the send path re-enqueues before it. */
 export const WORK_QUEUE_RETENTION_SECONDS = 4 * 24 * 60 * 60;
 
-export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
+export const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
 export const DOMAIN = /^(?=.{1,253}$)(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?<!-))+$/;
 const SNS_TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?$/;
 // SES names: letters, numbers, underscores and dashes, 64 at most

@@ -3,15 +3,14 @@
  * names kept, IDN domains in ASCII form); CR/LF is refused in everything that becomes a header.
  */
 import * as z from 'zod';
-import { parseMailbox, type Mailbox } from './address.js';
+import { type Mailbox, parseMailbox } from './address.js';
 import { commonFields, refineNoBreak } from './fields.js';
 import { safeRecord } from './record.js';
 
 const MAILBOX_EXPECTED = 'expected a mailbox ("Name <local@domain>" or {name, address})';
-const mailboxInput = z.union(
-  [z.string().min(1), z.object({ name: z.string().optional(), address: z.string().min(1) }).strict()],
-  { error: MAILBOX_EXPECTED },
-);
+const mailboxInput = z.union([z.string().min(1), z.object({ name: z.string().optional(), address: z.string().min(1) }).strict()], {
+  error: MAILBOX_EXPECTED,
+});
 
 const mailbox = mailboxInput.transform((input, ctx): Mailbox => {
   const parsed = parseMailbox(input);
@@ -27,12 +26,27 @@ const mailboxList = z.union([mailbox.transform((m) => [m]), z.array(mailbox).max
 
 export const attachmentSchema = z
   .object({
-    filename: z.string().min(1).max(255).refine(...refineNoBreak('filename')),
-    contentType: z.string().regex(/^[\w.+-]+\/[\w.+-]+$/, 'contentType must be type/subtype').optional(),
+    filename: z
+      .string()
+      .min(1)
+      .max(255)
+      .refine(...refineNoBreak('filename')),
+    contentType: z
+      .string()
+      .regex(/^[\w.+-]+\/[\w.+-]+$/, 'contentType must be type/subtype')
+      .optional(),
     content: z.base64().optional(),
-    s3: z.object({ bucket: z.string().min(3), key: z.string().min(1) }).strict().optional(),
+    s3: z
+      .object({ bucket: z.string().min(3), key: z.string().min(1) })
+      .strict()
+      .optional(),
     disposition: z.enum(['attachment', 'inline']).optional(),
-    contentId: z.string().min(1).max(255).refine(...refineNoBreak('contentId')).optional(),
+    contentId: z
+      .string()
+      .min(1)
+      .max(255)
+      .refine(...refineNoBreak('contentId'))
+      .optional(),
   })
   .strict()
   .refine((a) => (a.content === undefined) !== (a.s3 === undefined), { message: 'exactly one of content or s3 is required' })
@@ -44,7 +58,10 @@ export const templateSchema = z.union([
   z.object({ name: z.string().min(1).max(256), data: safeRecord(z.string(), z.unknown()).optional() }).strict(),
   z
     .object({
-      subject: z.string().min(1).refine(...refineNoBreak('template subject')),
+      subject: z
+        .string()
+        .min(1)
+        .refine(...refineNoBreak('template subject')),
       html: z.string().optional(),
       text: z.string().optional(),
       data: safeRecord(z.string(), z.unknown()).optional(),
@@ -62,12 +79,26 @@ export const emailMessageSchema = z
     cc: mailboxList.optional(),
     bcc: mailboxList.optional(),
     replyTo: mailboxList.optional(),
-    subject: z.string().max(998).refine(...refineNoBreak('subject')).optional(),
+    subject: z
+      .string()
+      .max(998)
+      .refine(...refineNoBreak('subject'))
+      .optional(),
     text: z.string().optional(),
     html: z.string().optional(),
     amp: z.string().optional(),
-    headers: safeRecord(headerName, z.string().max(998).refine(...refineNoBreak('header value'))).optional(),
-    envelopeSender: z.string().min(3).refine(...refineNoBreak('envelopeSender')).optional(),
+    headers: safeRecord(
+      headerName,
+      z
+        .string()
+        .max(998)
+        .refine(...refineNoBreak('header value')),
+    ).optional(),
+    envelopeSender: z
+      .string()
+      .min(3)
+      .refine(...refineNoBreak('envelopeSender'))
+      .optional(),
     attachments: z.array(attachmentSchema).max(100).optional(),
     template: templateSchema.optional(),
     mergeData: safeRecord(z.string(), safeRecord(z.string(), z.unknown())).optional(),
@@ -83,7 +114,8 @@ export const emailMessageSchema = z
     if (!m.template && m.text === undefined && m.html === undefined) {
       ctx.addIssue({ code: 'custom', path: ['text'], message: 'one of text, html or template is required' });
     }
-    if (!m.template && m.subject === undefined) ctx.addIssue({ code: 'custom', path: ['subject'], message: 'subject is required without a template' });
+    if (!m.template && m.subject === undefined)
+      ctx.addIssue({ code: 'custom', path: ['subject'], message: 'subject is required without a template' });
     if (m.envelopeSender !== undefined && !parseMailbox(m.envelopeSender).ok) {
       ctx.addIssue({ code: 'custom', path: ['envelopeSender'], message: 'envelopeSender must be an address' });
     }

@@ -15,7 +15,9 @@ export function refineNoBreak(what: string): [(v: string) => boolean, { message:
 }
 
 // Numbers the store keeps exactly (./metadata-value.ts).
-const storableNumber = z.number().refine(isStorableNumber, { message: 'metadata numbers must be within ±9007199254740991 (send larger or more precise values as strings)' });
+const storableNumber = z.number().refine(isStorableNumber, {
+  message: 'metadata numbers must be within ±9007199254740991 (send larger or more precise values as strings)',
+});
 const metadataValue = z.union([z.string(), storableNumber, z.boolean()]);
 
 /**
@@ -28,9 +30,20 @@ export const METADATA_MAX_BYTES = 10 * 1024;
 
 export const commonFields = {
   id: z.string().regex(MESSAGE_ID_PATTERN, 'id must be 1-128 of [A-Za-z0-9._:-]').optional(),
-  tags: z.array(z.string().min(1).max(256).refine(...refineNoBreak('tag'))).max(50).optional(),
+  tags: z
+    .array(
+      z
+        .string()
+        .min(1)
+        .max(256)
+        .refine(...refineNoBreak('tag')),
+    )
+    .max(50)
+    .optional(),
   metadata: safeRecord(z.string().min(1).max(128), metadataValue)
-    .refine((m) => new TextEncoder().encode(JSON.stringify(m)).length <= METADATA_MAX_BYTES, { message: `metadata must be at most ${METADATA_MAX_BYTES} bytes as JSON` })
+    .refine((m) => new TextEncoder().encode(JSON.stringify(m)).length <= METADATA_MAX_BYTES, {
+      message: `metadata must be at most ${METADATA_MAX_BYTES} bytes as JSON`,
+    })
     .optional(),
   provider: z.string().min(1).max(64).optional(),
   providerOptions: safeRecord(z.string(), z.unknown()).optional(),

@@ -9,12 +9,19 @@
  * `npm run schema` writes the JSON Schema of the input side to `schema/message-v1.schema.json`.
  */
 import * as z from 'zod';
-import { emailMessageSchema, type EmailMessage } from './email.js';
-import { smsMessageSchema, type SmsMessage } from './sms.js';
+import { type EmailMessage, emailMessageSchema } from './email.js';
+import { type SmsMessage, smsMessageSchema } from './sms.js';
 
-export { attachmentSchema, emailMessageSchema, templateSchema, type Attachment, type EmailMessage, type EmailMessageInput } from './email.js';
+export {
+  type Attachment,
+  attachmentSchema,
+  type EmailMessage,
+  type EmailMessageInput,
+  emailMessageSchema,
+  templateSchema,
+} from './email.js';
 export { MESSAGE_ID_PATTERN } from './fields.js';
-export { smsMessageSchema, type SmsMessage, type SmsMessageInput } from './sms.js';
+export { type SmsMessage, type SmsMessageInput, smsMessageSchema } from './sms.js';
 
 export const messageSchema = z.discriminatedUnion('channel', [emailMessageSchema, smsMessageSchema]);
 

@@ -42,13 +42,15 @@ export function safeRecord<K extends z.ZodType<string, string>, V extends z.ZodT
       const keyResult = key.safeParse(k);
       if (!keyResult.success) {
         failed = true;
-        for (const issue of keyResult.error.issues) ctx.addIssue({ code: 'custom', path: [k], message: `key "${k}": ${issue.message}`, input: k });
+        for (const issue of keyResult.error.issues)
+          ctx.addIssue({ code: 'custom', path: [k], message: `key "${k}": ${issue.message}`, input: k });
         continue;
       }
       const valueResult = value.safeParse(input[k]);
       if (!valueResult.success) {
         failed = true;
-        for (const issue of valueResult.error.issues) ctx.addIssue({ ...issue, path: [k, ...issue.path] } as Parameters<typeof ctx.addIssue>[0]);
+        for (const issue of valueResult.error.issues)
+          ctx.addIssue({ ...issue, path: [k, ...issue.path] } as Parameters<typeof ctx.addIssue>[0]);
         continue;
       }
       entries.push([keyResult.data, valueResult.data as z.output<V>]);

@@ -12,8 +12,20 @@ export type SendStatus = 'sent' | 'queued' | 'invalid' | 'rejected' | 'failed' |
 
 /** Normalized tracking event types (§3). */
 export const EVENT_TYPES = [
-  'queued', 'sent', 'rejected', 'failed', 'bounced', 'deferred', 'delivered', 'autoresponded',
-  'opened', 'clicked', 'complained', 'unsubscribed', 'subscribed', 'unknown',
+  'queued',
+  'sent',
+  'rejected',
+  'failed',
+  'bounced',
+  'deferred',
+  'delivered',
+  'autoresponded',
+  'opened',
+  'clicked',
+  'complained',
+  'unsubscribed',
+  'subscribed',
+  'unknown',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 

@@ -3,8 +3,8 @@
  * origination numbers E.164, sender IDs as SNS accepts them.
  */
 import * as z from 'zod';
-import { commonFields } from './fields.js';
 import { E164_SYNTAX } from './e164.js';
+import { commonFields } from './fields.js';
 import { parseE164 } from './phone.js';
 
 /** Origination numbers are checked for E.164 syntax only (see ./e164.ts). */
@@ -34,10 +34,15 @@ export const smsMessageSchema = z
     body: z.string().min(1).max(1600),
     from: z
       .string()
-      .refine((v) => E164_SYNTAX.test(v) || SENDER_ID_PATTERN.test(v), { message: `from must be an E.164 number or a sender ID of ${SENDER_ID_RULE}` })
+      .refine((v) => E164_SYNTAX.test(v) || SENDER_ID_PATTERN.test(v), {
+        message: `from must be an E.164 number or a sender ID of ${SENDER_ID_RULE}`,
+      })
       .optional(),
     smsType: z.enum(['transactional', 'promotional']).default('transactional'),
-    mediaUrls: z.array(z.url({ protocol: /^https$/ })).max(10).optional(),
+    mediaUrls: z
+      .array(z.url({ protocol: /^https$/ }))
+      .max(10)
+      .optional(),
     maxPrice: z.number().positive().optional(),
   })
   .strict();

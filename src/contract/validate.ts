@@ -3,10 +3,11 @@
  * use createValidator (./validator.ts) with their own channel's schema instead, so each
  * bundles only its channel.
  */
-import { messageSchema, type Channel } from './message.js';
-import { createValidator, parseJson, toValidated, type ValidatedMessage } from './validator.js';
+
 import { emailMessageSchema } from './email.js';
+import { type Channel, messageSchema } from './message.js';
 import { smsMessageSchema } from './sms.js';
+import { createValidator, parseJson, toValidated, type ValidatedMessage } from './validator.js';
 
 export * from './validator.js';
 

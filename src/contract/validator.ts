@@ -30,7 +30,9 @@ export class InvalidMessageError extends MailroomError {
 
   /** The raw body cut to RAW_BODY_LIMIT characters, for the record. */
   get truncatedBody(): string {
-    return this.rawBody.length > RAW_BODY_LIMIT ? `${this.rawBody.slice(0, RAW_BODY_LIMIT)}…[truncated ${this.rawBody.length - RAW_BODY_LIMIT} chars]` : this.rawBody;
+    return this.rawBody.length > RAW_BODY_LIMIT
+      ? `${this.rawBody.slice(0, RAW_BODY_LIMIT)}…[truncated ${this.rawBody.length - RAW_BODY_LIMIT} chars]`
+      : this.rawBody;
   }
 }
 

@@ -6,14 +6,18 @@
  * (aws-cdk-lib's AwsCustomResource can only make one fixed call on delete, which cleared
  * or deactivated whatever was there.)
  */
-import { DescribeActiveReceiptRuleSetCommand, SetActiveReceiptRuleSetCommand, type SESClient } from '@aws-sdk/client-ses';
+import { DescribeActiveReceiptRuleSetCommand, type SESClient, SetActiveReceiptRuleSetCommand } from '@aws-sdk/client-ses';
 import { GetSMSAttributesCommand, SetSMSAttributesCommand, type SNSClient } from '@aws-sdk/client-sns';
 import * as z from 'zod';
 import { ConfigError } from '../errors.js';
 
 export const accountSettingSchema = z.discriminatedUnion('Setting', [
   z.object({ Setting: z.literal('ActiveReceiptRuleSet'), RuleSetName: z.string().min(1) }),
-  z.object({ Setting: z.literal('SmsDeliveryStatus'), RoleArn: z.string().startsWith('arn:'), SuccessSamplingRate: z.string().regex(/^\d{1,3}$/) }),
+  z.object({
+    Setting: z.literal('SmsDeliveryStatus'),
+    RoleArn: z.string().startsWith('arn:'),
+    SuccessSamplingRate: z.string().regex(/^\d{1,3}$/),
+  }),
 ]);
 export type AccountSetting = z.output<typeof accountSettingSchema>;
 
@@ -35,9 +39,11 @@ export async function applyAccountSetting(clients: AccountSettingsClients, setti
     await clients.ses.send(new SetActiveReceiptRuleSetCommand({ RuleSetName: setting.RuleSetName }));
     return;
   }
-  await clients.sns.send(new SetSMSAttributesCommand({
-    attributes: { DeliveryStatusIAMRole: setting.RoleArn, DeliveryStatusSuccessSamplingRate: setting.SuccessSamplingRate },
-  }));
+  await clients.sns.send(
+    new SetSMSAttributesCommand({
+      attributes: { DeliveryStatusIAMRole: setting.RoleArn, DeliveryStatusSuccessSamplingRate: setting.SuccessSamplingRate },
+    }),
+  );
 }
 
 /**

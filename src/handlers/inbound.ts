@@ -14,13 +14,13 @@
  *   idempotent by SES message id.
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
+import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { SNSEvent, SNSEventRecord } from 'aws-lambda';
 import { InvalidReceiptNotificationError } from '../inbound/errors.js';
 import { ingestReceiptNotification } from '../inbound/ingest.js';
 import { isReceiptNotification } from '../inbound/notification.js';
 import type { IngestDeps } from '../inbound/types.js';
-import { acceptSnsLambdaRecord, SnsVerificationError, type SnsIngestDeps } from '../tracking/sns/index.js';
+import { acceptSnsLambdaRecord, type SnsIngestDeps, SnsVerificationError } from '../tracking/sns/index.js';
 
 export interface InboundHandlerDeps {
   /** Verifier (topic allowlist: the receipt-notification topic), logger and metrics for refusals. */

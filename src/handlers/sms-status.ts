@@ -51,7 +51,8 @@ export function createSmsStatusHandler(deps: SmsStatusHandlerDeps): (event: Clou
       throw error;
     }
     countOutcome(deps.metrics, outcome);
-    if (outcome.unknown) deps.logger.warn('stored SMS log entries the normalizer did not understand', { count: outcome.unknown, logGroup: data.logGroup });
+    if (outcome.unknown)
+      deps.logger.warn('stored SMS log entries the normalizer did not understand', { count: outcome.unknown, logGroup: data.logGroup });
     return outcome;
   };
 }

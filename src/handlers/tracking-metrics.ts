@@ -3,7 +3,7 @@
  * counted where they are decided (`SnsRefused` with a `reason` dimension, see
  * src/tracking/sns/refusals.ts), not here.
  */
-import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
+import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { IngestOutcome } from '../tracking/deps.js';
 
 export const TRACKING_METRICS = {

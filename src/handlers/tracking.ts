@@ -24,11 +24,11 @@ import { ingestNotification } from '../tracking/ingest.js';
 import {
   acceptSnsHttpBody,
   acceptSnsLambdaRecord,
-  snsHttpErrorResponse,
-  snsHttpResponse,
-  SnsVerificationError,
   type SnsIngestDeps,
   type SnsNotification,
+  SnsVerificationError,
+  snsHttpErrorResponse,
+  snsHttpResponse,
 } from '../tracking/sns/index.js';
 import { coldStart } from './cold-start.js';
 import { countOutcome, TRACKING_METRICS, type TrackingMetrics } from './tracking-metrics.js';
@@ -87,7 +87,8 @@ async function handleSnsRecords(event: SNSEvent, deps: TrackingHandlerDeps): Pro
 
 async function handleHttps(event: LambdaFunctionURLEvent, deps: TrackingHandlerDeps): Promise<UrlResult> {
   const method = event.requestContext?.http?.method ?? 'POST';
-  if (method !== 'POST') return { statusCode: 405, headers: { allow: 'POST', 'content-type': 'application/json' }, body: '{"status":"method_not_allowed"}' };
+  if (method !== 'POST')
+    return { statusCode: 405, headers: { allow: 'POST', 'content-type': 'application/json' }, body: '{"status":"method_not_allowed"}' };
   const body = event.isBase64Encoded ? Buffer.from(event.body ?? '', 'base64').toString('utf8') : (event.body ?? '');
   let outcome: Awaited<ReturnType<typeof acceptSnsHttpBody>>;
   try {
@@ -123,7 +124,11 @@ async function processNotification(envelope: SnsNotification, deps: TrackingHand
   if (outcome.ignored) deps.logger.info('SNS notification is not an event', { ...context, reason: outcome.ignored });
   if (outcome.unknown) {
     const unknown = outcome.events.find((e) => e.eventType === 'unknown');
-    deps.logger.warn('stored an event the normalizer did not understand', { ...context, eventId: unknown?.eventId, description: unknown?.description });
+    deps.logger.warn('stored an event the normalizer did not understand', {
+      ...context,
+      eventId: unknown?.eventId,
+      description: unknown?.description,
+    });
   }
   for (const s of outcome.suppressed) deps.logger.info('address suppressed', { ...context, address: s.address, reason: s.reason });
 }

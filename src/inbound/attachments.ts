@@ -20,11 +20,11 @@
  * Uploads use lib-storage's multipart `Upload` with one 5 MB part in flight: a 25 MB
  * attachment costs about 5 MB of memory, not 25.
  */
-import { Transform, Writable, type Readable, type TransformCallback } from 'node:stream';
+import { type Readable, Transform, type TransformCallback, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
-import { InboundStorageError, errorNameOf, httpStatusOf } from './errors.js';
+import { errorNameOf, httpStatusOf, InboundStorageError } from './errors.js';
 import type { AttachmentMeta, AttachmentSink, StoredAttachment } from './types.js';
 
 export const ATTACHMENTS_PREFIX = 'attachments/';

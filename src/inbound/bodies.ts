@@ -13,8 +13,8 @@
  */
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { estimateItemBytes, MAX_RECORD_ITEM_BYTES } from '../store/inbound.js';
-import { InboundStorageError } from './errors.js';
 import type { StoredInboundRecord } from '../store/types.js';
+import { InboundStorageError } from './errors.js';
 import type { ParsedMail, S3Location } from './types.js';
 
 export const BODIES_PREFIX = 'bodies/';
@@ -63,7 +63,8 @@ async function putJson(s3: S3Client, { bucket, key }: S3Location, value: unknown
 
 /** The bodies of a record, fetched from S3 when they were moved there. */
 export async function readInboundBodies(s3: S3Client, record: StoredInboundRecord): Promise<InboundBodies> {
-  if (!record.bodies) return { ...(record.text !== undefined ? { text: record.text } : {}), ...(record.html !== undefined ? { html: record.html } : {}) };
+  if (!record.bodies)
+    return { ...(record.text !== undefined ? { text: record.text } : {}), ...(record.html !== undefined ? { html: record.html } : {}) };
   const { bucket, key } = record.bodies;
   try {
     const out = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));

@@ -25,7 +25,7 @@
 import { createDecipheriv, type Decipher, type DecipherGCM } from 'node:crypto';
 import { Transform, type TransformCallback } from 'node:stream';
 import { DecryptCommand, type KMSClient } from '@aws-sdk/client-kms';
-import { InboundRefusedError, InboundStorageError, errorNameOf } from './errors.js';
+import { errorNameOf, InboundRefusedError, InboundStorageError } from './errors.js';
 import type { DataKeyDecrypter } from './types.js';
 
 type Metadata = Readonly<Record<string, string | undefined>>;
@@ -50,7 +50,10 @@ export async function createDecryptStream(metadata: Metadata, decryptDataKey: Da
   const encryptedKey = metadata['x-amz-key-v2'];
   if (encryptedKey === undefined) {
     // V1 objects ("x-amz-key") are wrapped with a client-held master key, never KMS: SES does not write them.
-    throw new InboundRefusedError('unsupported_encryption', 'object uses the V1 S3 encryption format (x-amz-key), which SES does not write');
+    throw new InboundRefusedError(
+      'unsupported_encryption',
+      'object uses the V1 S3 encryption format (x-amz-key), which SES does not write',
+    );
   }
   const wrap = metadata['x-amz-wrap-alg'];
   if (wrap !== 'kms' && wrap !== 'kms+context') {

@@ -10,8 +10,9 @@
  *   handler lets it fail the invocation so Lambda delivers the notification again; every write
  *   is idempotent, so the retry finishes the job without duplicating it.
  */
-import { MailroomError, StorageError } from '../errors.js';
+
 import type { MessageError } from '../contract/records.js';
+import { MailroomError, StorageError } from '../errors.js';
 
 export class InvalidReceiptNotificationError extends MailroomError {
   readonly retryable = false;

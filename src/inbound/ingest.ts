@@ -16,17 +16,18 @@
  * AWS failures (InboundStorageError) propagate so the invocation is retried; every step above
  * is idempotent, so the retry completes the work without duplicating it.
  */
+
+import type { StoredInboundRecord } from '../store/types.js';
+import { s3AttachmentSink } from './attachments.js';
+import { fitRecordInItem } from './bodies.js';
+import { InboundRefusedError } from './errors.js';
 import type { ReceiptNotification } from './notification.js';
 import { parseReceiptNotification } from './notification.js';
-import { InboundRefusedError } from './errors.js';
-import { openRawMail, rawLocationOf } from './source.js';
 import { parseMime } from './parse.js';
-import { s3AttachmentSink } from './attachments.js';
-import { summarizeVerdicts } from './verdicts.js';
-import { fitRecordInItem } from './bodies.js';
 import { receivedEventOf } from './publish.js';
-import type { StoredInboundRecord } from '../store/types.js';
+import { openRawMail, rawLocationOf } from './source.js';
 import type { IngestDeps, IngestResult, ParsedMail } from './types.js';
+import { summarizeVerdicts } from './verdicts.js';
 
 const EMPTY: ParsedMail = { to: [], cc: [], replyTo: [], attachments: [] };
 

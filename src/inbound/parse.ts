@@ -21,11 +21,10 @@
  *   header block, its attachments join `attachments`.
  */
 import type { Readable } from 'node:stream';
-import { MailParser, type AddressObject, type AttachmentStream, type HeaderLines, type MessageText } from 'mailparser';
+import { type AddressObject, type AttachmentStream, type HeaderLines, MailParser, type MessageText } from 'mailparser';
+import type { InboundAttachment, InboundMailbox } from '../contract/records.js';
 import { errorMessage, MailroomError } from '../errors.js';
-import type { InboundAttachment } from '../contract/records.js';
 import { InboundParseError, InboundRefusedError } from './errors.js';
-import type { InboundMailbox } from '../contract/records.js';
 import type { AttachmentSink, ParsedMail } from './types.js';
 
 export interface ParseOptions {
@@ -150,7 +149,10 @@ function mailboxes(value: unknown): InboundMailbox[] {
 function rawDate(lines: HeaderLines): string | undefined {
   const line = [...lines].reverse().find((l) => l.key === 'date')?.line;
   if (!line) return undefined;
-  const value = line.slice(line.indexOf(':') + 1).replace(/\r?\n[ \t]+/g, ' ').trim();
+  const value = line
+    .slice(line.indexOf(':') + 1)
+    .replace(/\r?\n[ \t]+/g, ' ')
+    .trim();
   const time = Date.parse(value);
   return Number.isFinite(time) ? new Date(time).toISOString() : undefined;
 }

@@ -11,9 +11,9 @@
  * (https://docs.aws.amazon.com/sns/latest/dg/sns-message-filtering.html), e.g.
  * `{"envelopeRecipients": ["support@example.com"]}` or `{"spamDetected": ["false"]}`.
  */
-import { PublishCommand, type MessageAttributeValue, type SNSClient } from '@aws-sdk/client-sns';
-import { InboundStorageError } from './errors.js';
+import { type MessageAttributeValue, PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import type { StoredInboundRecord } from '../store/types.js';
+import { InboundStorageError } from './errors.js';
 import type { InboundReceivedEvent } from './types.js';
 
 export const EVENT_SUBJECT_LENGTH = 256;

@@ -12,10 +12,10 @@
  *   other, then parse it from memory.
  *   https://docs.aws.amazon.com/ses/latest/dg/receiving-email-action-sns.html
  */
-import { PassThrough, Readable, pipeline } from 'node:stream';
+import { PassThrough, pipeline, Readable } from 'node:stream';
 import { GetObjectCommand, type GetObjectCommandOutput, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { InboundRefusedError, InboundStorageError, errorNameOf, httpStatusOf } from './errors.js';
 import { createDecryptStream, isClientSideEncrypted, unencryptedLength } from './decrypt.js';
+import { errorNameOf, httpStatusOf, InboundRefusedError, InboundStorageError } from './errors.js';
 import type { ReceiptNotification } from './notification.js';
 import type { DataKeyDecrypter, S3Location } from './types.js';
 

@@ -38,7 +38,6 @@ export function summarizeVerdicts(receipt: ReceiptNotification['receipt']): Verd
     dmarc: known(receipt.dmarcVerdict),
   };
   const verdicts = Object.fromEntries(Object.entries(all).filter(([, v]) => v !== undefined)) as VerdictSummary['verdicts'];
-  const spamDetected =
-    all.spam === 'FAIL' || all.virus === 'FAIL' ? true : all.spam === 'PASS' && all.virus === 'PASS' ? false : undefined;
+  const spamDetected = all.spam === 'FAIL' || all.virus === 'FAIL' ? true : all.spam === 'PASS' && all.virus === 'PASS' ? false : undefined;
   return { verdicts, ...(spamDetected === undefined ? {} : { spamDetected }), quarantine: all.virus === 'FAIL' };
 }

@@ -4,11 +4,11 @@
  * required, otherwise s3rver stores streamed uploads corrupted.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { LocalEndpoints } from './servers.js';
 
 export const LOCAL_REGION = 'us-east-1';
@@ -39,7 +39,12 @@ export function localClients(endpoints: LocalEndpoints, region = LOCAL_REGION): 
   const sns = new SNSClient({ endpoint: endpoints.sns, region, credentials });
   const sqs = new SQSClient({ endpoint: endpoints.sqs, region, credentials });
   return {
-    dynamodb, doc, s3, sesv2, sns, sqs,
+    dynamodb,
+    doc,
+    s3,
+    sesv2,
+    sns,
+    sqs,
     destroy() {
       for (const c of [dynamodb, s3, sesv2, sns, sqs]) c.destroy();
     },

@@ -4,7 +4,10 @@
  */
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 
-export function flushingMetrics<A extends unknown[], R>(metrics: Pick<Metrics, 'publishStoredMetrics'>, handler: (...args: A) => Promise<R>): (...args: A) => Promise<R> {
+export function flushingMetrics<A extends unknown[], R>(
+  metrics: Pick<Metrics, 'publishStoredMetrics'>,
+  handler: (...args: A) => Promise<R>,
+): (...args: A) => Promise<R> {
   return async (...args) => {
     try {
       return await handler(...args);

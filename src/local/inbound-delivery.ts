@@ -69,7 +69,12 @@ export async function deliverLocalInbound(input: LocalInboundInput): Promise<Rec
   if (envelopeSender === undefined) throw new LocalInboundError('the message has no From header: give the envelope sender explicitly');
   const messageId = sesInboundMessageId();
   await input.s3.send(
-    new PutObjectCommand({ Bucket: input.bucket, Key: `${input.objectKeyPrefix}${messageId}`, Body: input.raw, ContentType: 'message/rfc822' }),
+    new PutObjectCommand({
+      Bucket: input.bucket,
+      Key: `${input.objectKeyPrefix}${messageId}`,
+      Body: input.raw,
+      ContentType: 'message/rfc822',
+    }),
   );
   return simulatedS3Receipt({
     messageId,

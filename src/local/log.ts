@@ -27,10 +27,18 @@ function render(value: unknown): string {
 }
 
 export function localLogger(name: string, sink: LineSink, verbose: boolean): LocalLogger {
-  const line = (level: string) => (message: unknown, ...extra: unknown[]) => {
-    const rest = extra.filter((e) => e !== undefined && !(typeof e === 'object' && e !== null && !(e instanceof Error) && Object.keys(e).length === 0));
-    sink(maskText(`[${name}] ${level === 'info' ? '' : `${level}: `}${render(message)}${rest.length ? ` ${rest.map(render).join(' ')}` : ''}`));
-  };
+  const line =
+    (level: string) =>
+    (message: unknown, ...extra: unknown[]) => {
+      const rest = extra.filter(
+        (e) => e !== undefined && !(typeof e === 'object' && e !== null && !(e instanceof Error) && Object.keys(e).length === 0),
+      );
+      sink(
+        maskText(
+          `[${name}] ${level === 'info' ? '' : `${level}: `}${render(message)}${rest.length ? ` ${rest.map(render).join(' ')}` : ''}`,
+        ),
+      );
+    };
   const quiet = () => undefined;
   return {
     debug: verbose ? line('debug') : quiet,

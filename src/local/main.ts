@@ -9,13 +9,14 @@
  * Environment: MAILROOM_VERBOSE=1 prints the handlers' info logs; the Powertools EMF metric
  * lines the Lambdas would print are off unless POWERTOOLS_METRICS_DISABLED=false.
  */
-import { performance } from 'node:perf_hooks';
+
 import { existsSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { errorMessage } from '../errors.js';
-import { readLocalConfig, type LocalConfigSource } from './config.js';
-import { startLocalPipeline, type LocalPipeline } from './pipeline.js';
-import { startLocalServers, type LocalServers } from './servers.js';
+import { type LocalConfigSource, readLocalConfig } from './config.js';
+import { type LocalPipeline, startLocalPipeline } from './pipeline.js';
+import { type LocalServers, startLocalServers } from './servers.js';
 import { readLocalState, STATE_DIR } from './state.js';
 
 const PREFIX = 'mailroom';
@@ -51,7 +52,9 @@ export function printWelcome(pipeline: LocalPipeline, seconds: number, stateDir:
   say(`  tables                          ${Object.values(s.tables).join(', ')}`);
   say(`  inbound bucket                  ${s.buckets.inbound}`);
   say(`  SMS outbox (the "phone")        ${relative(process.cwd(), s.outbox ?? '') || s.outbox}`);
-  say(`  endpoints                       dynamodb ${s.endpoints.dynamodb}  s3 ${s.endpoints.s3}  sqs/sns ${s.endpoints.sqs}  sesv2 ${s.endpoints.sesv2}`);
+  say(
+    `  endpoints                       dynamodb ${s.endpoints.dynamodb}  s3 ${s.endpoints.s3}  sqs/sns ${s.endpoints.sqs}  sesv2 ${s.endpoints.sesv2}`,
+  );
   say(`  everything above, as JSON       ${join(rel, 'local.json')}`);
   say();
   say('Try, in another terminal:');

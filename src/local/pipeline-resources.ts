@@ -5,9 +5,11 @@
  */
 import { CreateTopicCommand, SubscribeCommand } from '@aws-sdk/client-sns';
 import type { LocalClients } from './clients.js';
-import { createQueuePair, provisionLocal, type LocalResources, type QueuePair } from './provision.js';
+import { createQueuePair, type LocalResources, provisionLocal, type QueuePair } from './provision.js';
 
-export type PipelineResources = LocalResources & { readonly tracking: QueuePair & { readonly topicArn: string; readonly subscriptionArn: string } };
+export type PipelineResources = LocalResources & {
+  readonly tracking: QueuePair & { readonly topicArn: string; readonly subscriptionArn: string };
+};
 
 export interface QueueSettings {
   readonly maxReceiveCount: number;

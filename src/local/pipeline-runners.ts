@@ -3,14 +3,14 @@
  * (./poller.ts), the SES event watcher (./ses-events.ts) and the SMS receipt watcher
  * (./sms-receipts.ts). Started together, stopped together.
  */
-import type { CloudWatchLogsEvent, SQSBatchResponse, SQSEvent, Context } from 'aws-lambda';
+import type { CloudWatchLogsEvent, Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { MessageStore } from '../store/messages.js';
-import type { LocalEndpoints } from './servers.js';
-import type { LineSink, LocalLogger } from './log.js';
 import { joinedMessage } from './joined-message.js';
+import type { LineSink, LocalLogger } from './log.js';
 import type { PipelineResources } from './pipeline-resources.js';
 import { LOCAL_CONFIGURATION_SET } from './pipeline-send.js';
-import { SqsPoller, type PollerEvent } from './poller.js';
+import { type PollerEvent, SqsPoller } from './poller.js';
+import type { LocalEndpoints } from './servers.js';
 import { SesEventWatcher } from './ses-events.js';
 import { SmsReceiptWatcher } from './sms-receipts.js';
 import { snsHandlerOverSqs } from './sns-over-sqs.js';
@@ -52,7 +52,13 @@ export function startRunners(opts: RunnersOptions): Runners {
     if (e.type === 'batch') count(`${e.poller}.batches`);
     else sink(`[${e.poller}] ${e.stage} error: ${message(e.error)}`);
   };
-  const common = { sqs: opts.clients.sqs, region: opts.region, maxConcurrency: opts.maxConcurrency, waitTimeSeconds: opts.waitTimeSeconds, onEvent };
+  const common = {
+    sqs: opts.clients.sqs,
+    region: opts.region,
+    maxConcurrency: opts.maxConcurrency,
+    waitTimeSeconds: opts.waitTimeSeconds,
+    onEvent,
+  };
   const { email, sms, tracking } = { email: resources.queues.email, sms: resources.queues.sms, tracking: resources.tracking };
   const pollers = [
     new SqsPoller({ ...common, name: 'send-email', queueUrl: email.url, queueArn: email.arn, handler: handlers.email }),
@@ -62,7 +68,9 @@ export function startRunners(opts: RunnersOptions): Runners {
       name: 'tracking',
       queueUrl: tracking.url,
       queueArn: tracking.arn,
-      handler: snsHandlerOverSqs(handlers.tracking, tracking.subscriptionArn, (error) => handlers.trackingLogger.warn('tracking record failed', error)),
+      handler: snsHandlerOverSqs(handlers.tracking, tracking.subscriptionArn, (error) =>
+        handlers.trackingLogger.warn('tracking record failed', error),
+      ),
     }),
   ];
   const sesWatcher = new SesEventWatcher({

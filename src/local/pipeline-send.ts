@@ -74,7 +74,9 @@ export function localSendHandler(channel: Channel, opts: LocalSendOptions) {
 function localProviders(channel: Channel, clients: LocalClients, outboxPath: string, names: readonly string[]) {
   return channel === 'email'
     ? createProviderRegistry({
-        email: names.map((n) => new LocalEmailProvider(clients.sesv2, { name: n, configurationSet: LOCAL_CONFIGURATION_SET, s3: clients.s3 })),
+        email: names.map(
+          (n) => new LocalEmailProvider(clients.sesv2, { name: n, configurationSet: LOCAL_CONFIGURATION_SET, s3: clients.s3 }),
+        ),
       })
     : createProviderRegistry({ sms: names.map((n) => new LocalSmsProvider(new FileSmsOutbox(outboxPath), { name: n })) });
 }

@@ -8,8 +8,9 @@
  * a genuine check would refuse every local event. What reaches the tracking queue can only
  * come from the local topic it is subscribed to.
  */
-import { createSmsStatusHandler } from '../handlers/sms-status.js';
+
 import { receiptRouter } from '../handlers/receipt-router.js';
+import { createSmsStatusHandler } from '../handlers/sms-status.js';
 import { createTrackingHandler } from '../handlers/tracking.js';
 import { createMetrics } from '../logging/metrics.js';
 import { InboundStore } from '../store/inbound.js';
@@ -17,7 +18,7 @@ import { SnsVerifier } from '../tracking/sns/index.js';
 import { createIngestDeps } from '../tracking/wiring.js';
 import type { LocalClients } from './clients.js';
 import { flushingMetrics } from './flush-metrics.js';
-import { localLogger, type LineSink } from './log.js';
+import { type LineSink, localLogger } from './log.js';
 import type { PipelineResources } from './pipeline-resources.js';
 
 export interface LocalTrackingOptions {
@@ -30,7 +31,11 @@ export interface LocalTrackingOptions {
 export function localTrackingHandlers({ clients, resources, sink, verbose }: LocalTrackingOptions) {
   const metrics = (serviceName: string) => createMetrics(serviceName, { env: process.env, logger: localLogger(serviceName, sink, false) });
   const topicArn = resources.tracking.topicArn;
-  const ingest = createIngestDeps({ doc: clients.doc, tables: resources.tables, payload: { s3: clients.s3, bucket: resources.buckets.payload } });
+  const ingest = createIngestDeps({
+    doc: clients.doc,
+    tables: resources.tables,
+    payload: { s3: clients.s3, bucket: resources.buckets.payload },
+  });
   const trackingLogger = localLogger('tracking', sink, verbose);
   const trackingMetrics = metrics('mailroom-tracking');
   const inbound = {
@@ -48,15 +53,25 @@ export function localTrackingHandlers({ clients, resources, sink, verbose }: Loc
     metrics: trackingMetrics,
     snsClientForRegion: () => clients.sns,
   };
-  const tracking = flushingMetrics(trackingMetrics, createTrackingHandler({
-    // The local topic carries both kinds, so it is on both purposes' lists.
-    route: receiptRouter(inbound, { logger: trackingLogger, metrics: trackingMetrics, sns }, { tracking: [topicArn], inbound: [topicArn] }),
-    sns,
-    ingest,
-    logger: trackingLogger,
-    metrics: trackingMetrics,
-  }));
+  const tracking = flushingMetrics(
+    trackingMetrics,
+    createTrackingHandler({
+      // The local topic carries both kinds, so it is on both purposes' lists.
+      route: receiptRouter(
+        inbound,
+        { logger: trackingLogger, metrics: trackingMetrics, sns },
+        { tracking: [topicArn], inbound: [topicArn] },
+      ),
+      sns,
+      ingest,
+      logger: trackingLogger,
+      metrics: trackingMetrics,
+    }),
+  );
   const smsStatusMetrics = metrics('mailroom-sms-status');
-  const smsStatus = flushingMetrics(smsStatusMetrics, createSmsStatusHandler({ ingest, logger: localLogger('sms-status', sink, verbose), metrics: smsStatusMetrics }));
+  const smsStatus = flushingMetrics(
+    smsStatusMetrics,
+    createSmsStatusHandler({ ingest, logger: localLogger('sms-status', sink, verbose), metrics: smsStatusMetrics }),
+  );
   return { tracking, smsStatus, trackingLogger };
 }

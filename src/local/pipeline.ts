@@ -19,23 +19,23 @@
  */
 import { rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { maskText } from '../logging/mask.js';
 import { resolveConfig } from '../config/resolve.js';
 import type { MailroomConfig } from '../config/schema.js';
+import { maskText } from '../logging/mask.js';
 import { MessageStore } from '../store/messages.js';
-import { LOCAL_REGION, localClients, type LocalClients } from './clients.js';
-import { localLogger, type LineSink } from './log.js';
-import { provisionPipeline, type PipelineResources } from './pipeline-resources.js';
+import { LOCAL_REGION, type LocalClients, localClients } from './clients.js';
+import { type LineSink, localLogger } from './log.js';
+import { type PipelineResources, provisionPipeline } from './pipeline-resources.js';
 import { startRunners } from './pipeline-runners.js';
 import { localSendHandler } from './pipeline-send.js';
 import { localState } from './pipeline-state.js';
 import { localTrackingHandlers } from './pipeline-tracking.js';
-import type { LocalEndpoints } from './servers.js';
 import { localSendSettings } from './send-settings.js';
-import { removeLocalState, writeLocalState, type LocalState } from './state.js';
+import type { LocalEndpoints } from './servers.js';
+import { type LocalState, removeLocalState, writeLocalState } from './state.js';
 
-export { LOCAL_CONFIGURATION_SET } from './pipeline-send.js';
 export { joinedMessage } from './joined-message.js';
+export { LOCAL_CONFIGURATION_SET } from './pipeline-send.js';
 
 export const INBOUND_OBJECT_PREFIX = 'raw/';
 
@@ -105,7 +105,16 @@ export async function startLocalPipeline(opts: LocalPipelineOptions): Promise<Lo
 
   // 3. Handlers, wired like the Lambdas but with local clients.
   const messages = new MessageStore(clients.doc, resources.tables.messages);
-  const send = { clients, resources, messages, outboxPath, maxReceiveCount, ...(opts.backoff ? { backoff: opts.backoff } : {}), ...(opts.maxSendRate ? { maxSendRate: opts.maxSendRate } : {}), count };
+  const send = {
+    clients,
+    resources,
+    messages,
+    outboxPath,
+    maxReceiveCount,
+    ...(opts.backoff ? { backoff: opts.backoff } : {}),
+    ...(opts.maxSendRate ? { maxSendRate: opts.maxSendRate } : {}),
+    count,
+  };
   const settings = (channel: 'email' | 'sms') => localSendSettings(config, channel, resources.tables);
   const handlers = {
     email: localSendHandler('email', { ...send, settings: settings('email'), logger: localLogger('send-email', sink, verbose) }),
@@ -123,7 +132,14 @@ export async function startLocalPipeline(opts: LocalPipelineOptions): Promise<Lo
   });
 
   // 5. local.json.
-  const state = localState({ region, endpoints: opts.endpoints, resources, prefix: opts.prefix, outboxPath, inboundObjectPrefix: INBOUND_OBJECT_PREFIX });
+  const state = localState({
+    region,
+    endpoints: opts.endpoints,
+    resources,
+    prefix: opts.prefix,
+    outboxPath,
+    inboundObjectPrefix: INBOUND_OBJECT_PREFIX,
+  });
   const writeState = opts.writeState ?? true;
   if (writeState) writeLocalState(stateDir, state);
 

@@ -17,8 +17,8 @@
  *   implements RedrivePolicy (test/integration/local/poller.test.ts proves it), so the
  *   poller does not emulate it.
  */
-import { DeleteMessageBatchCommand, ReceiveMessageCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
-import type { SQSBatchResponse, SQSEvent, Context } from 'aws-lambda';
+import { DeleteMessageBatchCommand, type Message, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { MailroomError } from '../errors.js';
 import { lambdaContext, SYSTEM_ATTRIBUTE_NAMES, toSqsEvent } from './sqs-event.js';
 
@@ -108,7 +108,8 @@ export class SqsPoller {
     const batchSize = options.batchSize ?? 10;
     if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 10) throw new PollerError(`batchSize must be 1-10, got ${batchSize}`);
     const maxConcurrency = options.maxConcurrency ?? 2;
-    if (!Number.isInteger(maxConcurrency) || maxConcurrency < 1) throw new PollerError(`maxConcurrency must be a positive integer, got ${maxConcurrency}`);
+    if (!Number.isInteger(maxConcurrency) || maxConcurrency < 1)
+      throw new PollerError(`maxConcurrency must be a positive integer, got ${maxConcurrency}`);
     this.opts = {
       ...options,
       batchSize,
@@ -209,7 +210,14 @@ export class SqsPoller {
       );
       this.stats.deleted += out.Successful?.length ?? 0;
       if (out.Failed?.length) {
-        this.emit({ type: 'error', poller: this.opts.name, stage: 'delete', error: new PollerError(`could not delete ${out.Failed.length} message(s): ${out.Failed.map((f) => f.Message ?? f.Code).join('; ')}`) });
+        this.emit({
+          type: 'error',
+          poller: this.opts.name,
+          stage: 'delete',
+          error: new PollerError(
+            `could not delete ${out.Failed.length} message(s): ${out.Failed.map((f) => f.Message ?? f.Code).join('; ')}`,
+          ),
+        });
       }
     } catch (error) {
       // The records stay on the queue and are delivered again: at-least-once, as in AWS.

@@ -4,12 +4,7 @@
  * deploys. Used by `npm start` and by integration tests (each test suite gets its own
  * prefix, so suites never see each other's data).
  */
-import {
-  CreateTableCommand,
-  type AttributeDefinition,
-  type DynamoDBClient,
-  type GlobalSecondaryIndex,
-} from '@aws-sdk/client-dynamodb';
+import { type AttributeDefinition, CreateTableCommand, type DynamoDBClient, type GlobalSecondaryIndex } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, type S3Client } from '@aws-sdk/client-s3';
 import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { projectionOf, TABLES, type TableDef, type TableName, type TableNames } from '../store/tables.js';
@@ -56,9 +51,15 @@ export function createTableInput(name: string, def: TableDef) {
   };
 }
 
-export async function createQueuePair(sqs: SQSClient, name: string, maxReceiveCount: number, visibilityTimeout: number): Promise<QueuePair> {
+export async function createQueuePair(
+  sqs: SQSClient,
+  name: string,
+  maxReceiveCount: number,
+  visibilityTimeout: number,
+): Promise<QueuePair> {
   const dlq = await sqs.send(new CreateQueueCommand({ QueueName: `${name}-dlq`, Attributes: { MessageRetentionPeriod: '1209600' } }));
-  const dlqArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: dlq.QueueUrl, AttributeNames: ['QueueArn'] }))).Attributes!.QueueArn!;
+  const dlqArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: dlq.QueueUrl, AttributeNames: ['QueueArn'] }))).Attributes!
+    .QueueArn!;
   const queue = await sqs.send(
     new CreateQueueCommand({
       QueueName: name,
@@ -68,7 +69,8 @@ export async function createQueuePair(sqs: SQSClient, name: string, maxReceiveCo
       },
     }),
   );
-  const arn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queue.QueueUrl, AttributeNames: ['QueueArn'] }))).Attributes!.QueueArn!;
+  const arn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queue.QueueUrl, AttributeNames: ['QueueArn'] }))).Attributes!
+    .QueueArn!;
   return { url: queue.QueueUrl!, arn, dlqUrl: dlq.QueueUrl!, dlqArn };
 }
 

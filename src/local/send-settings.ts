@@ -4,8 +4,9 @@
  * and is parsed back by the same runtime schema, so local and deployed run the same policy,
  * retries, backoff and rate.
  */
-import { sendEnvironment } from '../config/lambda-env.js';
+
 import { channelInstances } from '../config/instances.js';
+import { sendEnvironment } from '../config/lambda-env.js';
 import { ENV, readRuntimeEnv } from '../config/runtime.js';
 import type { MailroomConfig } from '../config/schema.js';
 import type { Channel } from '../contract/message.js';
@@ -27,9 +28,19 @@ export interface LocalSendSettings {
 /** Kinds whose local stand-in is built in (aws-ses-v2-local for `ses`, the SMS outbox for `sns`). */
 const STAND_IN_KIND: Record<Channel, string> = { email: 'ses', sms: 'sns' };
 
-export function localSendSettings(config: MailroomConfig, channel: Channel, tables: { messages: string; suppressions: string }): LocalSendSettings {
-  const env = readRuntimeEnv({ [ENV.messagesTable]: tables.messages, [ENV.suppressionsTable]: tables.suppressions, ...sendEnvironment(config, channel) });
-  const instances = channelInstances(config, channel).filter((i) => i.kind === STAND_IN_KIND[channel]).map((i) => i.name);
+export function localSendSettings(
+  config: MailroomConfig,
+  channel: Channel,
+  tables: { messages: string; suppressions: string },
+): LocalSendSettings {
+  const env = readRuntimeEnv({
+    [ENV.messagesTable]: tables.messages,
+    [ENV.suppressionsTable]: tables.suppressions,
+    ...sendEnvironment(config, channel),
+  });
+  const instances = channelInstances(config, channel)
+    .filter((i) => i.kind === STAND_IN_KIND[channel])
+    .map((i) => i.name);
   return {
     defaultProvider: env[ENV.defaultProvider] ?? STAND_IN_KIND[channel],
     maxSendRate: env[ENV.maxSendRate] ?? config[channel].maxSendRate,

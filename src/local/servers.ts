@@ -11,7 +11,7 @@
  * - aws-ses-v2-local (SES v2), on 127.0.0.1.
  * - fauxqs (SQS, and SNS → SQS). fauxqs always binds 0.0.0.0; we address it as 127.0.0.1.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
@@ -140,15 +140,36 @@ function serverSpecs(): Record<ServerName, ServerSpec> {
       health: (e) => e,
       launch: (port) => {
         const jarDir = dynamoJarDir();
-        return launch('java', [`-Djava.library.path=${join(jarDir, 'DynamoDBLocal_lib')}`, '-jar', join(jarDir, 'DynamoDBLocal.jar'), '-inMemory', '-port', String(port)], {}, jarDir);
+        return launch(
+          'java',
+          [
+            `-Djava.library.path=${join(jarDir, 'DynamoDBLocal_lib')}`,
+            '-jar',
+            join(jarDir, 'DynamoDBLocal.jar'),
+            '-inMemory',
+            '-port',
+            String(port),
+          ],
+          {},
+          jarDir,
+        );
       },
     },
-    s3: { title: 's3rver', health: (e) => e, launch: (port, dir) => launch(node, [binOf('s3rver', 's3rver'), '-d', dir(), '-a', '127.0.0.1', '-p', String(port), '--silent'], {}) },
-    sesv2: { title: 'aws-ses-v2-local', health: (e) => `${e}/health-check`, launch: (port) => launch(node, [binOf('aws-ses-v2-local', 'aws-ses-v2-local'), '--port', String(port), '--host', '127.0.0.1'], {}) },
+    s3: {
+      title: 's3rver',
+      health: (e) => e,
+      launch: (port, dir) => launch(node, [binOf('s3rver', 's3rver'), '-d', dir(), '-a', '127.0.0.1', '-p', String(port), '--silent'], {}),
+    },
+    sesv2: {
+      title: 'aws-ses-v2-local',
+      health: (e) => `${e}/health-check`,
+      launch: (port) => launch(node, [binOf('aws-ses-v2-local', 'aws-ses-v2-local'), '--port', String(port), '--host', '127.0.0.1'], {}),
+    },
     sqs: {
       title: 'fauxqs',
       health: (e) => `${e}/health`,
-      launch: (port) => launch(node, [binOf('fauxqs', 'fauxqs')], { FAUXQS_PORT: String(port), FAUXQS_HOST: '127.0.0.1', FAUXQS_LOGGER: 'false' }),
+      launch: (port) =>
+        launch(node, [binOf('fauxqs', 'fauxqs')], { FAUXQS_PORT: String(port), FAUXQS_HOST: '127.0.0.1', FAUXQS_LOGGER: 'false' }),
     },
   };
 }
@@ -161,7 +182,12 @@ export async function startServers<N extends ServerName>(names: readonly N[]): P
   const specs = serverSpecs();
   // Resolve everything that can fail before the first child starts, so no child is orphaned.
   dynamoJarDir();
-  for (const [pkg, bin] of [['s3rver', 's3rver'], ['aws-ses-v2-local', 'aws-ses-v2-local'], ['fauxqs', 'fauxqs']] as const) binOf(pkg, bin);
+  for (const [pkg, bin] of [
+    ['s3rver', 's3rver'],
+    ['aws-ses-v2-local', 'aws-ses-v2-local'],
+    ['fauxqs', 'fauxqs'],
+  ] as const)
+    binOf(pkg, bin);
   const ports = await Promise.all(names.map(() => freePort()));
   let s3Dir: string | undefined;
   const dir = () => (s3Dir ??= mkdtempSync(join(tmpdir(), 'mailroom-s3-')));

@@ -18,7 +18,7 @@ import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import addressparser from 'nodemailer/lib/addressparser/index.js';
 import * as z from 'zod';
 import { MailroomError } from '../errors.js';
-import { sesEventsFor, type SentEmail } from './ses-simulator.js';
+import { type SentEmail, sesEventsFor } from './ses-simulator.js';
 import { TickLoop } from './tick-loop.js';
 
 const storedEmailSchema = z.object({
@@ -146,6 +146,9 @@ export class SesEventWatcher {
     for (const record of records) {
       await this.opts.sns.send(new PublishCommand({ TopicArn: this.opts.topicArn, Message: JSON.stringify(record) }));
     }
-    this.opts.onPublished?.(email, records.map((r) => r.eventType));
+    this.opts.onPublished?.(
+      email,
+      records.map((r) => r.eventType),
+    );
   }
 }

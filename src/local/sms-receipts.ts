@@ -56,7 +56,11 @@ export function logsEventFor(records: readonly SmsOutboxRecord[], region: string
     logGroup: `sns/${region}/000000000000/DirectPublishToPhoneNumber`,
     logStream: 'local-outbox',
     subscriptionFilters: ['mailroom-sms-status'],
-    logEvents: records.map((r) => ({ id: r.providerMessageId, timestamp: now.getTime(), message: JSON.stringify(deliveryLogEntry(r, now)) })),
+    logEvents: records.map((r) => ({
+      id: r.providerMessageId,
+      timestamp: now.getTime(),
+      message: JSON.stringify(deliveryLogEntry(r, now)),
+    })),
   });
 }
 

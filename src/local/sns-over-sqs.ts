@@ -58,7 +58,11 @@ export type SnsHandler = (event: SNSEvent, context: Context) => Promise<unknown>
  * A body that is not an SNS envelope is reported and dropped from the batch's failures: it
  * could never succeed, and SNS would never have delivered it.
  */
-export function snsHandlerOverSqs(handler: SnsHandler, subscriptionArn: string, onError?: (error: unknown, record: SQSRecord) => void): SqsHandler {
+export function snsHandlerOverSqs(
+  handler: SnsHandler,
+  subscriptionArn: string,
+  onError?: (error: unknown, record: SQSRecord) => void,
+): SqsHandler {
   return async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
     const failures: { itemIdentifier: string }[] = [];
     for (const record of event.Records) {

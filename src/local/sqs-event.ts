@@ -9,9 +9,10 @@
  * base64) / `dataType` and always carry the reserved, empty `stringListValues` and
  * `binaryListValues` lists.
  */
+
+import { randomUUID } from 'node:crypto';
 import type { Message, MessageAttributeValue } from '@aws-sdk/client-sqs';
 import type { Context, SQSEvent, SQSMessageAttribute, SQSRecord } from 'aws-lambda';
-import { randomUUID } from 'node:crypto';
 
 /** System attributes the poller asks ReceiveMessage for, as Lambda's poller does. */
 export const SYSTEM_ATTRIBUTE_NAMES = [
@@ -37,7 +38,8 @@ function toLambdaAttribute(value: MessageAttributeValue): SQSMessageAttribute {
 
 export function toSqsRecord(message: Message, queueArn: string, region: string): SQSRecord {
   const attrs = message.Attributes ?? {};
-  const optional = (name: string): Record<string, string> => (attrs[name as keyof typeof attrs] !== undefined ? { [name]: attrs[name as keyof typeof attrs]! } : {});
+  const optional = (name: string): Record<string, string> =>
+    attrs[name as keyof typeof attrs] !== undefined ? { [name]: attrs[name as keyof typeof attrs]! } : {};
   return {
     messageId: message.MessageId!,
     receiptHandle: message.ReceiptHandle!,

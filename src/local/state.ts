@@ -73,6 +73,9 @@ export function readLocalState(path: string): LocalState {
     throw new LocalStateError(`${path} is not readable JSON`, { cause });
   }
   const parsed = localStateSchema.safeParse(json);
-  if (!parsed.success) throw new LocalStateError(`${path} is not a Mailroom local.json: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  if (!parsed.success)
+    throw new LocalStateError(
+      `${path} is not a Mailroom local.json: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    );
   return parsed.data;
 }

@@ -13,7 +13,7 @@
  * backoff), not "try again now".
  */
 import type { SendStatus } from '../contract/records.js';
-import { NETWORK_TABLE, type ErrorInfo, type ErrorRule, type ErrorRules } from './classify.js';
+import { type ErrorInfo, type ErrorRule, type ErrorRules, NETWORK_TABLE } from './classify.js';
 import { ProviderError, providerErrorFrom, UnsupportedFeatureError } from './errors.js';
 
 /** What we read off an SDK (or Node.js) error: the transport-neutral ErrorInfo (./classify.ts). */
@@ -22,9 +22,19 @@ export type { ErrorRule, ErrorRules } from './classify.js';
 
 /** Error codes the SDK classifies as throttling. */
 const THROTTLING = new Set([
-  'Throttling', 'ThrottlingException', 'ThrottledException', 'TooManyRequestsException', 'RequestThrottled',
-  'RequestThrottledException', 'RequestLimitExceeded', 'BandwidthLimitExceeded', 'SlowDown', 'PriorRequestNotComplete',
-  'ProvisionedThroughputExceededException', 'EC2ThrottledException', 'TransactionInProgressException',
+  'Throttling',
+  'ThrottlingException',
+  'ThrottledException',
+  'TooManyRequestsException',
+  'RequestThrottled',
+  'RequestThrottledException',
+  'RequestLimitExceeded',
+  'BandwidthLimitExceeded',
+  'SlowDown',
+  'PriorRequestNotComplete',
+  'ProvisionedThroughputExceededException',
+  'EC2ThrottledException',
+  'TransactionInProgressException',
 ]);
 const TIMEOUTS = new Set(['TimeoutError', 'RequestTimeout', 'RequestTimeoutException', 'AbortError']);
 /** Node.js socket/DNS failures (./classify.ts NETWORK_TABLE says which ones never reached AWS). */
@@ -53,7 +63,14 @@ export function describeAwsError(error: unknown): AwsErrorInfo {
   const metadata = record(e.$metadata);
   const statusCode = typeof metadata?.httpStatusCode === 'number' ? metadata.httpStatusCode : undefined;
   const fault = e.$fault === 'client' || e.$fault === 'server' ? e.$fault : undefined;
-  const name = typeof e.name === 'string' && e.name !== 'Error' ? e.name : typeof e.Code === 'string' ? e.Code : typeof e.code === 'string' ? e.code : 'Error';
+  const name =
+    typeof e.name === 'string' && e.name !== 'Error'
+      ? e.name
+      : typeof e.Code === 'string'
+        ? e.Code
+        : typeof e.code === 'string'
+          ? e.code
+          : 'Error';
   const message = typeof e.message === 'string' ? e.message : safeString(error);
   return { name, message, statusCode, fault, systemCode: findSystemCode(error) };
 }
@@ -71,7 +88,8 @@ export function classifyAwsError(info: AwsErrorInfo): ErrorRule {
   if (TIMEOUTS.has(info.name)) return { retryable: true, code: 'timeout' };
   if (info.systemCode) return { retryable: true, code: NETWORK_TABLE[info.systemCode]?.code ?? 'network' };
   if (EXPIRED_CREDENTIALS.has(info.name)) return { retryable: true, code: 'credentials_expired' };
-  if ((info.statusCode !== undefined && info.statusCode >= 500) || info.fault === 'server') return { retryable: true, code: 'provider_error' };
+  if ((info.statusCode !== undefined && info.statusCode >= 500) || info.fault === 'server')
+    return { retryable: true, code: 'provider_error' };
   if (info.statusCode !== undefined && info.statusCode >= 400) return { retryable: false, code: snakeCase(info.name) };
   if (info.name === 'AccessDeniedException' || info.name === 'AccessDenied') return { retryable: false, code: 'access_denied' };
   if (PROGRAMMING_ERRORS.has(info.name)) return { retryable: false, code: 'internal_error' };
@@ -82,12 +100,14 @@ export function classifyAwsError(info: AwsErrorInfo): ErrorRule {
 
 /** `MailFromDomainNotVerifiedException` → `mail_from_domain_not_verified`. */
 export function snakeCase(name: string): string {
-  return name
-    .replace(/Exception$/, '')
-    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
-    .replace(/[^A-Za-z0-9]+/g, '_')
-    .toLowerCase()
-    .replace(/^_+|_+$/g, '') || 'error';
+  return (
+    name
+      .replace(/Exception$/, '')
+      .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+      .replace(/[^A-Za-z0-9]+/g, '_')
+      .toLowerCase()
+      .replace(/^_+|_+$/g, '') || 'error'
+  );
 }
 
 /**

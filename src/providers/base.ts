@@ -17,11 +17,9 @@ import type { EmailMessage, SmsMessage } from '../contract/message.js';
 import { sendStatusForCode } from './aws-errors.js';
 import type { ErrorRules } from './classify.js';
 import { PartialSendError, PermanentProviderError, type ProviderError, TransientProviderError, UnsupportedFeatureError } from './errors.js';
-import { emailFeatureUses, smsFeatureUses, type FeatureUse } from './features.js';
+import { emailFeatureUses, type FeatureUse, smsFeatureUses } from './features.js';
 import { translateProviderError } from './translate.js';
-import type {
-  EmailCapabilities, EmailProvider, RecipientResult, SendContext, SendResult, SmsCapabilities, SmsProvider,
-} from './types.js';
+import type { EmailCapabilities, EmailProvider, RecipientResult, SendContext, SendResult, SmsCapabilities, SmsProvider } from './types.js';
 
 /** One recipient's outcome from parseStatus; `retryable` marks a per-recipient transient failure. */
 export type RecipientOutcome = RecipientResult & { readonly retryable?: boolean };
@@ -97,7 +95,10 @@ export abstract class BaseProvider<M, Caps, Req, Res> {
       }
       if (retryLater.length > 0) {
         const first = outcome.recipients[retryLater[0]!]!;
-        const cause = new TransientProviderError(`${this.name}: ${first.detail ?? first.code ?? 'transient failure'}`, { provider: this.name, code: first.code ?? 'transient_failure' });
+        const cause = new TransientProviderError(`${this.name}: ${first.detail ?? first.code ?? 'transient failure'}`, {
+          provider: this.name,
+          code: first.code ?? 'transient_failure',
+        });
         throw this.stopTransient(cause, settled, requests.slice(index + 1), retryLater);
       }
     }
@@ -121,26 +122,44 @@ export abstract class BaseProvider<M, Caps, Req, Res> {
     if (outcomes.length === 0 || outcomes.some(([, r]) => ACCEPTED.has(r.status))) return;
     const code = firstPermanent?.code ?? outcomes[0]![1].code ?? 'rejected';
     const reasons = outcomes.map(([r, o]) => `${r}: ${o.detail ?? o.code ?? o.status}`).join('; ');
-    const message = firstPermanent && outcomes.every(([, o]) => o.detail === firstPermanent.message)
-      ? firstPermanent.message
-      : `${this.name}: no recipient accepted (${reasons})`;
+    const message =
+      firstPermanent && outcomes.every(([, o]) => o.detail === firstPermanent.message)
+        ? firstPermanent.message
+        : `${this.name}: no recipient accepted (${reasons})`;
     throw new PermanentProviderError(message, {
-      provider: this.name, code, statusCode: firstPermanent?.statusCode, cause: firstPermanent?.cause ?? firstPermanent, recipients: result.recipients,
+      provider: this.name,
+      code,
+      statusCode: firstPermanent?.statusCode,
+      cause: firstPermanent?.cause ?? firstPermanent,
+      recipients: result.recipients,
       // A refusal that may still have sent (Resend's idempotency conflict) must stay 'maybe', or failover would send twice.
       ...(firstPermanent ? { accepted: firstPermanent.accepted } : {}),
       ...(firstPermanent?.providerCode !== undefined ? { providerCode: firstPermanent.providerCode } : {}),
     });
   }
 
-  private stopTransient(cause: ProviderError, settled: Record<string, RecipientResult>, remaining: readonly Req[], alsoUnsettled: readonly string[] = []): ProviderError {
+  private stopTransient(
+    cause: ProviderError,
+    settled: Record<string, RecipientResult>,
+    remaining: readonly Req[],
+    alsoUnsettled: readonly string[] = [],
+  ): ProviderError {
     if (Object.keys(settled).length === 0) return cause;
     const unsettled = new Set(alsoUnsettled);
     for (const request of remaining) for (const r of this.recipientsOf(request)) if (!(r in settled)) unsettled.add(r);
     return new PartialSendError(
       `${this.name}: settled ${Object.keys(settled).length} recipient(s), ${unsettled.size} left to send after: ${cause.message}`,
       {
-        provider: this.name, code: cause.code, statusCode: cause.statusCode, cause, recipients: { ...settled }, unsettled: [...unsettled],
-        throttled: cause.throttled, accepted: cause.accepted, retryAfterSeconds: cause.retryAfterSeconds, providerCode: cause.providerCode,
+        provider: this.name,
+        code: cause.code,
+        statusCode: cause.statusCode,
+        cause,
+        recipients: { ...settled },
+        unsettled: [...unsettled],
+        throttled: cause.throttled,
+        accepted: cause.accepted,
+        retryAfterSeconds: cause.retryAfterSeconds,
+        providerCode: cause.providerCode,
       },
     );
   }
@@ -151,7 +170,10 @@ export abstract class BaseProvider<M, Caps, Req, Res> {
     const undroppable = uses.filter((u) => u.drop === undefined);
     if (!ctx.ignoreUnsupportedFeatures || undroppable.length > 0) {
       const listed = ctx.ignoreUnsupportedFeatures ? undroppable : uses;
-      throw new UnsupportedFeatureError(this.name, listed.map((u) => (ctx.ignoreUnsupportedFeatures ? `${u.feature} (cannot be ignored)` : u.feature)));
+      throw new UnsupportedFeatureError(
+        this.name,
+        listed.map((u) => (ctx.ignoreUnsupportedFeatures ? `${u.feature} (cannot be ignored)` : u.feature)),
+      );
     }
     let current = message;
     for (const use of uses) current = use.drop!(current);

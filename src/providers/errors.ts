@@ -11,7 +11,7 @@
  * - `retryAfterSeconds`: the provider's own hint (HTTP Retry-After), when it gave one.
  */
 import { MailroomError } from '../errors.js';
-import { acceptedFor, type Accepted, type ErrorInfo, type ErrorRule } from './classify.js';
+import { type Accepted, acceptedFor, type ErrorInfo, type ErrorRule } from './classify.js';
 import type { RecipientResult } from './types.js';
 
 export type { Accepted } from './classify.js';
@@ -95,7 +95,10 @@ export class PermanentProviderError extends ProviderError {
 export class PartialSendError extends TransientProviderError {
   readonly unsettled: readonly string[];
   override readonly recipients: Readonly<Record<string, RecipientResult>>;
-  constructor(message: string, opts: ProviderErrorOptions & { recipients: Readonly<Record<string, RecipientResult>>; unsettled: readonly string[] }) {
+  constructor(
+    message: string,
+    opts: ProviderErrorOptions & { recipients: Readonly<Record<string, RecipientResult>>; unsettled: readonly string[] },
+  ) {
     super(message, opts);
     this.recipients = opts.recipients;
     this.unsettled = opts.unsettled;
@@ -119,7 +122,12 @@ export class UnsupportedFeatureError extends PermanentProviderError {
 }
 
 /** The typed error for a failure described by `info` and classified by `rule`. */
-export function providerErrorFrom(info: ErrorInfo, rule: ErrorRule, provider: string, cause: unknown): TransientProviderError | PermanentProviderError {
+export function providerErrorFrom(
+  info: ErrorInfo,
+  rule: ErrorRule,
+  provider: string,
+  cause: unknown,
+): TransientProviderError | PermanentProviderError {
   const text = `${provider}: ${info.name}: ${info.message}`;
   const opts: ProviderErrorOptions = {
     provider,

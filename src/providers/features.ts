@@ -36,7 +36,10 @@ export function emailFeatureUses(
     uses.push({ feature: 'attachments', drop: (x) => ({ ...x, attachments: x.attachments?.filter((a) => a.disposition === 'inline') }) });
   }
   if (!caps.inlineImages && attachments.some((a) => a.disposition === 'inline')) {
-    uses.push({ feature: 'inline attachments (Content-ID)', drop: (x) => ({ ...x, attachments: x.attachments?.filter((a) => a.disposition !== 'inline') }) });
+    uses.push({
+      feature: 'inline attachments (Content-ID)',
+      drop: (x) => ({ ...x, attachments: x.attachments?.filter((a) => a.disposition !== 'inline') }),
+    });
   }
   if (!caps.customHeaders && m.headers && Object.keys(m.headers).length > 0) {
     uses.push({ feature: 'custom headers', drop: (x) => ({ ...x, headers: undefined }) });
@@ -49,8 +52,10 @@ export function emailFeatureUses(
   if (m.template && !('name' in m.template) && !caps.inlineTemplates) uses.push({ feature: 'inline templates' });
   if (m.mergeData && !caps.mergeData) uses.push({ feature: 'mergeData (one message per recipient)' });
   if (!caps.trackingOverrides) {
-    if (m.trackOpens !== undefined && m.trackOpens !== tracking?.opens) uses.push({ feature: 'trackOpens (per-message tracking override)', drop: (x) => ({ ...x, trackOpens: undefined }) });
-    if (m.trackClicks !== undefined && m.trackClicks !== tracking?.clicks) uses.push({ feature: 'trackClicks (per-message tracking override)', drop: (x) => ({ ...x, trackClicks: undefined }) });
+    if (m.trackOpens !== undefined && m.trackOpens !== tracking?.opens)
+      uses.push({ feature: 'trackOpens (per-message tracking override)', drop: (x) => ({ ...x, trackOpens: undefined }) });
+    if (m.trackClicks !== undefined && m.trackClicks !== tracking?.clicks)
+      uses.push({ feature: 'trackClicks (per-message tracking override)', drop: (x) => ({ ...x, trackClicks: undefined }) });
   }
   if (!caps.sendAt && scheduledInFuture(m.sendAt, now)) {
     uses.push({ feature: 'sendAt (provider-side scheduling)', drop: (x) => ({ ...x, sendAt: undefined }) });

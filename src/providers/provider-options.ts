@@ -7,14 +7,20 @@ import type * as z from 'zod';
 import type { FeatureUse } from './features.js';
 
 /** providerOptions keys an adapter does not take (or with bad values) are unsupported features. */
-export function providerOptionUses<M extends { readonly providerOptions?: Readonly<Record<string, unknown>> }>(m: M, shapes: Readonly<Record<string, z.ZodType<string>>>): FeatureUse<M>[] {
+export function providerOptionUses<M extends { readonly providerOptions?: Readonly<Record<string, unknown>> }>(
+  m: M,
+  shapes: Readonly<Record<string, z.ZodType<string>>>,
+): FeatureUse<M>[] {
   const uses: FeatureUse<M>[] = [];
   for (const [key, value] of Object.entries(m.providerOptions ?? {})) {
     // Own keys only: a key named after an Object.prototype member (`constructor`) is unknown too.
     const shape = Object.hasOwn(shapes, key) ? shapes[key] : undefined;
     const problem = !shape ? 'not an option this adapter passes on' : shape.safeParse(value).success ? undefined : 'invalid value';
     if (problem) {
-      uses.push({ feature: `providerOptions.${key} (${problem})`, drop: (x) => ({ ...x, providerOptions: Object.fromEntries(Object.entries(x.providerOptions ?? {}).filter(([k]) => k !== key)) }) });
+      uses.push({
+        feature: `providerOptions.${key} (${problem})`,
+        drop: (x) => ({ ...x, providerOptions: Object.fromEntries(Object.entries(x.providerOptions ?? {}).filter(([k]) => k !== key)) }),
+      });
     }
   }
   return uses;

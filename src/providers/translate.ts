@@ -5,7 +5,7 @@
  * failures of the shared HTTP client (./http/), and the AWS SDK classification
  * (./aws-errors.ts) for everything else, Node.js network errors included.
  */
-import { describeAwsError, classifyAwsError } from './aws-errors.js';
+import { classifyAwsError, describeAwsError } from './aws-errors.js';
 import { classifyHttpResponse, classifyTransportFailure, type ErrorInfo, type ErrorRule, type ErrorRules } from './classify.js';
 import { ProviderError, providerErrorFrom } from './errors.js';
 import { HttpStatusError, HttpTransportError } from './http/errors.js';
@@ -16,7 +16,9 @@ export function providerCodeOf(body: unknown): string | undefined {
   const b = body as Record<string, unknown>;
   const nested = (v: unknown) => (typeof v === 'object' && v !== null ? (v as Record<string, unknown>).code : undefined);
   const firstError = Array.isArray(b.errors) ? nested(b.errors[0]) : undefined;
-  const found = [b.code, b.ErrorCode, b.error_code, b.errorCode, nested(b.error), firstError, b.name].find((v) => typeof v === 'string' || typeof v === 'number');
+  const found = [b.code, b.ErrorCode, b.error_code, b.errorCode, nested(b.error), firstError, b.name].find(
+    (v) => typeof v === 'string' || typeof v === 'number',
+  );
   return found === undefined ? undefined : String(found);
 }
 
@@ -33,14 +35,21 @@ export function describeFailure(error: unknown): ErrorInfo {
     };
   }
   if (error instanceof HttpTransportError) {
-    return { name: error.timedOut ? 'TimeoutError' : 'NetworkError', message: error.message, sent: error.sent, timedOut: error.timedOut, ...(error.code ? { systemCode: error.code } : {}) };
+    return {
+      name: error.timedOut ? 'TimeoutError' : 'NetworkError',
+      message: error.message,
+      sent: error.sent,
+      timedOut: error.timedOut,
+      ...(error.code ? { systemCode: error.code } : {}),
+    };
   }
   return describeAwsError(error);
 }
 
 /** The generic class for a failure no adapter rule claimed. */
 export function classifyFailure(info: ErrorInfo): ErrorRule {
-  if (info.sent !== undefined) return classifyTransportFailure({ code: info.systemCode, sent: info.sent, timedOut: info.timedOut ?? false });
+  if (info.sent !== undefined)
+    return classifyTransportFailure({ code: info.systemCode, sent: info.sent, timedOut: info.timedOut ?? false });
   if (info.name.startsWith('HTTP ') && info.statusCode !== undefined) return classifyHttpResponse(info.statusCode, info.providerCode);
   return classifyAwsError(info);
 }

@@ -6,9 +6,9 @@
  * retried with backoff and dead-lettered when the budget runs out.
  */
 import type { MessageError } from '../contract/records.js';
-import type { RecipientResult } from '../providers/types.js';
-import { ProviderError, UnsupportedFeatureError } from '../providers/errors.js';
 import { describeError, MailroomError } from '../errors.js';
+import { ProviderError, UnsupportedFeatureError } from '../providers/errors.js';
+import type { RecipientResult } from '../providers/types.js';
 
 /** Codes that mean "slow down" (defined with the provider errors, which carry `throttled`). */
 export { THROTTLE_CODES } from '../providers/errors.js';
@@ -26,7 +26,11 @@ export function classifySendFailure(error: unknown): ClassifiedFailure {
   }
   if (error instanceof ProviderError) {
     const kind = !error.retryable ? 'permanent' : error.throttled ? 'throttle' : 'transient';
-    return { kind, error: { code: error.code, message: error.message, retryable: error.retryable }, ...(error.recipients ? { recipients: error.recipients } : {}) };
+    return {
+      kind,
+      error: { code: error.code, message: error.message, retryable: error.retryable },
+      ...(error.recipients ? { recipients: error.recipients } : {}),
+    };
   }
   return { kind: 'transient', error: { code: 'internal_error', message: describeError(error), retryable: true } };
 }

@@ -11,10 +11,11 @@
  * The send handler resolves such a message before anything else (a DLQ entry redriven to
  * its queue, a re-enqueued copy), so the pipeline always sees the producer's body.
  */
+
+import { createHash } from 'node:crypto';
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { MessageAttributeValue } from '@aws-sdk/client-sqs';
 import type { SQSRecord } from 'aws-lambda';
-import { createHash } from 'node:crypto';
 import type { Channel } from '../contract/message.js';
 import { BodyReferenceError } from './errors.js';
 
@@ -77,7 +78,12 @@ export class S3BodyStore {
 
   async put(body: string): Promise<BodyReference> {
     const digest = sha256(body);
-    const ref = { bucket: this.location.bucket, key: `${this.location.prefix}${digest}`, bytes: Buffer.byteLength(body, 'utf8'), sha256: digest };
+    const ref = {
+      bucket: this.location.bucket,
+      key: `${this.location.prefix}${digest}`,
+      bytes: Buffer.byteLength(body, 'utf8'),
+      sha256: digest,
+    };
     try {
       await this.s3.send(new PutObjectCommand({ Bucket: ref.bucket, Key: ref.key, Body: body, ContentType: 'text/plain; charset=utf-8' }));
     } catch (cause) {

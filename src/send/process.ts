@@ -15,16 +15,16 @@ import type { SQSRecord } from 'aws-lambda';
 import type { EmailMessage, Message, SmsMessage } from '../contract/message.js';
 import type { MessageError, RecipientState, SendStatus } from '../contract/records.js';
 import { InvalidMessageError, type ValidatedMessage } from '../contract/validator.js';
+import { describeError, UnknownProviderError } from '../errors.js';
 import type { SendContext, SendResult } from '../providers/types.js';
-import { TERMINAL_STATUSES, TransitionConflictError, type Actor, type StoredMessage } from '../store/message-record.js';
+import { type Actor, type StoredMessage, TERMINAL_STATUSES, TransitionConflictError } from '../store/message-record.js';
 import type { SuppressionEntry } from '../store/suppressions.js';
 import { backoffSeconds } from './backoff.js';
-import { describeError, UnknownProviderError } from '../errors.js';
-import { classifySendFailure, type ClassifiedFailure } from './errors.js';
-import { QUEUE_ATTRS, readAttr } from './queue.js';
+import { type ClassifiedFailure, classifySendFailure } from './errors.js';
 import { DESTINATION_HELD, type Hold } from './policy/types.js';
+import { QUEUE_ATTRS, readAttr } from './queue.js';
 import { recipientKeysOf, withoutRecipients } from './recipients.js';
-import { iso, Settler, sha256, type Delivery } from './settle.js';
+import { type Delivery, iso, Settler, sha256 } from './settle.js';
 import type { Clock, RecordContext, RecordOutcome, SendConfig, SendDeps, SendProcessor } from './types.js';
 
 interface Sender {
@@ -34,7 +34,11 @@ interface Sender {
 
 type Resolved = { readonly outcome: RecordOutcome } | { readonly record: StoredMessage };
 
-const DEFAULTS: { minSendWindowMs: number; defaultLeaseMs: number; leaseSkewMs: number } = { minSendWindowMs: 10_000, defaultLeaseMs: 900_000, leaseSkewMs: 5_000 };
+const DEFAULTS: { minSendWindowMs: number; defaultLeaseMs: number; leaseSkewMs: number } = {
+  minSendWindowMs: 10_000,
+  defaultLeaseMs: 900_000,
+  leaseSkewMs: 5_000,
+};
 
 export function createSendProcessor(deps: SendDeps): SendProcessor {
   return new SendPipeline(deps);
@@ -84,8 +88,16 @@ class SendPipeline implements SendProcessor {
     const recipients = recipientKeysOf(message);
     const providerName = message.provider ?? this.cfg.defaultProvider;
     const began = await this.deps.messages.begin({
-      id, channel: message.channel, provider: providerName, recipients, now: this.nowIso(), bodySha256: d.bodySha256, idDerived,
-      tags: message.tags, metadata: message.metadata, sendAt: message.sendAt,
+      id,
+      channel: message.channel,
+      provider: providerName,
+      recipients,
+      now: this.nowIso(),
+      bodySha256: d.bodySha256,
+      idDerived,
+      tags: message.tags,
+      metadata: message.metadata,
+      sendAt: message.sendAt,
     });
     if (!began.created) {
       const resolved = await this.resolveExisting(d, id, began.record);
@@ -136,7 +148,11 @@ class SendPipeline implements SendProcessor {
     const slot = await limiters.for(sender.name).acquire(maxWaitMs);
     if (!slot.ok) return this.settle.defer(d, id, 'rate_limited', Math.ceil(slot.retryAfterMs / 1000));
 
-    const claim = await messages.claim(id, { now: this.nowIso(), leaseUntil: iso(d.deadline + this.cfg.leaseSkewMs), receiveCount: d.receiveCount });
+    const claim = await messages.claim(id, {
+      now: this.nowIso(),
+      leaseUntil: iso(d.deadline + this.cfg.leaseSkewMs),
+      receiveCount: d.receiveCount,
+    });
     if (!claim.claimed) return this.afterConflict(d, id, claim.record);
     const { token, record: claimed } = claim;
 
@@ -163,7 +179,11 @@ class SendPipeline implements SendProcessor {
     let result: SendResult;
     try {
       result = await sender.send(outgoing, {
-        messageId: id, attempt: claimed.attempts, tags: message.tags, ignoreUnsupportedFeatures: this.cfg.ignoreUnsupportedFeatures, settledRecipients: settled,
+        messageId: id,
+        attempt: claimed.attempts,
+        tags: message.tags,
+        ignoreUnsupportedFeatures: this.cfg.ignoreUnsupportedFeatures,
+        settledRecipients: settled,
       });
     } catch (error) {
       const failure = classifySendFailure(error);
@@ -183,7 +203,10 @@ class SendPipeline implements SendProcessor {
       // is sent, cancelled or still to be sent, this one is a duplicate; where it failed, nothing
       // was delivered under the id, so this body goes to the DLQ (id_conflict) rather than away.
       metrics.count('idConflict');
-      logger.warn('id reused with a different body; the first message stands (the id is the idempotency key)', { messageId: id, status: current.status });
+      logger.warn('id reused with a different body; the first message stands (the id is the idempotency key)', {
+        messageId: id,
+        status: current.status,
+      });
       if (current.status === 'failed') {
         const message = `id ${id} belongs to another message, which failed (${current.error?.code ?? 'failed'}); send this one under a new id`;
         const reason = { code: 'id_conflict', message, retryable: false };
@@ -204,7 +227,8 @@ class SendPipeline implements SendProcessor {
       current = (await messages.get(id)) ?? current;
     }
     if (current.status === 'failed') {
-      if (redriveMark !== undefined) logger.warn('DLQ copy does not match the last dead-lettering; dead-lettered again', { messageId: id, redriveMark });
+      if (redriveMark !== undefined)
+        logger.warn('DLQ copy does not match the last dead-lettering; dead-lettered again', { messageId: id, redriveMark });
       return { outcome: await this.deadLetterAgain(d, id, current) };
     }
     if (TERMINAL_STATUSES.has(current.status)) {
@@ -233,8 +257,13 @@ class SendPipeline implements SendProcessor {
     for (const key of suppressed.keys()) states[key] = { status: 'suppressed' };
     try {
       await messages.markSent(id, token, {
-        provider: result.provider, providerMessageId: result.providerMessageId, recipients: states, sentAt: this.nowIso(),
-        smsSegments: result.smsSegments, smsEncoding: result.smsEncoding, ignoredFeatures: result.ignoredFeatures,
+        provider: result.provider,
+        providerMessageId: result.providerMessageId,
+        recipients: states,
+        sentAt: this.nowIso(),
+        smsSegments: result.smsSegments,
+        smsEncoding: result.smsEncoding,
+        ignoredFeatures: result.ignoredFeatures,
       });
     } catch (error) {
       // The provider has the message. Acknowledging it is the only way not to send it twice;
@@ -246,7 +275,12 @@ class SendPipeline implements SendProcessor {
     metrics.count('sent');
     if (suppressed.size > 0) metrics.count('suppressed', suppressed.size);
     if (result.ignoredFeatures?.length) logger.warn('unsupported features dropped', { messageId: id, features: result.ignoredFeatures });
-    logger.info('sent', { messageId: id, provider: result.provider, providerMessageId: result.providerMessageId, receiveCount: d.receiveCount });
+    logger.info('sent', {
+      messageId: id,
+      provider: result.provider,
+      providerMessageId: result.providerMessageId,
+      receiveCount: d.receiveCount,
+    });
     await this.syncIndex(id, recipients, 'sent', perRecipientIds);
     return { kind: 'sent', id, recorded: true };
   }
@@ -254,7 +288,8 @@ class SendPipeline implements SendProcessor {
   private async sendFailed(d: Delivery, { id, token, claimed, failure, provider, recipients }: SendFailure): Promise<RecordOutcome> {
     const { messages, limiters, metrics, logger } = this.deps;
     const settled = failure.recipients ? mapValues(failure.recipients, recipientState) : undefined;
-    if (failure.kind === 'permanent') return this.fail(d, { id, actor: { token }, reason: failure.error, attempts: claimed.attempts, recipients, settled });
+    if (failure.kind === 'permanent')
+      return this.fail(d, { id, actor: { token }, reason: failure.error, attempts: claimed.attempts, recipients, settled });
 
     const throttled = failure.kind === 'throttle';
     if (throttled) {
@@ -271,7 +306,13 @@ class SendPipeline implements SendProcessor {
     const delaySeconds = backoffSeconds(throttled ? claimed.throttles + 1 : spent, this.cfg.backoff, this.random);
     try {
       const nextAttemptAt = iso(this.clock.now() + delaySeconds * 1000);
-      await messages.markErrored(id, token, { error: failure.error, throttled, now: this.nowIso(), nextAttemptAt, ...(settled ? { recipients: settled } : {}) });
+      await messages.markErrored(id, token, {
+        error: failure.error,
+        throttled,
+        now: this.nowIso(),
+        nextAttemptAt,
+        ...(settled ? { recipients: settled } : {}),
+      });
     } catch (error) {
       if (error instanceof TransitionConflictError) return this.afterConflict(d, id, error.current);
       throw error;
@@ -294,7 +335,12 @@ class SendPipeline implements SendProcessor {
     const delaySeconds = Math.ceil(hold.retryAfterMs / 1000) + Math.floor(this.random() * 5);
     const error = { code: DESTINATION_HELD, message: hold.reason, retryable: true };
     try {
-      await messages.markErrored(id, token, { error, throttled: true, now: this.nowIso(), nextAttemptAt: iso(this.clock.now() + delaySeconds * 1000) });
+      await messages.markErrored(id, token, {
+        error,
+        throttled: true,
+        now: this.nowIso(),
+        nextAttemptAt: iso(this.clock.now() + delaySeconds * 1000),
+      });
     } catch (e) {
       if (e instanceof TransitionConflictError) return this.afterConflict(d, id, e.current);
       throw e;
@@ -305,13 +351,24 @@ class SendPipeline implements SendProcessor {
     return { kind: 'retry', id, code: DESTINATION_HELD, delaySeconds, via };
   }
 
-  private async cancelSuppressed(d: Delivery, id: string, recipients: readonly string[], suppressed: ReadonlyMap<string, SuppressionEntry>): Promise<RecordOutcome> {
+  private async cancelSuppressed(
+    d: Delivery,
+    id: string,
+    recipients: readonly string[],
+    suppressed: ReadonlyMap<string, SuppressionEntry>,
+  ): Promise<RecordOutcome> {
     const list = [...suppressed.values()].map((e) => `${e.address} (${e.reason})`).join(', ');
     const reason = { code: 'all_recipients_suppressed', message: `every recipient is on the suppression list: ${list}`, retryable: false };
     try {
-      await this.deps.messages.markCancelled(id, { unclaimed: true }, {
-        error: reason, now: this.nowIso(), recipients: Object.fromEntries(recipients.map((r) => [r, { status: 'suppressed' as const }])),
-      });
+      await this.deps.messages.markCancelled(
+        id,
+        { unclaimed: true },
+        {
+          error: reason,
+          now: this.nowIso(),
+          recipients: Object.fromEntries(recipients.map((r) => [r, { status: 'suppressed' as const }])),
+        },
+      );
     } catch (error) {
       if (error instanceof TransitionConflictError) return this.afterConflict(d, id, error.current);
       throw error;
@@ -366,7 +423,12 @@ class SendPipeline implements SendProcessor {
     return this.settle.defer(d, id, current?.status === 'processing' ? 'in_flight' : 'conflict', delay);
   }
 
-  private async syncIndex(id: string, recipients: readonly string[], status: 'sent' | 'failed' | 'cancelled', providerMessageIds?: Record<string, string>): Promise<void> {
+  private async syncIndex(
+    id: string,
+    recipients: readonly string[],
+    status: 'sent' | 'failed' | 'cancelled',
+    providerMessageIds?: Record<string, string>,
+  ): Promise<void> {
     try {
       await this.deps.messages.syncRecipientIndex(id, recipients, status, providerMessageIds);
     } catch (error) {

@@ -5,11 +5,11 @@
  * with the reason it failed, and read back the body of a message that went by reference
  * (./oversize.ts). The SQS and S3 clients are built by the handler wiring.
  */
-import { ChangeMessageVisibilityCommand, SendMessageCommand, type MessageAttributeValue, type SQSClient } from '@aws-sdk/client-sqs';
+import { ChangeMessageVisibilityCommand, type MessageAttributeValue, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSMessageAttributes, SQSRecord } from 'aws-lambda';
 import { MAX_DELAY_SECONDS, MAX_VISIBILITY_SECONDS } from './backoff.js';
 import { MessageTooLargeError } from './errors.js';
-import { BODY_REF_ATTR, referenceBody, SQS_MAX_MESSAGE_BYTES, sqsMessageSize, type BodyReference, type S3BodyStore } from './oversize.js';
+import { BODY_REF_ATTR, type BodyReference, referenceBody, type S3BodyStore, SQS_MAX_MESSAGE_BYTES, sqsMessageSize } from './oversize.js';
 
 /** Message attributes Mailroom sets on DLQ entries and re-enqueued copies. */
 export const QUEUE_ATTRS = {
@@ -114,7 +114,11 @@ export class SqsSendQueue implements SendQueuePort {
  * Mailroom's attributes always go; the producer's go while they fit within SQS's 10
  * attributes and the size limit (the last ones are left out first, as carriedAttributes does).
  */
-function fitAttributes(body: string, attributes: Record<string, MessageAttributeValue>, limit: number): Record<string, MessageAttributeValue> {
+function fitAttributes(
+  body: string,
+  attributes: Record<string, MessageAttributeValue>,
+  limit: number,
+): Record<string, MessageAttributeValue> {
   const out = { ...attributes };
   const theirs = Object.keys(out).filter((name) => !name.startsWith('mailroom.'));
   while (Object.keys(out).length > MAX_MESSAGE_ATTRIBUTES || sqsMessageSize(body, out) > limit) {

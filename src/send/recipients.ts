@@ -2,7 +2,7 @@
  * Who a message goes to, under the keys the messages table uses (recipientKey), and the
  * message with some recipients taken out (suppressed ones are skipped, not sent).
  */
-import { parseMailbox, type Mailbox } from '../contract/address.js';
+import { type Mailbox, parseMailbox } from '../contract/address.js';
 import type { EmailMessage, Message } from '../contract/message.js';
 import { recipientKey } from '../contract/recipient-key.js';
 

@@ -3,11 +3,12 @@
  * wait (visibility timeout, or a fresh copy when the wait must not use up a receive), written
  * to the DLQ with the reason, and invalid bodies recorded and dead-lettered.
  */
-import type { SQSRecord } from 'aws-lambda';
+
 import { createHash } from 'node:crypto';
+import type { SQSRecord } from 'aws-lambda';
 import { WORK_QUEUE_RETENTION_SECONDS } from '../contract/config-fields.js';
-import { deriveId, idOfInvalidBody, type InvalidMessageError } from '../contract/validator.js';
 import type { MessageError } from '../contract/records.js';
+import { deriveId, type InvalidMessageError, idOfInvalidBody } from '../contract/validator.js';
 import { describeError, MailroomError } from '../errors.js';
 import { MAX_DELAY_SECONDS, MAX_VISIBILITY_SECONDS } from './backoff.js';
 import { carriedAttributes, numberAttr, QUEUE_ATTRS, readAttr, stringAttr, truncateErrorMessage } from './queue.js';
@@ -100,11 +101,20 @@ export class Settler {
       [QUEUE_ATTRS.deadLetteredAt]: stringAttr(at),
       [QUEUE_ATTRS.sourceMessageId]: stringAttr(d.record.messageId),
     };
-    const write = await this.deps.queue.deadLetter({ body: d.record.body, attributes: { ...carriedAttributes(d.record.messageAttributes, Object.keys(ours).length), ...ours } });
+    const write = await this.deps.queue.deadLetter({
+      body: d.record.body,
+      attributes: { ...carriedAttributes(d.record.messageAttributes, Object.keys(ours).length), ...ours },
+    });
     this.deps.metrics.count('deadLettered');
     if (write?.bodyRef) this.deps.metrics.count('byReference');
     if (stamp) await this.deps.messages.markDeadLettered(id, at);
-    this.deps.logger.warn('message dead-lettered', { messageId: id, code: error.code, reason: error.message, attempts, ...(write?.bodyRef ? { bodyRef: write.bodyRef } : {}) });
+    this.deps.logger.warn('message dead-lettered', {
+      messageId: id,
+      code: error.code,
+      reason: error.message,
+      attempts,
+      ...(write?.bodyRef ? { bodyRef: write.bodyRef } : {}),
+    });
   }
 
   /**
@@ -119,7 +129,13 @@ export class Settler {
     const reason: MessageError = { code: error.code, message: error.message, retryable: false, reasons: error.reasons };
     for (const id of [...new Set([idOfInvalidBody(d.record.body), derived])]) {
       const { created, record } = await messages.recordInvalid({
-        id, idDerived: id === derived, channel: config.channel, error: reason, rawBody: error.truncatedBody, bodySha256: d.bodySha256, now: iso(this.clock.now()),
+        id,
+        idDerived: id === derived,
+        channel: config.channel,
+        error: reason,
+        rawBody: error.truncatedBody,
+        bodySha256: d.bodySha256,
+        now: iso(this.clock.now()),
       });
       if (created) {
         metrics.count('invalid');

@@ -3,10 +3,11 @@
  * record. Everything here is injected by the handler wiring (lambdas/send) or by tests; the
  * domain code never reads process.env and never constructs an SDK client.
  */
-import type { Validator } from '../contract/validator.js';
+
 import type { SQSRecord } from 'aws-lambda';
 import type { Channel } from '../contract/message.js';
 import type { MessageStatus } from '../contract/records.js';
+import type { Validator } from '../contract/validator.js';
 import type { EmailProvider, SmsProvider } from '../providers/types.js';
 import type { MessageStorePort } from '../store/message-record.js';
 import type { SuppressionLookup } from '../store/suppressions.js';

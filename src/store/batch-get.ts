@@ -7,8 +7,9 @@
  * caller could mistake for "not found" (for suppressions that would mean sending to a
  * suppressed address).
  */
-import { BatchGetCommand, type DynamoDBDocumentClient } from './document.js';
+
 import { MailroomError } from '../errors.js';
+import { BatchGetCommand, type DynamoDBDocumentClient } from './document.js';
 
 export const BATCH_GET_LIMIT = 100;
 
@@ -52,7 +53,9 @@ export async function batchGetAll(
             [tableName]: {
               Keys: pending,
               ConsistentRead: opts.consistentRead,
-              ...(opts.projection ? { ProjectionExpression: opts.projection.expression, ExpressionAttributeNames: { ...opts.projection.names } } : {}),
+              ...(opts.projection
+                ? { ProjectionExpression: opts.projection.expression, ExpressionAttributeNames: { ...opts.projection.names } }
+                : {}),
             },
           },
         }),

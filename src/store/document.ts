@@ -5,8 +5,9 @@
  * `constructor` and drops a key named `__proto__` both ways. Stores import commands from here,
  * never from '@aws-sdk/lib-dynamodb', so no item escapes the safe translation.
  */
-import * as lib from '@aws-sdk/lib-dynamodb';
+
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import * as lib from '@aws-sdk/lib-dynamodb';
 import { marshallValue, unmarshallValue } from './codec.js';
 
 /** lib-dynamodb's description of where the values are in a command's input or output. */
@@ -20,7 +21,8 @@ function translate(obj: unknown, fn: (v: never) => unknown, nodes: KeyNodes | nu
   if (nodes === null) return fn(obj as never);
   const keys = Object.keys(nodes);
   if (keys.length === 0) return eachValue(obj, (v) => translate(v, fn, null));
-  if (keys.length === 1 && keys[0] === ALL_ENTRIES) return eachValue(obj, (v) => translate(v, fn, (nodes as Record<string, KeyNodes>)[ALL_ENTRIES]!));
+  if (keys.length === 1 && keys[0] === ALL_ENTRIES)
+    return eachValue(obj, (v) => translate(v, fn, (nodes as Record<string, KeyNodes>)[ALL_ENTRIES]!));
   const source = obj as Record<string, unknown>;
   const out = { ...source };
   for (const key of keys) {
@@ -58,13 +60,22 @@ type Next = (args: Args) => Promise<{ readonly output: object }>;
 /** Installs the codec under the names lib-dynamodb's own translation uses, replacing it. */
 function useCodec(command: Translatable): void {
   const stack = command.clientCommand.middlewareStack;
-  const marshall = (next: Next) => async (args: Args) => next({ ...args, input: translate(args.input, (v: unknown) => marshallValue(v), command.inputKeyNodes) as object });
+  const marshall = (next: Next) => async (args: Args) =>
+    next({ ...args, input: translate(args.input, (v: unknown) => marshallValue(v), command.inputKeyNodes) as object });
   const unmarshall = (next: Next) => async (args: Args) => {
     const deserialized = await next(args);
-    return { ...deserialized, output: translate(deserialized.output, (v: AttributeValue) => unmarshallValue(v), command.outputKeyNodes) as object };
+    return {
+      ...deserialized,
+      output: translate(deserialized.output, (v: AttributeValue) => unmarshallValue(v), command.outputKeyNodes) as object,
+    };
   };
   stack.addRelativeTo(marshall, { name: 'DocumentMarshall', relation: 'before', toMiddleware: 'serializerMiddleware', override: true });
-  stack.addRelativeTo(unmarshall, { name: 'DocumentUnmarshall', relation: 'before', toMiddleware: 'deserializerMiddleware', override: true });
+  stack.addRelativeTo(unmarshall, {
+    name: 'DocumentUnmarshall',
+    relation: 'before',
+    toMiddleware: 'deserializerMiddleware',
+    override: true,
+  });
 }
 
 const asTranslatable = (command: object) => command as unknown as Translatable;

@@ -74,8 +74,10 @@ export function toStoreError(operation: string, context: Readonly<Record<string,
   if (isConditionalCheckFailed(cause)) return new ConditionalCheckFailedError(operation, context, { cause });
   const name = nameOf(cause) ?? '';
   const reasons = reasonsOf(cause);
-  if (THROTTLED.has(name) || reasons.some((r) => r !== undefined && THROTTLED.has(r))) return new StoreThrottledError(operation, context, { cause });
-  if (isTooLarge(name, cause) || reasons.includes('ItemCollectionSizeLimitExceeded')) return new ItemTooLargeError(operation, context, { cause });
+  if (THROTTLED.has(name) || reasons.some((r) => r !== undefined && THROTTLED.has(r)))
+    return new StoreThrottledError(operation, context, { cause });
+  if (isTooLarge(name, cause) || reasons.includes('ItemCollectionSizeLimitExceeded'))
+    return new ItemTooLargeError(operation, context, { cause });
   return new StoreUnavailableError(operation, context, { cause });
 }
 
@@ -88,7 +90,9 @@ function isTooLarge(name: string, error: unknown): boolean {
 }
 
 function nameOf(error: unknown): string | undefined {
-  return typeof error === 'object' && error !== null && typeof (error as { name?: unknown }).name === 'string' ? (error as { name: string }).name : undefined;
+  return typeof error === 'object' && error !== null && typeof (error as { name?: unknown }).name === 'string'
+    ? (error as { name: string }).name
+    : undefined;
 }
 
 function reasonsOf(error: unknown): (string | undefined)[] {

@@ -19,15 +19,22 @@
  * Reads give back NormalizedEvents with `raw` parsed again (or `{s3: {bucket, key}}`).
  */
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient, type QueryCommandInput, type QueryCommandOutput } from './document.js';
-import { expiry } from './retention.js';
-import { EVENT_TYPES, type EventType, type NormalizedEvent } from '../contract/records.js';
 import { recipientKey } from '../contract/recipient-key.js';
+import { EVENT_TYPES, type EventType, type NormalizedEvent } from '../contract/records.js';
 import { toIsoUtc } from '../contract/timestamp.js';
-import { InvalidEventQueryError, isConditionalCheckFailed, toStoreError } from './errors.js';
-import { EVENT_PAYLOAD_PREFIX } from './tables.js';
 import { batchGetAll } from './batch-get.js';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  type QueryCommandInput,
+  type QueryCommandOutput,
+} from './document.js';
+import { InvalidEventQueryError, isConditionalCheckFailed, toStoreError } from './errors.js';
 import { packRaw, unpackRaw } from './raw-codec.js';
+import { expiry } from './retention.js';
+import { EVENT_PAYLOAD_PREFIX } from './tables.js';
 
 /** DynamoDB caps items at 400 KB; we keep every event item well under it. */
 export const MAX_ITEM_BYTES = 100 * 1024;
@@ -124,7 +131,10 @@ export class EventStore {
    * stored under "<provider>:<providerMessageId>", so every id is also tried with each
    * provider prefix. Pass our id and the record's providerMessageId to get both.
    */
-  async byMessage(ids: string | readonly string[], opts: EventQueryOptions & { providers?: readonly string[] } = {}): Promise<NormalizedEvent[]> {
+  async byMessage(
+    ids: string | readonly string[],
+    opts: EventQueryOptions & { providers?: readonly string[] } = {},
+  ): Promise<NormalizedEvent[]> {
     const providers = opts.providers ?? ['ses', 'sns'];
     const keys = new Set<string>();
     for (const id of typeof ids === 'string' ? [ids] : ids) {
@@ -132,7 +142,9 @@ export class EventStore {
       keys.add(id);
       for (const p of providers) keys.add(`${p}:${id}`);
     }
-    const pages = await Promise.all([...keys].map((k) => this.query('byMessage', 'messageKey', k, { ...opts, limit: opts.limit ?? 10_000 })));
+    const pages = await Promise.all(
+      [...keys].map((k) => this.query('byMessage', 'messageKey', k, { ...opts, limit: opts.limit ?? 10_000 })),
+    );
     const seen = new Set<string>();
     const merged = pages.flat().filter((e) => !seen.has(e.eventId) && seen.add(e.eventId));
     merged.sort((a, b) => (sortKeyOf(a) < sortKeyOf(b) ? -1 : 1));
@@ -208,7 +220,12 @@ export class EventStore {
     if (ids.length === 0) return [];
     const get = async (keys: readonly string[], consistentRead: boolean) => {
       try {
-        return await batchGetAll(this.doc, this.table, keys.map((eventId) => ({ eventId })), { consistentRead });
+        return await batchGetAll(
+          this.doc,
+          this.table,
+          keys.map((eventId) => ({ eventId })),
+          { consistentRead },
+        );
       } catch (err) {
         throw toStoreError('BatchGetItem events', { table: this.table, events: String(keys.length) }, err);
       }
@@ -225,7 +242,12 @@ export class EventStore {
   private async toItem(event: NormalizedEvent): Promise<EventItem> {
     const { raw, ...rest } = event;
     const messageKey = messageKeyOf(event);
-    const base = { ...rest, ...(messageKey ? { messageKey } : {}), sortKey: sortKeyOf(event), ...expiry(event.timestamp, this.retentionDays) };
+    const base = {
+      ...rest,
+      ...(messageKey ? { messageKey } : {}),
+      sortKey: sortKeyOf(event),
+      ...expiry(event.timestamp, this.retentionDays),
+    };
     if (raw === undefined) return base;
     const rawJson = JSON.stringify(raw) ?? 'null';
     const compressed = packRaw(rawJson);
@@ -234,7 +256,10 @@ export class EventStore {
     if (Buffer.byteLength(JSON.stringify(base)) + compressed.byteLength <= MAX_ITEM_BYTES) return { ...base, raw: compressed };
     if (!this.payload) {
       // No payload bucket configured: keep the head of the payload rather than fail the event.
-      return { ...base, raw: packRaw(JSON.stringify({ truncated: true, bytes: Buffer.byteLength(rawJson), head: rawJson.slice(0, INLINE_RAW_HEAD_CHARS) })) };
+      return {
+        ...base,
+        raw: packRaw(JSON.stringify({ truncated: true, bytes: Buffer.byteLength(rawJson), head: rawJson.slice(0, INLINE_RAW_HEAD_CHARS) })),
+      };
     }
     const key = `${EVENT_PAYLOAD_PREFIX}${event.eventId}.json`;
     try {

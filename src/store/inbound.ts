@@ -12,17 +12,18 @@
  * Indexes are eventually consistent: a mail shows in `listByRecipient` / `listRecent` shortly
  * after `get(id)` finds it.
  */
+
+import { recipientKey } from '../contract/recipient-key.js';
+import type { InboundMailbox } from '../contract/records.js';
 import {
   BatchWriteCommand,
+  type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
   QueryCommand,
   TransactWriteCommand,
   UpdateCommand,
-  type DynamoDBDocumentClient,
 } from './document.js';
-import { recipientKey } from '../contract/recipient-key.js';
-import type { InboundMailbox } from '../contract/records.js';
 import { isConditionalCheckFailed, StoreThrottledError, toStoreError } from './errors.js';
 import { expiry } from './retention.js';
 import { EXPIRES_AT, INBOUND_ITEM_SK, RECIPIENT_SK_PREFIX } from './tables.js';
@@ -99,7 +100,9 @@ export class InboundStore {
 
   async get(id: string): Promise<StoredInboundRecord | undefined> {
     try {
-      const { Item } = await this.doc.send(new GetCommand({ TableName: this.table, Key: { id, sk: INBOUND_ITEM_SK }, ConsistentRead: true }));
+      const { Item } = await this.doc.send(
+        new GetCommand({ TableName: this.table, Key: { id, sk: INBOUND_ITEM_SK }, ConsistentRead: true }),
+      );
       if (!Item) return undefined;
       const { sk: _sk, day: _day, [EXPIRES_AT]: _expiresAt, ...record } = Item;
       return record as StoredInboundRecord;
@@ -179,9 +182,13 @@ export class InboundStore {
       for (let attempt = 0; pending.length; attempt++) {
         if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 50 * 2 ** attempt)));
         if (attempt > 8) {
-          throw new StoreThrottledError('dynamodb batch write (inbound index items)', { table: this.table, unprocessed: String(pending.length) }, {
-            cause: undefined,
-          });
+          throw new StoreThrottledError(
+            'dynamodb batch write (inbound index items)',
+            { table: this.table, unprocessed: String(pending.length) },
+            {
+              cause: undefined,
+            },
+          );
         }
         const out = await this.doc.send(new BatchWriteCommand({ RequestItems: { [this.table]: pending } }));
         pending = (out.UnprocessedItems?.[this.table] ?? []) as typeof pending;

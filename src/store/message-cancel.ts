@@ -14,20 +14,21 @@
  *
  * `processing` (a send is in flight), `sent` and `failed` are too late.
  */
-import { PutCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from './document.js';
+
 import type { MessageError } from '../contract/records.js';
+import { type DynamoDBDocumentClient, PutCommand, QueryCommand, TransactWriteCommand } from './document.js';
+import { isConditionalCheckFailed } from './errors.js';
 import {
-  CLAIMABLE_STATUSES,
   MESSAGE_ATTRS as A,
+  type BeginInput,
+  CLAIMABLE_STATUSES,
   fromItem,
+  type MessageStorePort,
   messageKey,
   newMessageItem,
-  TransitionConflictError,
-  type BeginInput,
-  type MessageStorePort,
   type StoredMessage,
+  TransitionConflictError,
 } from './message-record.js';
-import { isConditionalCheckFailed } from './errors.js';
 import { expiry } from './retention.js';
 import { RECIPIENT_SK_PREFIX } from './tables.js';
 import { UpdateBuilder } from './update-builder.js';
@@ -98,7 +99,14 @@ async function putTombstone({ doc, tableName, retentionDays }: Table, id: string
   try {
     // Only where no delivery has recorded the message yet: a tombstone must never replace a
     // record (it would reset a sent message's history, or hide one being sent right now).
-    await doc.send(new PutCommand({ TableName: tableName, Item: item, ConditionExpression: 'attribute_not_exists(#id)', ExpressionAttributeNames: { '#id': A.id } }));
+    await doc.send(
+      new PutCommand({
+        TableName: tableName,
+        Item: item,
+        ConditionExpression: 'attribute_not_exists(#id)',
+        ExpressionAttributeNames: { '#id': A.id },
+      }),
+    );
     return fromItem(item);
   } catch (error) {
     if (isConditionalCheckFailed(error)) return undefined;
@@ -164,7 +172,15 @@ export async function adoptTombstone(
           ...recipients.map((r) => ({
             Put: {
               TableName: tableName,
-              Item: { [A.id]: input.id, [A.sk]: `${RECIPIENT_SK_PREFIX}${r}`, [A.recipient]: r, [A.createdAt]: tombstone.createdAt, [A.channel]: input.channel, [A.status]: 'cancelled', ...expiry(tombstone.createdAt, retentionDays) },
+              Item: {
+                [A.id]: input.id,
+                [A.sk]: `${RECIPIENT_SK_PREFIX}${r}`,
+                [A.recipient]: r,
+                [A.createdAt]: tombstone.createdAt,
+                [A.channel]: input.channel,
+                [A.status]: 'cancelled',
+                ...expiry(tombstone.createdAt, retentionDays),
+              },
             },
           })),
         ],

@@ -26,9 +26,9 @@
  * of the recipient entry (e.g. a per-recipient providerMessageId) is left alone.
  */
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { UpdateCommand, type DynamoDBDocumentClient } from './document.js';
 import type { EventType, NormalizedEvent } from '../contract/records.js';
-import { isConditionalCheckFailed, toStoreError, type StoreError } from './errors.js';
+import { type DynamoDBDocumentClient, UpdateCommand } from './document.js';
+import { isConditionalCheckFailed, type StoreError, toStoreError } from './errors.js';
 import { MESSAGE_ITEM_SK } from './tables.js';
 
 export const EVENT_RANK: Readonly<Record<EventType, number | undefined>> = {
@@ -151,7 +151,12 @@ export class MessageProgress {
 
   private async conditionalSet(
     messageId: string,
-    expr: { UpdateExpression: string; ConditionExpression: string; ExpressionAttributeNames: Record<string, string>; ExpressionAttributeValues: Record<string, unknown> },
+    expr: {
+      UpdateExpression: string;
+      ConditionExpression: string;
+      ExpressionAttributeNames: Record<string, string>;
+      ExpressionAttributeValues: Record<string, unknown>;
+    },
   ): Promise<boolean> {
     try {
       await this.doc.send(new UpdateCommand({ TableName: this.table, Key: { id: messageId, sk: MESSAGE_ITEM_SK }, ...expr }));

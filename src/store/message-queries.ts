@@ -3,11 +3,12 @@
  * by provider message id, and by recipient newest first. Both resolve to message items, the
  * authority on a message's state; index items only point at them.
  */
-import { QueryCommand, type DynamoDBDocumentClient } from './document.js';
+
+import { recipientKey } from '../contract/recipient-key.js';
 import { MailroomError } from '../errors.js';
 import { batchGetAll } from './batch-get.js';
-import { recipientKey } from '../contract/recipient-key.js';
-import { fromItem, MESSAGE_ATTRS as A, messageKey, type RecipientPage } from './message-record.js';
+import { type DynamoDBDocumentClient, QueryCommand } from './document.js';
+import { MESSAGE_ATTRS as A, fromItem, messageKey, type RecipientPage } from './message-record.js';
 
 export class InvalidCursorError extends MailroomError {}
 
@@ -25,7 +26,11 @@ export interface ListByRecipientOptions {
  * for a single send, the recipient index item carries each recipient's id of a bulk send.
  * The index is eventually consistent: a lookup right after the send may not find it yet.
  */
-export async function findIdByProviderMessageId(doc: DynamoDBDocumentClient, table: string, providerMessageId: string): Promise<string | undefined> {
+export async function findIdByProviderMessageId(
+  doc: DynamoDBDocumentClient,
+  table: string,
+  providerMessageId: string,
+): Promise<string | undefined> {
   const out = await doc.send(
     new QueryCommand({
       TableName: table,
@@ -40,7 +45,12 @@ export async function findIdByProviderMessageId(doc: DynamoDBDocumentClient, tab
   return hit ? String(hit[A.id]) : undefined;
 }
 
-export async function listByRecipient(doc: DynamoDBDocumentClient, table: string, recipient: string, opts: ListByRecipientOptions = {}): Promise<RecipientPage> {
+export async function listByRecipient(
+  doc: DynamoDBDocumentClient,
+  table: string,
+  recipient: string,
+  opts: ListByRecipientOptions = {},
+): Promise<RecipientPage> {
   const limit = Math.min(Math.max(opts.limit ?? 25, 1), 100);
   const out = await doc.send(
     new QueryCommand({

@@ -7,9 +7,8 @@
 import type { Channel } from '../contract/message.js';
 import type { MessageError, MessageRecord, MessageStatus, RecipientState, SendStatus } from '../contract/records.js';
 import { MailroomError } from '../errors.js';
-import { MESSAGE_ITEM_SK } from './tables.js';
 import { expiry } from './retention.js';
-import { EXPIRES_AT } from './tables.js';
+import { EXPIRES_AT, MESSAGE_ITEM_SK } from './tables.js';
 
 /** Attribute names of the message item and its per-recipient index items. */
 export const MESSAGE_ATTRS = {
@@ -86,7 +85,6 @@ export function fromItem(item: Record<string, unknown>): StoredMessage {
 export const TERMINAL_STATUSES: ReadonlySet<MessageStatus> = new Set(['sent', 'failed', 'cancelled']);
 /** Statuses a worker may claim without a lease check. */
 export const CLAIMABLE_STATUSES: readonly MessageStatus[] = ['pending', 'errored'];
-
 
 /** A message item as stored: the public record plus the fields that drive the state machine. */
 export interface StoredMessage extends MessageRecord {
@@ -193,7 +191,12 @@ export interface MessageStorePort {
    * Copies the message's status (and per-recipient provider ids) onto its byRecipient index
    * items after a final transition. Idempotent; the message item stays the authority.
    */
-  syncRecipientIndex(id: string, recipients: readonly string[], status: MessageStatus, providerMessageIds?: Readonly<Record<string, string>>): Promise<void>;
+  syncRecipientIndex(
+    id: string,
+    recipients: readonly string[],
+    status: MessageStatus,
+    providerMessageIds?: Readonly<Record<string, string>>,
+  ): Promise<void>;
   recordInvalid(input: InvalidInput): Promise<{ created: boolean; record: StoredMessage }>;
   /** A failed, dead-lettered message was redriven from the DLQ by an operator: make it sendable again. */
   reopenRedriven(id: string, deadLetteredAt: string, now: string): Promise<StoredMessage | undefined>;

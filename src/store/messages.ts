@@ -17,37 +17,38 @@
  * pipeline advances `recipients.<key>` forward-only and can get there before markSent (SES
  * events are fast), so markSent only fills entries that are absent (`if_not_exists`).
  */
-import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from './document.js';
+
 import { randomUUID } from 'node:crypto';
 import type { MessageStatus } from '../contract/records.js';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from './document.js';
 import { isConditionalCheckFailed, isTransactionConflict } from './errors.js';
-import { adoptTombstone, cancelMessage, isCancelTombstone, type CancelResult } from './message-cancel.js';
-import { findIdByProviderMessageId, listByRecipient, type ListByRecipientOptions } from './message-queries.js';
+import { adoptTombstone, type CancelResult, cancelMessage, isCancelTombstone } from './message-cancel.js';
+import { findIdByProviderMessageId, type ListByRecipientOptions, listByRecipient } from './message-queries.js';
 import {
   MESSAGE_ATTRS as A,
-  fromItem,
-  messageKey,
-  newMessageItem,
-  TransitionConflictError,
   type Actor,
   type BeginInput,
   type ClaimInput,
   type ClaimResult,
   type ErroredInput,
   type FinalInput,
+  fromItem,
   type InvalidInput,
   type MessageStorePort,
+  messageKey,
+  newMessageItem,
   type RecipientPage,
   type SentInput,
   type StoredMessage,
+  TransitionConflictError,
 } from './message-record.js';
 import { expiry } from './retention.js';
 import { EXPIRES_AT, RECIPIENT_SK_PREFIX } from './tables.js';
 import { UpdateBuilder } from './update-builder.js';
 
-export { MESSAGE_ATTRS, TransitionConflictError, type StoredMessage } from './message-record.js';
-export { InvalidCursorError, type ListByRecipientOptions } from './message-queries.js';
 export { CANCELLED_BY_OPERATOR, type CancelOutcome, type CancelResult } from './message-cancel.js';
+export { InvalidCursorError, type ListByRecipientOptions } from './message-queries.js';
+export { MESSAGE_ATTRS, type StoredMessage, TransitionConflictError } from './message-record.js';
 
 const BEGIN_ATTEMPTS = 4;
 
@@ -57,8 +58,6 @@ const recipientItemKey = (id: string, recipient: string) => ({ [A.id]: id, [A.sk
 function defined<T extends Record<string, unknown>>(obj: T): T {
   return Object.fromEntries(Object.entries(obj).filter(([, v]) => v !== undefined)) as T;
 }
-
-
 
 export class MessageStore implements MessageStorePort {
   constructor(
@@ -137,7 +136,14 @@ export class MessageStore implements MessageStorePort {
               ...others.map((r) => ({
                 Put: {
                   TableName: this.tableName,
-                  Item: { ...recipientItemKey(input.id, r), [A.recipient]: r, [A.createdAt]: input.now, [A.channel]: input.channel, [A.status]: 'pending', ...expiry(keptFrom, this.retentionDays) },
+                  Item: {
+                    ...recipientItemKey(input.id, r),
+                    [A.recipient]: r,
+                    [A.createdAt]: input.now,
+                    [A.channel]: input.channel,
+                    [A.status]: 'pending',
+                    ...expiry(keptFrom, this.retentionDays),
+                  },
                 },
               })),
             ],
@@ -174,7 +180,9 @@ export class MessageStore implements MessageStorePort {
         { ':pending': 'pending', ':errored': 'errored', ':processing': 'processing', ':now': input.now },
       );
     try {
-      const out = await this.doc.send(new UpdateCommand({ ...u.build(), TableName: this.tableName, Key: messageKey(id), ReturnValues: 'ALL_NEW' }));
+      const out = await this.doc.send(
+        new UpdateCommand({ ...u.build(), TableName: this.tableName, Key: messageKey(id), ReturnValues: 'ALL_NEW' }),
+      );
       return { claimed: true, token, record: fromItem(out.Attributes ?? {}) };
     } catch (error) {
       if (!isConditionalCheckFailed(error)) throw error;
@@ -201,7 +209,9 @@ export class MessageStore implements MessageStorePort {
     claimHolderCondition(u, token);
     let old: Record<string, unknown> | undefined;
     try {
-      const out = await this.doc.send(new UpdateCommand({ ...u.build(), TableName: this.tableName, Key: messageKey(id), ReturnValues: 'UPDATED_OLD' }));
+      const out = await this.doc.send(
+        new UpdateCommand({ ...u.build(), TableName: this.tableName, Key: messageKey(id), ReturnValues: 'UPDATED_OLD' }),
+      );
       old = out.Attributes;
     } catch (error) {
       throw await this.conflict(id, 'markSent', error);
@@ -290,7 +300,9 @@ export class MessageStore implements MessageStorePort {
       // duplicate of an older DLQ copy, or a body that was never failed, cannot restart sending.
       .condition(`${u_('status')} = :failed AND ${u_('deadLetteredAt')} = :dl`, { ':failed': 'failed', ':dl': deadLetteredAt });
     try {
-      const out = await this.doc.send(new UpdateCommand({ ...u.build(), TableName: this.tableName, Key: messageKey(id), ReturnValues: 'ALL_NEW' }));
+      const out = await this.doc.send(
+        new UpdateCommand({ ...u.build(), TableName: this.tableName, Key: messageKey(id), ReturnValues: 'ALL_NEW' }),
+      );
       return fromItem(out.Attributes ?? {});
     } catch (error) {
       if (isConditionalCheckFailed(error)) return undefined;
@@ -298,7 +310,12 @@ export class MessageStore implements MessageStorePort {
     }
   }
 
-  async syncRecipientIndex(id: string, recipients: readonly string[], status: MessageStatus, providerMessageIds: Readonly<Record<string, string>> = {}): Promise<void> {
+  async syncRecipientIndex(
+    id: string,
+    recipients: readonly string[],
+    status: MessageStatus,
+    providerMessageIds: Readonly<Record<string, string>> = {},
+  ): Promise<void> {
     const unique = [...new Set(recipients)];
     if (unique.length === 0) return;
     // The recipient whose byRecipient entry is the message item itself (see begin) has no index
@@ -306,7 +323,13 @@ export class MessageStore implements MessageStorePort {
     // the refused write it saves (AWS bills a failed condition). Messages begun before the
     // message item carried `recipient` have index items for every recipient.
     const onItem = await this.doc.send(
-      new GetCommand({ TableName: this.tableName, Key: messageKey(id), ConsistentRead: true, ProjectionExpression: '#r, #e', ExpressionAttributeNames: { '#r': A.recipient, '#e': EXPIRES_AT } }),
+      new GetCommand({
+        TableName: this.tableName,
+        Key: messageKey(id),
+        ConsistentRead: true,
+        ProjectionExpression: '#r, #e',
+        ExpressionAttributeNames: { '#r': A.recipient, '#e': EXPIRES_AT },
+      }),
     );
     const carried = onItem.Item?.[A.recipient];
     await Promise.all(
@@ -327,9 +350,11 @@ export class MessageStore implements MessageStorePort {
           .setIfDefined(A.providerMessageId, providerMessageIds[r])
           // UpdateItem creates missing items: never invent an index item begin did not write.
           .condition(`attribute_exists(${u_('id')})`, {});
-        return this.doc.send(new UpdateCommand({ ...u.build(), TableName: this.tableName, Key: recipientItemKey(id, r) })).catch((error: unknown) => {
-          if (!isConditionalCheckFailed(error)) throw error;
-        });
+        return this.doc
+          .send(new UpdateCommand({ ...u.build(), TableName: this.tableName, Key: recipientItemKey(id, r) }))
+          .catch((error: unknown) => {
+            if (!isConditionalCheckFailed(error)) throw error;
+          });
       }),
     );
   }

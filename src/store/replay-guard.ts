@@ -12,8 +12,9 @@
  * token both try to create the item and exactly one succeeds; the other gets
  * ConditionalCheckFailedException and is refused as a replay.
  */
-import { PutCommand, type DynamoDBDocumentClient } from './document.js';
+
 import { StorageError } from '../errors.js';
+import { type DynamoDBDocumentClient, PutCommand } from './document.js';
 
 export interface DynamoReplayGuardOptions {
   readonly tableName: string;

@@ -6,10 +6,11 @@
  * Item: { address, reason (the first), reasons (every reason seen), firstSuppressedAt,
  *         lastSuppressedAt, count, sourceEventIds (events that suppressed it) }
  */
-import { DeleteCommand, GetCommand, UpdateCommand, type DynamoDBDocumentClient } from './document.js';
+
 import type { SuppressionReason } from '../contract/config-fields.js';
 import { recipientKey } from '../contract/recipient-key.js';
 import { batchGetAll } from './batch-get.js';
+import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, UpdateCommand } from './document.js';
 import { isConditionalCheckFailed } from './errors.js';
 
 /** Why an address is suppressed: a tracking reason, or an operator's decision. */
@@ -79,7 +80,9 @@ export class SuppressionStore implements SuppressionLookup {
   }
 
   async get(address: string): Promise<SuppressionEntry | undefined> {
-    const out = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: { [S.address]: recipientKey(address) }, ConsistentRead: true }));
+    const out = await this.doc.send(
+      new GetCommand({ TableName: this.tableName, Key: { [S.address]: recipientKey(address) }, ConsistentRead: true }),
+    );
     return out.Item ? fromItem(out.Item) : undefined;
   }
 
@@ -104,7 +107,8 @@ export class SuppressionStore implements SuppressionLookup {
       ':at': input.at,
       ':one': 1,
     };
-    let update = 'SET #reason = if_not_exists(#reason, :reason), #first = if_not_exists(#first, :at), #last = :at ADD #reasons :reasons, #count :one';
+    let update =
+      'SET #reason = if_not_exists(#reason, :reason), #first = if_not_exists(#first, :at), #last = :at ADD #reasons :reasons, #count :one';
     let condition: string | undefined;
     if (input.sourceEventId) {
       values[':event'] = input.sourceEventId;
@@ -133,7 +137,9 @@ export class SuppressionStore implements SuppressionLookup {
 
   /** Removes the address from the list (an operator lifting a suppression). Returns whether it was there. */
   async remove(address: string): Promise<boolean> {
-    const out = await this.doc.send(new DeleteCommand({ TableName: this.tableName, Key: { [S.address]: recipientKey(address) }, ReturnValues: 'ALL_OLD' }));
+    const out = await this.doc.send(
+      new DeleteCommand({ TableName: this.tableName, Key: { [S.address]: recipientKey(address) }, ReturnValues: 'ALL_OLD' }),
+    );
     return out.Attributes !== undefined;
   }
 }

@@ -34,7 +34,9 @@ export interface IndexDef {
 
 /** An index's projection as DynamoDB's API and CloudFormation spell it. */
 export function projectionOf(index: IndexDef): { ProjectionType: 'KEYS_ONLY' } | { ProjectionType: 'INCLUDE'; NonKeyAttributes: string[] } {
-  return index.projection === 'keys' ? { ProjectionType: 'KEYS_ONLY' } : { ProjectionType: 'INCLUDE', NonKeyAttributes: [...index.projection.include] };
+  return index.projection === 'keys'
+    ? { ProjectionType: 'KEYS_ONLY' }
+    : { ProjectionType: 'INCLUDE', NonKeyAttributes: [...index.projection.include] };
 }
 
 export interface TableDef {

@@ -3,8 +3,9 @@
  * bookkeeping fields the stores add, and the client they are built on. Shared by the stores and
  * the pipelines that fill them, so it depends on nothing above src/contract.
  */
-import type { DynamoDBDocumentClient } from './document.js';
+
 import type { InboundRecord } from '../contract/records.js';
+import type { DynamoDBDocumentClient } from './document.js';
 
 /** The record as stored: the contract fields plus bookkeeping of the ingestion itself. */
 export type StoredInboundRecord = InboundRecord & {

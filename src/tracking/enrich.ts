@@ -10,9 +10,9 @@
  * id (src/store/events.ts, messageKey).
  */
 import type { MessageRecord, NormalizedEvent } from '../contract/records.js';
-import { compact } from './normalizers/common.js';
 import type { MessageLookup } from './deps.js';
 import { INGEST_CONCURRENCY, mapLimit } from './map-limit.js';
+import { compact } from './normalizers/common.js';
 
 export interface Enriched {
   readonly event: NormalizedEvent;

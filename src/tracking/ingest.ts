@@ -21,7 +21,7 @@ import type { SuppressionReason } from '../config/runtime.js';
 import type { NormalizedEvent } from '../contract/records.js';
 import { UnknownProviderError } from '../errors.js';
 import type { IngestDeps, IngestOutcome } from './deps.js';
-import { enrich, type Enriched } from './enrich.js';
+import { type Enriched, enrich } from './enrich.js';
 import { INGEST_CONCURRENCY, mapLimit } from './map-limit.js';
 import { normalizerFor } from './normalizers/index.js';
 import { suppressionReasonFor } from './suppression.js';
@@ -91,7 +91,12 @@ async function ingestOne({ event }: Enriched, deps: IngestDeps, receivedAt: stri
 }
 
 function isSnsNotification(input: unknown): input is { Type: 'Notification'; Message: string } {
-  return typeof input === 'object' && input !== null && (input as { Type?: unknown }).Type === 'Notification' && typeof (input as { Message?: unknown }).Message === 'string';
+  return (
+    typeof input === 'object' &&
+    input !== null &&
+    (input as { Type?: unknown }).Type === 'Notification' &&
+    typeof (input as { Message?: unknown }).Message === 'string'
+  );
 }
 
 function snsControlType(input: unknown): string | undefined {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { resolveConfig, perInstanceSendRate, SES_MAX_INBOUND_BYTES } from '../../lib/config.js';
+import { perInstanceSendRate, resolveConfig, SES_MAX_INBOUND_BYTES } from '../../lib/config.js';
 import { SUPPRESSION_REASONS } from '../../src/config/runtime.js';
 import { ConfigError } from '../../src/errors.js';
 
@@ -16,7 +16,10 @@ function problemsOf(fn: () => unknown): readonly string[] {
 describe('resolveConfig SMS sender', () => {
   it('follows the same sender rules as the message contract and the SNS adapter', () => {
     // Toll-free and 10DLC origination numbers are valid senders though not mobile numbers.
-    expect(resolveConfig({ sms: { senderId: 'Acme-Co', originationNumber: '+18005550100' } }).sms).toMatchObject({ senderId: 'Acme-Co', originationNumber: '+18005550100' });
+    expect(resolveConfig({ sms: { senderId: 'Acme-Co', originationNumber: '+18005550100' } }).sms).toMatchObject({
+      senderId: 'Acme-Co',
+      originationNumber: '+18005550100',
+    });
     // SNS refuses sender IDs under 3 characters: refused at synth, not at the first SMS.
     expect(problemsOf(() => resolveConfig({ sms: { senderId: 'AB' } }))).toEqual([expect.stringMatching(/^sms\.senderId: /)]);
   });
@@ -37,18 +40,47 @@ describe('resolveConfig defaults', () => {
       tlsPolicy: 'optional',
     });
     expect(config.send.visibilityTimeoutSeconds).toBe(6 * config.send.timeoutSeconds);
-    expect(config.email).toEqual({ provider: 'ses', fallback: [], routes: [], maxSendRate: 14, maxConcurrency: 2, batchSize: 10, allowedFrom: [] });
+    expect(config.email).toEqual({
+      provider: 'ses',
+      fallback: [],
+      routes: [],
+      maxSendRate: 14,
+      maxConcurrency: 2,
+      batchSize: 10,
+      allowedFrom: [],
+    });
     expect(config.providers).toEqual({});
     expect(config.sms).toMatchObject({
-      allowedCountries: [], maxPrice: {}, destinationRateLimit: { nationalDigits: 6, maxMessages: 20, windowSeconds: 600 }, spendAlarmUsd: 100,
+      allowedCountries: [],
+      maxPrice: {},
+      destinationRateLimit: { nationalDigits: 6, maxMessages: 20, windowSeconds: 600 },
+      spendAlarmUsd: 100,
     });
-    expect(config.sms.deliveryStatus).toEqual({ enabled: true, createLogGroups: true, setAccountAttributes: false, successSamplingRate: 100 });
+    expect(config.sms.deliveryStatus).toEqual({
+      enabled: true,
+      createLogGroups: true,
+      setAccountAttributes: false,
+      successSamplingRate: 100,
+    });
     expect(config.tracking).toEqual({ suppressOn: [...SUPPRESSION_REASONS], allowedTopicArns: [], httpsEndpoint: false });
     expect(config.inbound).toMatchObject({
-      enabled: true, recipients: ['example.com'], maxBytes: SES_MAX_INBOUND_BYTES, rawMailExpirationDays: 90,
-      scanEnabled: true, tlsPolicy: 'require', activateRuleSet: false, ruleSetName: 'Mailroom-inbound',
+      enabled: true,
+      recipients: ['example.com'],
+      maxBytes: SES_MAX_INBOUND_BYTES,
+      rawMailExpirationDays: 90,
+      scanEnabled: true,
+      tlsPolicy: 'require',
+      activateRuleSet: false,
+      ruleSetName: 'Mailroom-inbound',
     });
-    expect(config.operations).toEqual({ logRetentionDays: 30, tracing: true, removalPolicy: 'retain', deletionProtection: true, bundleAwsSdk: false, metricsNamespace: 'Mailroom' });
+    expect(config.operations).toEqual({
+      logRetentionDays: 30,
+      tracing: true,
+      removalPolicy: 'retain',
+      deletionProtection: true,
+      bundleAwsSdk: false,
+      metricsNamespace: 'Mailroom',
+    });
   });
 
   it('derives names and identities from the values they depend on', () => {
@@ -89,11 +121,13 @@ describe('resolveConfig defaults', () => {
 describe('resolveConfig problems', () => {
   it('checks the send guardrails: From patterns, country codes, MaxPrice default within the ceiling, receipt topics', () => {
     // Act
-    const problems = problemsOf(() => resolveConfig({
-      email: { allowedFrom: ['noreply@acme.io', 'Ops@ACME.IO', 'no-at-sign'] },
-      sms: { allowedCountries: ['GB', 'gb', 'XX', 'Germany'], destinationRateLimit: { nationalDigits: 0 } },
-      inbound: { allowedTopicArns: ['arn:aws:sns:eu-west-1:123456789012:receipts', 'not-an-arn'] },
-    }));
+    const problems = problemsOf(() =>
+      resolveConfig({
+        email: { allowedFrom: ['noreply@acme.io', 'Ops@ACME.IO', 'no-at-sign'] },
+        sms: { allowedCountries: ['GB', 'gb', 'XX', 'Germany'], destinationRateLimit: { nationalDigits: 0 } },
+        inbound: { allowedTopicArns: ['arn:aws:sns:eu-west-1:123456789012:receipts', 'not-an-arn'] },
+      }),
+    );
 
     // Assess
     expect([...problems].sort()).toEqual([
@@ -105,7 +139,9 @@ describe('resolveConfig problems', () => {
       expect.stringMatching(/^sms\.allowedCountries\.3: /),
       expect.stringMatching(/^sms\.destinationRateLimit\.nationalDigits: /),
     ]);
-    expect(problemsOf(() => resolveConfig({ sms: { maxPrice: { default: 0.6, ceiling: 0.5 } } }))).toEqual(['sms.maxPrice.default: 0.6 exceeds sms.maxPrice.ceiling (0.5)']);
+    expect(problemsOf(() => resolveConfig({ sms: { maxPrice: { default: 0.6, ceiling: 0.5 } } }))).toEqual([
+      'sms.maxPrice.default: 0.6 exceeds sms.maxPrice.ceiling (0.5)',
+    ]);
   });
 
   it('throws one ConfigError listing every problem across sections', () => {
@@ -143,19 +179,25 @@ describe('resolveConfig problems', () => {
       /^operations\.logRetentionDays: /,
       /^send\.backoffBaseSeconds: 1000 exceeds send\.backoffMaxSeconds \(10\)/,
     ];
-    for (const pattern of expected) expect(problems.some((p) => pattern.test(p)), `${pattern} in\n${problems.join('\n')}`).toBe(true);
+    for (const pattern of expected)
+      expect(
+        problems.some((p) => pattern.test(p)),
+        `${pattern} in\n${problems.join('\n')}`,
+      ).toBe(true);
     expect(problems).toHaveLength(expected.length);
   });
 
   it('reports cross-field problems of an otherwise valid configuration together', () => {
     // Act
-    const problems = problemsOf(() => resolveConfig({
-      ses: { fromDomain: 'acme.io', identities: ['other.org'] },
-      send: { timeoutSeconds: 60, visibilityTimeoutSeconds: 120 },
-      email: { maxSendRate: 1, maxConcurrency: 10 },
-      inbound: { enabled: false, activateRuleSet: true },
-      sms: { deliveryStatus: { enabled: false, setAccountAttributes: true } },
-    }));
+    const problems = problemsOf(() =>
+      resolveConfig({
+        ses: { fromDomain: 'acme.io', identities: ['other.org'] },
+        send: { timeoutSeconds: 60, visibilityTimeoutSeconds: 120 },
+        email: { maxSendRate: 1, maxConcurrency: 10 },
+        inbound: { enabled: false, activateRuleSet: true },
+        sms: { deliveryStatus: { enabled: false, setAccountAttributes: true } },
+      }),
+    );
 
     // Assess
     expect(problems).toEqual([
@@ -193,8 +235,19 @@ describe('resolveConfig security guardrails (issue 8)', () => {
     const config = resolveConfig(undefined);
 
     // Assess
-    expect(config.publicEndpoints).toEqual({ reservedConcurrency: 5, throttledFront: { enabled: false, rateLimit: 10, burstLimit: 20 }, invocationsAlarmThreshold: 1000 });
-    expect(config.retention).toEqual({ messagesDays: 365, eventsDays: 365, inboundDays: 365, attachmentsDays: 365, quarantineDays: 30, bodiesDays: 365 });
+    expect(config.publicEndpoints).toEqual({
+      reservedConcurrency: 5,
+      throttledFront: { enabled: false, rateLimit: 10, burstLimit: 20 },
+      invocationsAlarmThreshold: 1000,
+    });
+    expect(config.retention).toEqual({
+      messagesDays: 365,
+      eventsDays: 365,
+      inboundDays: 365,
+      attachmentsDays: 365,
+      quarantineDays: 30,
+      bodiesDays: 365,
+    });
     expect(config.encryption).toEqual({});
     expect(config.send.attachmentBuckets).toEqual([]);
   });
@@ -216,17 +269,24 @@ describe('resolveConfig security guardrails (issue 8)', () => {
 
   it('refuses out-of-bounds limits, bad keys and whole-bucket attachment grants, all in one error', () => {
     // Act
-    const problems = problemsOf(() => resolveConfig({
-      publicEndpoints: { reservedConcurrency: 0, throttledFront: { rateLimit: 20_000, burstLimit: 0 } },
-      retention: { inboundDays: 0 },
-      encryption: { dataKey: { arn: 'alias/aws/s3' } },
-      send: { attachmentBuckets: [{ bucket: 'acme-attachments', prefixes: [] }, 'legacy-bucket'] },
-    } as never));
+    const problems = problemsOf(() =>
+      resolveConfig({
+        publicEndpoints: { reservedConcurrency: 0, throttledFront: { rateLimit: 20_000, burstLimit: 0 } },
+        retention: { inboundDays: 0 },
+        encryption: { dataKey: { arn: 'alias/aws/s3' } },
+        send: { attachmentBuckets: [{ bucket: 'acme-attachments', prefixes: [] }, 'legacy-bucket'] },
+      } as never),
+    );
 
     // Assess
     for (const path of [
-      'publicEndpoints.reservedConcurrency', 'publicEndpoints.throttledFront.rateLimit', 'publicEndpoints.throttledFront.burstLimit',
-      'retention.inboundDays', 'encryption.dataKey.arn', 'send.attachmentBuckets.0.prefixes', 'send.attachmentBuckets.1',
+      'publicEndpoints.reservedConcurrency',
+      'publicEndpoints.throttledFront.rateLimit',
+      'publicEndpoints.throttledFront.burstLimit',
+      'retention.inboundDays',
+      'encryption.dataKey.arn',
+      'send.attachmentBuckets.0.prefixes',
+      'send.attachmentBuckets.1',
     ]) {
       expect(problems, path).toContainEqual(expect.stringMatching(new RegExp(`^${path.replace(/\./g, '\\.')}: `)));
     }

@@ -1,11 +1,11 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { RAW_MAIL_PREFIX } from '../../lib/inbound-pipeline.js';
 import type { MailroomFunction } from '../../lib/defaults.js';
+import { RAW_MAIL_PREFIX } from '../../lib/inbound-pipeline.js';
 import { ENV } from '../../src/config/runtime.js';
 import { ATTACHMENTS_PREFIX, attachmentKey, QUARANTINE_PREFIX } from '../../src/inbound/attachments.js';
 import { BODIES_PREFIX } from '../../src/inbound/bodies.js';
 import { SNS_ACTION_RAW_PREFIX } from '../../src/inbound/source.js';
-import { logicalId, resourcesFor, roleStatements, sortJson, synthMailroom, type Synthesized } from './support.js';
+import { logicalId, resourcesFor, roleStatements, type Synthesized, sortJson, synthMailroom } from './support.js';
 
 let s: Synthesized;
 let opted: Synthesized;
@@ -15,13 +15,25 @@ beforeAll(() => {
     ses: { fromDomain: 'acme.io' },
     inbound: { recipients: ['inbound.acme.io', 'support@acme.io'], maxBytes: 10_485_760, rawMailExpirationDays: 30 },
   });
-  opted = synthMailroom({ inbound: { activateRuleSet: true, rawMailExpirationDays: null, tlsPolicy: 'optional', ruleSetName: 'acme-inbound' } });
+  opted = synthMailroom({
+    inbound: { activateRuleSet: true, rawMailExpirationDays: null, tlsPolicy: 'optional', ruleSetName: 'acme-inbound' },
+  });
   disabled = synthMailroom({ inbound: { enabled: false } });
 });
 
 const ruleArn = (ruleSet: string) => ({
-  'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ses:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' },
-    `:receipt-rule-set/${ruleSet}:receipt-rule/store-and-notify`]],
+  'Fn::Join': [
+    '',
+    [
+      'arn:',
+      { Ref: 'AWS::Partition' },
+      ':ses:',
+      { Ref: 'AWS::Region' },
+      ':',
+      { Ref: 'AWS::AccountId' },
+      `:receipt-rule-set/${ruleSet}:receipt-rule/store-and-notify`,
+    ],
+  ],
 });
 
 describe('InboundPipeline receipt rule', () => {
@@ -40,11 +52,21 @@ describe('InboundPipeline receipt rule', () => {
         Recipients: ['inbound.acme.io', 'support@acme.io'],
         ScanEnabled: true,
         TlsPolicy: 'Require',
-        Actions: [{ S3Action: { BucketName: { Ref: logicalId(inbound.bucket) }, ObjectKeyPrefix: RAW_MAIL_PREFIX, TopicArn: { Ref: logicalId(inbound.topic) } } }],
+        Actions: [
+          {
+            S3Action: {
+              BucketName: { Ref: logicalId(inbound.bucket) },
+              ObjectKeyPrefix: RAW_MAIL_PREFIX,
+              TopicArn: { Ref: logicalId(inbound.topic) },
+            },
+          },
+        ],
       },
     });
     // SES checks its permissions when the rule is created.
-    expect(rule.DependsOn).toEqual(expect.arrayContaining([logicalId(inbound.bucket.policy!), logicalId(inbound.topic.node.findChild('Policy'))]));
+    expect(rule.DependsOn).toEqual(
+      expect.arrayContaining([logicalId(inbound.bucket.policy!), logicalId(inbound.topic.node.findChild('Policy'))]),
+    );
   });
 
   it('lets SES write raw mail only for this account and this receipt rule', () => {
@@ -69,22 +91,32 @@ describe('InboundPipeline receipt rule', () => {
     const policy = s.template.findResources('AWS::SNS::TopicPolicy')[logicalId(inbound.topic.node.findChild('Policy'))]!;
 
     // Assess
-    expect(policy.Properties.PolicyDocument.Statement).toContainEqual(expect.objectContaining({
-      Principal: { Service: 'ses.amazonaws.com' },
-      Action: 'sns:Publish',
-      Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' }, 'aws:SourceArn': ruleArn('Mailroom-inbound') } },
-    }));
+    expect(policy.Properties.PolicyDocument.Statement).toContainEqual(
+      expect.objectContaining({
+        Principal: { Service: 'ses.amazonaws.com' },
+        Action: 'sns:Publish',
+        Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' }, 'aws:SourceArn': ruleArn('Mailroom-inbound') } },
+      }),
+    );
     expect(s.template.findResources('AWS::SNS::Topic')[logicalId(inbound.topic)]!.Properties.KmsMasterKeyId).toBeDefined();
   });
 
   it('expires raw mail after the configured days, and keeps it when configured to', () => {
     // Prepare
-    const rules = (x: Synthesized) => x.template.findResources('AWS::S3::Bucket')[logicalId(x.stack.inbound!.bucket)]!
-      .Properties.LifecycleConfiguration.Rules as { Id: string; Prefix?: string; ExpirationInDays?: number }[];
+    const rules = (x: Synthesized) =>
+      x.template.findResources('AWS::S3::Bucket')[logicalId(x.stack.inbound!.bucket)]!.Properties.LifecycleConfiguration.Rules as {
+        Id: string;
+        Prefix?: string;
+        ExpirationInDays?: number;
+      }[];
 
     // Assess
-    expect(rules(s)).toContainEqual(expect.objectContaining({ Id: 'expire-raw-mail', Prefix: RAW_MAIL_PREFIX, ExpirationInDays: 30, Status: 'Enabled' }));
-    expect(rules(s)).toContainEqual(expect.objectContaining({ Id: 'expire-received-mail', Prefix: SNS_ACTION_RAW_PREFIX, ExpirationInDays: 30, Status: 'Enabled' }));
+    expect(rules(s)).toContainEqual(
+      expect.objectContaining({ Id: 'expire-raw-mail', Prefix: RAW_MAIL_PREFIX, ExpirationInDays: 30, Status: 'Enabled' }),
+    );
+    expect(rules(s)).toContainEqual(
+      expect.objectContaining({ Id: 'expire-received-mail', Prefix: SNS_ACTION_RAW_PREFIX, ExpirationInDays: 30, Status: 'Enabled' }),
+    );
     expect(rules(opted).map((r) => r.Id)).not.toContain('expire-raw-mail');
     expect(rules(opted).map((r) => r.Id)).not.toContain('expire-received-mail');
   });
@@ -152,12 +184,23 @@ describe('InboundPipeline Lambda', () => {
     // Assess: SES's raw mail is read-only; attachments, SNS-action mail and bodies only under the prefixes the code writes.
     const inboundBucket = logicalId(inbound.bucket);
     const payload = logicalId(s.stack.tables.payloadBucket);
-    expect(sortJson(resourcesFor(statements, 's3:GetObject'))).toEqual(sortJson([
-      objects(inboundBucket, RAW_MAIL_PREFIX), objects(inboundBucket, SNS_ACTION_RAW_PREFIX), objects(inboundBucket, ATTACHMENTS_PREFIX), objects(inboundBucket, QUARANTINE_PREFIX), objects(payload, BODIES_PREFIX),
-    ]));
-    expect(sortJson(resourcesFor(statements, 's3:PutObject'))).toEqual(sortJson([
-      objects(inboundBucket, ATTACHMENTS_PREFIX), objects(inboundBucket, QUARANTINE_PREFIX), objects(inboundBucket, SNS_ACTION_RAW_PREFIX), objects(payload, BODIES_PREFIX),
-    ]));
+    expect(sortJson(resourcesFor(statements, 's3:GetObject'))).toEqual(
+      sortJson([
+        objects(inboundBucket, RAW_MAIL_PREFIX),
+        objects(inboundBucket, SNS_ACTION_RAW_PREFIX),
+        objects(inboundBucket, ATTACHMENTS_PREFIX),
+        objects(inboundBucket, QUARANTINE_PREFIX),
+        objects(payload, BODIES_PREFIX),
+      ]),
+    );
+    expect(sortJson(resourcesFor(statements, 's3:PutObject'))).toEqual(
+      sortJson([
+        objects(inboundBucket, ATTACHMENTS_PREFIX),
+        objects(inboundBucket, QUARANTINE_PREFIX),
+        objects(inboundBucket, SNS_ACTION_RAW_PREFIX),
+        objects(payload, BODIES_PREFIX),
+      ]),
+    );
     expect(attachmentKey('m1', 0, false).startsWith(ATTACHMENTS_PREFIX)).toBe(true);
     expect(attachmentKey('m1', 0, true).startsWith(QUARANTINE_PREFIX)).toBe(true);
     expect(resourcesFor(statements, 'sns:Publish')).toEqual([{ Ref: logicalId(inbound.eventsTopic) }]);
@@ -166,7 +209,9 @@ describe('InboundPipeline Lambda', () => {
     expect(statements.find((st) => st.Action.includes('s3:ListBucket'))).toMatchObject({
       Condition: { StringLike: { 's3:prefix': ['attachments/*', 'quarantine/*'] } },
     });
-    expect(resourcesFor(statements, 'kms:GenerateDataKey')).toEqual([{ 'Fn::GetAtt': [logicalId(s.stack.mailroom.node.findChild('TopicKey')), 'Arn'] }]);
+    expect(resourcesFor(statements, 'kms:GenerateDataKey')).toEqual([
+      { 'Fn::GetAtt': [logicalId(s.stack.mailroom.node.findChild('TopicKey')), 'Arn'] },
+    ]);
     // The key encrypts every topic: only through SNS and only for the events topic.
     expect(statements.find((st) => st.Action.includes('kms:GenerateDataKey'))!.Condition).toEqual({
       StringEquals: {

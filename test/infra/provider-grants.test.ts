@@ -5,7 +5,7 @@
  */
 import { ArnFormat } from 'aws-cdk-lib';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { findings, resolve, resourcesFor, roleStatements, sortJson, synthMailroom, type Synthesized } from './support.js';
+import { findings, resolve, resourcesFor, roleStatements, type Synthesized, sortJson, synthMailroom } from './support.js';
 
 let s: Synthesized;
 beforeAll(() => {
@@ -24,15 +24,25 @@ describe('provider grants from configuration', () => {
     const arn = (resource: string, name: string) => resolve(s.stack, s.stack.formatArn({ service: 'ses', resource, resourceName: name }));
 
     // Assess
-    expect(sortJson(resourcesFor(statements, 'ses:SendEmail'))).toEqual(sortJson([arn('identity', 'acme.io'), arn('configuration-set', 'eu-set')]));
+    expect(sortJson(resourcesFor(statements, 'ses:SendEmail'))).toEqual(
+      sortJson([arn('identity', 'acme.io'), arn('configuration-set', 'eu-set')]),
+    );
     expect(statements.map((x) => x.Sid)).toContain('SendAsConfiguredIdentitiesseseu');
   });
 
-  it('lets a role read exactly its instances\' secrets, and the other channel none', () => {
+  it("lets a role read exactly its instances' secrets, and the other channel none", () => {
     // Prepare
     const email = roleStatements(s.template, s.stack.send.email.function.role);
     const sms = roleStatements(s.template, s.stack.send.sms.function.role);
-    const secretArn = resolve(s.stack, s.stack.formatArn({ service: 'secretsmanager', resource: 'secret', resourceName: 'mailroom/ses-eu-??????', arnFormat: ArnFormat.COLON_RESOURCE_NAME }));
+    const secretArn = resolve(
+      s.stack,
+      s.stack.formatArn({
+        service: 'secretsmanager',
+        resource: 'secret',
+        resourceName: 'mailroom/ses-eu-??????',
+        arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+      }),
+    );
 
     // Assess
     expect(resourcesFor(email, 'secretsmanager:GetSecretValue')).toEqual([secretArn]);

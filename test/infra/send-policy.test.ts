@@ -5,16 +5,19 @@
  */
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ENV } from '../../src/config/runtime.js';
 import { perInstanceRangeLimit } from '../../src/config/lambda-env.js';
-import { logicalId, resourcesFor, roleStatements, synthMailroom, type Synthesized } from './support.js';
+import { ENV } from '../../src/config/runtime.js';
+import { logicalId, resourcesFor, roleStatements, type Synthesized, synthMailroom } from './support.js';
 
 const guarded = {
   ses: { fromDomain: 'acme.io' },
   email: { allowedFrom: ['noreply@acme.io', '*@notify.acme.io'] },
   sms: {
-    maxConcurrency: 4, allowedCountries: ['GB', 'US'], maxPrice: { default: 0.05, ceiling: 0.5 },
-    destinationRateLimit: { nationalDigits: 5, maxMessages: 40, windowSeconds: 300 }, spendAlarmUsd: 250,
+    maxConcurrency: 4,
+    allowedCountries: ['GB', 'US'],
+    maxPrice: { default: 0.05, ceiling: 0.5 },
+    destinationRateLimit: { nationalDigits: 5, maxMessages: 40, windowSeconds: 300 },
+    spendAlarmUsd: 250,
   },
   alarms: { email: 'ops@acme.io' },
 };
@@ -39,8 +42,12 @@ describe('send policy infrastructure', () => {
     expect(email[ENV.emailAllowedFrom]).toBe('noreply@acme.io,*@notify.acme.io');
     expect(email[ENV.smsAllowedCountries]).toBeUndefined();
     expect(sms).toMatchObject({
-      [ENV.smsAllowedCountries]: 'GB,US', [ENV.smsDefaultMaxPrice]: '0.05', [ENV.smsMaxPriceCeiling]: '0.5',
-      [ENV.smsRangeDigits]: '5', [ENV.smsRangeLimit]: '10', [ENV.smsRangeWindowSeconds]: '300',
+      [ENV.smsAllowedCountries]: 'GB,US',
+      [ENV.smsDefaultMaxPrice]: '0.05',
+      [ENV.smsMaxPriceCeiling]: '0.5',
+      [ENV.smsRangeDigits]: '5',
+      [ENV.smsRangeLimit]: '10',
+      [ENV.smsRangeWindowSeconds]: '300',
     });
     expect(sms[ENV.emailAllowedFrom]).toBeUndefined();
     expect([perInstanceRangeLimit(0, 4), perInstanceRangeLimit(3, 4), perInstanceRangeLimit(20, 2)]).toEqual([0, 1, 10]);
@@ -62,22 +69,35 @@ describe('send policy infrastructure', () => {
   it('alarms on held SMS and on month-to-date SMS spend at the configured threshold', () => {
     // Assess
     s.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      Namespace: 'Mailroom', MetricName: 'held', Dimensions: [{ Name: 'service', Value: 'mailroom-send-sms' }], Threshold: 1,
+      Namespace: 'Mailroom',
+      MetricName: 'held',
+      Dimensions: [{ Name: 'service', Value: 'mailroom-send-sms' }],
+      Threshold: 1,
       AlarmActions: Match.anyValue(),
     });
     s.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      Namespace: 'AWS/SNS', MetricName: 'SMSMonthToDateSpentUSD', Statistic: 'Maximum', Threshold: 250,
-      ComparisonOperator: 'GreaterThanOrEqualToThreshold', AlarmActions: Match.anyValue(),
+      Namespace: 'AWS/SNS',
+      MetricName: 'SMSMonthToDateSpentUSD',
+      Statistic: 'Maximum',
+      Threshold: 250,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      AlarmActions: Match.anyValue(),
     });
     open.template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'SMSMonthToDateSpentUSD', Threshold: 100 });
   });
 
   it('warns at synth when countries or senders are left open, and not when they are listed', () => {
     // Act
-    const warnings = (synth: Synthesized) => Annotations.fromStack(synth.stack).findWarning('*', Match.stringLikeRegexp('allowedCountries|allowedFrom')).map((w) => String(w.entry.data));
+    const warnings = (synth: Synthesized) =>
+      Annotations.fromStack(synth.stack)
+        .findWarning('*', Match.stringLikeRegexp('allowedCountries|allowedFrom'))
+        .map((w) => String(w.entry.data));
 
     // Assess
-    expect(warnings(open)).toEqual([expect.stringContaining('sms.allowedCountries is empty'), expect.stringContaining('email.allowedFrom is empty')]);
+    expect(warnings(open)).toEqual([
+      expect.stringContaining('sms.allowedCountries is empty'),
+      expect.stringContaining('email.allowedFrom is empty'),
+    ]);
     expect(warnings(s)).toEqual([]);
   });
 });

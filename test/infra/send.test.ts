@@ -1,22 +1,35 @@
-import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Match } from 'aws-cdk-lib/assertions';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { LAMBDA_RUNTIME } from '../../lib/defaults.js';
 import { ENV } from '../../src/config/runtime.js';
-import { logicalId, resolve, resourcesFor, roleStatements, sortJson, synthMailroom, type Synthesized } from './support.js';
+import { logicalId, resolve, resourcesFor, roleStatements, type Synthesized, sortJson, synthMailroom } from './support.js';
 
 const config = {
-  ses: { fromDomain: 'mail.acme.io', identities: ['acme.io', 'ops@acme.io'], configurationSetName: 'acme-tracking', templates: ['welcome', 'receipt'] },
+  ses: {
+    fromDomain: 'mail.acme.io',
+    identities: ['acme.io', 'ops@acme.io'],
+    configurationSetName: 'acme-tracking',
+    templates: ['welcome', 'receipt'],
+  },
   email: { maxSendRate: 40, maxConcurrency: 4, batchSize: 5 },
   sms: { maxSendRate: 20, maxConcurrency: 2, senderId: 'Acme', originationNumber: '+14155550100' },
-  send: { maxReceiveCount: 7, timeoutSeconds: 20, backoffBaseSeconds: 10, backoffMaxSeconds: 600, attachmentBuckets: [
-    { bucket: 'acme-attachments', prefixes: ['outgoing/', 'invoices/'] },
-    { bucket: 'partner-files', prefixes: ['mail/'], account: '444455556666' },
-  ] },
+  send: {
+    maxReceiveCount: 7,
+    timeoutSeconds: 20,
+    backoffBaseSeconds: 10,
+    backoffMaxSeconds: 600,
+    attachmentBuckets: [
+      { bucket: 'acme-attachments', prefixes: ['outgoing/', 'invoices/'] },
+      { bucket: 'partner-files', prefixes: ['mail/'], account: '444455556666' },
+    ],
+  },
 };
 
 let s: Synthesized;
-const payloadObjects = (pattern: string) => ({ 'Fn::Join': ['', [{ 'Fn::GetAtt': [logicalId(s.stack.tables.payloadBucket), 'Arn'] }, `/${pattern}`]] });
+const payloadObjects = (pattern: string) => ({
+  'Fn::Join': ['', [{ 'Fn::GetAtt': [logicalId(s.stack.tables.payloadBucket), 'Arn'] }, `/${pattern}`]],
+});
 beforeAll(() => {
   s = synthMailroom(config);
 });
@@ -49,9 +62,13 @@ describe('SendPipeline queues', () => {
     const queueIds = Object.keys(s.template.findResources('AWS::SQS::Queue'));
     const policies = Object.values(s.template.findResources('AWS::SQS::QueuePolicy'));
     for (const id of queueIds) {
-      const denies = policies.filter((p) => JSON.stringify(p.Properties.Queues).includes(`"${id}"`))
+      const denies = policies
+        .filter((p) => JSON.stringify(p.Properties.Queues).includes(`"${id}"`))
         .flatMap((p) => p.Properties.PolicyDocument.Statement)
-        .filter((st: { Effect: string; Condition?: { Bool?: Record<string, string> } }) => st.Effect === 'Deny' && st.Condition?.Bool?.['aws:SecureTransport'] === 'false');
+        .filter(
+          (st: { Effect: string; Condition?: { Bool?: Record<string, string> } }) =>
+            st.Effect === 'Deny' && st.Condition?.Bool?.['aws:SecureTransport'] === 'false',
+        );
       expect(denies, id).toHaveLength(1);
     }
   });
@@ -74,21 +91,24 @@ describe('SendPipeline Lambdas', () => {
   it.each([
     ['email', 4, 5, 10],
     ['sms', 2, 10, 10],
-  ] as const)('feeds the %s Lambda with partial batch responses, maximum concurrency %i and batch size %i', (channel, maxConcurrency, batchSize, perInstanceRate) => {
-    // Prepare
-    const { queue, function: fn } = s.stack.send[channel];
+  ] as const)(
+    'feeds the %s Lambda with partial batch responses, maximum concurrency %i and batch size %i',
+    (channel, maxConcurrency, batchSize, perInstanceRate) => {
+      // Prepare
+      const { queue, function: fn } = s.stack.send[channel];
 
-    // Assess
-    s.template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
-      EventSourceArn: { 'Fn::GetAtt': [logicalId(queue), 'Arn'] },
-      FunctionName: { Ref: logicalId(fn.function) },
-      FunctionResponseTypes: ['ReportBatchItemFailures'],
-      ScalingConfig: { MaximumConcurrency: maxConcurrency },
-      BatchSize: batchSize,
-    });
-    const env = s.template.findResources('AWS::Lambda::Function')[logicalId(fn.function)]!.Properties.Environment.Variables;
-    expect(env[ENV.maxSendRate]).toBe(String(perInstanceRate));
-  });
+      // Assess
+      s.template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+        EventSourceArn: { 'Fn::GetAtt': [logicalId(queue), 'Arn'] },
+        FunctionName: { Ref: logicalId(fn.function) },
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+        ScalingConfig: { MaximumConcurrency: maxConcurrency },
+        BatchSize: batchSize,
+      });
+      const env = s.template.findResources('AWS::Lambda::Function')[logicalId(fn.function)]!.Properties.Environment.Variables;
+      expect(env[ENV.maxSendRate]).toBe(String(perInstanceRate));
+    },
+  );
 
   it('configures the send Lambdas through the ENV names of src/config/runtime.ts', () => {
     // Prepare
@@ -116,7 +136,9 @@ describe('SendPipeline Lambdas', () => {
     });
     // Each channel gets its own instances only, with the options the sections gave the built-ins.
     expect(JSON.parse(emailEnv[ENV.providers])).toEqual([{ name: 'ses', kind: 'ses', options: { configurationSet: 'acme-tracking' } }]);
-    expect(JSON.parse(smsEnv[ENV.providers])).toEqual([{ name: 'sns', kind: 'sns', options: { senderId: 'Acme', originationNumber: '+14155550100' } }]);
+    expect(JSON.parse(smsEnv[ENV.providers])).toEqual([
+      { name: 'sns', kind: 'sns', options: { senderId: 'Acme', originationNumber: '+14155550100' } },
+    ]);
   });
 });
 
@@ -128,32 +150,44 @@ describe('SendPipeline IAM', () => {
     // The `ses` instance names the configured set; the stack creates it under that name.
     const configSetArn = arn('configuration-set', 'acme-tracking');
     const expected = sortJson([
-      arn('identity', 'acme.io'), arn('identity', 'ops@acme.io'), configSetArn, arn('template', 'welcome'), arn('template', 'receipt'),
+      arn('identity', 'acme.io'),
+      arn('identity', 'ops@acme.io'),
+      configSetArn,
+      arn('template', 'welcome'),
+      arn('template', 'receipt'),
     ]);
 
     // Assess
     for (const action of ['ses:SendEmail', 'ses:SendRawEmail', 'ses:SendBulkEmail']) {
       expect(sortJson(resourcesFor(statements, action)), action).toEqual(expected);
     }
-    expect(statements.flatMap((st) => st.Action).filter((a) => a.startsWith('ses:')).sort())
-      .toEqual(['ses:SendBulkEmail', 'ses:SendEmail', 'ses:SendRawEmail']);
+    expect(
+      statements
+        .flatMap((st) => st.Action)
+        .filter((a) => a.startsWith('ses:'))
+        .sort(),
+    ).toEqual(['ses:SendBulkEmail', 'ses:SendEmail', 'ses:SendRawEmail']);
     expect(resourcesFor(statements, 'sns:Publish')).toEqual([]);
   });
 
   it('lets the email Lambda read attachments only under the configured prefixes of buckets owned by the configured account', () => {
     // Prepare
     const statements = roleStatements(s.template, s.stack.send.email.function.role).filter((st) => st.Sid?.startsWith('ReadAttachments'));
-    const objects = (bucket: string, prefix: string) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:s3:::${bucket}/${prefix}*`]] });
+    const objects = (bucket: string, prefix: string) => ({
+      'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:s3:::${bucket}/${prefix}*`]],
+    });
 
     // Assess
     expect(statements).toEqual([
       expect.objectContaining({
-        Effect: 'Allow', Action: ['s3:GetObject'],
+        Effect: 'Allow',
+        Action: ['s3:GetObject'],
         Resource: expect.arrayContaining([objects('acme-attachments', 'outgoing/'), objects('acme-attachments', 'invoices/')]),
         Condition: { StringEquals: { 's3:ResourceAccount': { Ref: 'AWS::AccountId' } } },
       }),
       expect.objectContaining({
-        Effect: 'Allow', Action: ['s3:GetObject'],
+        Effect: 'Allow',
+        Action: ['s3:GetObject'],
         Resource: [objects('partner-files', 'mail/')],
         Condition: { StringEquals: { 's3:ResourceAccount': '444455556666' } },
       }),
@@ -167,23 +201,33 @@ describe('SendPipeline IAM', () => {
     const smsEnv = s.template.toJSON().Resources[logicalId(s.stack.send.sms.function.function)].Properties.Environment.Variables;
 
     // Assess
-    expect(env[ENV.attachmentBucketOwners]).toEqual({ 'Fn::Join': ['', ['acme-attachments=', { Ref: 'AWS::AccountId' }, ',partner-files=444455556666']] });
+    expect(env[ENV.attachmentBucketOwners]).toEqual({
+      'Fn::Join': ['', ['acme-attachments=', { Ref: 'AWS::AccountId' }, ',partner-files=444455556666']],
+    });
     expect(smsEnv[ENV.attachmentBucketOwners]).toBeUndefined();
   });
 
-  it.each(['email', 'sms'] as const)('lets the %s Lambda write and read by-reference bodies under its own prefix of the payload bucket only', (channel) => {
-    // Prepare
-    const { function: fn } = s.stack.send[channel];
-    const statements = roleStatements(s.template, fn.role);
-    const env = s.template.findResources('AWS::Lambda::Function')[logicalId(fn.function)]!.Properties.Environment.Variables;
+  it.each(['email', 'sms'] as const)(
+    'lets the %s Lambda write and read by-reference bodies under its own prefix of the payload bucket only',
+    (channel) => {
+      // Prepare
+      const { function: fn } = s.stack.send[channel];
+      const statements = roleStatements(s.template, fn.role);
+      const env = s.template.findResources('AWS::Lambda::Function')[logicalId(fn.function)]!.Properties.Environment.Variables;
 
-    // Assess
-    expect(env[ENV.payloadBucket]).toEqual({ Ref: logicalId(s.stack.tables.payloadBucket) });
-    expect(resourcesFor(statements, 's3:PutObject')).toEqual([payloadObjects(`sqs-bodies/${channel}/*`)]);
-    expect(resourcesFor(statements, 's3:GetObject')).toContainEqual(payloadObjects(`sqs-bodies/${channel}/*`));
-    expect(JSON.stringify(resourcesFor(statements, 's3:GetObject'))).not.toContain(`sqs-bodies/${channel === 'email' ? 'sms' : 'email'}/`);
-    expect([...new Set(statements.flatMap((st) => st.Action).filter((a) => a.startsWith('s3:')))].sort()).toEqual(['s3:GetObject', 's3:PutObject']);
-  });
+      // Assess
+      expect(env[ENV.payloadBucket]).toEqual({ Ref: logicalId(s.stack.tables.payloadBucket) });
+      expect(resourcesFor(statements, 's3:PutObject')).toEqual([payloadObjects(`sqs-bodies/${channel}/*`)]);
+      expect(resourcesFor(statements, 's3:GetObject')).toContainEqual(payloadObjects(`sqs-bodies/${channel}/*`));
+      expect(JSON.stringify(resourcesFor(statements, 's3:GetObject'))).not.toContain(
+        `sqs-bodies/${channel === 'email' ? 'sms' : 'email'}/`,
+      );
+      expect([...new Set(statements.flatMap((st) => st.Action).filter((a) => a.startsWith('s3:')))].sort()).toEqual([
+        's3:GetObject',
+        's3:PutObject',
+      ]);
+    },
+  );
 
   it('expires by-reference bodies once no DLQ entry or redriven copy can point at them (14 + 4 + 1 days)', () => {
     // Prepare
@@ -201,10 +245,12 @@ describe('SendPipeline IAM', () => {
 
     // Assess
     expect(resourcesFor(statements, 'sns:Publish')).toEqual(['*']);
-    expect(statements.filter((st) => st.Effect === 'Deny')).toEqual([expect.objectContaining({
-      Action: ['sns:Publish'],
-      Resource: [{ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':sns:*:*:*']] }],
-    })]);
+    expect(statements.filter((st) => st.Effect === 'Deny')).toEqual([
+      expect.objectContaining({
+        Action: ['sns:Publish'],
+        Resource: [{ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':sns:*:*:*']] }],
+      }),
+    ]);
     expect(statements.flatMap((st) => st.Action).some((a) => a.startsWith('ses:'))).toBe(false);
   });
 
@@ -216,13 +262,15 @@ describe('SendPipeline IAM', () => {
 
     // Assess
     expect(resourcesFor(statements, 'sqs:ChangeMessageVisibility')).toEqual([{ 'Fn::GetAtt': [logicalId(queue), 'Arn'] }]);
-    expect(sortJson(resourcesFor(statements, 'sqs:SendMessage'))).toEqual(sortJson([
-      { 'Fn::GetAtt': [logicalId(queue), 'Arn'] }, { 'Fn::GetAtt': [logicalId(dlq), 'Arn'] },
-    ]));
-    expect(sortJson(resourcesFor(statements, 'dynamodb:UpdateItem'))).toEqual(sortJson([
-      { 'Fn::GetAtt': [logicalId(t.messages), 'Arn'] },
-      { 'Fn::Join': ['', [{ 'Fn::GetAtt': [logicalId(t.messages), 'Arn'] }, '/index/*']] },
-    ]));
+    expect(sortJson(resourcesFor(statements, 'sqs:SendMessage'))).toEqual(
+      sortJson([{ 'Fn::GetAtt': [logicalId(queue), 'Arn'] }, { 'Fn::GetAtt': [logicalId(dlq), 'Arn'] }]),
+    );
+    expect(sortJson(resourcesFor(statements, 'dynamodb:UpdateItem'))).toEqual(
+      sortJson([
+        { 'Fn::GetAtt': [logicalId(t.messages), 'Arn'] },
+        { 'Fn::Join': ['', [{ 'Fn::GetAtt': [logicalId(t.messages), 'Arn'] }, '/index/*']] },
+      ]),
+    );
     expect(resourcesFor(statements, 'dynamodb:GetItem')).toContainEqual({ 'Fn::GetAtt': [logicalId(t.suppressions), 'Arn'] });
     expect(JSON.stringify(resourcesFor(statements, 'dynamodb:PutItem'))).not.toContain(logicalId(t.suppressions));
     expect(JSON.stringify(statements)).not.toContain(logicalId(t.events));

@@ -2,12 +2,12 @@ import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync }
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
-import { beforeAll, describe, expect, it } from 'vitest';
 import type { IConstruct } from 'constructs';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { BUNDLE_BUDGET_BYTES, iconvTablesDir, MAIL_PARSER_BUNDLE_GOAL_BYTES, TABLES_DIR } from '../../lib/bundling.js';
 import type { MailroomFunction } from '../../lib/defaults.js';
 import { OUTPUT_KEYS } from '../../lib/mailroom-stack.js';
-import { findings, logicalId, synthMailroom, type Synthesized } from './support.js';
+import { findings, logicalId, type Synthesized, synthMailroom } from './support.js';
 
 /** Every opt-in on: the custom resources, function URL and alarm topic must pass cdk-nag too. */
 const EVERYTHING_ON = {
@@ -23,8 +23,12 @@ const EVERYTHING_ON = {
 
 /** The synth warns, on purpose, about the guardrails a default stack leaves open (docs/deploy.md, Security). */
 const OPEN_GUARDRAIL_WARNINGS = [
-  expect.stringMatching(/^Construct Annotations warning Annotation::mailroom:sms-allowed-countries at Mailroom\/Default\/Send: sms\.allowedCountries is empty/),
-  expect.stringMatching(/^Construct Annotations warning Annotation::mailroom:email-allowed-from at Mailroom\/Default\/Send: email\.allowedFrom is empty/),
+  expect.stringMatching(
+    /^Construct Annotations warning Annotation::mailroom:sms-allowed-countries at Mailroom\/Default\/Send: sms\.allowedCountries is empty/,
+  ),
+  expect.stringMatching(
+    /^Construct Annotations warning Annotation::mailroom:email-allowed-from at Mailroom\/Default\/Send: email\.allowedFrom is empty/,
+  ),
 ];
 
 let full: Synthesized;
@@ -59,18 +63,30 @@ describe('cdk-nag AwsSolutions and Serverless', () => {
 
   it('acknowledges findings only on the resources concerned, each with a specific reason', () => {
     // Prepare
-    const acks = Object.entries(everything.template.toJSON().Resources as Record<string, { Metadata?: { cdk_nag?: { rules_to_suppress: { id: string; reason: string }[] } } }>)
-      .flatMap(([id, r]) => (r.Metadata?.cdk_nag?.rules_to_suppress ?? []).map((a) => ({ resource: id, ...a })));
+    const acks = Object.entries(
+      everything.template.toJSON().Resources as Record<
+        string,
+        { Metadata?: { cdk_nag?: { rules_to_suppress: { id: string; reason: string }[] } } }
+      >,
+    ).flatMap(([id, r]) => (r.Metadata?.cdk_nag?.rules_to_suppress ?? []).map((a) => ({ resource: id, ...a })));
     const stack = everything.stack;
     const byRule = (prefix: string) => [...new Set(acks.filter((a) => a.id.startsWith(prefix)).map((a) => a.resource))].sort();
 
     // Assess
     expect(acks.length).toBeGreaterThan(0);
     for (const a of acks) expect(a.reason.length, `${a.resource} ${a.id}`).toBeGreaterThanOrEqual(60);
-    expect(new Set(acks.map((a) => a.id.replace(/\[.*$/, '')))).toEqual(new Set([
-      'AwsSolutions-IAM5', 'AwsSolutions-SQS3', 'AwsSolutions-S1', 'AwsSolutions-APIG4',
-      'Serverless-SQSRedrivePolicy', 'Serverless-LambdaDLQ', 'Serverless-LambdaEventSourceMappingDestination', 'Serverless-SNSRedrivePolicy',
-    ]));
+    expect(new Set(acks.map((a) => a.id.replace(/\[.*$/, '')))).toEqual(
+      new Set([
+        'AwsSolutions-IAM5',
+        'AwsSolutions-SQS3',
+        'AwsSolutions-S1',
+        'AwsSolutions-APIG4',
+        'Serverless-SQSRedrivePolicy',
+        'Serverless-LambdaDLQ',
+        'Serverless-LambdaEventSourceMappingDestination',
+        'Serverless-SNSRedrivePolicy',
+      ]),
+    );
     // S1 (access logs) only on the access-log bucket, SQS3 only on the SNS subscription DLQs.
     const logs = logicalId(stack.tables.accessLogsBucket);
     expect(byRule('AwsSolutions-S1')).toEqual([logs, logicalId(stack.tables.accessLogsBucket.policy!)].sort());
@@ -78,12 +94,20 @@ describe('cdk-nag AwsSolutions and Serverless', () => {
     expect(byRule('AwsSolutions-SQS3')).toEqual(dlqs.flatMap((q) => [logicalId(q), logicalId(q.node.findChild('Policy'))]).sort());
     // No IAM5 acknowledgement for a wildcard action: grants name their actions, except the
     // two KMS action families aws-cdk-lib's queue and table grants add for the data key.
-    expect(new Set(acks.filter((a) => a.id.includes('[Action::')).map((a) => a.id)))
-      .toEqual(new Set(['AwsSolutions-IAM5[Action::kms:GenerateDataKey*]', 'AwsSolutions-IAM5[Action::kms:ReEncrypt*]']));
+    expect(new Set(acks.filter((a) => a.id.includes('[Action::')).map((a) => a.id))).toEqual(
+      new Set(['AwsSolutions-IAM5[Action::kms:GenerateDataKey*]', 'AwsSolutions-IAM5[Action::kms:ReEncrypt*]']),
+    );
     // Serverless-LambdaDLQ only on functions invoked synchronously (SQS event sources, the public endpoint) or by CloudFormation.
-    const syncFunctions = [stack.send.email.function, stack.send.sms.function, stack.tracking.httpsFunction!, stack.node.findChild('AccountSettingsHandler') as MailroomFunction];
+    const syncFunctions = [
+      stack.send.email.function,
+      stack.send.sms.function,
+      stack.tracking.httpsFunction!,
+      stack.node.findChild('AccountSettingsHandler') as MailroomFunction,
+    ];
     const functions = Object.keys(everything.template.findResources('AWS::Lambda::Function'));
-    expect(byRule('Serverless-LambdaDLQ').filter((id) => functions.includes(id))).toEqual(syncFunctions.map((f) => logicalId(f.function)).sort());
+    expect(byRule('Serverless-LambdaDLQ').filter((id) => functions.includes(id))).toEqual(
+      syncFunctions.map((f) => logicalId(f.function)).sort(),
+    );
     // Index acknowledgements only for tables that have indexes (suppressions has none).
     expect(acks.filter((a) => a.id.includes(logicalId(stack.tables.tables.suppressions)))).toEqual([]);
     expect(acks.some((a) => a.id.includes(`${logicalId(stack.tables.tables.messages)}.Arn>/index/*`))).toBe(true);
@@ -160,17 +184,23 @@ describe('Lambda bundles', () => {
   it('keeps each send bundle within its 400 KiB budget (one channel per bundle)', () => {
     // Prepare
     const send = full.stack.send;
-    const assetDir = (fn: IConstruct) => join(full.assemblyDir, full.template.findResources('AWS::Lambda::Function')[logicalId(fn)]!.Metadata['aws:asset:path'] as string);
+    const assetDir = (fn: IConstruct) =>
+      join(full.assemblyDir, full.template.findResources('AWS::Lambda::Function')[logicalId(fn)]!.Metadata['aws:asset:path'] as string);
     // Assess
     for (const fn of [send.email.function.function, send.sms.function.function]) {
       expect(statSync(join(assetDir(fn), 'index.mjs')).size).toBeLessThan(400 * 1024);
     }
   });
 
-  it('keeps every bundle under 1 MiB, and ships iconv-lite\'s tables beside the inbound bundle, which loads them lazily', () => {
+  it("keeps every bundle under 1 MiB, and ships iconv-lite's tables beside the inbound bundle, which loads them lazily", () => {
     // Assess
     for (const dir of bundles()) expect(statSync(join(dir, 'index.mjs')).size, dir).toBeLessThan(BUNDLE_BUDGET_BYTES);
-    const inbound = join(full.assemblyDir, full.template.findResources('AWS::Lambda::Function')[logicalId(full.stack.inbound!.function.function)]!.Metadata['aws:asset:path'] as string);
+    const inbound = join(
+      full.assemblyDir,
+      full.template.findResources('AWS::Lambda::Function')[logicalId(full.stack.inbound!.function.function)]!.Metadata[
+        'aws:asset:path'
+      ] as string,
+    );
     expect(readdirSync(join(inbound, TABLES_DIR)).sort()).toEqual(readdirSync(iconvTablesDir()).sort());
     expect(statSync(join(inbound, 'index.mjs')).size).toBeLessThan(MAIL_PARSER_BUNDLE_GOAL_BYTES);
   });
@@ -187,15 +217,19 @@ describe('Lambda bundles', () => {
       const code = readFileSync(join(dir, 'index.mjs'), 'utf8');
       writeFileSync(join(target, 'index.mjs'), code);
       // Static imports start a statement; dynamic ones are import("...").
-      const imports = [...code.matchAll(/(?:^|[;\n])import\s*(?:[\w$*{}\s,]+?from\s*)?["']([^"']+)["']|\bimport\(["']([^"']+)["']\)/g)]
-        .map((m) => m[1] ?? m[2]);
+      const imports = [...code.matchAll(/(?:^|[;\n])import\s*(?:[\w$*{}\s,]+?from\s*)?["']([^"']+)["']|\bimport\(["']([^"']+)["']\)/g)].map(
+        (m) => m[1] ?? m[2],
+      );
 
       // Act
       const mod = (await import(pathToFileURL(join(target, 'index.mjs')).href)) as { handler?: unknown };
 
       // Assess
       expect(typeof mod.handler, dir).toBe('function');
-      expect(imports.filter((spec) => !spec!.startsWith('@aws-sdk/') && !spec!.startsWith('node:')), dir).toEqual([]);
+      expect(
+        imports.filter((spec) => !spec!.startsWith('@aws-sdk/') && !spec!.startsWith('node:')),
+        dir,
+      ).toEqual([]);
     }
     rmSync(root, { recursive: true, force: true });
   });

@@ -62,8 +62,11 @@ export function synthMailroom(config?: MailroomConfigInput, options: SynthOption
 
 /** Every finding of every validation plugin, one line each (empty when clean). */
 export function findings(report: ValidationReport): string[] {
-  return report.pluginReports.flatMap((p) => p.violations.flatMap((v) =>
-    v.violatingConstructs.map((c) => `${p.pluginName} ${v.severity} ${v.ruleName} at ${c.constructPath}: ${v.description}`)));
+  return report.pluginReports.flatMap((p) =>
+    p.violations.flatMap((v) =>
+      v.violatingConstructs.map((c) => `${p.pluginName} ${v.severity} ${v.ruleName} at ${c.constructPath}: ${v.description}`),
+    ),
+  );
 }
 
 /** Logical ID of a construct's CloudFormation resource. */
@@ -82,7 +85,9 @@ export interface Statement {
 /** All identity-policy statements attached to a role, actions and resources as arrays. */
 export function roleStatements(template: Template, role: IConstruct): Statement[] {
   const roleId = logicalId(role);
-  const policies = Object.values(template.findResources('AWS::IAM::Policy')) as { Properties: { Roles: unknown[]; PolicyDocument: { Statement: Record<string, unknown>[] } } }[];
+  const policies = Object.values(template.findResources('AWS::IAM::Policy')) as {
+    Properties: { Roles: unknown[]; PolicyDocument: { Statement: Record<string, unknown>[] } };
+  }[];
   return policies
     .filter((p) => p.Properties.Roles.some((r) => JSON.stringify(r) === JSON.stringify({ Ref: roleId })))
     .flatMap((p) => p.Properties.PolicyDocument.Statement)
@@ -95,7 +100,9 @@ export function roleStatements(template: Template, role: IConstruct): Statement[
 
 /** Statements of one AWS::IAM::Policy construct (e.g. an AwsCustomResource's CustomResourcePolicy). */
 export function policyStatements(template: Template, policy: IConstruct): Statement[] {
-  const doc = template.findResources('AWS::IAM::Policy')[logicalId(policy)]!.Properties.PolicyDocument as { Statement: Record<string, unknown>[] };
+  const doc = template.findResources('AWS::IAM::Policy')[logicalId(policy)]!.Properties.PolicyDocument as {
+    Statement: Record<string, unknown>[];
+  };
   return doc.Statement.map((s) => ({
     ...(s as unknown as Statement),
     Action: ([] as string[]).concat(s.Action as string | string[]),

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { projectionOf, TABLES, type TableName } from '../../src/store/tables.js';
-import { logicalId, synthMailroom, type Synthesized } from './support.js';
+import { logicalId, type Synthesized, synthMailroom } from './support.js';
 
 let s: Synthesized;
 let destroy: Synthesized;
@@ -24,25 +24,40 @@ describe('MailroomTables', () => {
       KeySchema: keySchema(idx.partitionKey, 'sortKey' in idx ? idx.sortKey : undefined),
       Projection: projectionOf(idx),
     }));
-    const keyAttributes = new Set([def.partitionKey, ...('sortKey' in def ? [def.sortKey] : []),
-      ...Object.values(def.indexes).flatMap((i) => [i.partitionKey, ...('sortKey' in i ? [i.sortKey] : [])])]);
+    const keyAttributes = new Set([
+      def.partitionKey,
+      ...('sortKey' in def ? [def.sortKey] : []),
+      ...Object.values(def.indexes).flatMap((i) => [i.partitionKey, ...('sortKey' in i ? [i.sortKey] : [])]),
+    ]);
 
     // Assess
     expect(table.KeySchema).toEqual(keySchema(def.partitionKey, 'sortKey' in def ? def.sortKey : undefined));
     expect(table.GlobalSecondaryIndexes ?? []).toEqual(expectedIndexes);
-    expect([...table.AttributeDefinitions].sort((a, b) => a.AttributeName.localeCompare(b.AttributeName)))
-      .toEqual([...keyAttributes].sort().map((a) => ({ AttributeName: a, AttributeType: 'S' })));
+    expect([...table.AttributeDefinitions].sort((a, b) => a.AttributeName.localeCompare(b.AttributeName))).toEqual(
+      [...keyAttributes].sort().map((a) => ({ AttributeName: a, AttributeType: 'S' })),
+    );
   });
 
   it('projects keys only into the events and messages indexes, and never ALL anywhere (each index write would copy the whole item)', () => {
     // Prepare
     const tables = s.template.findResources('AWS::DynamoDB::Table');
     const projections = (name: TableName) =>
-      Object.fromEntries((tables[logicalId(s.stack.tables.tables[name])]!.Properties.GlobalSecondaryIndexes as { IndexName: string; Projection: unknown }[]).map((i) => [i.IndexName, i.Projection]));
+      Object.fromEntries(
+        (
+          tables[logicalId(s.stack.tables.tables[name])]!.Properties.GlobalSecondaryIndexes as { IndexName: string; Projection: unknown }[]
+        ).map((i) => [i.IndexName, i.Projection]),
+      );
 
     // Assess
-    expect(projections('events')).toEqual({ byMessage: { ProjectionType: 'KEYS_ONLY' }, byRecipient: { ProjectionType: 'KEYS_ONLY' }, byType: { ProjectionType: 'KEYS_ONLY' } });
-    expect(projections('messages')).toEqual({ byProviderMessageId: { ProjectionType: 'KEYS_ONLY' }, byRecipient: { ProjectionType: 'KEYS_ONLY' } });
+    expect(projections('events')).toEqual({
+      byMessage: { ProjectionType: 'KEYS_ONLY' },
+      byRecipient: { ProjectionType: 'KEYS_ONLY' },
+      byType: { ProjectionType: 'KEYS_ONLY' },
+    });
+    expect(projections('messages')).toEqual({
+      byProviderMessageId: { ProjectionType: 'KEYS_ONLY' },
+      byRecipient: { ProjectionType: 'KEYS_ONLY' },
+    });
     expect(projections('inbound')).toEqual({
       byRecipient: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['subject', 'from'] },
       byDay: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['subject', 'from', 'envelopeRecipients'] },
@@ -82,14 +97,24 @@ describe('buckets', () => {
     expect(Object.keys(buckets)).toHaveLength(3);
     for (const [id, bucket] of Object.entries(buckets)) {
       expect(bucket.Properties.PublicAccessBlockConfiguration).toEqual({
-        BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true,
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
       });
-      expect(bucket.Properties.BucketEncryption.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault.SSEAlgorithm).toBe('AES256');
+      expect(bucket.Properties.BucketEncryption.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault.SSEAlgorithm).toBe(
+        'AES256',
+      );
       expect(bucket.Properties.OwnershipControls).toEqual({ Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] });
-      const statements = policies.filter((p) => JSON.stringify(p.Properties.Bucket) === JSON.stringify({ Ref: id }))
+      const statements = policies
+        .filter((p) => JSON.stringify(p.Properties.Bucket) === JSON.stringify({ Ref: id }))
         .flatMap((p) => p.Properties.PolicyDocument.Statement);
-      expect(statements).toContainEqual(expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }));
-      expect(statements).toContainEqual(expect.objectContaining({ Effect: 'Deny', Condition: { NumericLessThan: { 's3:TlsVersion': 1.2 } } }));
+      expect(statements).toContainEqual(
+        expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+      );
+      expect(statements).toContainEqual(
+        expect.objectContaining({ Effect: 'Deny', Condition: { NumericLessThan: { 's3:TlsVersion': 1.2 } } }),
+      );
     }
   });
 
@@ -103,9 +128,12 @@ describe('buckets', () => {
       const props = buckets[logicalId(bucket)]!.Properties;
       expect(props.VersioningConfiguration).toEqual({ Status: 'Enabled' });
       expect(props.LoggingConfiguration.DestinationBucketName).toEqual({ Ref: logs });
-      expect(props.LifecycleConfiguration.Rules).toContainEqual(expect.objectContaining({
-        NoncurrentVersionExpiration: { NoncurrentDays: 30 }, Status: 'Enabled',
-      }));
+      expect(props.LifecycleConfiguration.Rules).toContainEqual(
+        expect.objectContaining({
+          NoncurrentVersionExpiration: { NoncurrentDays: 30 },
+          Status: 'Enabled',
+        }),
+      );
     }
     expect(buckets[logs]!.Properties.LifecycleConfiguration.Rules).toContainEqual(expect.objectContaining({ ExpirationInDays: 30 }));
   });

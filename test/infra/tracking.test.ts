@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { RAW_MAIL_PREFIX } from '../../lib/inbound-pipeline.js';
-import { EVENT_PAYLOAD_PREFIX } from '../../src/store/tables.js';
 import type { MailroomFunction } from '../../lib/defaults.js';
+import { RAW_MAIL_PREFIX } from '../../lib/inbound-pipeline.js';
 import { ENV } from '../../src/config/runtime.js';
 import { EventStore, MAX_ITEM_BYTES } from '../../src/store/events.js';
-import { logicalId, resolve, resourcesFor, roleStatements, sortJson, synthMailroom, type Synthesized } from './support.js';
+import { EVENT_PAYLOAD_PREFIX } from '../../src/store/tables.js';
+import { logicalId, resolve, resourcesFor, roleStatements, type Synthesized, sortJson, synthMailroom } from './support.js';
 
 const EXTERNAL_TOPIC = 'arn:aws:sns:us-east-1:111122223333:ses-identity-notifications';
 
@@ -26,7 +26,18 @@ beforeAll(() => {
 });
 
 /** The ten SES event types, as AWS::SES::ConfigurationSetEventDestination spells them. */
-const SES_EVENT_TYPES = ['send', 'reject', 'bounce', 'complaint', 'delivery', 'open', 'click', 'renderingFailure', 'deliveryDelay', 'subscription'];
+const SES_EVENT_TYPES = [
+  'send',
+  'reject',
+  'bounce',
+  'complaint',
+  'delivery',
+  'open',
+  'click',
+  'renderingFailure',
+  'deliveryDelay',
+  'subscription',
+];
 
 describe('TrackingPipeline configuration set', () => {
   it('creates the configuration set under the configured name', () => {
@@ -50,29 +61,40 @@ describe('TrackingPipeline configuration set', () => {
   it('lets only SES, for this account and configuration set, publish to the KMS-encrypted topic', () => {
     // Prepare
     const topicId = logicalId(s.stack.tracking.topic);
-    const policy = Object.values(s.template.findResources('AWS::SNS::TopicPolicy'))
-      .find((p) => JSON.stringify(p.Properties.Topics) === JSON.stringify([{ Ref: topicId }]))!;
-    const configSetArn = resolve(s.stack, s.stack.formatArn({
-      service: 'ses', resource: 'configuration-set', resourceName: s.stack.tracking.configurationSet.configurationSetName,
-    }));
+    const policy = Object.values(s.template.findResources('AWS::SNS::TopicPolicy')).find(
+      (p) => JSON.stringify(p.Properties.Topics) === JSON.stringify([{ Ref: topicId }]),
+    )!;
+    const configSetArn = resolve(
+      s.stack,
+      s.stack.formatArn({
+        service: 'ses',
+        resource: 'configuration-set',
+        resourceName: s.stack.tracking.configurationSet.configurationSetName,
+      }),
+    );
 
     // Assess
-    expect(policy.Properties.PolicyDocument.Statement).toContainEqual(expect.objectContaining({
-      Effect: 'Allow',
-      Principal: { Service: 'ses.amazonaws.com' },
-      Action: 'sns:Publish',
-      Condition: { StringEquals: { 'AWS:SourceAccount': { Ref: 'AWS::AccountId' }, 'AWS:SourceArn': configSetArn } },
-    }));
-    expect(s.template.findResources('AWS::SNS::Topic')[topicId]!.Properties.KmsMasterKeyId)
-      .toEqual({ 'Fn::GetAtt': [logicalId(s.stack.mailroom.node.findChild('TopicKey')), 'Arn'] });
+    expect(policy.Properties.PolicyDocument.Statement).toContainEqual(
+      expect.objectContaining({
+        Effect: 'Allow',
+        Principal: { Service: 'ses.amazonaws.com' },
+        Action: 'sns:Publish',
+        Condition: { StringEquals: { 'AWS:SourceAccount': { Ref: 'AWS::AccountId' }, 'AWS:SourceArn': configSetArn } },
+      }),
+    );
+    expect(s.template.findResources('AWS::SNS::Topic')[topicId]!.Properties.KmsMasterKeyId).toEqual({
+      'Fn::GetAtt': [logicalId(s.stack.mailroom.node.findChild('TopicKey')), 'Arn'],
+    });
     // SES may use the key only for SNS topics of this account and region (SNS's encryption context).
     s.template.hasResourceProperties('AWS::KMS::Key', {
       EnableKeyRotation: true,
-      KeyPolicy: { Statement: arrayWithObject({
-        Principal: { Service: 'ses.amazonaws.com' },
-        Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
-        Condition: { StringLike: { 'kms:EncryptionContext:aws:sns:topicArn': THIS_ACCOUNT_TOPICS } },
-      }) },
+      KeyPolicy: {
+        Statement: arrayWithObject({
+          Principal: { Service: 'ses.amazonaws.com' },
+          Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+          Condition: { StringLike: { 'kms:EncryptionContext:aws:sns:topicArn': THIS_ACCOUNT_TOPICS } },
+        }),
+      },
     });
   });
 });
@@ -141,9 +163,11 @@ describe('TrackingPipeline Lambda', () => {
     // Prepare
     const t = opted.stack.tracking;
     const inbound = opted.stack.inbound!;
-    const env = opted.template.findResources('AWS::Lambda::Function')[logicalId(t.httpsFunction!.function)]!.Properties.Environment.Variables;
+    const env =
+      opted.template.findResources('AWS::Lambda::Function')[logicalId(t.httpsFunction!.function)]!.Properties.Environment.Variables;
     const statements = roleStatements(opted.template, t.httpsFunction!.role);
-    const defaultEnv = s.template.findResources('AWS::Lambda::Function')[logicalId(s.stack.tracking.function.function)]!.Properties.Environment.Variables;
+    const defaultEnv =
+      s.template.findResources('AWS::Lambda::Function')[logicalId(s.stack.tracking.function.function)]!.Properties.Environment.Variables;
 
     // Assess
     expect(env).toMatchObject({
@@ -156,7 +180,9 @@ describe('TrackingPipeline Lambda', () => {
     });
     expect(resourcesFor(statements, 'sns:ConfirmSubscription')).toContainEqual({ Ref: logicalId(inbound.topic) });
     expect(JSON.stringify(resourcesFor(statements, 'dynamodb:PutItem'))).toContain(logicalId(opted.stack.tables.tables.inbound));
-    expect(resourcesFor(statements, 's3:GetObject')).toContainEqual({ 'Fn::Join': ['', [{ 'Fn::GetAtt': [logicalId(inbound.bucket), 'Arn'] }, `/${RAW_MAIL_PREFIX}*`]] });
+    expect(resourcesFor(statements, 's3:GetObject')).toContainEqual({
+      'Fn::Join': ['', [{ 'Fn::GetAtt': [logicalId(inbound.bucket), 'Arn'] }, `/${RAW_MAIL_PREFIX}*`]],
+    });
     expect(resourcesFor(statements, 'sns:Publish')).toEqual([{ Ref: logicalId(inbound.eventsTopic) }]);
     // The SES events subscription never gets inbound access, URL or not.
     expect(defaultEnv[ENV.inboundBucket]).toBeUndefined();
@@ -186,30 +212,47 @@ describe('TrackingPipeline Lambda', () => {
     const topicId = logicalId(opted.stack.alarmTopic!);
 
     // Assess
-    opted.template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@acme.io', TopicArn: { Ref: topicId } });
+    opted.template.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: 'ops@acme.io',
+      TopicArn: { Ref: topicId },
+    });
     const alarms = Object.values(opted.template.findResources('AWS::CloudWatch::Alarm'));
     expect(alarms.length).toBeGreaterThan(10);
     for (const alarm of alarms) expect(alarm.Properties.AlarmActions).toEqual([{ Ref: topicId }]);
     opted.template.hasResourceProperties('AWS::KMS::Key', {
-      KeyPolicy: { Statement: arrayWithObject({
-        Principal: { Service: 'cloudwatch.amazonaws.com' },
-        Condition: { StringLike: { 'kms:EncryptionContext:aws:sns:topicArn': THIS_ACCOUNT_TOPICS } },
-      }) },
+      KeyPolicy: {
+        Statement: arrayWithObject({
+          Principal: { Service: 'cloudwatch.amazonaws.com' },
+          Condition: { StringLike: { 'kms:EncryptionContext:aws:sns:topicArn': THIS_ACCOUNT_TOPICS } },
+        }),
+      },
     });
     // The topic policy replaces SNS's default one: without this Allow no alarm could publish.
-    const policy = Object.values(opted.template.findResources('AWS::SNS::TopicPolicy'))
-      .find((p) => JSON.stringify(p.Properties.Topics) === JSON.stringify([{ Ref: topicId }]))!;
-    expect(policy.Properties.PolicyDocument.Statement).toContainEqual(expect.objectContaining({
-      Effect: 'Allow',
-      Principal: { Service: 'cloudwatch.amazonaws.com' },
-      Action: 'sns:Publish',
-      Resource: { Ref: topicId },
-      Condition: {
-        StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
-        ArnLike: { 'aws:SourceArn': { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':cloudwatch:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':alarm:*']] } },
-      },
-    }));
-    for (const alarm of Object.values(s.template.findResources('AWS::CloudWatch::Alarm'))) expect(alarm.Properties.AlarmActions).toBeUndefined();
+    const policy = Object.values(opted.template.findResources('AWS::SNS::TopicPolicy')).find(
+      (p) => JSON.stringify(p.Properties.Topics) === JSON.stringify([{ Ref: topicId }]),
+    )!;
+    expect(policy.Properties.PolicyDocument.Statement).toContainEqual(
+      expect.objectContaining({
+        Effect: 'Allow',
+        Principal: { Service: 'cloudwatch.amazonaws.com' },
+        Action: 'sns:Publish',
+        Resource: { Ref: topicId },
+        Condition: {
+          StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+          ArnLike: {
+            'aws:SourceArn': {
+              'Fn::Join': [
+                '',
+                ['arn:', { Ref: 'AWS::Partition' }, ':cloudwatch:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':alarm:*'],
+              ],
+            },
+          },
+        },
+      }),
+    );
+    for (const alarm of Object.values(s.template.findResources('AWS::CloudWatch::Alarm')))
+      expect(alarm.Properties.AlarmActions).toBeUndefined();
   });
 });
 
@@ -251,8 +294,16 @@ describe('SMS delivery status', () => {
       s.template.hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: logGroupName(suffix), RetentionInDays: 30 });
     }
     const filters = Object.values(s.template.findResources('AWS::Logs::SubscriptionFilter'));
-    expect(filters.map((f) => f.Properties.LogGroupName).map((v) => JSON.stringify(v)).sort())
-      .toEqual([{ Ref: logicalId(t.smsDeliveryStatus!.failureLogGroup) }, { Ref: logicalId(t.smsDeliveryStatus!.successLogGroup) }].map((v) => JSON.stringify(v)).sort());
+    expect(
+      filters
+        .map((f) => f.Properties.LogGroupName)
+        .map((v) => JSON.stringify(v))
+        .sort(),
+    ).toEqual(
+      [{ Ref: logicalId(t.smsDeliveryStatus!.failureLogGroup) }, { Ref: logicalId(t.smsDeliveryStatus!.successLogGroup) }]
+        .map((v) => JSON.stringify(v))
+        .sort(),
+    );
     for (const filter of filters) {
       expect(filter.Properties.DestinationArn).toEqual(fnArn);
       expect(filter.Properties.FilterPattern).toBe('');
@@ -263,9 +314,12 @@ describe('SMS delivery status', () => {
   it('subscribes to existing log groups by name when asked not to create them', () => {
     // Assess
     const filters = Object.values(existingLogGroups.template.findResources('AWS::Logs::SubscriptionFilter'));
-    expect(filters.map((f) => JSON.stringify(f.Properties.LogGroupName)).sort())
-      .toEqual([logGroupName(''), logGroupName('/Failure')].map((v) => JSON.stringify(v)).sort());
-    const names = Object.values(existingLogGroups.template.findResources('AWS::Logs::LogGroup')).map((g) => JSON.stringify(g.Properties.LogGroupName));
+    expect(filters.map((f) => JSON.stringify(f.Properties.LogGroupName)).sort()).toEqual(
+      [logGroupName(''), logGroupName('/Failure')].map((v) => JSON.stringify(v)).sort(),
+    );
+    const names = Object.values(existingLogGroups.template.findResources('AWS::Logs::LogGroup')).map((g) =>
+      JSON.stringify(g.Properties.LogGroupName),
+    );
     expect(names).not.toContain(JSON.stringify(logGroupName('')));
   });
 
@@ -274,16 +328,37 @@ describe('SMS delivery status', () => {
     const role = s.stack.tracking.smsDeliveryStatus!.role;
     const statements = roleStatements(s.template, role);
     const arn = (suffix: string) => ({
-      'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':logs:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' },
-        ':log-group:sns/', { Ref: 'AWS::Region' }, '/', { Ref: 'AWS::AccountId' }, `/DirectPublishToPhoneNumber${suffix}:*`]],
+      'Fn::Join': [
+        '',
+        [
+          'arn:',
+          { Ref: 'AWS::Partition' },
+          ':logs:',
+          { Ref: 'AWS::Region' },
+          ':',
+          { Ref: 'AWS::AccountId' },
+          ':log-group:sns/',
+          { Ref: 'AWS::Region' },
+          '/',
+          { Ref: 'AWS::AccountId' },
+          `/DirectPublishToPhoneNumber${suffix}:*`,
+        ],
+      ],
     });
 
     // Assess
     s.template.hasResourceProperties('AWS::IAM::Role', {
-      AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Principal: { Service: 'sns.amazonaws.com' }, Action: 'sts:AssumeRole' })] },
+      AssumeRolePolicyDocument: {
+        Statement: [Match.objectLike({ Principal: { Service: 'sns.amazonaws.com' }, Action: 'sts:AssumeRole' })],
+      },
     });
-    expect(statements.flatMap((st) => st.Action).sort())
-      .toEqual(['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents', 'logs:PutMetricFilter', 'logs:PutRetentionPolicy']);
+    expect(statements.flatMap((st) => st.Action).sort()).toEqual([
+      'logs:CreateLogGroup',
+      'logs:CreateLogStream',
+      'logs:PutLogEvents',
+      'logs:PutMetricFilter',
+      'logs:PutRetentionPolicy',
+    ]);
     expect(sortJson(statements.flatMap((st) => st.Resource))).toEqual(sortJson([arn(''), arn('/Failure')]));
   });
 
@@ -295,12 +370,14 @@ describe('SMS delivery status', () => {
 
     // Assess
     s.template.resourceCountIs('Custom::MailroomSmsDeliveryStatus', 0);
-    expect(resources.map((r) => r.Properties)).toEqual([{
-      ServiceToken: { 'Fn::GetAtt': [logicalId(handler.function), 'Arn'] },
-      Setting: 'SmsDeliveryStatus',
-      RoleArn: roleArn,
-      SuccessSamplingRate: '25',
-    }]);
+    expect(resources.map((r) => r.Properties)).toEqual([
+      {
+        ServiceToken: { 'Fn::GetAtt': [logicalId(handler.function), 'Arn'] },
+        Setting: 'SmsDeliveryStatus',
+        RoleArn: roleArn,
+        SuccessSamplingRate: '25',
+      },
+    ]);
     const statements = roleStatements(opted.template, handler.role);
     expect(resourcesFor(statements, 'iam:PassRole')).toEqual([roleArn]);
     expect(resourcesFor(statements, 'sns:SetSMSAttributes')).toEqual(['*']);
@@ -312,12 +389,14 @@ describe('SMS delivery status', () => {
     const role = s.template.findResources('AWS::IAM::Role')[logicalId(s.stack.tracking.smsDeliveryStatus!.role)]!;
 
     // Assess
-    expect(role.Properties.AssumeRolePolicyDocument.Statement).toEqual([{
-      Effect: 'Allow',
-      Principal: { Service: 'sns.amazonaws.com' },
-      Action: 'sts:AssumeRole',
-      Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
-    }]);
+    expect(role.Properties.AssumeRolePolicyDocument.Statement).toEqual([
+      {
+        Effect: 'Allow',
+        Principal: { Service: 'sns.amazonaws.com' },
+        Action: 'sts:AssumeRole',
+        Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+      },
+    ]);
   });
 
   it('leaves SMS status out entirely when disabled', () => {
@@ -331,14 +410,24 @@ describe('payload bucket grants and the event store', () => {
   it('grant exactly the prefix under which the event store offloads large raw events', async () => {
     // Prepare: the real store, with clients that only record what they are asked to do.
     const keys: string[] = [];
-    const s3 = { send: async (command: { input: { Key?: string } }) => { keys.push(command.input.Key!); return {}; } };
+    const s3 = {
+      send: async (command: { input: { Key?: string } }) => {
+        keys.push(command.input.Key!);
+        return {};
+      },
+    };
     const doc = { send: async () => ({}) };
     const store = new EventStore(doc as never, 'events', { s3: s3 as never, bucket: 'payloads' });
 
     // Act
     await store.put({
-      eventId: 'ses:0100-abc:a@example.com:delivered', eventType: 'delivered', provider: 'ses', channel: 'email',
-      providerMessageId: '0100-abc', recipient: 'a@example.com', timestamp: '2024-01-01T00:00:00.000Z',
+      eventId: 'ses:0100-abc:a@example.com:delivered',
+      eventType: 'delivered',
+      provider: 'ses',
+      channel: 'email',
+      providerMessageId: '0100-abc',
+      recipient: 'a@example.com',
+      timestamp: '2024-01-01T00:00:00.000Z',
       receivedAt: '2024-01-01T00:00:01.000Z',
       // Random base64: still past MAX_ITEM_BYTES once compressed (repetitive text would stay inline).
       raw: { body: randomBytes(Math.ceil(MAX_ITEM_BYTES * 1.5)).toString('base64') },
@@ -352,4 +441,6 @@ describe('payload bucket grants and the event store', () => {
 
 const arrayWithObject = (item: Record<string, unknown>) => Match.arrayWith([Match.objectLike(item)]);
 /** `arn:<partition>:sns:<region>:<account>:*`: every SNS topic of the stack's account and region. */
-const THIS_ACCOUNT_TOPICS = { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':sns:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':*']] };
+const THIS_ACCOUNT_TOPICS = {
+  'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':sns:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':*']],
+};

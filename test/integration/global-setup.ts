@@ -1,5 +1,5 @@
 import type { TestProject } from 'vitest/node';
-import { startLocalServers, type LocalEndpoints } from '../../src/local/servers.js';
+import { type LocalEndpoints, startLocalServers } from '../../src/local/servers.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {

@@ -10,7 +10,7 @@
  * HTTP/1.1 only in the sense that a request is recognised by its request line at the start of
  * a chunk the client writes (Node's and the AWS SDK's clients write the head in one chunk).
  */
-import { createServer, connect, type AddressInfo, type Server, type Socket } from 'node:net';
+import { type AddressInfo, connect, createServer, type Server, type Socket } from 'node:net';
 
 export interface ResetFault {
   /** How many matching requests to cut. */

@@ -12,7 +12,10 @@ export function packageImports(root: string, folders: readonly string[]): Readon
   const imports = new Map<string, string[]>();
   for (const file of folders.flatMap((f) => tsFilesUnder(join(root, f)))) {
     const { importedFiles } = ts.preProcessFile(readFileSync(file, 'utf8'), true, true);
-    imports.set(toKey(root, file), importedFiles.map((i) => i.fileName).filter((name) => !name.startsWith('.')));
+    imports.set(
+      toKey(root, file),
+      importedFiles.map((i) => i.fileName).filter((name) => !name.startsWith('.')),
+    );
   }
   return imports;
 }

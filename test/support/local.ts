@@ -5,8 +5,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { inject } from 'vitest';
-import { localClients, type LocalClients } from '../../src/local/clients.js';
-import { provisionLocal, type LocalResources } from '../../src/local/provision.js';
+import { type LocalClients, localClients } from '../../src/local/clients.js';
+import { type LocalResources, provisionLocal } from '../../src/local/provision.js';
 import type { LocalEndpoints } from '../../src/local/servers.js';
 
 export interface LocalEnv {

@@ -6,10 +6,9 @@
  */
 import type { MessageStatus } from '../../src/contract/records.js';
 import {
-  CLAIMABLE_STATUSES,
-  TransitionConflictError,
   type Actor,
   type BeginInput,
+  CLAIMABLE_STATUSES,
   type ClaimInput,
   type ClaimResult,
   type ErroredInput,
@@ -18,10 +17,13 @@ import {
   type MessageStorePort,
   type SentInput,
   type StoredMessage,
+  TransitionConflictError,
 } from '../../src/store/message-record.js';
 import type { SuppressionEntry, SuppressionLookup } from '../../src/store/suppressions.js';
 
-type Mutable = Omit<{ -readonly [K in keyof StoredMessage]: StoredMessage[K] }, 'recipients'> & { recipients: Record<string, Record<string, unknown>> };
+type Mutable = Omit<{ -readonly [K in keyof StoredMessage]: StoredMessage[K] }, 'recipients'> & {
+  recipients: Record<string, Record<string, unknown>>;
+};
 
 const clone = (v: Mutable): StoredMessage => structuredClone(v) as unknown as StoredMessage;
 
@@ -40,10 +42,20 @@ export class MemoryMessageStore implements MessageStorePort {
     const existing = this.items.get(input.id);
     if (existing && existing.error?.code !== 'invalid_message') return { created: false, record: clone(existing) };
     const item: Mutable = {
-      id: input.id, channel: input.channel, provider: input.provider, status: 'pending', attempts: 0, throttles: 0,
-      createdAt: input.now, updatedAt: input.now, recipients: {}, bodySha256: input.bodySha256,
-      ...(input.idDerived ? { idDerived: true } : {}), ...(input.tags?.length ? { tags: [...input.tags] } : {}),
-      ...(input.metadata ? { metadata: { ...input.metadata } } : {}), ...(input.sendAt ? { sendAt: input.sendAt } : {}),
+      id: input.id,
+      channel: input.channel,
+      provider: input.provider,
+      status: 'pending',
+      attempts: 0,
+      throttles: 0,
+      createdAt: input.now,
+      updatedAt: input.now,
+      recipients: {},
+      bodySha256: input.bodySha256,
+      ...(input.idDerived ? { idDerived: true } : {}),
+      ...(input.tags?.length ? { tags: [...input.tags] } : {}),
+      ...(input.metadata ? { metadata: { ...input.metadata } } : {}),
+      ...(input.sendAt ? { sendAt: input.sendAt } : {}),
     };
     this.items.set(input.id, item);
     for (const r of new Set(input.recipients)) this.index.set(`${input.id} ${r}`, { status: 'pending' });
@@ -56,14 +68,24 @@ export class MemoryMessageStore implements MessageStorePort {
     const expired = item.status === 'processing' && (item.leaseExpiresAt ?? '') < input.now;
     if (!CLAIMABLE_STATUSES.includes(item.status) && !expired) return { claimed: false, record: clone(item) };
     const token = `mem-token-${++this.tokens}`;
-    Object.assign(item, { status: 'processing', claimToken: token, leaseExpiresAt: input.leaseUntil, receiveCount: input.receiveCount, updatedAt: input.now, attempts: item.attempts + 1 });
+    Object.assign(item, {
+      status: 'processing',
+      claimToken: token,
+      leaseExpiresAt: input.leaseUntil,
+      receiveCount: input.receiveCount,
+      updatedAt: input.now,
+      attempts: item.attempts + 1,
+    });
     return { claimed: true, token, record: clone(item) };
   }
 
   async markSent(id: string, token: string, input: SentInput): Promise<void> {
     const item = this.holder(id, token, 'markSent');
     Object.assign(item, {
-      status: 'sent', provider: input.provider, sentAt: input.sentAt, updatedAt: input.sentAt,
+      status: 'sent',
+      provider: input.provider,
+      sentAt: input.sentAt,
+      updatedAt: input.sentAt,
       ...(input.providerMessageId ? { providerMessageId: input.providerMessageId } : {}),
       ...(input.smsSegments !== undefined ? { smsSegments: input.smsSegments } : {}),
       ...(input.smsEncoding ? { smsEncoding: input.smsEncoding } : {}),
@@ -81,7 +103,12 @@ export class MemoryMessageStore implements MessageStorePort {
 
   async markErrored(id: string, token: string, input: ErroredInput): Promise<void> {
     const item = this.holder(id, token, 'markErrored');
-    Object.assign(item, { status: 'errored', error: input.error, updatedAt: input.now, ...(input.nextAttemptAt ? { nextAttemptAt: input.nextAttemptAt } : {}) });
+    Object.assign(item, {
+      status: 'errored',
+      error: input.error,
+      updatedAt: input.now,
+      ...(input.nextAttemptAt ? { nextAttemptAt: input.nextAttemptAt } : {}),
+    });
     if (input.throttled) item.throttles += 1;
     clearClaim(item);
     for (const [key, state] of Object.entries(input.recipients ?? {})) item.recipients[key] ??= { ...state };
@@ -101,7 +128,12 @@ export class MemoryMessageStore implements MessageStorePort {
     Object.assign(item, { deadLetteredAt: now, updatedAt: now });
   }
 
-  async syncRecipientIndex(id: string, recipients: readonly string[], status: MessageStatus, providerMessageIds: Readonly<Record<string, string>> = {}): Promise<void> {
+  async syncRecipientIndex(
+    id: string,
+    recipients: readonly string[],
+    status: MessageStatus,
+    providerMessageIds: Readonly<Record<string, string>> = {},
+  ): Promise<void> {
     for (const r of recipients) {
       const key = `${id} ${r}`;
       if (!this.index.has(key)) continue;
@@ -113,8 +145,18 @@ export class MemoryMessageStore implements MessageStorePort {
     const existing = this.items.get(input.id);
     if (existing) return { created: false, record: clone(existing) };
     const item: Mutable = {
-      id: input.id, channel: input.channel, status: 'failed', attempts: 0, throttles: 0, createdAt: input.now, updatedAt: input.now,
-      recipients: {}, error: input.error, rawBody: input.rawBody, bodySha256: input.bodySha256, ...(input.idDerived ? { idDerived: true } : {}),
+      id: input.id,
+      channel: input.channel,
+      status: 'failed',
+      attempts: 0,
+      throttles: 0,
+      createdAt: input.now,
+      updatedAt: input.now,
+      recipients: {},
+      error: input.error,
+      rawBody: input.rawBody,
+      bodySha256: input.bodySha256,
+      ...(input.idDerived ? { idDerived: true } : {}),
     };
     this.items.set(input.id, item);
     return { created: true, record: clone(item) };
@@ -144,7 +186,8 @@ export class MemoryMessageStore implements MessageStorePort {
   private async finish(id: string, status: 'failed' | 'cancelled', actor: Actor, input: FinalInput): Promise<void> {
     const transition = status === 'failed' ? 'markFailed' : 'markCancelled';
     const item = 'token' in actor ? this.holder(id, actor.token, transition) : this.items.get(id);
-    if (!item || !('token' in actor) && !CLAIMABLE_STATUSES.includes(item.status)) throw new TransitionConflictError(id, transition, item && clone(item));
+    if (!item || (!('token' in actor) && !CLAIMABLE_STATUSES.includes(item.status)))
+      throw new TransitionConflictError(id, transition, item && clone(item));
     Object.assign(item, { status, error: input.error, updatedAt: input.now });
     clearClaim(item);
     delete item.nextAttemptAt;
@@ -163,7 +206,14 @@ export class MemorySuppressions implements SuppressionLookup {
 
   suppress(address: string, reason: SuppressionEntry['reason'] = 'hardBounce'): this {
     const key = address.toLowerCase();
-    this.entries.set(key, { address: key, reason, reasons: [reason], firstSuppressedAt: '2030-01-01T00:00:00.000Z', lastSuppressedAt: '2030-01-01T00:00:00.000Z', count: 1 });
+    this.entries.set(key, {
+      address: key,
+      reason,
+      reasons: [reason],
+      firstSuppressedAt: '2030-01-01T00:00:00.000Z',
+      lastSuppressedAt: '2030-01-01T00:00:00.000Z',
+      count: 1,
+    });
     return this;
   }
 

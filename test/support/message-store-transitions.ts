@@ -6,7 +6,7 @@
  * the store it stands in for.
  */
 import { describe, expect, it } from 'vitest';
-import { TransitionConflictError, type MessageStorePort } from '../../src/store/message-record.js';
+import { type MessageStorePort, TransitionConflictError } from '../../src/store/message-record.js';
 
 export const T0 = '2030-01-01T00:00:00.000Z';
 export const PAST = '2029-12-31T23:00:00.000Z';
@@ -19,7 +19,15 @@ export type SeedState = (typeof SEED_STATES)[number];
 export function seedItem(id: string, state: SeedState): Record<string, unknown> & { recipients: Record<string, Record<string, unknown>> } {
   const status = state.startsWith('processing') ? 'processing' : state;
   return {
-    id, channel: 'email', provider: 'ses', status, attempts: 1, throttles: 0, createdAt: T0, updatedAt: T0, recipients: {},
+    id,
+    channel: 'email',
+    provider: 'ses',
+    status,
+    attempts: 1,
+    throttles: 0,
+    createdAt: T0,
+    updatedAt: T0,
+    recipients: {},
     claimToken: 'tok',
     leaseExpiresAt: state === 'processing-expired' ? PAST : FUTURE,
     ...(state === 'failed' ? { deadLetteredAt: T0 } : {}),
@@ -55,10 +63,22 @@ export function describeTransitionTable(name: string, subject: () => TransitionS
       allowed: ['processing-live', 'processing-expired'],
       run: (store, id) => store.markErrored(id, 'tok', { error, throttled: false, now: T0 }),
     },
-    'markFailed (claim holder)': { allowed: ['processing-live', 'processing-expired'], run: (store, id) => store.markFailed(id, { token: 'tok' }, { error, now: T0 }) },
-    'markFailed (unclaimed)': { allowed: ['pending', 'errored'], run: (store, id) => store.markFailed(id, { unclaimed: true }, { error, now: T0 }) },
-    'markCancelled (claim holder)': { allowed: ['processing-live', 'processing-expired'], run: (store, id) => store.markCancelled(id, { token: 'tok' }, { error, now: T0 }) },
-    'markCancelled (unclaimed)': { allowed: ['pending', 'errored'], run: (store, id) => store.markCancelled(id, { unclaimed: true }, { error, now: T0 }) },
+    'markFailed (claim holder)': {
+      allowed: ['processing-live', 'processing-expired'],
+      run: (store, id) => store.markFailed(id, { token: 'tok' }, { error, now: T0 }),
+    },
+    'markFailed (unclaimed)': {
+      allowed: ['pending', 'errored'],
+      run: (store, id) => store.markFailed(id, { unclaimed: true }, { error, now: T0 }),
+    },
+    'markCancelled (claim holder)': {
+      allowed: ['processing-live', 'processing-expired'],
+      run: (store, id) => store.markCancelled(id, { token: 'tok' }, { error, now: T0 }),
+    },
+    'markCancelled (unclaimed)': {
+      allowed: ['pending', 'errored'],
+      run: (store, id) => store.markCancelled(id, { unclaimed: true }, { error, now: T0 }),
+    },
     markDeadLettered: { allowed: ['failed'], run: (store, id) => store.markDeadLettered(id, T0) },
     reopenRedriven: {
       allowed: ['failed'],
@@ -79,7 +99,10 @@ export function describeTransitionTable(name: string, subject: () => TransitionS
           await s.seed(id, state);
           const before = await s.snapshot(id);
           // Act
-          const outcome = await t.run(s.store, id).then(() => 'ok', (e: unknown) => e);
+          const outcome = await t.run(s.store, id).then(
+            () => 'ok',
+            (e: unknown) => e,
+          );
           // Assess
           if (allowed) {
             expect(outcome).toBe('ok');
@@ -97,7 +120,9 @@ export function describeTransitionTable(name: string, subject: () => TransitionS
       await s.seed(id, 'processing-expired');
       const takeover = await s.store.claim(id, { now: T0, leaseUntil: FUTURE, receiveCount: 2 });
       expect(takeover.claimed).toBe(true);
-      await expect(s.store.markSent(id, 'tok', { provider: 'ses', recipients: {}, sentAt: T0 })).rejects.toBeInstanceOf(TransitionConflictError);
+      await expect(s.store.markSent(id, 'tok', { provider: 'ses', recipients: {}, sentAt: T0 })).rejects.toBeInstanceOf(
+        TransitionConflictError,
+      );
       expect((await s.store.get(id))?.status).toBe('processing');
     });
   });

@@ -4,7 +4,7 @@
  * unit tests the SQS operations, metrics and logger. Stores, queues and the handler are real in
  * the integration tests.
  */
-import type { SQSRecord, SQSMessageAttributes } from 'aws-lambda';
+import type { SQSMessageAttributes, SQSRecord } from 'aws-lambda';
 import type { EmailMessage, SmsMessage } from '../../src/contract/message.js';
 import { PermanentProviderError, TransientProviderError } from '../../src/providers/errors.js';
 import type { EmailCapabilities, EmailProvider, SendContext, SendResult, SmsCapabilities, SmsProvider } from '../../src/providers/types.js';
@@ -13,13 +13,25 @@ import type { LoggerPort, MetricsPort, ProviderLookup, SendMetric } from '../../
 
 export type Step = 'ok' | Error | ((n: number) => SendResult | Error);
 
-export const transient = (code = 'provider_error') => new TransientProviderError(`scripted transient failure (${code})`, { provider: 'scripted', code });
-export const throttled = () => new TransientProviderError('scripted: maximum sending rate exceeded', { provider: 'scripted', code: 'throttled', statusCode: 429 });
-export const permanent = (code = 'message_rejected') => new PermanentProviderError(`scripted permanent failure (${code})`, { provider: 'scripted', code, statusCode: 400 });
+export const transient = (code = 'provider_error') =>
+  new TransientProviderError(`scripted transient failure (${code})`, { provider: 'scripted', code });
+export const throttled = () =>
+  new TransientProviderError('scripted: maximum sending rate exceeded', { provider: 'scripted', code: 'throttled', statusCode: 429 });
+export const permanent = (code = 'message_rejected') =>
+  new PermanentProviderError(`scripted permanent failure (${code})`, { provider: 'scripted', code, statusCode: 400 });
 
 const EMAIL_CAPS: EmailCapabilities = {
-  attachments: true, inlineImages: true, customHeaders: true, envelopeSender: true, amp: true, storedTemplates: true,
-  inlineTemplates: true, mergeData: true, tags: true, trackingOverrides: true, sendAt: false,
+  attachments: true,
+  inlineImages: true,
+  customHeaders: true,
+  envelopeSender: true,
+  amp: true,
+  storedTemplates: true,
+  inlineTemplates: true,
+  mergeData: true,
+  tags: true,
+  trackingOverrides: true,
+  sendAt: false,
 };
 const SMS_CAPS: SmsCapabilities = { senderId: true, originationNumber: true, maxPrice: true, mms: true, promotional: true, sendAt: false };
 
@@ -46,7 +58,11 @@ abstract class Scripted<M> {
     // Like a fan-out (bulk) adapter: recipients an earlier attempt settled are not sent again.
     const skip = new Set(this.fansOut(message) ? (ctx.settledRecipients ?? []) : []);
     const recipients = this.recipientsOf(message).filter((r) => !skip.has(r));
-    return { provider: this.name, providerMessageId, recipients: Object.fromEntries(recipients.map((r) => [r, { status: 'queued' as const, providerMessageId }])) };
+    return {
+      provider: this.name,
+      providerMessageId,
+      recipients: Object.fromEntries(recipients.map((r) => [r, { status: 'queued' as const, providerMessageId }])),
+    };
   }
 }
 
@@ -107,7 +123,10 @@ export class RecordingLogger implements LoggerPort {
 let sqsIds = 0;
 
 /** An SQS record as Lambda delivers it, for unit tests (integration tests receive real ones). */
-export function sqsRecord(body: unknown, opts: { receiveCount?: number; sentTimestamp?: number; messageAttributes?: SQSMessageAttributes } = {}): SQSRecord {
+export function sqsRecord(
+  body: unknown,
+  opts: { receiveCount?: number; sentTimestamp?: number; messageAttributes?: SQSMessageAttributes } = {},
+): SQSRecord {
   const n = ++sqsIds;
   return {
     messageId: `sqs-${n}`,

@@ -4,7 +4,7 @@
  * control, so a test can assert between deliveries. The event shape and the reading of
  * `batchItemFailures` are the local poller's own (src/local/sqs-event.ts, src/local/poller.ts).
  */
-import { DeleteMessageBatchCommand, ReceiveMessageCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
+import { DeleteMessageBatchCommand, type Message, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { LOCAL_REGION } from '../../src/local/clients.js';
 import { failedRecordIds, type SqsHandler } from '../../src/local/poller.js';
@@ -55,7 +55,12 @@ export async function deliverOnce(
   const failed = failedRecordIds(event, response, true);
   const succeeded = failed === 'all' ? [] : event.Records.filter((r) => !failed.has(r.messageId));
   if (succeeded.length) {
-    await sqs.send(new DeleteMessageBatchCommand({ QueueUrl: queue.url, Entries: succeeded.map((r, i) => ({ Id: String(i), ReceiptHandle: r.receiptHandle })) }));
+    await sqs.send(
+      new DeleteMessageBatchCommand({
+        QueueUrl: queue.url,
+        Entries: succeeded.map((r, i) => ({ Id: String(i), ReceiptHandle: r.receiptHandle })),
+      }),
+    );
   }
   return {
     event,

@@ -48,7 +48,8 @@ export interface WebhookFixture<E> {
 
 export function webhookFixture<E = TrackingExpectation>(kind: WebhookKind, name: string): WebhookFixture<E> {
   const raw = JSON.parse(readFileSync(join(root, kind, `${name}.json`), 'utf8')) as Record<string, unknown>;
-  if (typeof raw['_source'] !== 'string' || !raw['_source'].startsWith('https://')) throw new Error(`fixture ${kind}/${name} cites no source`);
+  if (typeof raw['_source'] !== 'string' || !raw['_source'].startsWith('https://'))
+    throw new Error(`fixture ${kind}/${name} cites no source`);
   return {
     name,
     source: raw['_source'],

@@ -18,13 +18,23 @@ describe('UnknownProviderError', () => {
   it('is permanent, carries its scope and provider, and is a MailroomError', () => {
     const error = new UnknownProviderError('tracking', 'mailgun');
     expect(error).toBeInstanceOf(MailroomError);
-    expect(error).toMatchObject({ code: 'unknown_provider', retryable: false, scope: 'tracking', provider: 'mailgun', name: 'UnknownProviderError' });
+    expect(error).toMatchObject({
+      code: 'unknown_provider',
+      retryable: false,
+      scope: 'tracking',
+      provider: 'mailgun',
+      name: 'UnknownProviderError',
+    });
   });
 });
 
 describe('StorageError', () => {
   it('says what failed, on what, and why', () => {
-    const error = new StorageError('s3:GetObject', { bucket: 'b', key: undefined }, { cause: Object.assign(new Error('gone'), { name: 'NoSuchKey' }) });
+    const error = new StorageError(
+      's3:GetObject',
+      { bucket: 'b', key: undefined },
+      { cause: Object.assign(new Error('gone'), { name: 'NoSuchKey' }) },
+    );
     expect(error.message).toBe('s3:GetObject failed (bucket=b): NoSuchKey: gone');
     expect(error.retryable).toBe(true);
   });

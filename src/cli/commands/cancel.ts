@@ -6,13 +6,14 @@
  * acknowledged without sending whenever it arrives. `processing`, `sent` and `failed` are too
  * late (exit 1).
  */
-import { MESSAGE_ID_PATTERN } from '../../contract/message.js';
-import { MessageStore, type CancelOutcome } from '../../store/messages.js';
-import { CliError, EXIT, UsageError } from '../errors.js';
-import { printJsonLine, printLine, type CliIo } from '../io.js';
-import type { Target } from '../target.js';
+
 import type { Command } from 'commander';
+import { MESSAGE_ID_PATTERN } from '../../contract/message.js';
+import { type CancelOutcome, MessageStore } from '../../store/messages.js';
+import { CliError, EXIT, UsageError } from '../errors.js';
+import { type CliIo, printJsonLine, printLine } from '../io.js';
 import type { CommandContext } from '../registration.js';
+import type { Target } from '../target.js';
 
 const TOO_LATE: Readonly<Record<string, string>> = {
   processing: 'a send is in flight',
@@ -29,11 +30,14 @@ export async function cancelMessage(io: CliIo, target: Target, id: string, json:
   checkCancelId(id);
   const { outcome, record } = await new MessageStore(target.clients.doc, target.tables.messages).cancel(id, new Date().toISOString());
   if (json) printJsonLine(io, { id, outcome, status: record.status } satisfies { id: string; outcome: CancelOutcome; status: string });
-  if (outcome === 'too_late') throw new CliError(`too late to cancel ${id}: ${TOO_LATE[record.status] ?? record.status} (status ${record.status})`, EXIT.failure);
+  if (outcome === 'too_late')
+    throw new CliError(`too late to cancel ${id}: ${TOO_LATE[record.status] ?? record.status} (status ${record.status})`, EXIT.failure);
   if (json) return;
   printLine(io, `${id} ${outcome === 'already_cancelled' ? 'was already cancelled' : 'cancelled'}`);
   if (outcome === 'tombstoned') {
-    io.err(`no message with this id has reached ${target.label} yet: the id is now held as cancelled, and the message is acknowledged without sending when it arrives\n`);
+    io.err(
+      `no message with this id has reached ${target.label} yet: the id is now held as cancelled, and the message is acknowledged without sending when it arrives\n`,
+    );
   }
 }
 

@@ -3,14 +3,15 @@
  * (docs/contract.md §5): by message (byMessage index, our id and the provider's), by recipient
  * (byRecipient) or by type within a time range (byType). Never a scan.
  */
+
+import { type Command, Option } from 'commander';
 import { EVENT_TYPES, type EventType, type NormalizedEvent } from '../../contract/records.js';
 import { EventStore } from '../../store/events.js';
 import { MessageStore } from '../../store/messages.js';
 import { UsageError } from '../errors.js';
-import { oneLine, printJsonLine, printLine, printTable, type CliIo } from '../io.js';
-import type { Target } from '../target.js';
-import { type Command, Option } from 'commander';
+import { type CliIo, oneLine, printJsonLine, printLine, printTable } from '../io.js';
 import type { CommandContext } from '../registration.js';
+import type { Target } from '../target.js';
 
 export interface EventsFlags {
   readonly messageId?: string;
@@ -28,8 +29,10 @@ export function checkEventsFlags(flags: EventsFlags): void {
   if (flags.type !== undefined && !(EVENT_TYPES as readonly string[]).includes(flags.type)) {
     throw new UsageError(`--type must be one of ${EVENT_TYPES.join(', ')}`);
   }
-  if (flags.since !== undefined && Number.isNaN(Date.parse(flags.since))) throw new UsageError(`--since ${flags.since} is not an ISO-8601 date`);
-  if (flags.limit !== undefined && !(Number.isInteger(flags.limit) && flags.limit > 0)) throw new UsageError('--limit must be a positive integer');
+  if (flags.since !== undefined && Number.isNaN(Date.parse(flags.since)))
+    throw new UsageError(`--since ${flags.since} is not an ISO-8601 date`);
+  if (flags.limit !== undefined && !(Number.isInteger(flags.limit) && flags.limit > 0))
+    throw new UsageError('--limit must be a positive integer');
 }
 
 export async function queryEvents(target: Target, flags: EventsFlags): Promise<NormalizedEvent[]> {
@@ -62,7 +65,10 @@ export async function listEvents(io: CliIo, target: Target, flags: EventsFlags):
     { header: 'type', value: (e) => e.eventType },
     { header: 'recipient', value: (e) => e.recipient },
     { header: 'message', value: (e) => e.messageId ?? (e.providerMessageId ? `${e.provider}:${e.providerMessageId}` : undefined) },
-    { header: 'detail', value: (e) => oneLine([e.bounceType, e.rejectReason, e.description ?? e.mtaResponse].filter(Boolean).join(' · ') || undefined) },
+    {
+      header: 'detail',
+      value: (e) => oneLine([e.bounceType, e.rejectReason, e.description ?? e.mtaResponse].filter(Boolean).join(' · ') || undefined),
+    },
   ]);
   printLine(io);
   io.err(`${events.length} event${events.length === 1 ? '' : 's'}\n`);

@@ -6,20 +6,21 @@
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import type { Command } from 'commander';
 import type { InboundRecord, Verdict } from '../../contract/records.js';
 import { readInboundBodies } from '../../inbound/bodies.js';
 import { ingestReceiptNotification } from '../../inbound/ingest.js';
-import type { StoredInboundRecord } from '../../store/types.js';
 import { deliverLocalInbound, VERDICT_NAMES, type VerdictName } from '../../local/inbound-delivery.js';
 import { InboundStore, type InboundSummary } from '../../store/inbound.js';
+import type { StoredInboundRecord } from '../../store/types.js';
 import { CliError, EXIT, NotFoundError, UsageError } from '../errors.js';
 import { inboundDeps, stderrLogger } from '../ingest-deps.js';
-import { cut, oneLine, printableBlock, printFields, printJsonLine, printLine, printTable, type CliIo } from '../io.js';
-import type { Target } from '../target.js';
-import type { Command } from 'commander';
+import { type CliIo, cut, oneLine, printableBlock, printFields, printJsonLine, printLine, printTable } from '../io.js';
 import { type CommandContext, collect } from '../registration.js';
+import type { Target } from '../target.js';
 
-const mailbox = (m: { name?: string; address: string } | undefined): string | undefined => (m ? (m.name ? `${m.name} <${m.address}>` : m.address) : undefined);
+const mailbox = (m: { name?: string; address: string } | undefined): string | undefined =>
+  m ? (m.name ? `${m.name} <${m.address}>` : m.address) : undefined;
 
 /** The contract's fields (docs/contract.md §4), without the store's bookkeeping. */
 export function publicInbound(stored: StoredInboundRecord): InboundRecord {
@@ -80,14 +81,19 @@ export async function inboundReceive(io: CliIo, target: Target, file: string, op
     return;
   }
   printLine(io, record.id);
-  io.err(`${result.status === 'stored' ? 'received' : 'already had'} inbound message ${record.id}; see it with: mailroom inbound show ${record.id}\n`);
+  io.err(
+    `${result.status === 'stored' ? 'received' : 'already had'} inbound message ${record.id}; see it with: mailroom inbound show ${record.id}\n`,
+  );
 }
 
 export async function inboundList(io: CliIo, target: Target, opts: { recipient?: string; limit?: number; json?: boolean }): Promise<void> {
-  if (opts.limit !== undefined && !(Number.isInteger(opts.limit) && opts.limit > 0)) throw new UsageError('--limit must be a positive integer');
+  if (opts.limit !== undefined && !(Number.isInteger(opts.limit) && opts.limit > 0))
+    throw new UsageError('--limit must be a positive integer');
   const store = new InboundStore(target.clients.doc, target.tables.inbound);
   const limit = opts.limit ?? 50;
-  const items: InboundSummary[] = opts.recipient ? await store.listByRecipient(opts.recipient, { limit }) : await store.listRecent({ limit });
+  const items: InboundSummary[] = opts.recipient
+    ? await store.listByRecipient(opts.recipient, { limit })
+    : await store.listRecent({ limit });
   if (opts.json) {
     for (const item of items) printJsonLine(io, item);
     return;
@@ -167,7 +173,11 @@ export function registerInboundCommand(program: Command, ctx: CommandContext): v
     .argument('<file>', 'RFC 5322 message file')
     .requiredOption('--to <address>', 'envelope recipient (repeatable)', collect)
     .option('--from <address>', 'envelope sender (default: the From header)')
-    .option('--verdict <name=STATUS>', 'scan result to report, e.g. virus=FAIL (repeatable; default PASS for spam, virus, spf, dkim, dmarc)', collect)
+    .option(
+      '--verdict <name=STATUS>',
+      'scan result to report, e.g. virus=FAIL (repeatable; default PASS for spam, virus, spf, dkim, dmarc)',
+      collect,
+    )
     .option('--json', 'print the stored record as one JSON line')
     .action(withTarget(async (target, file: string, opts: InboundReceiveFlags) => inboundReceive(io, target, file, opts)));
   inbound

@@ -4,15 +4,16 @@
  * never a scan. Each row is the message item itself (the authority on its status), with that
  * recipient's own state beside the message's.
  */
-import { MessageStore } from '../../store/messages.js';
+
+import type { Command } from 'commander';
 import { InvalidCursorError } from '../../store/message-queries.js';
+import { MessageStore } from '../../store/messages.js';
 import { addressArg } from '../address-arg.js';
 import { UsageError } from '../errors.js';
-import { printJsonLine, printTable, type CliIo } from '../io.js';
+import { type CliIo, printJsonLine, printTable } from '../io.js';
+import type { CommandContext } from '../registration.js';
 import type { Target } from '../target.js';
 import { publicRecord } from './status.js';
-import type { Command } from 'commander';
-import type { CommandContext } from '../registration.js';
 
 export interface MessagesFlags {
   readonly recipient?: string;

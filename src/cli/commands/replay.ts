@@ -19,17 +19,17 @@
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { ingestReceiptNotification } from '../../inbound/ingest.js';
+import type { Command } from 'commander';
 import { InvalidReceiptNotificationError } from '../../inbound/errors.js';
+import { ingestReceiptNotification } from '../../inbound/ingest.js';
 import { isReceiptNotification } from '../../inbound/notification.js';
 import { ingestNotification } from '../../tracking/ingest.js';
 import { acceptSnsHttpBody, parseSnsEnvelope, SnsEnvelopeError, SnsVerificationError, SnsVerifier } from '../../tracking/sns/index.js';
 import { CliError, EXIT, UsageError } from '../errors.js';
 import { inboundDeps, stderrLogger, trackingDeps } from '../ingest-deps.js';
-import { oneLine, printJsonLine, printTable, type CliIo } from '../io.js';
-import type { Target } from '../target.js';
-import type { Command } from 'commander';
+import { type CliIo, oneLine, printJsonLine, printTable } from '../io.js';
 import type { CommandContext } from '../registration.js';
+import type { Target } from '../target.js';
 
 export type ReplayOutcome = 'stored' | 'duplicate' | 'ignored' | 'skipped' | 'refused' | 'failed';
 
@@ -52,13 +52,20 @@ export function readReplayFile(path: string, cwd: string): string[] {
   try {
     json = JSON.parse(readFileSync(resolve(cwd, path), 'utf8'));
   } catch (cause) {
-    throw new UsageError(`${path}: ${(cause as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : `not JSON (${(cause as Error).message})`}`);
+    throw new UsageError(
+      `${path}: ${(cause as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : `not JSON (${(cause as Error).message})`}`,
+    );
   }
   if (!Array.isArray(json)) throw new UsageError(`${path} must hold a JSON array of SNS message bodies`);
   return json.map((body) => (typeof body === 'string' ? body : JSON.stringify(body)));
 }
 
-export async function replayBodies(io: CliIo, target: Target, bodies: readonly string[], skipSignatureCheck: boolean): Promise<ReplayResult[]> {
+export async function replayBodies(
+  io: CliIo,
+  target: Target,
+  bodies: readonly string[],
+  skipSignatureCheck: boolean,
+): Promise<ReplayResult[]> {
   const logger = stderrLogger(io.err);
   const verifier = new SnsVerifier({
     allowedTopicArns: [target.topics.sesEvents, target.topics.inbound].filter((t): t is string => Boolean(t)),
@@ -87,7 +94,8 @@ export async function replayBodies(io: CliIo, target: Target, bodies: readonly s
     if (envelope.Type !== 'Notification') return { index, outcome: 'skipped', ...ids, reason: `${envelope.Type} is not replayed` };
     try {
       const accepted = await acceptSnsHttpBody(body, undefined, snsDeps);
-      if (accepted.kind !== 'notification') return { index, outcome: 'skipped', ...ids, reason: `${accepted.envelope.Type} is not replayed` };
+      if (accepted.kind !== 'notification')
+        return { index, outcome: 'skipped', ...ids, reason: `${accepted.envelope.Type} is not replayed` };
       let message: unknown;
       try {
         message = JSON.parse(accepted.envelope.Message);
@@ -110,14 +118,20 @@ export async function replayBodies(io: CliIo, target: Target, bodies: readonly s
       };
     } catch (error) {
       if (error instanceof SnsVerificationError) return { index, outcome: 'refused', ...ids, reason: `${error.reason}: ${error.message}` };
-      if (error instanceof InvalidReceiptNotificationError) return { index, outcome: 'refused', pipeline: 'inbound', ...ids, reason: error.message };
+      if (error instanceof InvalidReceiptNotificationError)
+        return { index, outcome: 'refused', pipeline: 'inbound', ...ids, reason: error.message };
       if (error instanceof CliError) throw error;
       return { index, outcome: 'failed', ...ids, reason: `${(error as Error).name}: ${(error as Error).message}` };
     }
   }
 }
 
-export async function replayFile(io: CliIo, target: Target, file: string, opts: { skipSignatureCheck?: boolean; json?: boolean }): Promise<void> {
+export async function replayFile(
+  io: CliIo,
+  target: Target,
+  file: string,
+  opts: { skipSignatureCheck?: boolean; json?: boolean },
+): Promise<void> {
   const results = await replayBodies(io, target, readReplayFile(file, io.cwd), Boolean(opts.skipSignatureCheck));
   if (opts.json) {
     for (const r of results) printJsonLine(io, r);
@@ -130,7 +144,9 @@ export async function replayFile(io: CliIo, target: Target, file: string, opts: 
     ]);
   }
   const count = (o: ReplayOutcome) => results.filter((r) => r.outcome === o).length;
-  io.err(`${results.length} bodies: ${(['stored', 'duplicate', 'ignored', 'skipped', 'refused', 'failed'] as const).map((o) => `${count(o)} ${o}`).join(', ')}\n`);
+  io.err(
+    `${results.length} bodies: ${(['stored', 'duplicate', 'ignored', 'skipped', 'refused', 'failed'] as const).map((o) => `${count(o)} ${o}`).join(', ')}\n`,
+  );
   if (count('failed')) throw new CliError(`${count('failed')} bodies failed`, EXIT.failure);
   if (count('refused')) throw new CliError(`${count('refused')} bodies were refused`, EXIT.usage);
 }
@@ -151,5 +167,9 @@ export function registerReplayCommand(program: Command, ctx: CommandContext): vo
     .argument('<file>', 'JSON array of SNS message bodies')
     .option('--skip-signature-check', 'the operator vouches for the bodies: no signature, topic-allowlist or age check')
     .option('--json', 'one JSON line per body')
-    .action(withTarget(async (target, file: string, opts: { skipSignatureCheck?: boolean; json?: boolean }) => replayFile(io, target, file, opts)));
+    .action(
+      withTarget(async (target, file: string, opts: { skipSignatureCheck?: boolean; json?: boolean }) =>
+        replayFile(io, target, file, opts),
+      ),
+    );
 }

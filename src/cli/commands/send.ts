@@ -7,13 +7,13 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
+import { type Command, Option } from 'commander';
 import { InvalidMessageError, validateMessage } from '../../contract/validate.js';
 import { CliError, EXIT, UsageError } from '../errors.js';
-import { printJsonLine, printLine, type CliIo } from '../io.js';
-import type { Target } from '../target.js';
-import { type Command, Option } from 'commander';
+import { type CliIo, printJsonLine, printLine } from '../io.js';
+import { type EmailFlags, emailFromFlags, type SmsFlags, smsFromFlags } from '../message-input.js';
 import { type CommandContext, collect } from '../registration.js';
-import { emailFromFlags, smsFromFlags, type EmailFlags, type SmsFlags } from '../message-input.js';
+import type { Target } from '../target.js';
 
 export interface SendResult {
   readonly id: string;
@@ -39,10 +39,19 @@ export async function enqueue(target: Target, body: string): Promise<SendResult>
   const queueUrl = target.queues[channel];
   try {
     const out = await target.clients.sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: body }));
-    return { id: validated.id, idDerived: validated.idDerived, channel, queueUrl, ...(out.MessageId ? { sqsMessageId: out.MessageId } : {}) };
+    return {
+      id: validated.id,
+      idDerived: validated.idDerived,
+      channel,
+      queueUrl,
+      ...(out.MessageId ? { sqsMessageId: out.MessageId } : {}),
+    };
   } catch (cause) {
     const bytes = Buffer.byteLength(body);
-    const hint = bytes > 256 * 1024 ? ` (the body is ${Math.round(bytes / 1024)} KiB: put large attachments in S3 and reference them with attachments[].s3)` : '';
+    const hint =
+      bytes > 256 * 1024
+        ? ` (the body is ${Math.round(bytes / 1024)} KiB: put large attachments in S3 and reference them with attachments[].s3)`
+        : '';
     throw new CliError(`could not enqueue on ${queueUrl}: ${(cause as Error).message}${hint}`, EXIT.failure, { cause });
   }
 }
@@ -53,7 +62,9 @@ export function bodyFromFile(path: string, cwd: string, id: string | undefined):
   try {
     raw = readFileSync(resolve(cwd, path), 'utf8');
   } catch (cause) {
-    throw new UsageError(`--file ${path}: ${(cause as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (cause as Error).message}`);
+    throw new UsageError(
+      `--file ${path}: ${(cause as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (cause as Error).message}`,
+    );
   }
   if (id === undefined) return raw;
   let json: unknown;
@@ -72,7 +83,9 @@ export function reportSent(io: CliIo, result: SendResult, json: boolean): void {
     return;
   }
   printLine(io, result.id);
-  io.err(`queued ${result.channel} message ${result.id}${result.idDerived ? ' (id derived from the body: the same body sent again is the same message)' : ''}; follow it with: mailroom status ${result.id}\n`);
+  io.err(
+    `queued ${result.channel} message ${result.id}${result.idDerived ? ' (id derived from the body: the same body sent again is the same message)' : ''}; follow it with: mailroom status ${result.id}\n`,
+  );
 }
 
 /**

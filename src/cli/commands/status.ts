@@ -5,27 +5,45 @@
  * For an SMS on the local pipeline, the entry the local SMS provider wrote to the outbox is
  * shown too: that is the "phone".
  */
-import type { MessageRecord } from '../../contract/records.js';
-import { MessageStore, type StoredMessage } from '../../store/messages.js';
-import { findOutboxEntries, type OutboxEntry } from '../../local/outbox-reader.js';
-import { NotFoundError, UsageError } from '../errors.js';
-import { printFields, printJsonLine, printLine, printTable, type CliIo } from '../io.js';
-import type { Target } from '../target.js';
+
 import type { Command } from 'commander';
+import type { MessageRecord } from '../../contract/records.js';
+import { findOutboxEntries, type OutboxEntry } from '../../local/outbox-reader.js';
+import { MessageStore, type StoredMessage } from '../../store/messages.js';
+import { NotFoundError, UsageError } from '../errors.js';
+import { type CliIo, printFields, printJsonLine, printLine, printTable } from '../io.js';
 import type { CommandContext } from '../registration.js';
+import type { Target } from '../target.js';
 
 /** The public record: the contract's fields only, none of the store's bookkeeping. */
 export function publicRecord(stored: StoredMessage): MessageRecord {
   const keys: readonly (keyof MessageRecord)[] = [
-    'id', 'channel', 'provider', 'providerMessageId', 'status', 'attempts', 'createdAt', 'updatedAt', 'sentAt',
-    'error', 'tags', 'metadata', 'recipients', 'idDerived', 'rawBody', 'smsSegments', 'smsEncoding',
+    'id',
+    'channel',
+    'provider',
+    'providerMessageId',
+    'status',
+    'attempts',
+    'createdAt',
+    'updatedAt',
+    'sentAt',
+    'error',
+    'tags',
+    'metadata',
+    'recipients',
+    'idDerived',
+    'rawBody',
+    'smsSegments',
+    'smsEncoding',
   ];
   const record = Object.fromEntries(keys.filter((k) => stored[k] !== undefined).map((k) => [k, stored[k]])) as Record<string, unknown>;
   // Per-recipient entries carry the store's ordering rank too; the contract names four fields.
   record.recipients = Object.fromEntries(
     Object.entries(stored.recipients ?? {}).map(([address, s]) => [
       address,
-      Object.fromEntries((['status', 'lastEventType', 'lastEventAt', 'providerMessageId'] as const).filter((k) => s[k] !== undefined).map((k) => [k, s[k]])),
+      Object.fromEntries(
+        (['status', 'lastEventType', 'lastEventAt', 'providerMessageId'] as const).filter((k) => s[k] !== undefined).map((k) => [k, s[k]]),
+      ),
     ]),
   );
   return record as unknown as MessageRecord;
@@ -36,7 +54,8 @@ export type StatusLookup = { readonly id: string } | { readonly providerMessageI
 
 /** `status ID` or `status --provider-message-id PMID`, exactly one; checked before any target is resolved. */
 export function statusLookup(id: string | undefined, providerMessageId: string | undefined): StatusLookup {
-  if ((id === undefined) === (providerMessageId === undefined)) throw new UsageError('status needs a message id or --provider-message-id (one, not both)');
+  if ((id === undefined) === (providerMessageId === undefined))
+    throw new UsageError('status needs a message id or --provider-message-id (one, not both)');
   return id !== undefined ? { id } : { providerMessageId: providerMessageId! };
 }
 
@@ -44,12 +63,15 @@ async function find(target: Target, lookup: StatusLookup): Promise<StoredMessage
   const store = new MessageStore(target.clients.doc, target.tables.messages);
   if ('id' in lookup) {
     const stored = await store.get(lookup.id);
-    if (!stored) throw new NotFoundError(`no message with id ${lookup.id} in ${target.label} (it may still be on the queue: try again in a moment)`);
+    if (!stored)
+      throw new NotFoundError(`no message with id ${lookup.id} in ${target.label} (it may still be on the queue: try again in a moment)`);
     return stored;
   }
   const stored = await store.getByProviderMessageId(lookup.providerMessageId);
   if (!stored) {
-    throw new NotFoundError(`no message with provider message id ${lookup.providerMessageId} in ${target.label} (the index is eventually consistent: one sent a moment ago may not show yet)`);
+    throw new NotFoundError(
+      `no message with provider message id ${lookup.providerMessageId} in ${target.label} (the index is eventually consistent: one sent a moment ago may not show yet)`,
+    );
   }
   return stored;
 }
@@ -57,7 +79,8 @@ async function find(target: Target, lookup: StatusLookup): Promise<StoredMessage
 export async function showStatus(io: CliIo, target: Target, lookup: StatusLookup, json: boolean): Promise<void> {
   const stored = await find(target, lookup);
   const record = publicRecord(stored);
-  const outbox = record.channel === 'sms' && target.outbox ? await findOutboxEntries(target.outbox, record.id, record.providerMessageId) : [];
+  const outbox =
+    record.channel === 'sms' && target.outbox ? await findOutboxEntries(target.outbox, record.id, record.providerMessageId) : [];
   if (json) {
     printJsonLine(io, outbox.length ? { ...record, outbox } : record);
     return;
@@ -73,7 +96,14 @@ export async function showStatus(io: CliIo, target: Target, lookup: StatusLookup
     ['updated', record.updatedAt],
     ['error', record.error ? `${record.error.code}: ${record.error.message}${record.error.retryable ? ' (retryable)' : ''}` : undefined],
     ['tags', record.tags?.join(', ')],
-    ['metadata', record.metadata ? Object.entries(record.metadata).map(([k, v]) => `${k}=${String(v)}`).join(', ') : undefined],
+    [
+      'metadata',
+      record.metadata
+        ? Object.entries(record.metadata)
+            .map(([k, v]) => `${k}=${String(v)}`)
+            .join(', ')
+        : undefined,
+    ],
     ['segments', record.smsSegments !== undefined ? `${record.smsSegments} (${record.smsEncoding ?? '?'})` : undefined],
   ]);
   for (const reason of record.error?.reasons ?? []) printLine(io, `  - ${reason.path ? `${reason.path}: ` : ''}${reason.message}`);
@@ -93,7 +123,14 @@ export async function showStatus(io: CliIo, target: Target, lookup: StatusLookup
 function printOutbox(io: CliIo, entries: readonly OutboxEntry[]): void {
   printLine(io);
   printLine(io, 'local SMS outbox:');
-  for (const e of entries) printFields(io, [['  to', e.to], ['  from', e.from], ['  sent', e.sentAt], ['  segments', `${e.segments} (${e.encoding})`], ['  body', e.body]]);
+  for (const e of entries)
+    printFields(io, [
+      ['  to', e.to],
+      ['  from', e.from],
+      ['  sent', e.sentAt],
+      ['  segments', `${e.segments} (${e.encoding})`],
+      ['  body', e.body],
+    ]);
 }
 
 /** Registers `status` on the program. */

@@ -5,14 +5,15 @@
  * takes the address (or E.164 number) already keyed as the send path keys recipients
  * (`addressArg`, ../address-arg.ts), so a bad one is refused before any target is resolved.
  */
-import { SUPPRESSION_REASONS } from '../../config/runtime.js';
-import { SuppressionStore, type SuppressionEntry, type SuppressionListReason } from '../../store/suppressions.js';
-import { NotFoundError } from '../errors.js';
-import { printFields, printJsonLine, type CliIo } from '../io.js';
-import type { Target } from '../target.js';
+
 import { type Command, Option } from 'commander';
-import type { CommandContext } from '../registration.js';
+import { SUPPRESSION_REASONS } from '../../config/runtime.js';
+import { type SuppressionEntry, type SuppressionListReason, SuppressionStore } from '../../store/suppressions.js';
 import { addressArg } from '../address-arg.js';
+import { NotFoundError } from '../errors.js';
+import { type CliIo, printFields, printJsonLine } from '../io.js';
+import type { CommandContext } from '../registration.js';
+import type { Target } from '../target.js';
 
 /** What `--reason` accepts: an operator's decision, or one of the reasons tracking records. */
 export const SUPPRESSION_LIST_REASONS: readonly SuppressionListReason[] = ['manual', ...SUPPRESSION_REASONS];
@@ -41,14 +42,20 @@ export async function suppressionGet(io: CliIo, target: Target, address: string,
   printEntry(io, entry, json);
 }
 
-export async function suppressionAdd(io: CliIo, target: Target, address: string, opts: { reason?: SuppressionListReason; json?: boolean }): Promise<void> {
+export async function suppressionAdd(
+  io: CliIo,
+  target: Target,
+  address: string,
+  opts: { reason?: SuppressionListReason; json?: boolean },
+): Promise<void> {
   const store = storeOf(target);
   // No source event: every manual add counts (the entry's `count` records how often it was confirmed).
   await store.add({ address, reason: opts.reason ?? 'manual', at: new Date().toISOString() });
   const entry = await store.get(address);
   if (!entry) throw new NotFoundError(`${address} was added but is gone again (removed at the same moment?)`);
   printEntry(io, entry, Boolean(opts.json));
-  if (!opts.json) io.err(`${address} is suppressed: sends to it are skipped (a message whose every recipient is suppressed is cancelled)\n`);
+  if (!opts.json)
+    io.err(`${address} is suppressed: sends to it are skipped (a message whose every recipient is suppressed is cancelled)\n`);
 }
 
 export async function suppressionRemove(io: CliIo, target: Target, address: string, json: boolean): Promise<void> {
@@ -80,7 +87,11 @@ export function registerSuppressionsCommand(program: Command, ctx: CommandContex
     .argument('<address>', 'email address or E.164 number')
     .addOption(new Option('--reason <reason>', 'why').choices(SUPPRESSION_LIST_REASONS).default('manual'))
     .option('--json', 'print the entry as one JSON line')
-    .action(withAddress(async (target, address, opts: { reason?: SuppressionListReason; json?: boolean }) => suppressionAdd(io, target, address, opts)));
+    .action(
+      withAddress(async (target, address, opts: { reason?: SuppressionListReason; json?: boolean }) =>
+        suppressionAdd(io, target, address, opts),
+      ),
+    );
   suppressions
     .command('remove')
     .description('lift a suppression')

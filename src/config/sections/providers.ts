@@ -8,7 +8,9 @@ import type { KindDescriptor } from '../../providers/kinds/types.js';
 import { instanceName } from './channels.js';
 
 /** A Secrets Manager secret name or ARN (https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_CreateSecret.html). */
-export const secretReference = z.string().regex(/^(arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:)?[A-Za-z0-9/_+=.@-]{1,512}$/, 'a Secrets Manager secret name or ARN');
+export const secretReference = z
+  .string()
+  .regex(/^(arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:)?[A-Za-z0-9/_+=.@-]{1,512}$/, 'a Secrets Manager secret name or ARN');
 
 /** The instance names that exist without an entry, and their kinds. */
 export const BUILT_IN_INSTANCES = { ses: 'ses', sns: 'sns' } as const;
@@ -20,11 +22,16 @@ export function providerEntry(kinds: Readonly<Record<string, KindDescriptor>>) {
   return z.looseObject(common).superRefine((entry, ctx) => {
     const descriptor = kinds[entry.kind];
     if (!descriptor) {
-      ctx.addIssue({ code: 'custom', path: ['kind'], message: `unknown provider kind "${entry.kind}" (known: ${Object.keys(kinds).join(', ')})` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['kind'],
+        message: `unknown provider kind "${entry.kind}" (known: ${Object.keys(kinds).join(', ')})`,
+      });
       return;
     }
     const result = descriptor.config.safeParse(kindOptions(entry));
-    if (!result.success) for (const issue of result.error.issues) ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
+    if (!result.success)
+      for (const issue of result.error.issues) ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
   });
 }
 
@@ -35,7 +42,10 @@ export function kindOptions(entry: Readonly<Record<string, unknown>>): Record<st
 }
 
 export function providersSection(kinds: Readonly<Record<string, KindDescriptor>>) {
-  return z.record(instanceName, providerEntry(kinds)).default({})
-    .meta({ description: 'provider instances by name: `{kind, secret?, live?, ...options of the kind}`; `ses` and `sns` are built in. See docs/providers.md', shape: 'object' });
+  return z.record(instanceName, providerEntry(kinds)).default({}).meta({
+    description:
+      'provider instances by name: `{kind, secret?, live?, ...options of the kind}`; `ses` and `sns` are built in. See docs/providers.md',
+    shape: 'object',
+  });
 }
 export type ProviderEntry = z.output<ReturnType<typeof providerEntry>>;

@@ -8,7 +8,7 @@
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { detectMimeType } from 'nodemailer/lib/mime-funcs/mime-types';
 import type { Attachment } from '../../contract/message.js';
-import { translateAwsError, type AwsErrorInfo, type ErrorRule } from '../aws-errors.js';
+import { type AwsErrorInfo, type ErrorRule, translateAwsError } from '../aws-errors.js';
 
 export interface FetchedAttachment {
   readonly content: Uint8Array;
@@ -68,7 +68,11 @@ export function stripAngleBrackets(contentId: string): string {
  * Decodes or fetches every attachment. `fetcher` is required when any attachment is in S3
  * (the adapter's feature check guarantees that before we get here).
  */
-export async function resolveAttachments(attachments: readonly Attachment[], provider: string, fetcher?: AttachmentFetcher): Promise<ResolvedAttachment[]> {
+export async function resolveAttachments(
+  attachments: readonly Attachment[],
+  provider: string,
+  fetcher?: AttachmentFetcher,
+): Promise<ResolvedAttachment[]> {
   return Promise.all(
     attachments.map(async (a) => {
       let content: Buffer;

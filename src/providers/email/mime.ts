@@ -19,7 +19,11 @@ import type { ResolvedAttachment } from './attachments.js';
 
 const toAddress = (m: Mailbox) => (m.name ? { name: m.name, address: m.address } : m.address);
 
-export async function composeRawMessage(message: EmailMessage, attachments: readonly ResolvedAttachment[], headers: Readonly<Record<string, string>>): Promise<Buffer> {
+export async function composeRawMessage(
+  message: EmailMessage,
+  attachments: readonly ResolvedAttachment[],
+  headers: Readonly<Record<string, string>>,
+): Promise<Buffer> {
   const composer = new MailComposer({
     from: toAddress(message.from),
     ...(message.to?.length ? { to: message.to.map(toAddress) } : {}),

@@ -36,8 +36,20 @@ const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
  * `headers`; they are reported as unsupported (and dropped under ignoreUnsupportedFeatures).
  */
 const RESERVED_HEADERS = new Set([
-  'from', 'to', 'cc', 'bcc', 'reply-to', 'subject', 'date', 'message-id', 'mime-version', 'content-type',
-  'content-transfer-encoding', 'content-disposition', 'content-id', 'return-path',
+  'from',
+  'to',
+  'cc',
+  'bcc',
+  'reply-to',
+  'subject',
+  'date',
+  'message-id',
+  'mime-version',
+  'content-type',
+  'content-transfer-encoding',
+  'content-disposition',
+  'content-id',
+  'return-path',
 ]);
 
 export function isReservedHeader(name: string): boolean {
@@ -56,7 +68,11 @@ export function headerFitsSimple(name: string, value: string): boolean {
 }
 
 export function attachmentFitsSimple(a: Pick<Attachment, 'filename' | 'contentId'>): boolean {
-  return /^[\x20-\x7e]+$/.test(a.filename) && !/["\\]/.test(a.filename) && (a.contentId === undefined || stripAngleBrackets(a.contentId).length <= CONTENT_ID_MAX);
+  return (
+    /^[\x20-\x7e]+$/.test(a.filename) &&
+    !/["\\]/.test(a.filename) &&
+    (a.contentId === undefined || stripAngleBrackets(a.contentId).length <= CONTENT_ID_MAX)
+  );
 }
 
 /** SES cannot send to (or from) a non-ASCII local part: it does not support SMTPUTF8 (API_Destination). */

@@ -6,8 +6,9 @@
  * Anything not listed falls through to the generic AWS classification (../aws-errors.ts):
  * throttling names, 429, 5xx, network and timeout errors are transient; other 4xx permanent.
  */
-import type { AwsErrorInfo, ErrorRule } from '../aws-errors.js';
+
 import type { SendStatus } from '../../contract/records.js';
+import type { AwsErrorInfo, ErrorRule } from '../aws-errors.js';
 
 export function sesErrorRule(info: AwsErrorInfo): ErrorRule | undefined {
   switch (info.name) {
@@ -46,7 +47,9 @@ export function sesErrorRule(info: AwsErrorInfo): ErrorRule | undefined {
       return { retryable: false, code: 'not_found' };
     case 'BadRequestException':
       // SES answers malformed addresses ("Illegal address", "Missing final '@domain'") with BadRequest.
-      return /address|domain/i.test(info.message) ? { retryable: false, code: 'invalid_address' } : { retryable: false, code: 'bad_request' };
+      return /address|domain/i.test(info.message)
+        ? { retryable: false, code: 'invalid_address' }
+        : { retryable: false, code: 'bad_request' };
     case 'AccessDeniedException':
       return { retryable: false, code: 'access_denied' };
     default:

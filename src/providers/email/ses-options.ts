@@ -67,7 +67,10 @@ export type SesProviderOptions = {
 };
 
 /** Splits providerOptions into what the adapter takes and a reason per key it does not. */
-export function parseSesProviderOptions(raw: Readonly<Record<string, unknown>> | undefined): { options: SesProviderOptions; rejected: { key: string; reason: string }[] } {
+export function parseSesProviderOptions(raw: Readonly<Record<string, unknown>> | undefined): {
+  options: SesProviderOptions;
+  rejected: { key: string; reason: string }[];
+} {
   const options: Record<string, unknown> = {};
   const rejected: { key: string; reason: string }[] = [];
   for (const [key, value] of Object.entries(raw ?? {})) {

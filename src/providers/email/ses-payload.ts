@@ -6,15 +6,21 @@
  *   (see ./ses-content.ts for the rules).
  */
 import type {
-  Attachment as SesAttachment, BulkEmailEntry, Destination, MessageHeader, MessageTag, SendBulkEmailCommandInput,
-  SendEmailCommandInput, Template,
+  BulkEmailEntry,
+  Destination,
+  MessageHeader,
+  MessageTag,
+  SendBulkEmailCommandInput,
+  SendEmailCommandInput,
+  Attachment as SesAttachment,
+  Template,
 } from '@aws-sdk/client-sesv2';
-import { parseMailbox, type Mailbox } from '../../contract/address.js';
+import { type Mailbox, parseMailbox } from '../../contract/address.js';
 import type { EmailMessage } from '../../contract/message.js';
 import type { SendContext } from '../types.js';
 import type { ResolvedAttachment } from './attachments.js';
-import { encodeHeaderValue, rawReason, sesAddress, usesTemplate } from './ses-content.js';
 import { composeRawMessage } from './mime.js';
+import { encodeHeaderValue, rawReason, sesAddress, usesTemplate } from './ses-content.js';
 import type { SesProviderOptions } from './ses-options.js';
 import { encodeTagValue, isValidTag } from './ses-tags.js';
 
@@ -62,7 +68,11 @@ export function emailTags(ctx: SendContext, message: EmailMessage, config: SesPa
   return [...tags].slice(0, MAX_EMAIL_TAGS).map(([Name, Value]) => ({ Name, Value }));
 }
 
-function destination(to: readonly Mailbox[] | undefined, cc: readonly Mailbox[] | undefined, bcc: readonly Mailbox[] | undefined): Destination {
+function destination(
+  to: readonly Mailbox[] | undefined,
+  cc: readonly Mailbox[] | undefined,
+  bcc: readonly Mailbox[] | undefined,
+): Destination {
   return {
     ...(to?.length ? { ToAddresses: to.map(sesAddress) } : {}),
     ...(cc?.length ? { CcAddresses: cc.map(sesAddress) } : {}),
@@ -101,7 +111,9 @@ function commonParams(message: EmailMessage, config: SesPayloadConfig) {
     ...(envelope?.ok ? { FeedbackForwardingEmailAddress: envelope.value.address } : {}),
     ...(configurationSet !== undefined ? { ConfigurationSetName: configurationSet } : {}),
     ...(po.fromEmailAddressIdentityArn ? { FromEmailAddressIdentityArn: po.fromEmailAddressIdentityArn } : {}),
-    ...(po.feedbackForwardingEmailAddressIdentityArn ? { FeedbackForwardingEmailAddressIdentityArn: po.feedbackForwardingEmailAddressIdentityArn } : {}),
+    ...(po.feedbackForwardingEmailAddressIdentityArn
+      ? { FeedbackForwardingEmailAddressIdentityArn: po.feedbackForwardingEmailAddressIdentityArn }
+      : {}),
     ...(po.tenantName ? { TenantName: po.tenantName } : {}),
     ...(po.endpointId ? { EndpointId: po.endpointId } : {}),
   };
@@ -111,16 +123,26 @@ function commonParams(message: EmailMessage, config: SesPayloadConfig) {
 function template(message: EmailMessage, attachments: readonly ResolvedAttachment[]): Template {
   const t = message.template;
   const data = { ...(message.mergeGlobalData ?? {}), ...(t?.data ?? {}) };
-  const source: Template = t && 'name' in t
-    ? { TemplateName: t.name }
-    : {
-        TemplateContent: t
-          ? { Subject: t.subject, ...(t.text !== undefined ? { Text: t.text } : {}), ...(t.html !== undefined ? { Html: t.html } : {}) }
-          : { Subject: message.subject, ...(message.text !== undefined ? { Text: message.text } : {}), ...(message.html !== undefined ? { Html: message.html } : {}) },
-      };
+  const source: Template =
+    t && 'name' in t
+      ? { TemplateName: t.name }
+      : {
+          TemplateContent: t
+            ? { Subject: t.subject, ...(t.text !== undefined ? { Text: t.text } : {}), ...(t.html !== undefined ? { Html: t.html } : {}) }
+            : {
+                Subject: message.subject,
+                ...(message.text !== undefined ? { Text: message.text } : {}),
+                ...(message.html !== undefined ? { Html: message.html } : {}),
+              },
+        };
   const headers = messageHeaders(message);
   const sesAtt = sesAttachments(attachments);
-  return { ...source, TemplateData: JSON.stringify(data), ...(headers ? { Headers: headers } : {}), ...(sesAtt ? { Attachments: sesAtt } : {}) };
+  return {
+    ...source,
+    TemplateData: JSON.stringify(data),
+    ...(headers ? { Headers: headers } : {}),
+    ...(sesAtt ? { Attachments: sesAtt } : {}),
+  };
 }
 
 function mergeDataByAddress(message: EmailMessage): Map<string, Record<string, unknown>> {
@@ -132,7 +154,12 @@ function mergeDataByAddress(message: EmailMessage): Map<string, Record<string, u
   return map;
 }
 
-function bulkRequests(message: EmailMessage, attachments: readonly ResolvedAttachment[], ctx: SendContext, config: SesPayloadConfig): SesBulkRequest[] {
+function bulkRequests(
+  message: EmailMessage,
+  attachments: readonly ResolvedAttachment[],
+  ctx: SendContext,
+  config: SesPayloadConfig,
+): SesBulkRequest[] {
   const settled = new Set((ctx.settledRecipients ?? []).map((r) => r.toLowerCase()));
   const merge = mergeDataByAddress(message);
   const pending = (message.to ?? []).filter((m) => !settled.has(lower(m)));
@@ -154,14 +181,24 @@ function bulkRequests(message: EmailMessage, attachments: readonly ResolvedAttac
   return requests;
 }
 
-export async function buildSesRequests(message: EmailMessage, attachments: readonly ResolvedAttachment[], ctx: SendContext, config: SesPayloadConfig): Promise<SesRequest[]> {
+export async function buildSesRequests(
+  message: EmailMessage,
+  attachments: readonly ResolvedAttachment[],
+  ctx: SendContext,
+  config: SesPayloadConfig,
+): Promise<SesRequest[]> {
   if (message.mergeData) return bulkRequests(message, attachments, ctx, config);
   const base = {
     ...commonParams(message, config),
     Destination: destination(message.to, message.cc, message.bcc),
     EmailTags: emailTags(ctx, message, config),
     ...(config.providerOptions.listManagementOptions
-      ? { ListManagementOptions: { ContactListName: config.providerOptions.listManagementOptions.contactListName, TopicName: config.providerOptions.listManagementOptions.topicName } }
+      ? {
+          ListManagementOptions: {
+            ContactListName: config.providerOptions.listManagementOptions.contactListName,
+            TopicName: config.providerOptions.listManagementOptions.topicName,
+          },
+        }
       : {}),
   };
   const recipients = unique([...(message.to ?? []), ...(message.cc ?? []), ...(message.bcc ?? [])].map(lower));
@@ -174,23 +211,25 @@ export async function buildSesRequests(message: EmailMessage, attachments: reado
   }
   const headers = messageHeaders(message);
   const sesAtt = sesAttachments(attachments);
-  return [{
-    kind: 'single',
-    content: 'simple',
-    input: {
-      ...base,
-      Content: {
-        Simple: {
-          Subject: { Data: message.subject ?? '', Charset: UTF8 },
-          Body: {
-            ...(message.text !== undefined ? { Text: { Data: message.text, Charset: UTF8 } } : {}),
-            ...(message.html !== undefined ? { Html: { Data: message.html, Charset: UTF8 } } : {}),
+  return [
+    {
+      kind: 'single',
+      content: 'simple',
+      input: {
+        ...base,
+        Content: {
+          Simple: {
+            Subject: { Data: message.subject ?? '', Charset: UTF8 },
+            Body: {
+              ...(message.text !== undefined ? { Text: { Data: message.text, Charset: UTF8 } } : {}),
+              ...(message.html !== undefined ? { Html: { Data: message.html, Charset: UTF8 } } : {}),
+            },
+            ...(headers ? { Headers: headers } : {}),
+            ...(sesAtt ? { Attachments: sesAtt } : {}),
           },
-          ...(headers ? { Headers: headers } : {}),
-          ...(sesAtt ? { Attachments: sesAtt } : {}),
         },
       },
+      recipients,
     },
-    recipients,
-  }];
+  ];
 }

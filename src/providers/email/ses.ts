@@ -22,7 +22,11 @@
  * `queued` on SUCCESS and mapped per status otherwise (./ses-errors.ts).
  */
 import {
-  SendBulkEmailCommand, SendEmailCommand, type SendBulkEmailCommandOutput, type SendEmailCommandOutput, type SESv2Client,
+  type SESv2Client,
+  SendBulkEmailCommand,
+  type SendBulkEmailCommandOutput,
+  SendEmailCommand,
+  type SendEmailCommandOutput,
 } from '@aws-sdk/client-sesv2';
 import type { EmailMessage } from '../../contract/message.js';
 import type { ErrorRules } from '../aws-errors.js';
@@ -30,10 +34,17 @@ import { BaseEmailProvider, type CallOutcome, type RecipientOutcome } from '../b
 import { PermanentProviderError } from '../errors.js';
 import type { FeatureUse } from '../features.js';
 import type { EmailCapabilities, SendContext } from '../types.js';
-import { resolveAttachments, s3AttachmentFetcher, type AttachmentFetcher } from './attachments.js';
-import { attachmentFitsSimple, hasAsciiLocalPart, headerFitsSimple, isReservedHeader, SIMPLE_HEADERS_MAX, usesTemplate } from './ses-content.js';
+import { type AttachmentFetcher, resolveAttachments, s3AttachmentFetcher } from './attachments.js';
+import {
+  attachmentFitsSimple,
+  hasAsciiLocalPart,
+  headerFitsSimple,
+  isReservedHeader,
+  SIMPLE_HEADERS_MAX,
+  usesTemplate,
+} from './ses-content.js';
 import { bulkStatusOutcome, sesErrorRule } from './ses-errors.js';
-import { DEFAULT_MESSAGE_ID_TAG, parseSesProviderOptions, validateSesOptions, type SesEmailProviderOptions } from './ses-options.js';
+import { DEFAULT_MESSAGE_ID_TAG, parseSesProviderOptions, type SesEmailProviderOptions, validateSesOptions } from './ses-options.js';
 import { buildSesRequests, type SesBulkRequest, type SesRequest } from './ses-payload.js';
 
 export type { SesEmailProviderOptions } from './ses-options.js';
@@ -84,57 +95,92 @@ export class SesEmailProvider extends BaseEmailProvider<SesRequest, SesResponse>
     const templated = usesTemplate(m);
 
     const addresses: [string, string][] = [['from', m.from.address]];
-    for (const field of ['to', 'cc', 'bcc', 'replyTo'] as const) m[field]?.forEach((r, i) => {
-      addresses.push([`${field}[${i}]`, r.address]);
-    });
+    for (const field of ['to', 'cc', 'bcc', 'replyTo'] as const)
+      m[field]?.forEach((r, i) => {
+        addresses.push([`${field}[${i}]`, r.address]);
+      });
     for (const [field, address] of addresses) {
-      if (!hasAsciiLocalPart(address)) uses.push({ feature: `${field}: non-ASCII local part "${address}" (SES does not support SMTPUTF8)` });
+      if (!hasAsciiLocalPart(address))
+        uses.push({ feature: `${field}: non-ASCII local part "${address}" (SES does not support SMTPUTF8)` });
     }
 
     const headerCount = Object.keys(m.headers ?? {}).length;
-    if (templated && headerCount > SIMPLE_HEADERS_MAX) uses.push({ feature: `${headerCount} custom headers with a template (SES takes at most ${SIMPLE_HEADERS_MAX})` });
+    if (templated && headerCount > SIMPLE_HEADERS_MAX)
+      uses.push({ feature: `${headerCount} custom headers with a template (SES takes at most ${SIMPLE_HEADERS_MAX})` });
     for (const [name, value] of Object.entries(m.headers ?? {})) {
-      const dropHeader = (x: EmailMessage): EmailMessage => ({ ...x, headers: Object.fromEntries(Object.entries(x.headers ?? {}).filter(([n]) => n !== name)) });
-      if (isReservedHeader(name)) uses.push({ feature: `headers.${name} (set from message fields or reserved for SES control)`, drop: dropHeader });
-      else if (templated && !headerFitsSimple(name, value)) uses.push({ feature: `headers.${name} longer than SES allows with a template`, drop: dropHeader });
+      const dropHeader = (x: EmailMessage): EmailMessage => ({
+        ...x,
+        headers: Object.fromEntries(Object.entries(x.headers ?? {}).filter(([n]) => n !== name)),
+      });
+      if (isReservedHeader(name))
+        uses.push({ feature: `headers.${name} (set from message fields or reserved for SES control)`, drop: dropHeader });
+      else if (templated && !headerFitsSimple(name, value))
+        uses.push({ feature: `headers.${name} longer than SES allows with a template`, drop: dropHeader });
     }
 
     if (m.mergeData && !m.to?.length) {
       uses.push({ feature: 'mergeData without a `to` recipient (each `to` gets its own message; cc/bcc only get copies of those)' });
     }
     if (m.template && (m.subject !== undefined || m.text !== undefined || m.html !== undefined)) {
-      uses.push({ feature: 'subject/text/html alongside template (SES renders the template\'s own)', drop: (x) => ({ ...x, subject: undefined, text: undefined, html: undefined }) });
+      uses.push({
+        feature: "subject/text/html alongside template (SES renders the template's own)",
+        drop: (x) => ({ ...x, subject: undefined, text: undefined, html: undefined }),
+      });
     }
-    if (templated && m.amp !== undefined) uses.push({ feature: 'amp with a template or merge data (SES templates have no AMP part)', drop: (x) => ({ ...x, amp: undefined }) });
+    if (templated && m.amp !== undefined)
+      uses.push({ feature: 'amp with a template or merge data (SES templates have no AMP part)', drop: (x) => ({ ...x, amp: undefined }) });
 
     (m.attachments ?? []).forEach((a, i) => {
       const dropAttachment = (x: EmailMessage): EmailMessage => ({ ...x, attachments: x.attachments?.filter((b) => b !== a) });
-      if (a.s3 && !this.fetchAttachment) uses.push({ feature: `attachments[${i}].s3 (no S3 client configured for adapter ${this.name})`, drop: dropAttachment });
-      else if (templated && !attachmentFitsSimple(a)) uses.push({ feature: `attachments[${i}] with a template (SES needs an ASCII filename without quotes and a Content-ID of ≤ 78 characters)`, drop: dropAttachment });
+      if (a.s3 && !this.fetchAttachment)
+        uses.push({ feature: `attachments[${i}].s3 (no S3 client configured for adapter ${this.name})`, drop: dropAttachment });
+      else if (templated && !attachmentFitsSimple(a))
+        uses.push({
+          feature: `attachments[${i}] with a template (SES needs an ASCII filename without quotes and a Content-ID of ≤ 78 characters)`,
+          drop: dropAttachment,
+        });
     });
 
     const { options, rejected } = parseSesProviderOptions(m.providerOptions);
     for (const { key, reason } of rejected) {
-      uses.push({ feature: `providerOptions.${key} (${reason})`, drop: (x) => ({ ...x, providerOptions: Object.fromEntries(Object.entries(x.providerOptions ?? {}).filter(([k]) => k !== key)) }) });
+      uses.push({
+        feature: `providerOptions.${key} (${reason})`,
+        drop: (x) => ({ ...x, providerOptions: Object.fromEntries(Object.entries(x.providerOptions ?? {}).filter(([k]) => k !== key)) }),
+      });
     }
     if (m.mergeData && options.listManagementOptions) {
-      uses.push({ feature: 'providerOptions.listManagementOptions with mergeData (SendBulkEmail has no list management)', drop: (x) => ({ ...x, providerOptions: { ...x.providerOptions, listManagementOptions: undefined } }) });
+      uses.push({
+        feature: 'providerOptions.listManagementOptions with mergeData (SendBulkEmail has no list management)',
+        drop: (x) => ({ ...x, providerOptions: { ...x.providerOptions, listManagementOptions: undefined } }),
+      });
     }
     return uses;
   }
 
   protected async buildPayload(m: EmailMessage, ctx: SendContext): Promise<readonly SesRequest[]> {
     const attachments = await resolveAttachments(m.attachments ?? [], this.name, this.fetchAttachment);
-    const size = estimateEncodedSize(m, attachments.map((a) => a.content.length));
+    const size = estimateEncodedSize(
+      m,
+      attachments.map((a) => a.content.length),
+    );
     if (size > SES_MAX_MESSAGE_BYTES) {
-      throw new PermanentProviderError(`${this.name}: message is about ${Math.ceil(size / 1048576)} MB encoded, SES accepts at most 40 MB`, { provider: this.name, code: 'message_too_large' });
+      throw new PermanentProviderError(
+        `${this.name}: message is about ${Math.ceil(size / 1048576)} MB encoded, SES accepts at most 40 MB`,
+        { provider: this.name, code: 'message_too_large' },
+      );
     }
     const { options } = parseSesProviderOptions(m.providerOptions);
-    return buildSesRequests(m, attachments, ctx, { configurationSet: this.configurationSet, messageIdTag: this.messageIdTag, providerOptions: options });
+    return buildSesRequests(m, attachments, ctx, {
+      configurationSet: this.configurationSet,
+      messageIdTag: this.messageIdTag,
+      providerOptions: options,
+    });
   }
 
   protected call(request: SesRequest): Promise<SesResponse> {
-    return request.kind === 'single' ? this.client.send(new SendEmailCommand(request.input)) : this.client.send(new SendBulkEmailCommand(request.input));
+    return request.kind === 'single'
+      ? this.client.send(new SendEmailCommand(request.input))
+      : this.client.send(new SendBulkEmailCommand(request.input));
   }
 
   protected recipientsOf(request: SesRequest): readonly string[] {
@@ -154,7 +200,10 @@ export class SesEmailProvider extends BaseEmailProvider<SesRequest, SesResponse>
 }
 
 /** One outcome per `to` (results come back in entry order); cc/bcc take the best of their copies. */
-function parseBulk(request: SesBulkRequest, results: NonNullable<SendBulkEmailCommandOutput['BulkEmailEntryResults']>): Record<string, RecipientOutcome> {
+function parseBulk(
+  request: SesBulkRequest,
+  results: NonNullable<SendBulkEmailCommandOutput['BulkEmailEntryResults']>,
+): Record<string, RecipientOutcome> {
   const recipients: Record<string, RecipientOutcome> = {};
   if (results.length !== request.to.length) {
     const detail = `SES returned ${results.length} results for ${request.to.length} entries`;

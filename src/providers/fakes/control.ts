@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { parseJson } from './body.js';
-import { faultSchema, type Faults } from './faults.js';
+import { type Faults, faultSchema } from './faults.js';
 import type { FakeRequest, FakeResponse, Handler } from './http.js';
 import type { MessageLog } from './log.js';
 import { FAKE_EVENTS, type FakeEventName, type FakeMessage } from './types.js';

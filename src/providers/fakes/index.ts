@@ -30,5 +30,5 @@ export function isFakeKind(kind: string): kind is FakeKind {
   return Object.hasOwn(FAKES, kind);
 }
 
+export type { FakeEventName, FakeMessage, FakeOptions, RunningFake } from './types.js';
 export { startMailgunFake, startPostmarkFake, startResendFake, startSendgridFake, startSmtpFake };
-export type { FakeMessage, FakeEventName, FakeOptions, RunningFake } from './types.js';

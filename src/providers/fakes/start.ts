@@ -1,7 +1,7 @@
 /** Puts a fake together: message log, faults, control API and provider API on one server. */
-import { controlHandler, type ControlOptions } from './control.js';
+import { type ControlOptions, controlHandler } from './control.js';
 import { Faults } from './faults.js';
-import { startFakeServer, type FakeResponse, type FakeServer, type Handler } from './http.js';
+import { type FakeResponse, type FakeServer, type Handler, startFakeServer } from './http.js';
 import { MessageLog } from './log.js';
 
 export interface HttpFakeParts {

@@ -140,25 +140,39 @@ export class HttpClient {
         request.destroy();
         reject(new HttpTransportError(req.method, target, code ?? systemCode(error), sent, timeout.aborted, attempt, { cause: error }));
       };
-      const request = lib.request(url, { method: req.method, headers, agent: url.protocol === 'https:' ? this.https : this.http, signal }, (res) => {
-        const chunks: Buffer[] = [];
-        let size = 0;
-        res.on('data', (chunk: Buffer) => {
-          size += chunk.length;
-          if (size > this.maxResponseBytes) fail(new RangeError(`response over ${this.maxResponseBytes} bytes`), 'RESPONSE_TOO_LARGE');
-          else chunks.push(chunk);
-        });
-        res.on('error', (error) => fail(error));
-        // A connection closed before the body's end ("aborted"): what was sent may have been acted on.
-        res.on('close', () => (res.complete ? undefined : fail(new Error('response aborted'), 'ECONNRESET')));
-        res.on('end', () => {
-          if (settled) return;
-          settled = true;
-          const response = toResponse(res, Buffer.concat(chunks));
-          if (response.status >= 200 && response.status < 300) return resolve(response);
-          reject(new HttpStatusError(req.method, target, response.status, response.headers, response.text.slice(0, 65_536), response.body, parseRetryAfter(response.headers['retry-after'], this.now())));
-        });
-      });
+      const request = lib.request(
+        url,
+        { method: req.method, headers, agent: url.protocol === 'https:' ? this.https : this.http, signal },
+        (res) => {
+          const chunks: Buffer[] = [];
+          let size = 0;
+          res.on('data', (chunk: Buffer) => {
+            size += chunk.length;
+            if (size > this.maxResponseBytes) fail(new RangeError(`response over ${this.maxResponseBytes} bytes`), 'RESPONSE_TOO_LARGE');
+            else chunks.push(chunk);
+          });
+          res.on('error', (error) => fail(error));
+          // A connection closed before the body's end ("aborted"): what was sent may have been acted on.
+          res.on('close', () => (res.complete ? undefined : fail(new Error('response aborted'), 'ECONNRESET')));
+          res.on('end', () => {
+            if (settled) return;
+            settled = true;
+            const response = toResponse(res, Buffer.concat(chunks));
+            if (response.status >= 200 && response.status < 300) return resolve(response);
+            reject(
+              new HttpStatusError(
+                req.method,
+                target,
+                response.status,
+                response.headers,
+                response.text.slice(0, 65_536),
+                response.body,
+                parseRetryAfter(response.headers['retry-after'], this.now()),
+              ),
+            );
+          });
+        },
+      );
       request.on('finish', () => {
         sent = true;
       });
@@ -179,9 +193,15 @@ function systemCode(error: unknown): string | undefined {
 
 function toResponse(res: http.IncomingMessage, data: Buffer): HttpResponse {
   const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(res.headers)) if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
+  for (const [name, value] of Object.entries(res.headers))
+    if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
   const text = data.toString('utf8');
-  return { status: res.statusCode ?? 0, headers, text, body: /\bjson\b/i.test(headers['content-type'] ?? '') ? parseJson(text) : undefined };
+  return {
+    status: res.statusCode ?? 0,
+    headers,
+    text,
+    body: /\bjson\b/i.test(headers['content-type'] ?? '') ? parseJson(text) : undefined,
+  };
 }
 
 function parseJson(text: string): unknown {

@@ -37,6 +37,9 @@ export class HttpTransportError extends MailroomError {
     options: { cause?: unknown } = {},
   ) {
     const what = timedOut ? 'timed out' : `failed (${code ?? 'no error code'})`;
-    super(`${method} ${target} ${what} ${sent ? 'after' : 'before'} the request was written${attempts > 1 ? `, after ${attempts} attempts` : ''}`, options);
+    super(
+      `${method} ${target} ${what} ${sent ? 'after' : 'before'} the request was written${attempts > 1 ? `, after ${attempts} attempts` : ''}`,
+      options,
+    );
   }
 }

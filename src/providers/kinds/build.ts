@@ -19,7 +19,9 @@ export async function buildAdapters<A>(
   for (const instance of instances) {
     const kind = Object.hasOwn(kinds, instance.kind) ? kinds[instance.kind] : undefined;
     if (!kind || kind.channel !== channel) {
-      problems.push(`provider "${instance.name}": kind "${instance.kind}" does not send ${channel} (known: ${Object.keys(kinds).join(', ')})`);
+      problems.push(
+        `provider "${instance.name}": kind "${instance.kind}" does not send ${channel} (known: ${Object.keys(kinds).join(', ')})`,
+      );
       continue;
     }
     const options = kind.config.safeParse(instance.options);

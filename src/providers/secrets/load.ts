@@ -16,7 +16,11 @@ import type { SecretSource } from './source.js';
 
 /** Secrets Manager exceptions that mean the deployment is wrong, not that AWS is having a bad minute. */
 const CONFIGURATION_FAILURES = new Set([
-  'ResourceNotFoundException', 'AccessDeniedException', 'DecryptionFailure', 'InvalidRequestException', 'InvalidParameterException',
+  'ResourceNotFoundException',
+  'AccessDeniedException',
+  'DecryptionFailure',
+  'InvalidRequestException',
+  'InvalidParameterException',
 ]);
 
 function errorName(error: unknown): string | undefined {
@@ -35,13 +39,19 @@ export interface LoadSecretOptions {
   readonly provider?: string;
 }
 
-export async function loadProviderSecret<T>(source: SecretSource, name: string, schema: z.ZodType<T>, opts: LoadSecretOptions = {}): Promise<T> {
+export async function loadProviderSecret<T>(
+  source: SecretSource,
+  name: string,
+  schema: z.ZodType<T>,
+  opts: LoadSecretOptions = {},
+): Promise<T> {
   let raw: string | undefined;
   try {
     raw = await source.getSecretString(name);
   } catch (error) {
     const sdkName = errorName(error);
-    if (sdkName !== undefined && CONFIGURATION_FAILURES.has(sdkName)) throw new SecretConfigError(name, [`cannot be read (${sdkName})`], { cause: error });
+    if (sdkName !== undefined && CONFIGURATION_FAILURES.has(sdkName))
+      throw new SecretConfigError(name, [`cannot be read (${sdkName})`], { cause: error });
     throw translateAwsError(error, opts.provider ?? 'secrets') as ProviderError;
   }
   if (raw === undefined) throw new SecretConfigError(name, ['not found (or it has no string value)']);

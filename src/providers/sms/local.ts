@@ -7,15 +7,15 @@
 import { randomUUID } from 'node:crypto';
 import type { SmsMessage } from '../../contract/message.js';
 import { ConfigError } from '../../errors.js';
-import { BaseSmsProvider, type BaseProviderOptions, type CallOutcome } from '../base.js';
+import { type BaseProviderOptions, BaseSmsProvider, type CallOutcome } from '../base.js';
 import type { FeatureUse } from '../features.js';
 import { providerNameProblem } from '../names.js';
 import { providerOptionUses } from '../provider-options.js';
 import type { SendContext, SendResult, SmsCapabilities } from '../types.js';
 import type { SmsOutbox, SmsOutboxRecord } from './outbox.js';
 import { countSegments, withSegments } from './segments.js';
-import { checkSenderId, resolveSender, validateSenderDefaults, type SmsSenderDefaults } from './sender.js';
-import { snsProviderOptionShapes, SnsSmsProvider } from './sns.js';
+import { checkSenderId, resolveSender, type SmsSenderDefaults, validateSenderDefaults } from './sender.js';
+import { SnsSmsProvider, snsProviderOptionShapes } from './sns.js';
 
 export interface LocalSmsProviderOptions extends BaseProviderOptions, SmsSenderDefaults {
   /** Default `local`. */
@@ -50,18 +50,20 @@ export class LocalSmsProvider extends BaseSmsProvider<SmsOutboxRecord, SmsOutbox
     checkSenderId(sender, this.name);
     const { segments, encoding } = countSegments(m.body);
     const from = sender.originationNumber ?? sender.senderId;
-    return [{
-      id: ctx.messageId,
-      providerMessageId: randomUUID(),
-      to: m.to,
-      ...(from !== undefined ? { from } : {}),
-      body: m.body,
-      smsType: m.smsType,
-      segments,
-      encoding,
-      ...(m.maxPrice !== undefined ? { maxPrice: m.maxPrice } : {}),
-      sentAt: this.now().toISOString(),
-    }];
+    return [
+      {
+        id: ctx.messageId,
+        providerMessageId: randomUUID(),
+        to: m.to,
+        ...(from !== undefined ? { from } : {}),
+        body: m.body,
+        smsType: m.smsType,
+        segments,
+        encoding,
+        ...(m.maxPrice !== undefined ? { maxPrice: m.maxPrice } : {}),
+        sentAt: this.now().toISOString(),
+      },
+    ];
   }
 
   protected async call(record: SmsOutboxRecord): Promise<SmsOutboxRecord> {
@@ -74,7 +76,10 @@ export class LocalSmsProvider extends BaseSmsProvider<SmsOutboxRecord, SmsOutbox
   }
 
   protected parseStatus(record: SmsOutboxRecord): CallOutcome {
-    return { recipients: { [record.to]: { status: 'sent', providerMessageId: record.providerMessageId } }, providerMessageId: record.providerMessageId };
+    return {
+      recipients: { [record.to]: { status: 'sent', providerMessageId: record.providerMessageId } },
+      providerMessageId: record.providerMessageId,
+    };
   }
 
   protected override finish(result: SendResult, message: SmsMessage): SendResult {

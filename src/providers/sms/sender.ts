@@ -6,9 +6,10 @@
  * AWS.MM.SMS.OriginationNumber is 5-14 digits with an optional leading +, and must be a
  * number of the account.
  */
-import { ConfigError } from '../../errors.js';
+
 import type { SmsMessage } from '../../contract/message.js';
 import { E164_SYNTAX, SENDER_ID_PATTERN } from '../../contract/sms.js';
+import { ConfigError } from '../../errors.js';
 import { PermanentProviderError } from '../errors.js';
 
 export const SENDER_ID = SENDER_ID_PATTERN;
@@ -47,6 +48,9 @@ export function resolveSender(message: SmsMessage, defaults: SmsSenderDefaults):
 /** Refuses a resolved sender ID the carriers would not take, before any request is made. */
 export function checkSenderId(sender: ResolvedSender, provider: string): void {
   if (sender.senderId !== undefined && !SENDER_ID.test(sender.senderId)) {
-    throw new PermanentProviderError(`${provider}: sender ID "${sender.senderId}" must be 3-11 letters, digits or hyphens with at least one letter`, { provider, code: 'invalid_sender_id' });
+    throw new PermanentProviderError(
+      `${provider}: sender ID "${sender.senderId}" must be 3-11 letters, digits or hyphens with at least one letter`,
+      { provider, code: 'invalid_sender_id' },
+    );
   }
 }

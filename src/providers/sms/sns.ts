@@ -11,14 +11,18 @@
  * only known from the SMS delivery-status logs (the tracking pipeline).
  */
 import {
-  CheckIfPhoneNumberIsOptedOutCommand, PublishCommand, type MessageAttributeValue, type PublishCommandInput,
-  type PublishCommandOutput, type SNSClient,
+  CheckIfPhoneNumberIsOptedOutCommand,
+  type MessageAttributeValue,
+  PublishCommand,
+  type PublishCommandInput,
+  type PublishCommandOutput,
+  type SNSClient,
 } from '@aws-sdk/client-sns';
 import * as z from 'zod';
 import type { SmsMessage } from '../../contract/message.js';
 import { ConfigError } from '../../errors.js';
 import type { ErrorRules } from '../aws-errors.js';
-import { BaseSmsProvider, type BaseProviderOptions, type CallOutcome } from '../base.js';
+import { type BaseProviderOptions, BaseSmsProvider, type CallOutcome } from '../base.js';
 import { PermanentProviderError } from '../errors.js';
 import type { FeatureUse } from '../features.js';
 import { providerNameProblem } from '../names.js';
@@ -26,7 +30,7 @@ import { providerOptionUses } from '../provider-options.js';
 import type { SendContext, SendResult, SmsCapabilities } from '../types.js';
 import { formatPrice } from './price.js';
 import { withSegments } from './segments.js';
-import { checkSenderId, resolveSender, validateSenderDefaults, type SmsSenderDefaults } from './sender.js';
+import { checkSenderId, resolveSender, type SmsSenderDefaults, validateSenderDefaults } from './sender.js';
 import { snsErrorRule } from './sns-errors.js';
 
 // Moved to shared modules for every SMS adapter; re-exported for existing importers.
@@ -75,7 +79,8 @@ export function buildPublishInput(message: SmsMessage, defaults: SmsSenderDefaul
   };
   if (sender.senderId !== undefined) attributes[SNS_ATTRIBUTES.senderId] = str(sender.senderId);
   if (sender.originationNumber !== undefined) attributes[SNS_ATTRIBUTES.originationNumber] = str(sender.originationNumber);
-  if (message.maxPrice !== undefined) attributes[SNS_ATTRIBUTES.maxPrice] = { DataType: 'Number', StringValue: formatPrice(message.maxPrice) };
+  if (message.maxPrice !== undefined)
+    attributes[SNS_ATTRIBUTES.maxPrice] = { DataType: 'Number', StringValue: formatPrice(message.maxPrice) };
   for (const key of ['entityId', 'templateId'] as const) {
     const value = message.providerOptions?.[key];
     if (typeof value === 'string') attributes[SNS_ATTRIBUTES[key]] = str(value);
@@ -123,7 +128,11 @@ export class SnsSmsProvider extends BaseSmsProvider<SnsRequest, PublishCommandOu
   protected async call(request: SnsRequest): Promise<PublishCommandOutput> {
     if (this.checkOptOut) {
       const check = await this.client.send(new CheckIfPhoneNumberIsOptedOutCommand({ phoneNumber: request.to }));
-      if (check.isOptedOut) throw new PermanentProviderError(`${this.name}: ${request.to} has opted out of SMS from this account`, { provider: this.name, code: 'opted_out' });
+      if (check.isOptedOut)
+        throw new PermanentProviderError(`${this.name}: ${request.to} has opted out of SMS from this account`, {
+          provider: this.name,
+          code: 'opted_out',
+        });
     }
     return this.client.send(new PublishCommand(request.input));
   }
@@ -135,7 +144,11 @@ export class SnsSmsProvider extends BaseSmsProvider<SnsRequest, PublishCommandOu
   protected parseStatus(request: SnsRequest, response: PublishCommandOutput): CallOutcome {
     const id = response.MessageId;
     return {
-      recipients: { [request.to]: id ? { status: 'queued', providerMessageId: id } : { status: 'unknown', detail: 'SNS accepted the request but returned no MessageId' } },
+      recipients: {
+        [request.to]: id
+          ? { status: 'queued', providerMessageId: id }
+          : { status: 'unknown', detail: 'SNS accepted the request but returned no MessageId' },
+      },
       providerMessageId: id,
     };
   }

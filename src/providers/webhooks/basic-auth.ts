@@ -15,11 +15,13 @@ export interface BasicAuthCredentials {
 }
 
 export function checkBasicAuth(request: WebhookRequest, credentials: BasicAuthCredentials, provider: string): void {
-  if (!credentials.username && !credentials.password) throw new WebhookRefusedError('bad_credentials', `${provider}: no webhook credentials configured`);
+  if (!credentials.username && !credentials.password)
+    throw new WebhookRefusedError('bad_credentials', `${provider}: no webhook credentials configured`);
   const header = headerOf(request, 'authorization');
   if (!header) throw new WebhookRefusedError('missing_signature', `${provider}: no Authorization header`);
   const match = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header);
   if (!match) throw new WebhookRefusedError('bad_signature', `${provider}: Authorization is not basic auth`);
   const expected = Buffer.from(`${credentials.username}:${credentials.password}`, 'utf8');
-  if (!constantTimeEqual(Buffer.from(match[1]!, 'base64'), expected)) throw new WebhookRefusedError('bad_signature', `${provider}: basic auth credentials do not match`);
+  if (!constantTimeEqual(Buffer.from(match[1]!, 'base64'), expected))
+    throw new WebhookRefusedError('bad_signature', `${provider}: basic auth credentials do not match`);
 }

@@ -28,7 +28,12 @@ export function formField(form: FormPayload, name: string): string | undefined {
 }
 
 export function isFormPayload(value: unknown): value is FormPayload {
-  return typeof value === 'object' && value !== null && (value as { kind?: unknown }).kind === 'form' && Array.isArray((value as { fields?: unknown }).fields);
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    (value as { kind?: unknown }).kind === 'form' &&
+    Array.isArray((value as { fields?: unknown }).fields)
+  );
 }
 
 export function isFormRequest(request: WebhookRequest): boolean {
@@ -62,7 +67,12 @@ export function parseFormBody(request: WebhookRequest, provider: string, maxByte
       stream.on('data', (c: Buffer) => chunks.push(c));
       stream.on('limit', () => reject(new WebhookRefusedError('malformed', `${provider}: a form file is over ${maxBytes} bytes`)));
       stream.on('end', () =>
-        files.push({ field, contentType: (info.mimeType || 'application/octet-stream').toLowerCase(), content: Buffer.concat(chunks), ...(info.filename ? { filename: info.filename } : {}) }),
+        files.push({
+          field,
+          contentType: (info.mimeType || 'application/octet-stream').toLowerCase(),
+          content: Buffer.concat(chunks),
+          ...(info.filename ? { filename: info.filename } : {}),
+        }),
       );
     });
     bb.on('error', (error) => reject(new WebhookRefusedError('malformed', `${provider}: malformed form body`, { cause: error })));

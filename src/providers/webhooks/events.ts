@@ -6,9 +6,9 @@
  */
 import { hash } from 'node:crypto';
 import { isMetadataValue } from '../../contract/metadata-value.js';
+import { recipientKey } from '../../contract/recipient-key.js';
 import { keyedObject } from '../../contract/record.js';
 import type { NormalizedEvent } from '../../contract/records.js';
-import { recipientKey } from '../../contract/recipient-key.js';
 import { toIsoUtc } from '../../contract/timestamp.js';
 import { eventIdOf, rawFingerprint, recipientKeyOf, uniqueRecipients, unknownEvents } from '../../tracking/normalizers/common.js';
 import type { WebhookContext } from './types.js';
@@ -16,7 +16,10 @@ import type { WebhookContext } from './types.js';
 export { recipientKey, recipientKeyOf, toIsoUtc, uniqueRecipients };
 
 export type Metadata = Record<string, string | number | boolean>;
-export type EventFields = Pick<NormalizedEvent, 'eventType' | 'rejectReason' | 'bounceType' | 'description' | 'mtaResponse' | 'userAgent' | 'clickUrl'>;
+export type EventFields = Pick<
+  NormalizedEvent,
+  'eventType' | 'rejectReason' | 'bounceType' | 'description' | 'mtaResponse' | 'userAgent' | 'clickUrl'
+>;
 
 /** What every event built from one provider event shares. */
 export interface ProviderEvent {
@@ -64,15 +67,19 @@ export function emitEvents(e: ProviderEvent, recipients: readonly unknown[], fie
 
 /** An event no mapping covers: `unknown`, raw kept, one per known recipient. */
 export function unknownProviderEvents(e: ProviderEvent, recipients: readonly unknown[], description: string): NormalizedEvent[] {
-  return unknownEvents(e.raw, { provider: e.ctx.instance, receivedAt: e.ctx.receivedAt }, {
-    channel: 'email',
-    description,
-    ...(e.providerEventType !== undefined ? { providerEventType: e.providerEventType } : {}),
-    ...(e.providerMessageId ? { providerMessageId: e.providerMessageId } : {}),
-    ...(e.messageId ? { messageId: e.messageId } : {}),
-    recipients: uniqueRecipients(recipients),
-    ...(e.timestamp ? { timestamp: e.timestamp } : {}),
-  });
+  return unknownEvents(
+    e.raw,
+    { provider: e.ctx.instance, receivedAt: e.ctx.receivedAt },
+    {
+      channel: 'email',
+      description,
+      ...(e.providerEventType !== undefined ? { providerEventType: e.providerEventType } : {}),
+      ...(e.providerMessageId ? { providerMessageId: e.providerMessageId } : {}),
+      ...(e.messageId ? { messageId: e.messageId } : {}),
+      recipients: uniqueRecipients(recipients),
+      ...(e.timestamp ? { timestamp: e.timestamp } : {}),
+    },
+  );
 }
 
 /**

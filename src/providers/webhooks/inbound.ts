@@ -37,7 +37,10 @@ export interface WebhookInbound {
 export function inboundId(instance: string, providerId: string | undefined, fingerprint: string | Buffer): string {
   const candidate = providerId ? `${instance}.${providerId.replace(/^<|>$/g, '')}` : undefined;
   if (candidate && INBOUND_ID_PATTERN.test(candidate)) return candidate;
-  const digest = createHash('sha256').update(providerId ?? fingerprint).digest('hex').slice(0, 40);
+  const digest = createHash('sha256')
+    .update(providerId ?? fingerprint)
+    .digest('hex')
+    .slice(0, 40);
   return `${instance}.${digest}`;
 }
 

@@ -13,7 +13,7 @@
  */
 import { ENV, type RuntimeEnv } from '../../config/runtime.js';
 import type { Message } from '../../contract/message.js';
-import { refusal, type Admission, type SendPolicy } from './types.js';
+import { type Admission, refusal, type SendPolicy } from './types.js';
 
 export interface EmailPolicyOptions {
   /** Allowed From addresses or patterns; empty allows every From (IAM still scopes identities). */
@@ -33,7 +33,10 @@ export function emailPolicy(opts: EmailPolicyOptions): SendPolicy {
       if (message.channel !== 'email' || patterns.length === 0) return { ok: true, message };
       const from = message.from.address;
       if (patterns.some((p) => p.test(from))) return { ok: true, message };
-      return refusal('from_not_allowed', `From ${from} is not one of the allowed senders (email.allowedFrom: ${opts.allowedFrom.join(', ')})`);
+      return refusal(
+        'from_not_allowed',
+        `From ${from} is not one of the allowed senders (email.allowedFrom: ${opts.allowedFrom.join(', ')})`,
+      );
     },
   };
 }

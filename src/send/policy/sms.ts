@@ -17,7 +17,7 @@ import { parsePhoneNumberFromString } from 'libphonenumber-js/mobile';
 import { ENV, type RuntimeEnv } from '../../config/runtime.js';
 import type { Message } from '../../contract/message.js';
 import { DestinationWindow } from './destination-window.js';
-import { refusal, type Admission, type Hold, type SendPolicy } from './types.js';
+import { type Admission, type Hold, refusal, type SendPolicy } from './types.js';
 
 export interface DestinationLimit {
   /** National digits after the country calling code that make a range. */
@@ -47,13 +47,20 @@ export function smsPolicy(opts: SmsPolicyOptions): SendPolicy {
       if (countries.size > 0) {
         const country = parsePhoneNumberFromString(message.to)?.country;
         if (!country || !countries.has(country)) {
-          return refusal('country_not_allowed', `destination country ${country ?? 'unknown'} is not in sms.allowedCountries (${[...countries].join(', ')})`);
+          return refusal(
+            'country_not_allowed',
+            `destination country ${country ?? 'unknown'} is not in sms.allowedCountries (${[...countries].join(', ')})`,
+          );
         }
       }
       if (opts.maxPriceCeiling !== undefined && message.maxPrice !== undefined && message.maxPrice > opts.maxPriceCeiling) {
-        return refusal('max_price_above_ceiling', `maxPrice ${message.maxPrice} USD is above the ceiling of ${opts.maxPriceCeiling} USD (sms.maxPrice.ceiling)`);
+        return refusal(
+          'max_price_above_ceiling',
+          `maxPrice ${message.maxPrice} USD is above the ceiling of ${opts.maxPriceCeiling} USD (sms.maxPrice.ceiling)`,
+        );
       }
-      if (message.maxPrice === undefined && opts.defaultMaxPrice !== undefined) return { ok: true, message: { ...message, maxPrice: opts.defaultMaxPrice } };
+      if (message.maxPrice === undefined && opts.defaultMaxPrice !== undefined)
+        return { ok: true, message: { ...message, maxPrice: opts.defaultMaxPrice } };
       return { ok: true, message };
     },
     hold(message: Message, nowMs: number): Hold | undefined {
@@ -61,7 +68,11 @@ export function smsPolicy(opts: SmsPolicyOptions): SendPolicy {
       const range = destinationRange(message.to, limit.nationalDigits);
       const retryAfterMs = window.take(range, nowMs);
       if (retryAfterMs === 0) return undefined;
-      return { range, retryAfterMs, reason: `${limit.limit} messages to the range ${range}… within ${limit.windowSeconds} s already (sms.destinationRateLimit); held` };
+      return {
+        range,
+        retryAfterMs,
+        reason: `${limit.limit} messages to the range ${range}… within ${limit.windowSeconds} s already (sms.destinationRateLimit); held`,
+      };
     },
   };
 }
@@ -85,6 +96,10 @@ export function smsPolicyFromEnv(env: RuntimeEnv): SendPolicy {
     allowedCountries: env[ENV.smsAllowedCountries],
     ...(defaultMaxPrice !== undefined ? { defaultMaxPrice } : {}),
     ...(maxPriceCeiling !== undefined ? { maxPriceCeiling } : {}),
-    destinationLimit: { nationalDigits: env[ENV.smsRangeDigits], limit: env[ENV.smsRangeLimit], windowSeconds: env[ENV.smsRangeWindowSeconds] },
+    destinationLimit: {
+      nationalDigits: env[ENV.smsRangeDigits],
+      limit: env[ENV.smsRangeLimit],
+      windowSeconds: env[ENV.smsRangeWindowSeconds],
+    },
   });
 }

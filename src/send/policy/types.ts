@@ -21,7 +21,9 @@ export type PolicyRefusalCode = (typeof POLICY_REFUSALS)[number];
 /** Code recorded (retryable) on a message held for its destination range. */
 export const DESTINATION_HELD = 'destination_held';
 
-export type Admission = { readonly ok: true; readonly message: Message } | { readonly ok: false; readonly error: MessageError & { code: PolicyRefusalCode } };
+export type Admission =
+  | { readonly ok: true; readonly message: Message }
+  | { readonly ok: false; readonly error: MessageError & { code: PolicyRefusalCode } };
 
 export interface Hold {
   /** The destination range (e.g. `+44 770090`): a prefix, never a whole number. */

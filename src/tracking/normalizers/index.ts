@@ -19,5 +19,5 @@ export function normalizerFor(provider: string): Normalizer | undefined {
   return Object.hasOwn(NORMALIZERS, provider) ? NORMALIZERS[provider as TrackedProvider] : undefined;
 }
 
-export { normalizeSesEvent, normalizeSnsSmsEvent };
 export type { NormalizeContext, Normalizer } from './types.js';
+export { normalizeSesEvent, normalizeSnsSmsEvent };

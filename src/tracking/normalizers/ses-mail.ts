@@ -7,10 +7,11 @@
  * This is what the payload says, nothing more: joining the message record (whose tags and
  * metadata win) is the ingest step's job (src/tracking/enrich.ts).
  */
-import { decodeTagValue, MESSAGE_ID_TAG } from '../../providers/email/ses-tags.js';
+
 import { isMetadataValue } from '../../contract/metadata-value.js';
 import { keyedObject } from '../../contract/record.js';
 import { toIsoUtc } from '../../contract/timestamp.js';
+import { decodeTagValue, MESSAGE_ID_TAG } from '../../providers/email/ses-tags.js';
 import type { SesMail } from './ses-schema.js';
 
 export type Metadata = Record<string, string | number | boolean>;
@@ -98,7 +99,12 @@ function firstString(values: unknown): string | undefined {
 
 /** An entry of `mail.headers`: `{ name, value }`, both strings. */
 function isHeader(h: unknown): h is { name: string; value: string } {
-  return typeof h === 'object' && h !== null && typeof (h as { name?: unknown }).name === 'string' && typeof (h as { value?: unknown }).value === 'string';
+  return (
+    typeof h === 'object' &&
+    h !== null &&
+    typeof (h as { name?: unknown }).name === 'string' &&
+    typeof (h as { value?: unknown }).value === 'string'
+  );
 }
 
 function parseMetadata(value: string): Metadata {

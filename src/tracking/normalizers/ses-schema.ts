@@ -50,7 +50,13 @@ function shapes(mode: Mode) {
     // where they are read (src/tracking/normalizers/ses-mail.ts, with type guards): only
     // X-Tag, X-Metadata and a few tags matter, and parsing every entry here was more than
     // half of the cost of the whole parse, for values nobody reads.
-    headers: lenient ? z.array(z.unknown()).optional().catch(undefined).transform((a) => a ?? []) : z.array(z.unknown()).default([]),
+    headers: lenient
+      ? z
+          .array(z.unknown())
+          .optional()
+          .catch(undefined)
+          .transform((a) => a ?? [])
+      : z.array(z.unknown()).default([]),
     tags: z.unknown().optional(),
   });
   const addressed = z.object({ emailAddress: z.string() });

@@ -12,6 +12,7 @@
  */
 import type { NormalizedEvent } from '../../contract/records.js';
 import type { SesSubscription } from './ses-schema.js';
+
 type Change = Pick<NormalizedEvent, 'eventType' | 'rejectReason' | 'description'>;
 
 // The event example spells statuses "OptOut"/"OptIn", the SES v2 API "OPT_OUT"/"OPT_IN".

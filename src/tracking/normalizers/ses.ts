@@ -18,7 +18,7 @@ import { hash } from 'node:crypto';
 import type { NormalizedEvent } from '../../contract/records.js';
 import { toIsoUtc } from '../../contract/timestamp.js';
 import { eventIdOf, rawFingerprint, uniqueRecipients, unknownEvents } from './common.js';
-import { mailFacts, type MailFacts } from './ses-mail.js';
+import { type MailFacts, mailFacts } from './ses-mail.js';
 import { parseSesEvent, type SesEvent } from './ses-schema.js';
 import { subscriptionChange } from './ses-subscription.js';
 import type { NormalizeContext } from './types.js';
@@ -28,7 +28,10 @@ export const SES_TOPIC_VALIDATED = 'Successfully validated SNS topic for Amazon 
 /** notificationType SES sends when a topic is attached to an identity's feedback notifications. */
 export const SES_SUBSCRIPTION_SUCCEEDED = 'AmazonSnsSubscriptionSucceeded';
 
-type EventFields = Pick<NormalizedEvent, 'eventType' | 'rejectReason' | 'bounceType' | 'description' | 'mtaResponse' | 'userAgent' | 'clickUrl'>;
+type EventFields = Pick<
+  NormalizedEvent,
+  'eventType' | 'rejectReason' | 'bounceType' | 'description' | 'mtaResponse' | 'userAgent' | 'clickUrl'
+>;
 
 /**
  * `raw` is the SES event: an object, or the SNS `Message` string (parsed here). Returns []
@@ -71,7 +74,11 @@ function fromSesEvent(ev: SesEvent, raw: unknown, ctx: NormalizeContext): Normal
       return emit(s, mail.destination, mail.timestamp, mail.timestamp, { eventType: 'sent' });
     case 'Reject':
       // SES found a virus ("Bad content") and did not try any recipient.
-      return emit(s, mail.destination, mail.timestamp, mail.timestamp, { eventType: 'rejected', rejectReason: 'blocked', description: ev.reject?.reason });
+      return emit(s, mail.destination, mail.timestamp, mail.timestamp, {
+        eventType: 'rejected',
+        rejectReason: 'blocked',
+        description: ev.reject?.reason,
+      });
     case 'Bounce': {
       const b = ev.bounce;
       if (!b?.bouncedRecipients.length) return unknownOf(s, 'SES Bounce without bouncedRecipients');
@@ -94,12 +101,18 @@ function fromSesEvent(ev: SesEvent, raw: unknown, ctx: NormalizeContext): Normal
       // A `not-spam` feedback report says the message was wrongly filed as spam: it is kept as
       // a complaint event (the feedback loop reported it) but is not spam, so no suppression.
       const notSpam = c.complaintFeedbackType?.toLowerCase() === 'not-spam';
-      return emit(s, c.complainedRecipients.map((r) => r.emailAddress), toIsoUtc(c.timestamp) ?? toIsoUtc(c.arrivalDate), c.feedbackId ?? c.timestamp, {
-        eventType: 'complained',
-        rejectReason: notSpam ? undefined : 'spam',
-        description: joined(c.complaintFeedbackType, c.complaintSubType ?? undefined, '; '),
-        userAgent: c.userAgent,
-      });
+      return emit(
+        s,
+        c.complainedRecipients.map((r) => r.emailAddress),
+        toIsoUtc(c.timestamp) ?? toIsoUtc(c.arrivalDate),
+        c.feedbackId ?? c.timestamp,
+        {
+          eventType: 'complained',
+          rejectReason: notSpam ? undefined : 'spam',
+          description: joined(c.complaintFeedbackType, c.complaintSubType ?? undefined, '; '),
+          userAgent: c.userAgent,
+        },
+      );
     }
     case 'Delivery': {
       const d = ev.delivery;
@@ -167,7 +180,13 @@ function unknownOf(s: Source, description: string): NormalizedEvent[] {
   });
 }
 
-function emit(s: Source, addresses: readonly unknown[], time: string | undefined, specificId: string | undefined, fields: EventFields): NormalizedEvent[] {
+function emit(
+  s: Source,
+  addresses: readonly unknown[],
+  time: string | undefined,
+  specificId: string | undefined,
+  fields: EventFields,
+): NormalizedEvent[] {
   const { mail, ctx } = s;
   const recipients = uniqueRecipients(addresses);
   const providerTime = time ?? mail.timestamp;

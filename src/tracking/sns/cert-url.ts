@@ -8,7 +8,7 @@
  * any network access, so a forged message cannot make us fetch from a host of its choosing.
  * Endpoints: https://docs.aws.amazon.com/general/latest/gr/sns.html
  */
-import { dnsSuffixOf, partitionOfRegion, REGION_PATTERN, type AwsPartition } from './arn.js';
+import { type AwsPartition, dnsSuffixOf, partitionOfRegion, REGION_PATTERN } from './arn.js';
 import { SnsVerificationError } from './errors.js';
 
 const HOST = /^sns\.([a-z]{2}(?:-gov)?-[a-z]+-\d{1,2})\.(amazonaws\.com(?:\.cn)?)$/;
@@ -64,12 +64,7 @@ export function expectedCertificateNames(region: string): readonly string[] {
     case 'aws-cn':
       return [`sns-${region}.amazonaws.com.cn`, `sns-signing.${region}.amazonaws.com.cn`, 'sns.amazonaws.com.cn'];
     case 'aws-us-gov':
-      return [
-        'sns-us-gov-west-1.amazonaws.com',
-        `sns-${region}.amazonaws.com`,
-        `sns-signing.${region}.amazonaws.com`,
-        'sns.amazonaws.com',
-      ];
+      return ['sns-us-gov-west-1.amazonaws.com', `sns-${region}.amazonaws.com`, `sns-signing.${region}.amazonaws.com`, 'sns.amazonaws.com'];
     case 'aws':
       return ['sns.amazonaws.com', `sns-signing.${region}.amazonaws.com`];
     default:

@@ -11,10 +11,10 @@
  * and the HTTPS fetch from the pinned host is the authentication AWS documents.
  * https://docs.aws.amazon.com/sns/latest/dg/sns-verify-signature-of-message.html
  */
-import { X509Certificate, type KeyObject } from 'node:crypto';
+import { type KeyObject, X509Certificate } from 'node:crypto';
+import { errorMessage } from '../../errors.js';
 import type { SigningCertUrl } from './cert-url.js';
 import { expectedCertificateNames } from './cert-url.js';
-import { errorMessage } from '../../errors.js';
 import { SnsCertificateUnavailableError, SnsVerificationError } from './errors.js';
 
 export interface SigningCertificate {

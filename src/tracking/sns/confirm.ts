@@ -56,10 +56,13 @@ export async function controlOutcome(
     if (!(error instanceof SnsVerificationError)) throw error;
     reportRefusal(error, envelope, deps);
     if (envelope.Type === 'SubscriptionConfirmation' && error.reason === 'topic_not_allowed') {
-      logger.warn('SNS subscription from a topic not on the allowlist: not confirmed (signature not checked). To accept it, add the topic, then have SNS send the confirmation again (console: Request confirmation; or subscribe again)', {
-        topicArn: envelope.TopicArn,
-        messageId: envelope.MessageId,
-      });
+      logger.warn(
+        'SNS subscription from a topic not on the allowlist: not confirmed (signature not checked). To accept it, add the topic, then have SNS send the confirmation again (console: Request confirmation; or subscribe again)',
+        {
+          topicArn: envelope.TopicArn,
+          messageId: envelope.MessageId,
+        },
+      );
     }
     return { result: 'refused', refusal: error };
   }
@@ -87,9 +90,9 @@ async function confirm(envelope: SnsSubscriptionConfirmation, deps: Subscription
     });
   }
   try {
-    const response = await deps.snsClientForRegion(topic.region).send(
-      new ConfirmSubscriptionCommand({ TopicArn: envelope.TopicArn, Token: envelope.Token, AuthenticateOnUnsubscribe: 'true' }),
-    );
+    const response = await deps
+      .snsClientForRegion(topic.region)
+      .send(new ConfirmSubscriptionCommand({ TopicArn: envelope.TopicArn, Token: envelope.Token, AuthenticateOnUnsubscribe: 'true' }));
     deps.logger.info('SNS subscription confirmed', {
       topicArn: envelope.TopicArn,
       region: topic.region,

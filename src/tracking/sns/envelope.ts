@@ -17,9 +17,7 @@ import { SnsEnvelopeError } from './errors.js';
 // SNS writes `Timestamp` as ISO-8601 UTC with milliseconds ("2012-04-26T20:45:04.751Z"). It
 // is part of the signed string, so it is kept verbatim, never re-formatted.
 const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?Z$/;
-const timestamp = z
-  .string()
-  .refine((s) => ISO_UTC.test(s) && Number.isFinite(Date.parse(s)), 'not an ISO-8601 UTC timestamp');
+const timestamp = z.string().refine((s) => ISO_UTC.test(s) && Number.isFinite(Date.parse(s)), 'not an ISO-8601 UTC timestamp');
 const topicArn = z.string().refine((s) => parseTopicArn(s) !== undefined, 'not an SNS topic ARN');
 const nonEmpty = z.string().min(1);
 

@@ -23,13 +23,7 @@
  */
 import type { SNSEventRecord } from 'aws-lambda';
 import { controlOutcome, type SubscriptionControlDeps, type SubscriptionControlResult } from './confirm.js';
-import {
-  envelopeFromLambdaRecord,
-  parseSnsEnvelope,
-  type SnsControlEnvelope,
-  type SnsEnvelope,
-  type SnsNotification,
-} from './envelope.js';
+import { envelopeFromLambdaRecord, parseSnsEnvelope, type SnsControlEnvelope, type SnsEnvelope, type SnsNotification } from './envelope.js';
 import { SnsEnvelopeError, SnsVerificationError } from './errors.js';
 import { reportRefusal } from './refusals.js';
 import { LAMBDA_MAX_AGE_SECONDS } from './verify.js';

@@ -25,7 +25,11 @@ export function allTopics(lists: TopicAllowlists): string[] {
  * Refuses (throws `SnsVerificationError('topic_not_allowed')`) a verified notification whose
  * topic is not on its purpose's list. The caller reports the refusal once, as for any other.
  */
-export function checkPurpose(lists: TopicAllowlists, purpose: NotificationPurpose, context: { topicArn: string; snsMessageId: string }): void {
+export function checkPurpose(
+  lists: TopicAllowlists,
+  purpose: NotificationPurpose,
+  context: { topicArn: string; snsMessageId: string },
+): void {
   if (lists[purpose].includes(context.topicArn)) return;
   const what = purpose === 'inbound' ? 'SES receipt notifications' : 'tracking events';
   throw new SnsVerificationError(

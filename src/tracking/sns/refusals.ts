@@ -6,7 +6,7 @@
  * Metric: `SnsRefused` (Count) with dimension `reason` (one of SNS_REFUSAL_REASONS), emitted as
  * a single EMF metric so the dimension does not leak onto the handler's other metrics.
  */
-import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
+import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { SnsEnvelope } from './envelope.js';
 import type { SnsRefusalReason, SnsVerificationError } from './errors.js';
 

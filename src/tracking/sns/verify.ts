@@ -20,9 +20,9 @@ import { verify as verifySignature } from 'node:crypto';
 import { ConfigError } from '../../errors.js';
 import { parseTopicArn } from './arn.js';
 import { parseSigningCertUrl } from './cert-url.js';
-import { CertificateCache, fetchCertificateOverHttps, type FetchCertificate } from './certificates.js';
-import { snsEnvelopeSchema, type SnsEnvelope } from './envelope.js';
-import { SnsVerificationError, type SnsRefusalReason } from './errors.js';
+import { CertificateCache, type FetchCertificate, fetchCertificateOverHttps } from './certificates.js';
+import { type SnsEnvelope, snsEnvelopeSchema } from './envelope.js';
+import { type SnsRefusalReason, SnsVerificationError } from './errors.js';
 import { stringToSign } from './string-to-sign.js';
 
 /**
@@ -132,7 +132,12 @@ export class SnsVerifier {
     if (!BASE64.test(e.Signature)) refuse('bad_signature', 'Signature is not base64');
     let genuine = false;
     try {
-      genuine = verifySignature(algorithm!, Buffer.from(stringToSign(e), 'utf8'), certificate.publicKey, Buffer.from(e.Signature, 'base64'));
+      genuine = verifySignature(
+        algorithm!,
+        Buffer.from(stringToSign(e), 'utf8'),
+        certificate.publicKey,
+        Buffer.from(e.Signature, 'base64'),
+      );
     } catch {
       genuine = false;
     }

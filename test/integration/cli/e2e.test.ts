@@ -8,15 +8,15 @@ import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
+import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InboundRecord, MessageRecord, NormalizedEvent } from '../../../src/contract/records.js';
 import { deliverLocalInbound } from '../../../src/local/inbound-delivery.js';
 import { sesEventsFor } from '../../../src/local/ses-simulator.js';
 import { SuppressionStore } from '../../../src/store/suppressions.js';
 import { waitFor } from '../local/wait.js';
-import { startPipelineHarness, type PipelineHarness } from './harness.js';
+import { type PipelineHarness, startPipelineHarness } from './harness.js';
 
 let h: PipelineHarness;
 
@@ -42,14 +42,23 @@ async function eventsOf(id: string): Promise<NormalizedEvent[]> {
   return (await h.cli('events', '--message-id', id, '--json')).json<NormalizedEvent>();
 }
 
-const types = (events: readonly NormalizedEvent[], recipient: string) => events.filter((e) => e.recipient === recipient).map((e) => e.eventType);
+const types = (events: readonly NormalizedEvent[], recipient: string) =>
+  events.filter((e) => e.recipient === recipient).map((e) => e.eventType);
 
 describe('local pipeline end to end, driven by the CLI', () => {
   it('send email → status sent → sent and delivered events for success@simulator', async () => {
     // Act
     const id = await sendEmail('--to', 'success@simulator.amazonses.com', '--tag', 'welcome', '--meta', 'user=42');
-    const record = await waitFor(() => statusOf(id), (r) => r?.status === 'sent', { what: `message ${id} sent` });
-    const events = await waitFor(() => eventsOf(id), (e) => types(e, 'success@simulator.amazonses.com').includes('delivered'), { what: 'delivered event' });
+    const record = await waitFor(
+      () => statusOf(id),
+      (r) => r?.status === 'sent',
+      { what: `message ${id} sent` },
+    );
+    const events = await waitFor(
+      () => eventsOf(id),
+      (e) => types(e, 'success@simulator.amazonses.com').includes('delivered'),
+      { what: 'delivered event' },
+    );
 
     // Assess
     expect(record).toMatchObject({ id, channel: 'email', provider: 'ses', attempts: 1, tags: ['welcome'], metadata: { user: '42' } });
@@ -57,14 +66,22 @@ describe('local pipeline end to end, driven by the CLI', () => {
     expect(types(events, 'success@simulator.amazonses.com')).toEqual(['sent', 'delivered']);
     expect(events.every((e) => e.messageId === id && e.provider === 'ses' && e.channel === 'email')).toBe(true);
     expect(events[0]).toMatchObject({ tags: ['welcome'], metadata: { user: '42' } });
-    const after = await waitFor(() => statusOf(id), (r) => r?.recipients['success@simulator.amazonses.com']?.status === 'delivered', { what: 'recipient delivered' });
+    const after = await waitFor(
+      () => statusOf(id),
+      (r) => r?.recipients['success@simulator.amazonses.com']?.status === 'delivered',
+      { what: 'recipient delivered' },
+    );
     expect(after!.recipients['success@simulator.amazonses.com']).toMatchObject({ status: 'delivered', lastEventType: 'delivered' });
   });
 
   it('human status output is an aligned summary with a recipient table', async () => {
     // Prepare
     const id = await sendEmail('--to', 'someone@example.org');
-    await waitFor(() => statusOf(id), (r) => r?.status === 'sent', { what: 'sent' });
+    await waitFor(
+      () => statusOf(id),
+      (r) => r?.status === 'sent',
+      { what: 'sent' },
+    );
 
     // Act
     const run = await h.cli('status', id);
@@ -83,10 +100,18 @@ describe('local pipeline end to end, driven by the CLI', () => {
     const first = await sendEmail('--to', address);
 
     // Act
-    const events = await waitFor(() => eventsOf(first), (e) => types(e, address).includes('bounced'), { what: 'bounced event' });
+    const events = await waitFor(
+      () => eventsOf(first),
+      (e) => types(e, address).includes('bounced'),
+      { what: 'bounced event' },
+    );
     const suppressed = await new SuppressionStore(h.pipeline.clients.doc, h.pipeline.state.tables.suppressions).get(address);
     const second = await sendEmail('--to', address);
-    const secondRecord = await waitFor(() => statusOf(second), (r) => r?.status === 'cancelled', { what: 'second send cancelled' });
+    const secondRecord = await waitFor(
+      () => statusOf(second),
+      (r) => r?.status === 'cancelled',
+      { what: 'second send cancelled' },
+    );
 
     // Assess
     expect(types(events, address)).toEqual(['sent', 'bounced']);
@@ -97,10 +122,23 @@ describe('local pipeline end to end, driven by the CLI', () => {
 
   it('honours the rest of the mailbox simulator in one message (to, cc and bcc)', async () => {
     // Act
-    const id = await sendEmail('--to', 'ooto@simulator.amazonses.com', '--cc', 'complaint@simulator.amazonses.com', '--bcc', 'suppressionlist@simulator.amazonses.com');
-    const events = await waitFor(() => eventsOf(id), (e) => types(e, 'complaint@simulator.amazonses.com').includes('complained') && types(e, 'suppressionlist@simulator.amazonses.com').includes('bounced'), {
-      what: 'complaint and suppression-list bounce',
-    });
+    const id = await sendEmail(
+      '--to',
+      'ooto@simulator.amazonses.com',
+      '--cc',
+      'complaint@simulator.amazonses.com',
+      '--bcc',
+      'suppressionlist@simulator.amazonses.com',
+    );
+    const events = await waitFor(
+      () => eventsOf(id),
+      (e) =>
+        types(e, 'complaint@simulator.amazonses.com').includes('complained') &&
+        types(e, 'suppressionlist@simulator.amazonses.com').includes('bounced'),
+      {
+        what: 'complaint and suppression-list bounce',
+      },
+    );
 
     // Assess
     expect(types(events, 'ooto@simulator.amazonses.com')).toEqual(['sent', 'delivered']);
@@ -114,7 +152,11 @@ describe('local pipeline end to end, driven by the CLI', () => {
     const requested = `otp-${randomUUID()}`;
     const run = await h.cli('send', 'sms', '--to', '+14155550100', '--body', 'Your code is 123456', '--id', requested);
     const id = run.stdout.trim();
-    const record = await waitFor(() => statusOf(id), (r) => r?.recipients['+14155550100']?.status === 'delivered', { what: 'sms delivered' });
+    const record = await waitFor(
+      () => statusOf(id),
+      (r) => r?.recipients['+14155550100']?.status === 'delivered',
+      { what: 'sms delivered' },
+    );
     const events = await eventsOf(id);
 
     // Assess
@@ -133,8 +175,11 @@ describe('local pipeline end to end, driven by the CLI', () => {
     writeFileSync(file, JSON.stringify({ channel: 'email', from: 'not an address', to: 'a@example.org' }));
     const depth = async () =>
       Number(
-        (await h.pipeline.clients.sqs.send(new GetQueueAttributesCommand({ QueueUrl: h.pipeline.state.queues.email, AttributeNames: ['ApproximateNumberOfMessages'] }))).Attributes
-          ?.ApproximateNumberOfMessages,
+        (
+          await h.pipeline.clients.sqs.send(
+            new GetQueueAttributesCommand({ QueueUrl: h.pipeline.state.queues.email, AttributeNames: ['ApproximateNumberOfMessages'] }),
+          )
+        ).Attributes?.ApproximateNumberOfMessages,
       );
 
     // Act
@@ -149,12 +194,19 @@ describe('local pipeline end to end, driven by the CLI', () => {
 
   it('send --file enqueues the body as is and prints the id derived from it', async () => {
     // Prepare
-    writeFileSync(join(h.cwd, 'msg.json'), JSON.stringify({ channel: 'email', from: 'shop@example.com', to: 'file@example.org', subject: 'From a file', text: 'x' }));
+    writeFileSync(
+      join(h.cwd, 'msg.json'),
+      JSON.stringify({ channel: 'email', from: 'shop@example.com', to: 'file@example.org', subject: 'From a file', text: 'x' }),
+    );
 
     // Act
     const run = await h.cli('send', '--file', 'msg.json', '--json');
     const [result] = run.json<{ id: string; idDerived: boolean; channel: string }>();
-    const record = await waitFor(() => statusOf(result!.id), (r) => r?.status === 'sent', { what: 'file message sent' });
+    const record = await waitFor(
+      () => statusOf(result!.id),
+      (r) => r?.status === 'sent',
+      { what: 'file message sent' },
+    );
 
     // Assess
     expect(result).toMatchObject({ channel: 'email', idDerived: true });
@@ -173,7 +225,11 @@ describe('local pipeline end to end, driven by the CLI', () => {
     const recipient = `index-${randomUUID().slice(0, 8)}@example.org`;
     const since = new Date(Date.now() - 1000).toISOString();
     const id = await sendEmail('--to', recipient);
-    await waitFor(() => eventsOf(id), (e) => types(e, recipient).includes('delivered'), { what: 'delivered' });
+    await waitFor(
+      () => eventsOf(id),
+      (e) => types(e, recipient).includes('delivered'),
+      { what: 'delivered' },
+    );
 
     // Act
     const byRecipient = (await h.cli('events', '--recipient', recipient, '--json')).json<NormalizedEvent>();
@@ -216,9 +272,13 @@ describe('local pipeline end to end, driven by the CLI', () => {
     const id = received.stdout.trim();
     const shown = await h.cli('inbound', 'show', id, '--json');
     const [record] = shown.json<InboundRecord>();
-    const listed = await waitFor(async () => (await h.cli('inbound', 'list', '--recipient', 'support@example.com', '--json')).json<{ id: string }>(), (l) => l.some((i) => i.id === id), {
-      what: 'inbound listed',
-    });
+    const listed = await waitFor(
+      async () => (await h.cli('inbound', 'list', '--recipient', 'support@example.com', '--json')).json<{ id: string }>(),
+      (l) => l.some((i) => i.id === id),
+      {
+        what: 'inbound listed',
+      },
+    );
 
     // Assess
     expect(received.code, received.stderr).toBe(0);
@@ -235,13 +295,34 @@ describe('local pipeline end to end, driven by the CLI', () => {
     });
     expect(record!.text).toMatch(/Where is my order\?/);
     const attachment = record!.attachments[0]!;
-    await expect(h.pipeline.clients.s3.send(new HeadObjectCommand({ Bucket: attachment.s3.bucket, Key: attachment.s3.key }))).resolves.toMatchObject({ ContentLength: 16 });
+    await expect(
+      h.pipeline.clients.s3.send(new HeadObjectCommand({ Bucket: attachment.s3.bucket, Key: attachment.s3.key })),
+    ).resolves.toMatchObject({ ContentLength: 16 });
     expect(listed[0]!.id).toBe(id);
   });
 
   it('inbound receive --verdict virus=FAIL keeps the record and quarantines the attachments', async () => {
     // Prepare
-    const eml = ['From: x@example.org', 'To: support@example.com', 'Subject: infected', 'MIME-Version: 1.0', 'Content-Type: multipart/mixed; boundary="q"', '', '--q', 'Content-Type: text/plain', '', 'see attached', '--q', 'Content-Type: application/octet-stream', 'Content-Disposition: attachment; filename="run.exe"', 'Content-Transfer-Encoding: base64', '', Buffer.from('MZ fake').toString('base64'), '--q--', ''].join('\r\n');
+    const eml = [
+      'From: x@example.org',
+      'To: support@example.com',
+      'Subject: infected',
+      'MIME-Version: 1.0',
+      'Content-Type: multipart/mixed; boundary="q"',
+      '',
+      '--q',
+      'Content-Type: text/plain',
+      '',
+      'see attached',
+      '--q',
+      'Content-Type: application/octet-stream',
+      'Content-Disposition: attachment; filename="run.exe"',
+      'Content-Transfer-Encoding: base64',
+      '',
+      Buffer.from('MZ fake').toString('base64'),
+      '--q--',
+      '',
+    ].join('\r\n');
     writeFileSync(join(h.cwd, 'virus.eml'), eml);
 
     // Act
@@ -326,14 +407,19 @@ describe('local pipeline end to end, driven by the CLI', () => {
 
     // Assess
     expect(run.code).toBe(2);
-    expect(run.json<{ outcome: string; reason: string }>()[0]).toMatchObject({ outcome: 'refused', reason: expect.stringMatching(/^topic_not_allowed/) });
+    expect(run.json<{ outcome: string; reason: string }>()[0]).toMatchObject({
+      outcome: 'refused',
+      reason: expect.stringMatching(/^topic_not_allowed/),
+    });
   });
 });
 
 describe('bin/mailroom.js', () => {
   it('runs the TypeScript CLI through tsx from a plain node process', async () => {
     // Act
-    const { stdout } = await promisify(execFile)(process.execPath, [join(import.meta.dirname, '../../../bin/mailroom.js'), '--help'], { timeout: 30_000 });
+    const { stdout } = await promisify(execFile)(process.execPath, [join(import.meta.dirname, '../../../bin/mailroom.js'), '--help'], {
+      timeout: 30_000,
+    });
 
     // Assess
     expect(stdout).toMatch(/Usage: mailroom/);

@@ -3,13 +3,14 @@
  * global setup runs, with local.json in a temp folder, and runs the CLI's `main` against it
  * the way `npx mailroom` would from that folder.
  */
+
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { randomUUID } from 'node:crypto';
 import { inject } from 'vitest';
 import { main } from '../../../src/cli/main.js';
-import { startLocalPipeline, type LocalPipeline } from '../../../src/local/pipeline.js';
+import { type LocalPipeline, startLocalPipeline } from '../../../src/local/pipeline.js';
 import { captureIo } from '../../unit/cli/capture.js';
 
 export interface CliRun {
@@ -52,7 +53,11 @@ export async function startPipelineHarness(): Promise<PipelineHarness> {
         code,
         stdout,
         stderr: io.stderr(),
-        json: <T>() => stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as T),
+        json: <T>() =>
+          stdout
+            .split('\n')
+            .filter(Boolean)
+            .map((l) => JSON.parse(l) as T),
       };
     },
     async stop() {

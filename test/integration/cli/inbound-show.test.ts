@@ -6,7 +6,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InboundRecord } from '../../../src/contract/records.js';
-import { startPipelineHarness, type PipelineHarness } from './harness.js';
+import { type PipelineHarness, startPipelineHarness } from './harness.js';
 
 let h: PipelineHarness;
 
@@ -50,7 +50,15 @@ describe('inbound show', () => {
   it('puts bodies that were moved to S3 back, in the human view and in --json', async () => {
     // Prepare: a text body past the item budget (300 KB), so ingestion moves it to S3.
     const text = `${'Long line of a very long mail. '.repeat(12_000)}THE END`;
-    const eml = ['From: big@example.org', 'To: support@example.com', 'Subject: big body', 'Content-Type: text/plain; charset=utf-8', '', text, ''].join('\r\n');
+    const eml = [
+      'From: big@example.org',
+      'To: support@example.com',
+      'Subject: big body',
+      'Content-Type: text/plain; charset=utf-8',
+      '',
+      text,
+      '',
+    ].join('\r\n');
     writeFileSync(join(h.cwd, 'big.eml'), eml);
     const id = await receive('big.eml');
 

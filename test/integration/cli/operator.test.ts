@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MessageRecord } from '../../../src/contract/records.js';
 import type { SuppressionEntry } from '../../../src/store/suppressions.js';
 import { waitFor } from '../local/wait.js';
-import { startPipelineHarness, type PipelineHarness } from './harness.js';
+import { type PipelineHarness, startPipelineHarness } from './harness.js';
 
 let h: PipelineHarness;
 
@@ -35,7 +35,12 @@ async function statusOf(id: string): Promise<MessageRecord | undefined> {
   return run.code === 0 ? run.json<MessageRecord>()[0] : undefined;
 }
 
-const sentRecord = (id: string) => waitFor(() => statusOf(id), (r) => r?.status === 'sent', { what: `message ${id} sent` });
+const sentRecord = (id: string) =>
+  waitFor(
+    () => statusOf(id),
+    (r) => r?.status === 'sent',
+    { what: `message ${id} sent` },
+  );
 
 /** Subjects of the mail the local SES received: what a provider call leaves behind. */
 async function subjectsSesReceived(): Promise<string[]> {
@@ -44,7 +49,12 @@ async function subjectsSesReceived(): Promise<string[]> {
 }
 
 async function queueDepth(url: string): Promise<number> {
-  const out = await h.pipeline.clients.sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }));
+  const out = await h.pipeline.clients.sqs.send(
+    new GetQueueAttributesCommand({
+      QueueUrl: url,
+      AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+    }),
+  );
   return Number(out.Attributes?.ApproximateNumberOfMessages) + Number(out.Attributes?.ApproximateNumberOfMessagesNotVisible);
 }
 
@@ -55,13 +65,24 @@ describe('status --provider-message-id', () => {
     const byId = await sentRecord(id);
 
     // Act
-    const json = await waitFor(() => h.cli('status', '--provider-message-id', byId!.providerMessageId!, '--json'), (r) => r.code === 0, { what: 'index caught up' });
+    const json = await waitFor(
+      () => h.cli('status', '--provider-message-id', byId!.providerMessageId!, '--json'),
+      (r) => r.code === 0,
+      { what: 'index caught up' },
+    );
     const human = await h.cli('status', '--provider-message-id', byId!.providerMessageId!);
 
     // Assess
     // Tracking may move the recipient on (sent → delivered) between the two reads: compare the message, not the moment.
     const [found] = json.json<MessageRecord>();
-    expect(found).toMatchObject({ id, channel: 'email', status: 'sent', provider: 'ses', providerMessageId: byId!.providerMessageId, createdAt: byId!.createdAt });
+    expect(found).toMatchObject({
+      id,
+      channel: 'email',
+      status: 'sent',
+      provider: 'ses',
+      providerMessageId: byId!.providerMessageId,
+      createdAt: byId!.createdAt,
+    });
     expect(Object.keys(found!.recipients)).toEqual(['pmid@example.org']);
     expect(human.code).toBe(0);
     expect(human.stdout).toMatch(new RegExp(`^id +${id}$`, 'm'));
@@ -97,10 +118,21 @@ describe('messages --recipient', () => {
     expect(all.code, all.stderr).toBe(0);
     const listed = all.json<MessageRecord>();
     expect(listed.map((m) => m.id).sort()).toEqual([...ids].sort());
-    expect(listed.map((m) => m.createdAt)).toEqual(listed.map((m) => m.createdAt).sort().reverse());
+    expect(listed.map((m) => m.createdAt)).toEqual(
+      listed
+        .map((m) => m.createdAt)
+        .sort()
+        .reverse(),
+    );
     expect(listed.every((m) => m.channel === 'email' && m.status === 'sent' && m.recipients[recipient]?.status !== undefined)).toBe(true);
     expect(firstPage.stdout).toMatch(/^CREATED +ID +CHANNEL +STATUS +RECIPIENT STATUS$/m);
-    expect(firstPage.stdout.trim().split('\n').slice(1).map((l) => l.split(/ +/)[1])).toEqual(listed.slice(0, 2).map((m) => m.id));
+    expect(
+      firstPage.stdout
+        .trim()
+        .split('\n')
+        .slice(1)
+        .map((l) => l.split(/ +/)[1]),
+    ).toEqual(listed.slice(0, 2).map((m) => m.id));
     expect(cursor).toBeDefined();
     expect(secondPage.json<MessageRecord>().map((m) => m.id)).toEqual([listed[2]!.id]);
   });
@@ -134,7 +166,11 @@ describe('suppressions get | add | remove', () => {
     const got = await h.cli('suppressions', 'get', address, '--json');
     const human = await h.cli('suppressions', 'get', `Someone <${address}>`);
     const blocked = await sendEmail('--to', address, '--subject', 'while suppressed');
-    const blockedRecord = await waitFor(() => statusOf(blocked), (r) => r?.status === 'cancelled', { what: 'send to a suppressed address cancelled' });
+    const blockedRecord = await waitFor(
+      () => statusOf(blocked),
+      (r) => r?.status === 'cancelled',
+      { what: 'send to a suppressed address cancelled' },
+    );
     const removed = await h.cli('suppressions', 'remove', address);
     const gone = await h.cli('suppressions', 'get', address);
     const removedAgain = await h.cli('suppressions', 'remove', address);
@@ -174,26 +210,47 @@ describe('cancel', () => {
     const id = unique('scheduled');
     const subject = `scheduled ${id}`;
     const sendAt = new Date(Date.now() + 8_000).toISOString();
-    writeFileSync(join(h.cwd, `${id}.json`), JSON.stringify({ channel: 'email', id, from: 'shop@example.com', to: 'later@example.org', subject, text: 'x', sendAt }));
+    writeFileSync(
+      join(h.cwd, `${id}.json`),
+      JSON.stringify({ channel: 'email', id, from: 'shop@example.com', to: 'later@example.org', subject, text: 'x', sendAt }),
+    );
     expect((await h.cli('send', '--file', `${id}.json`)).code).toBe(0);
-    await waitFor(() => statusOf(id), (r) => r?.status === 'pending', { what: 'scheduled message recorded' });
+    await waitFor(
+      () => statusOf(id),
+      (r) => r?.status === 'pending',
+      { what: 'scheduled message recorded' },
+    );
     const acknowledged = h.pipeline.counters['email.duplicate'] ?? 0;
 
     // Act
     const run = await h.cli('cancel', id, '--json');
-    await waitFor(() => h.pipeline.counters['email.duplicate'] ?? 0, (n) => n > acknowledged, { what: 'the queued copy came back and was acknowledged' });
-    const queued = await waitFor(() => queueDepth(h.pipeline.state.queues.email), (n) => n === 0, { what: 'the email queue drained' });
+    await waitFor(
+      () => h.pipeline.counters['email.duplicate'] ?? 0,
+      (n) => n > acknowledged,
+      { what: 'the queued copy came back and was acknowledged' },
+    );
+    const queued = await waitFor(
+      () => queueDepth(h.pipeline.state.queues.email),
+      (n) => n === 0,
+      { what: 'the email queue drained' },
+    );
     const deadLettered = await queueDepth(h.pipeline.resources.queues.email.dlqUrl);
 
     // Assess
     expect(run.code, run.stderr).toBe(0);
     expect(run.json()).toEqual([{ id, outcome: 'cancelled', status: 'cancelled' }]);
-    expect(await statusOf(id)).toMatchObject({ status: 'cancelled', attempts: 0, error: { code: 'cancelled', message: 'cancelled by operator', retryable: false } });
+    expect(await statusOf(id)).toMatchObject({
+      status: 'cancelled',
+      attempts: 0,
+      error: { code: 'cancelled', message: 'cancelled by operator', retryable: false },
+    });
     expect(queued).toBe(0);
     expect(deadLettered).toBe(0);
     expect(await subjectsSesReceived()).not.toContain(subject);
     expect((await h.cli('events', '--message-id', id, '--json')).stdout).toBe('');
-    expect((await h.cli('messages', '--recipient', 'later@example.org', '--json')).json<MessageRecord>().find((m) => m.id === id)?.status).toBe('cancelled');
+    expect(
+      (await h.cli('messages', '--recipient', 'later@example.org', '--json')).json<MessageRecord>().find((m) => m.id === id)?.status,
+    ).toBe('cancelled');
   });
 
   it('cancels an id before any delivery; the message sent later under it is acknowledged without sending', async () => {
@@ -204,8 +261,25 @@ describe('cancel', () => {
 
     // Act
     const cancelled = await h.cli('cancel', id);
-    const sent = await h.cli('send', 'email', '--from', 'shop@example.com', '--to', recipient, '--subject', subject, '--text', 'x', '--id', id);
-    const record = await waitFor(() => statusOf(id), (r) => r?.channel === 'email', { what: 'the delivery recorded on the placeholder' });
+    const sent = await h.cli(
+      'send',
+      'email',
+      '--from',
+      'shop@example.com',
+      '--to',
+      recipient,
+      '--subject',
+      subject,
+      '--text',
+      'x',
+      '--id',
+      id,
+    );
+    const record = await waitFor(
+      () => statusOf(id),
+      (r) => r?.channel === 'email',
+      { what: 'the delivery recorded on the placeholder' },
+    );
     const listed = await h.cli('messages', '--recipient', recipient, '--json');
 
     // Assess

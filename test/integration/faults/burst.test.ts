@@ -8,16 +8,17 @@
  * These two servers are this file's own child processes (startServers), so pausing them
  * stalls no other test; the queues and S3 are the shared servers of the global setup.
  */
-import { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
+
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
+import { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { type LocalPipeline, startLocalPipeline } from '../../../src/local/pipeline.js';
+import { type StartedServers, startServers } from '../../../src/local/servers.js';
 import { fetchStoredEmails } from '../../../src/local/ses-events.js';
-import { startLocalPipeline, type LocalPipeline } from '../../../src/local/pipeline.js';
-import { startServers, type StartedServers } from '../../../src/local/servers.js';
 import { MessageStore } from '../../../src/store/messages.js';
 import { FaultProxy } from '../../support/fault-proxy.js';
 import { waitFor } from '../local/wait.js';
@@ -81,13 +82,22 @@ describe('fault injection during a burst', () => {
     // Act: enqueue the burst, and meanwhile pause SES, then DynamoDB.
     const enqueue = (async () => {
       for (let i = 0; i < ids.length; i += 10) {
-        await sqs.send(new SendMessageBatchCommand({
-          QueueUrl: pipeline!.resources.queues.email.url,
-          Entries: ids.slice(i, i + 10).map((id, j) => ({
-            Id: String(j),
-            MessageBody: JSON.stringify({ channel: 'email', id, from: 'shop@example.com', to: 'success@simulator.amazonses.com', subject: id, text: 'burst' }),
-          })),
-        }));
+        await sqs.send(
+          new SendMessageBatchCommand({
+            QueueUrl: pipeline!.resources.queues.email.url,
+            Entries: ids.slice(i, i + 10).map((id, j) => ({
+              Id: String(j),
+              MessageBody: JSON.stringify({
+                channel: 'email',
+                id,
+                from: 'shop@example.com',
+                to: 'success@simulator.amazonses.com',
+                subject: id,
+                text: 'burst',
+              }),
+            })),
+          }),
+        );
       }
     })();
     const faults = (async () => {

@@ -7,7 +7,8 @@
 import type fc from 'fast-check';
 import type { Evidence } from '../../support/hostile/invariant.js';
 
-export interface EntryPoint<I, Seen = any> { // eslint-disable-line @typescript-eslint/no-explicit-any
+export interface EntryPoint<I, Seen = any> {
+  // eslint-disable-line @typescript-eslint/no-explicit-any
   readonly name: string;
   readonly arbitrary: fc.Arbitrary<I>;
   /** Feeds one input to the real handler; resolves with what it observed (never throws for a handled input). */

@@ -20,7 +20,10 @@ export interface EntryPointRow {
   create(env: HostileEnv): EntryPoint<unknown>;
 }
 
-const row = <I>(name: string, create: (env: HostileEnv) => EntryPoint<I>): EntryPointRow => ({ name, create: create as (env: HostileEnv) => EntryPoint<unknown> });
+const row = <I>(name: string, create: (env: HostileEnv) => EntryPoint<I>): EntryPointRow => ({
+  name,
+  create: create as (env: HostileEnv) => EntryPoint<unknown>,
+});
 
 export const ENTRY_POINTS: readonly EntryPointRow[] = [
   row('SQS send body (email)', (env) => sendBodyEntryPoint('email', env.local)),

@@ -7,15 +7,16 @@
  * bidi text, NUL, bare CR/LF, and sizes at and just past the handler's size limit (scaled down
  * from SES's 40 MB so a run stays fast: the code path is the same).
  */
-import fc from 'fast-check';
+
 import type { SNSEvent } from 'aws-lambda';
+import fc from 'fast-check';
 import { createInboundHandler, INBOUND_METRICS } from '../../../src/handlers/inbound.js';
 import { InboundStore } from '../../../src/store/inbound.js';
 import { SnsVerifier } from '../../../src/tracking/sns/index.js';
-import type { LocalEnv } from '../../support/local.js';
-import { recordingLogger } from '../../support/sns/deps.js';
 import { aroundLimit, hostileJson, hostileKey, hostileText, PROTOTYPE_KEYS, sized, wrongType } from '../../support/hostile/arbitraries.js';
 import type { Evidence } from '../../support/hostile/invariant.js';
+import type { LocalEnv } from '../../support/local.js';
+import { recordingLogger } from '../../support/sns/deps.js';
 import { RECEIPT_TOPIC_ARN, RecordingMetrics, snsLambdaRecord } from '../../unit/inbound/support.js';
 import { newMessageId, putRaw, s3Notification } from '../inbound/support.js';
 import type { EntryPoint } from './entry-point.js';
@@ -34,16 +35,40 @@ export interface InboundInput {
   readonly stored: boolean;
 }
 
-const headerName = fc.oneof(fc.constantFrom(...PROTOTYPE_KEYS, 'Subject', 'From', 'To', 'Cc', 'Reply-To', 'Message-ID', 'Date', 'X-Metadata'), hostileKey.map((k) => k.replace(/[:\s]/g, '')).filter((k) => k.length > 0));
-const headerValue = fc.oneof(hostileText(30), fc.constantFrom('"john smith"@example.com', 'john smith@example.com', '=?UTF-8?B?8J+YgA==?=', '=?x?Q?broken', '<a@b>, <c@d>, ,,'));
+const headerName = fc.oneof(
+  fc.constantFrom(...PROTOTYPE_KEYS, 'Subject', 'From', 'To', 'Cc', 'Reply-To', 'Message-ID', 'Date', 'X-Metadata'),
+  hostileKey.map((k) => k.replace(/[:\s]/g, '')).filter((k) => k.length > 0),
+);
+const headerValue = fc.oneof(
+  hostileText(30),
+  fc.constantFrom('"john smith"@example.com', 'john smith@example.com', '=?UTF-8?B?8J+YgA==?=', '=?x?Q?broken', '<a@b>, <c@d>, ,,'),
+);
 
 export const inboundArbitrary: fc.Arbitrary<InboundInput> = fc.record({
   headers: fc.array(fc.tuple(headerName, headerValue), { maxLength: 8 }),
   body: hostileText(80),
   padTo: fc.option(aroundLimit(INBOUND_MAX_BYTES), { nil: undefined, freq: 5 }),
-  recipients: fc.array(fc.oneof(fc.constant('support@example.com'), hostileText(10).map((t) => `${t}@example.com`)), { minLength: 1, maxLength: 3 }),
+  recipients: fc.array(
+    fc.oneof(
+      fc.constant('support@example.com'),
+      hostileText(10).map((t) => `${t}@example.com`),
+    ),
+    { minLength: 1, maxLength: 3 },
+  ),
   mutation: fc.option(
-    fc.record({ path: fc.constantFrom(['notificationType'], ['receipt'], ['receipt', 'action'], ['receipt', 'spamVerdict'], ['mail', 'messageId'], ['mail', 'commonHeaders'], ['mail', 'destination'], ['receipt', 'timestamp']), value: fc.oneof(wrongType, hostileJson) }),
+    fc.record({
+      path: fc.constantFrom(
+        ['notificationType'],
+        ['receipt'],
+        ['receipt', 'action'],
+        ['receipt', 'spamVerdict'],
+        ['mail', 'messageId'],
+        ['mail', 'commonHeaders'],
+        ['mail', 'destination'],
+        ['receipt', 'timestamp'],
+      ),
+      value: fc.oneof(wrongType, hostileJson),
+    }),
     { nil: undefined, freq: 3 },
   ),
   stored: fc.nat(9).map((n) => n !== 0),
@@ -79,16 +104,32 @@ export function inboundEntryPoint(env: LocalEnv): EntryPoint<InboundInput, Inbou
       if (input.mutation) {
         let target = notification;
         for (const key of input.mutation.path.slice(0, -1)) target = (target[key] ??= {}) as Record<string, unknown>;
-        Object.defineProperty(target, input.mutation.path.at(-1)!, { value: input.mutation.value, enumerable: true, writable: true, configurable: true });
+        Object.defineProperty(target, input.mutation.path.at(-1)!, {
+          value: input.mutation.value,
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
       }
       if (input.stored) await putRaw(env.clients.s3, bucket, { id }, mime(input));
       const metrics = new RecordingMetrics();
       const logger = recordingLogger();
       const handler = createInboundHandler({
-        sns: { verifier: new SnsVerifier({ allowedTopicArns: [RECEIPT_TOPIC_ARN], skipSignatureCheck: true }), logger, metrics: metrics as never, snsClientForRegion: () => env.clients.sns },
+        sns: {
+          verifier: new SnsVerifier({ allowedTopicArns: [RECEIPT_TOPIC_ARN], skipSignatureCheck: true }),
+          logger,
+          metrics: metrics as never,
+          snsClientForRegion: () => env.clients.sns,
+        },
         ingest: {
-          s3: env.clients.s3, store, bucket, bodiesBucket: env.resources.buckets.payload, maxBytes: INBOUND_MAX_BYTES,
-          publish: async () => undefined, clock: () => new Date(), logger,
+          s3: env.clients.s3,
+          store,
+          bucket,
+          bodiesBucket: env.resources.buckets.payload,
+          maxBytes: INBOUND_MAX_BYTES,
+          publish: async () => undefined,
+          clock: () => new Date(),
+          logger,
         },
         logger,
         metrics: metrics as never,
@@ -105,11 +146,18 @@ export function inboundEntryPoint(env: LocalEnv): EntryPoint<InboundInput, Inbou
       const refusals = [INBOUND_METRICS.invalid, INBOUND_METRICS.ignored].filter((m) => (seen.metrics.counts[m] ?? 0) > 0);
       if (seen.threw !== undefined) return { stored: [], deadLettered: [], refused: [], unclassified: seen.threw };
       const stored = (seen.metrics.counts[INBOUND_METRICS.stored] ?? 0) > 0 ? [seen.id] : [];
-      if (stored.length && !seen.record) return { stored: [], deadLettered: [], refused: [], unclassified: new Error('counted as stored, not in the table') };
+      if (stored.length && !seen.record)
+        return { stored: [], deadLettered: [], refused: [], unclassified: new Error('counted as stored, not in the table') };
       if (seen.record) {
         const expected = [...input.recipients];
-        if (seen.record.id !== seen.id || JSON.stringify([...seen.record.envelopeRecipients].sort()) !== JSON.stringify([...expected].sort())) {
-          if (!input.mutation) throw new Error(`envelope rewritten: sent ${JSON.stringify(expected)}, stored ${JSON.stringify(seen.record.envelopeRecipients)}`);
+        if (
+          seen.record.id !== seen.id ||
+          JSON.stringify([...seen.record.envelopeRecipients].sort()) !== JSON.stringify([...expected].sort())
+        ) {
+          if (!input.mutation)
+            throw new Error(
+              `envelope rewritten: sent ${JSON.stringify(expected)}, stored ${JSON.stringify(seen.record.envelopeRecipients)}`,
+            );
         }
       }
       return { stored, deadLettered: [], refused: refusals.map((reason) => ({ logged: seen.logged > 0, counted: true, reason })) };

@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MessageStore } from '../../../src/store/messages.js';
 import { settle } from '../../support/hostile/invariant.js';
-import { localEnv, type LocalEnv } from '../../support/local.js';
+import { type LocalEnv, localEnv } from '../../support/local.js';
 import { issueCertificate } from '../../support/sns/pki.js';
 import { sendBodyEntryPoint } from './send-body.js';
 import { trackingEntryPoint } from './tracking-body.js';
@@ -18,12 +18,23 @@ beforeAll(async () => {
 });
 afterAll(() => env.clients.destroy());
 
-const prototypeNamed = () => JSON.parse('{"constructor":"1","__proto__":"p","toString":"t","hasOwnProperty":true,"valueOf":2}') as Record<string, unknown>;
+const prototypeNamed = () =>
+  JSON.parse('{"constructor":"1","__proto__":"p","toString":"t","hasOwnProperty":true,"valueOf":2}') as Record<string, unknown>;
 
 describe('prototype-named keys, end to end (defect 1)', () => {
   it('an email whose metadata has them is sent, and status returns every key', async () => {
     const entry = sendBodyEntryPoint('email', env);
-    const input = { json: { channel: 'email', from: 'Shop <shop@example.com>', to: 'ann@example.com', subject: 'Hi', text: 'x', metadata: prototypeNamed(), tags: ['constructor'] } };
+    const input = {
+      json: {
+        channel: 'email',
+        from: 'Shop <shop@example.com>',
+        to: 'ann@example.com',
+        subject: 'Hi',
+        text: 'x',
+        metadata: prototypeNamed(),
+        tags: ['constructor'],
+      },
+    };
     const seen = await entry.run(input);
     expect(settle(entry.classify(input, seen))).toMatchObject({ kind: 'stored' });
     const record = await new MessageStore(env.clients.doc, env.resources.tables.messages).get(seen.record!.id);
@@ -43,7 +54,16 @@ describe('prototype-named keys, end to end (defect 1)', () => {
 
   it('providerOptions.constructor fails the message at once as unsupported_feature, with its reason in the DLQ (defect 3)', async () => {
     const entry = sendBodyEntryPoint('email', env);
-    const input = { json: { channel: 'email', from: 'shop@example.com', to: 'ann@example.com', subject: 'Hi', text: 'x', providerOptions: { constructor: 1 } } };
+    const input = {
+      json: {
+        channel: 'email',
+        from: 'shop@example.com',
+        to: 'ann@example.com',
+        subject: 'Hi',
+        text: 'x',
+        providerOptions: { constructor: 1 },
+      },
+    };
     const seen = await entry.run(input);
     expect(settle(entry.classify(input, seen))).toEqual({ kind: 'dead-lettered', reason: 'unsupported_feature' });
     expect(seen.record).toMatchObject({ status: 'failed', attempts: 1, error: { code: 'unsupported_feature', retryable: false } });
@@ -53,7 +73,13 @@ describe('prototype-named keys, end to end (defect 1)', () => {
   it('an SES event whose X-Metadata and message tags have them is stored with them', async () => {
     const cert = issueCertificate();
     const entry = trackingEntryPoint('sns-subscription', env, { privateKey: cert.privateKey, pem: cert.pem });
-    const input = { fixtureName: 'event-delivery', sesTags: JSON.parse('{"constructor":["c"],"__proto__":["p"]}') as Record<string, unknown>, xMetadata: prototypeNamed(), xTags: [], forged: false };
+    const input = {
+      fixtureName: 'event-delivery',
+      sesTags: JSON.parse('{"constructor":["c"],"__proto__":["p"]}') as Record<string, unknown>,
+      xMetadata: prototypeNamed(),
+      xTags: [],
+      forged: false,
+    };
     const seen = await entry.run(input);
     expect(settle(entry.classify(input, seen))).toMatchObject({ kind: 'stored' });
     const [event] = seen.stored;

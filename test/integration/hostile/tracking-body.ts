@@ -6,24 +6,25 @@
  * X-Metadata keyed by prototype names, hostile text, wrong types), signed as SNS would sign
  * them, or forged after signing.
  */
-import type { Metrics } from '@aws-lambda-powertools/metrics';
+
 import type { KeyObject } from 'node:crypto';
-import type { LambdaFunctionURLEvent, SNSEvent } from 'aws-lambda';
+import type { Metrics } from '@aws-lambda-powertools/metrics';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import type { LambdaFunctionURLEvent, SNSEvent } from 'aws-lambda';
 import fc from 'fast-check';
 import { createTrackingHandler, type UrlResult } from '../../../src/handlers/tracking.js';
 import { TRACKING_METRICS } from '../../../src/handlers/tracking-metrics.js';
 import { MESSAGE_ID_TAG } from '../../../src/providers/email/ses-tags.js';
 import { EventStore } from '../../../src/store/events.js';
 import { unpackRaw } from '../../../src/store/raw-codec.js';
-import { SnsVerifier, SNS_REFUSED_METRIC } from '../../../src/tracking/sns/index.js';
+import { SNS_REFUSED_METRIC, SnsVerifier } from '../../../src/tracking/sns/index.js';
 import { createIngestDeps } from '../../../src/tracking/wiring.js';
-import type { LocalEnv } from '../../support/local.js';
-import { recordingLogger } from '../../support/sns/deps.js';
-import { CERT_URL, lambdaRecord, notification, NOW, TOPIC, type Fields } from '../../support/sns/envelopes.js';
-import { fixture, fixtureNames } from '../../support/tracking-fixtures.js';
 import { hostileJson, hostileKey, hostileRecord, hostileText, scalar, wrongType } from '../../support/hostile/arbitraries.js';
 import type { Evidence } from '../../support/hostile/invariant.js';
+import type { LocalEnv } from '../../support/local.js';
+import { recordingLogger } from '../../support/sns/deps.js';
+import { CERT_URL, type Fields, lambdaRecord, NOW, notification, TOPIC } from '../../support/sns/envelopes.js';
+import { fixture, fixtureNames } from '../../support/tracking-fixtures.js';
 import type { EntryPoint } from './entry-point.js';
 
 export type TrackingPath = 'sns-subscription' | 'https';
@@ -45,11 +46,27 @@ const names = fixtureNames('ses').filter((n) => n.startsWith('event-'));
 
 export const trackingArbitrary: fc.Arbitrary<TrackingInput> = fc.record({
   fixtureName: fc.constantFrom(...names),
-  sesTags: fc.dictionary(hostileKey, fc.oneof({ weight: 4, arbitrary: fc.array(hostileText(12), { minLength: 1, maxLength: 2 }) }, { weight: 1, arbitrary: wrongType }), { maxKeys: 4 }),
+  sesTags: fc.dictionary(
+    hostileKey,
+    fc.oneof({ weight: 4, arbitrary: fc.array(hostileText(12), { minLength: 1, maxLength: 2 }) }, { weight: 1, arbitrary: wrongType }),
+    { maxKeys: 4 },
+  ),
   xMetadata: hostileRecord(fc.oneof({ weight: 4, arbitrary: scalar }, { weight: 1, arbitrary: hostileJson })),
   xTags: fc.array(hostileText(10), { maxLength: 3 }),
   mutation: fc.option(
-    fc.record({ path: fc.constantFrom(['eventType'], ['mail'], ['mail', 'destination'], ['mail', 'headers'], ['mail', 'timestamp'], ['bounce'], ['delivery', 'recipients'], ['click', 'link']), value: fc.oneof(wrongType, hostileJson, hostileText(20)) }),
+    fc.record({
+      path: fc.constantFrom(
+        ['eventType'],
+        ['mail'],
+        ['mail', 'destination'],
+        ['mail', 'headers'],
+        ['mail', 'timestamp'],
+        ['bounce'],
+        ['delivery', 'recipients'],
+        ['click', 'link'],
+      ),
+      value: fc.oneof(wrongType, hostileJson, hostileText(20)),
+    }),
     { nil: undefined, freq: 3 },
   ),
   forged: fc.nat(9).map((n) => n === 0),
@@ -62,8 +79,14 @@ function recordingMetrics() {
   const counts = new Map<string, number>();
   const add = (name: string, _unit: unknown, value: number) => counts.set(name, (counts.get(name) ?? 0) + value);
   let dimension = '';
-  const single = { addDimension: (_n: string, v: string) => ((dimension = v), single), addMetric: (n: string, u: unknown, v: number) => add(`${n}:${dimension}`, u, v) };
-  const metrics = { addMetric: add, singleMetric: () => single, publishStoredMetrics: () => undefined } as unknown as Pick<Metrics, 'addMetric' | 'singleMetric' | 'publishStoredMetrics'>;
+  const single = {
+    addDimension: (_n: string, v: string) => ((dimension = v), single),
+    addMetric: (n: string, u: unknown, v: number) => add(`${n}:${dimension}`, u, v),
+  };
+  const metrics = { addMetric: add, singleMetric: () => single, publishStoredMetrics: () => undefined } as unknown as Pick<
+    Metrics,
+    'addMetric' | 'singleMetric' | 'publishStoredMetrics'
+  >;
   return { metrics, counts };
 }
 
@@ -83,7 +106,12 @@ function sesEvent(input: TrackingInput, sesId: string): Record<string, unknown> 
     let target = raw as Record<string, unknown>;
     const path = input.mutation.path;
     for (const key of path.slice(0, -1)) target = (target[key] ??= {}) as Record<string, unknown>;
-    Object.defineProperty(target, path[path.length - 1]!, { value: input.mutation.value, enumerable: true, writable: true, configurable: true });
+    Object.defineProperty(target, path[path.length - 1]!, {
+      value: input.mutation.value,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
   }
   return raw;
 }
@@ -97,10 +125,22 @@ interface TrackingSeen {
   readonly stored: NonNullable<Awaited<ReturnType<EventStore['get']>>>[];
 }
 
-export function trackingEntryPoint(path: TrackingPath, env: LocalEnv, signing: { privateKey: KeyObject; pem: string }): EntryPoint<TrackingInput, TrackingSeen> {
+export function trackingEntryPoint(
+  path: TrackingPath,
+  env: LocalEnv,
+  signing: { privateKey: KeyObject; pem: string },
+): EntryPoint<TrackingInput, TrackingSeen> {
   const events = new EventStore(env.clients.doc, env.resources.tables.events);
-  const ingest = createIngestDeps({ doc: env.clients.doc, tables: env.resources.tables, payload: { s3: env.clients.s3, bucket: env.resources.buckets.payload } });
-  const verifier = new SnsVerifier({ allowedTopicArns: [TOPIC], fetchCertificate: async (url) => (url === CERT_URL ? signing.pem : Promise.reject(new Error(url))), now: () => NOW });
+  const ingest = createIngestDeps({
+    doc: env.clients.doc,
+    tables: env.resources.tables,
+    payload: { s3: env.clients.s3, bucket: env.resources.buckets.payload },
+  });
+  const verifier = new SnsVerifier({
+    allowedTopicArns: [TOPIC],
+    fetchCertificate: async (url) => (url === CERT_URL ? signing.pem : Promise.reject(new Error(url))),
+    now: () => NOW,
+  });
   // `raw` is stored compressed (src/store/raw-codec.ts), so DynamoDB cannot match the marker
   // in it: read every item's raw and look for it here.
   const storedFor = async (marker: string) => {
@@ -109,7 +149,12 @@ export function trackingEntryPoint(path: TrackingPath, env: LocalEnv, signing: {
     let start: Record<string, unknown> | undefined;
     do {
       const out = await env.clients.doc.send(
-        new ScanCommand({ TableName: env.resources.tables.events, ProjectionExpression: 'eventId, #raw', ExpressionAttributeNames: { '#raw': 'raw' }, ExclusiveStartKey: start }),
+        new ScanCommand({
+          TableName: env.resources.tables.events,
+          ProjectionExpression: 'eventId, #raw',
+          ExpressionAttributeNames: { '#raw': 'raw' },
+          ExclusiveStartKey: start,
+        }),
       );
       for (const item of out.Items ?? []) {
         const raw = item['raw'] as Uint8Array | string | undefined;
@@ -126,15 +171,23 @@ export function trackingEntryPoint(path: TrackingPath, env: LocalEnv, signing: {
     arbitrary: trackingArbitrary,
     async run(input) {
       const sesId = `hostile-${process.pid}-${++runs}`;
-      const fields: Fields = notification(signing.privateKey, { MessageId: `sns-${sesId}`, Message: JSON.stringify(sesEvent(input, sesId)) });
+      const fields: Fields = notification(signing.privateKey, {
+        MessageId: `sns-${sesId}`,
+        Message: JSON.stringify(sesEvent(input, sesId)),
+      });
       if (input.forged) fields['Message'] = fields['Message']!.replace(sesId, `${sesId}x`);
       const { metrics, counts } = recordingMetrics();
       const logger = recordingLogger();
-      const handler = createTrackingHandler({ sns: { verifier, logger, metrics, snsClientForRegion: () => env.clients.sns }, ingest, logger, metrics });
+      const handler = createTrackingHandler({
+        sns: { verifier, logger, metrics, snsClientForRegion: () => env.clients.sns },
+        ingest,
+        logger,
+        metrics,
+      });
       let threw: unknown;
       let status: number | undefined;
       try {
-        if (path === 'https') status = (await handler(urlEvent(fields)) as UrlResult).statusCode;
+        if (path === 'https') status = ((await handler(urlEvent(fields))) as UrlResult).statusCode;
         else await handler({ Records: [lambdaRecord(fields)] } as SNSEvent);
       } catch (error) {
         threw = error;
@@ -144,11 +197,18 @@ export function trackingEntryPoint(path: TrackingPath, env: LocalEnv, signing: {
     },
     classify(input, seen): Evidence {
       if (seen.threw !== undefined) return { stored: [], deadLettered: [], refused: [], unclassified: seen.threw };
-      if (seen.status !== undefined && seen.status >= 500) return { stored: [], deadLettered: [], refused: [], unclassified: new Error(`HTTP ${seen.status}`) };
+      if (seen.status !== undefined && seen.status >= 500)
+        return { stored: [], deadLettered: [], refused: [], unclassified: new Error(`HTTP ${seen.status}`) };
       const refusals = [...seen.counts.entries()].filter(([name]) => name.startsWith(`${SNS_REFUSED_METRIC}:`));
       const refused = refusals.map(([name]) => ({ logged: seen.logged > 0, counted: true, reason: name.split(':')[1]! }));
       const storedCount = seen.counts.get(TRACKING_METRICS.stored) ?? 0;
-      if (storedCount !== seen.stored.length) return { stored: [], deadLettered: [], refused: [], unclassified: new Error(`counted ${storedCount} stored events, found ${seen.stored.length}`) };
+      if (storedCount !== seen.stored.length)
+        return {
+          stored: [],
+          deadLettered: [],
+          refused: [],
+          unclassified: new Error(`counted ${storedCount} stored events, found ${seen.stored.length}`),
+        };
       const ignored = (seen.counts.get(TRACKING_METRICS.ignored) ?? 0) > 0;
       if (ignored) refused.push({ logged: true, counted: true, reason: 'ignored' });
       if (seen.stored.length) assertMetadataKept(input, seen.stored);
@@ -163,11 +223,12 @@ export function trackingEntryPoint(path: TrackingPath, env: LocalEnv, signing: {
 
 /** X-Metadata scalars (and SES tags it does not name) reach every stored event, keys and values unchanged. */
 function assertMetadataKept(input: TrackingInput, stored: TrackingSeen['stored']): void {
-  if (input.mutation && (input.mutation.path[0] === 'mail')) return; // the mail object itself was replaced
+  if (input.mutation && input.mutation.path[0] === 'mail') return; // the mail object itself was replaced
   const expected = new Map<string, unknown>();
   for (const key of Object.keys(input.sesTags)) {
     const values = input.sesTags[key];
-    if (Array.isArray(values) && typeof values[0] === 'string' && !key.startsWith('ses:') && key !== MESSAGE_ID_TAG) expected.set(key, values[0]);
+    if (Array.isArray(values) && typeof values[0] === 'string' && !key.startsWith('ses:') && key !== MESSAGE_ID_TAG)
+      expected.set(key, values[0]);
   }
   for (const key of Object.keys(input.xMetadata)) {
     const v = input.xMetadata[key];
@@ -180,16 +241,35 @@ function assertMetadataKept(input: TrackingInput, stored: TrackingSeen['stored']
     for (const [key, value] of expected) {
       const got = event.metadata ? (event.metadata as Record<string, unknown>)[key] : undefined;
       const own = event.metadata !== undefined && Object.hasOwn(event.metadata, key);
-      if (!own || got !== value) throw new Error(`event ${event.eventType}: metadata ${JSON.stringify(key)} sent ${JSON.stringify(value)}, stored ${JSON.stringify(got)}`);
+      if (!own || got !== value)
+        throw new Error(
+          `event ${event.eventType}: metadata ${JSON.stringify(key)} sent ${JSON.stringify(value)}, stored ${JSON.stringify(got)}`,
+        );
     }
   }
 }
 
 function urlEvent(fields: Fields): LambdaFunctionURLEvent {
   return {
-    version: '2.0', rawPath: '/', rawQueryString: '',
-    headers: { 'content-type': 'text/plain; charset=UTF-8', 'x-amz-sns-message-type': fields['Type']!, 'x-amz-sns-message-id': fields['MessageId']!, 'x-amz-sns-topic-arn': fields['TopicArn']! },
-    requestContext: { http: { method: 'POST', path: '/', protocol: 'HTTP/1.1', sourceIp: '192.0.2.1', userAgent: 'Amazon Simple Notification Service Agent' } },
-    body: JSON.stringify(fields), isBase64Encoded: false,
+    version: '2.0',
+    rawPath: '/',
+    rawQueryString: '',
+    headers: {
+      'content-type': 'text/plain; charset=UTF-8',
+      'x-amz-sns-message-type': fields['Type']!,
+      'x-amz-sns-message-id': fields['MessageId']!,
+      'x-amz-sns-topic-arn': fields['TopicArn']!,
+    },
+    requestContext: {
+      http: {
+        method: 'POST',
+        path: '/',
+        protocol: 'HTTP/1.1',
+        sourceIp: '192.0.2.1',
+        userAgent: 'Amazon Simple Notification Service Agent',
+      },
+    },
+    body: JSON.stringify(fields),
+    isBase64Encoded: false,
   } as unknown as LambdaFunctionURLEvent;
 }

@@ -5,9 +5,9 @@ import { INBOUND_METRICS } from '../../../src/handlers/inbound.js';
 import { InboundStorageError } from '../../../src/inbound/errors.js';
 import { InboundStore } from '../../../src/store/inbound.js';
 import { fakeKms, sesEncrypt } from '../../fixtures/ses-inbound/client-side-encryption.js';
-import { localEnv, type LocalEnv } from '../../support/local.js';
+import { type LocalEnv, localEnv } from '../../support/local.js';
 import { mimeFixture, sesFixture } from '../../unit/inbound/support.js';
-import { countS3Commands, event, harness, newMessageId, putRaw, s3Notification, type Harness } from './support.js';
+import { countS3Commands, event, type Harness, harness, newMessageId, putRaw, s3Notification } from './support.js';
 
 describe('inbound ingestion through the local S3 and DynamoDB', () => {
   let env: LocalEnv;
@@ -61,11 +61,21 @@ describe('inbound ingestion through the local S3 and DynamoDB', () => {
     expect(head.ContentType).toBe('application/pdf');
     expect(head.ContentDisposition).toBe(`attachment; filename*=UTF-8''${encodeURIComponent('报告.pdf')}`);
     expect(h.events.filter((e) => e.id === id)).toEqual([
-      expect.objectContaining({ type: 'inbound.received', id, envelopeRecipients: recipients, subject: 'Dokumente für Sie', attachmentCount: 4 }),
+      expect.objectContaining({
+        type: 'inbound.received',
+        id,
+        envelopeRecipients: recipients,
+        subject: 'Dokumente für Sie',
+        attachmentCount: 4,
+      }),
     ]);
     expect(record!.publishedAt).toBeDefined();
     expect((await h.store.listByRecipient('support@EXAMPLE.com')).map((s) => s.id)).toContain(id);
-    expect((await h.store.listByRecipient('sales@example.com'))[0]).toMatchObject({ id, subject: 'Dokumente für Sie', from: { address: 'jin@sender.example' } });
+    expect((await h.store.listByRecipient('sales@example.com'))[0]).toMatchObject({
+      id,
+      subject: 'Dokumente für Sie',
+      from: { address: 'jin@sender.example' },
+    });
   });
 
   it('a replayed notification changes nothing: no duplicate items, no S3 fetch or upload, no second event', async () => {
@@ -79,7 +89,13 @@ describe('inbound ingestion through the local S3 and DynamoDB', () => {
     // Assess
     expect(calls.counts).toEqual({});
     expect(await h.store.get(id)).toEqual(before);
-    const items = await env.clients.doc.send(new QueryCommand({ TableName: env.resources.tables.inbound, KeyConditionExpression: 'id = :id', ExpressionAttributeValues: { ':id': id } }));
+    const items = await env.clients.doc.send(
+      new QueryCommand({
+        TableName: env.resources.tables.inbound,
+        KeyConditionExpression: 'id = :id',
+        ExpressionAttributeValues: { ':id': id },
+      }),
+    );
     expect(items.Items).toHaveLength(2); // the record + one recipient index item
     expect(h.events.filter((e) => e.id === id)).toHaveLength(1);
     expect(h.metrics.counts[INBOUND_METRICS.duplicate]).toBeGreaterThanOrEqual(2);
@@ -89,7 +105,14 @@ describe('inbound ingestion through the local S3 and DynamoDB', () => {
     const id = newMessageId();
     const record = await deliver('html-inline-image-outlook.eml', { id });
     expect(record!.attachments).toEqual([
-      { filename: 'image001.png', contentType: 'image/png', size: 69, disposition: 'inline', contentId: 'image001.png@01D9F4E1.2B3C4D50', s3: { bucket: bucket(), key: `attachments/${id}/0` } },
+      {
+        filename: 'image001.png',
+        contentType: 'image/png',
+        size: 69,
+        disposition: 'inline',
+        contentId: 'image001.png@01D9F4E1.2B3C4D50',
+        s3: { bucket: bucket(), key: `attachments/${id}/0` },
+      },
     ]);
   });
 
@@ -116,7 +139,12 @@ describe('inbound ingestion through the local S3 and DynamoDB', () => {
   it('hostile filenames stay data: every object key is generated', async () => {
     const id = newMessageId();
     const record = await deliver('hostile-filenames.eml', { id });
-    expect(record!.attachments.map((a) => a.filename)).toEqual(['../../etc/passwd', 'CON', `${'a'.repeat(296)}.txt`, 'evil\r\nX-Injected: yes\u0007\u0000.txt']);
+    expect(record!.attachments.map((a) => a.filename)).toEqual([
+      '../../etc/passwd',
+      'CON',
+      `${'a'.repeat(296)}.txt`,
+      'evil\r\nX-Injected: yes\u0007\u0000.txt',
+    ]);
     const listed = await env.clients.s3.send(new ListObjectsV2Command({ Bucket: bucket(), Prefix: `attachments/${id}/` }));
     expect(listed.Contents!.map((o) => o.Key).sort()).toEqual([0, 1, 2, 3].map((i) => `attachments/${id}/${i}`));
     const head = await env.clients.s3.send(new HeadObjectCommand({ Bucket: bucket(), Key: `attachments/${id}/3` }));
@@ -132,7 +160,13 @@ describe('inbound ingestion through the local S3 and DynamoDB', () => {
     await small.handler(event(s3Notification(bucket(), { id })));
     // Assess
     const record = await small.store.get(id);
-    expect(record).toMatchObject({ id, to: [], attachments: [], raw: { bucket: bucket(), key: `raw/${id}` }, error: { code: 'too_large', retryable: false } });
+    expect(record).toMatchObject({
+      id,
+      to: [],
+      attachments: [],
+      raw: { bucket: bucket(), key: `raw/${id}` },
+      error: { code: 'too_large', retryable: false },
+    });
     expect(record!.error!.message).toContain('over the 500-byte limit');
     expect(record!.subject).toBeUndefined();
     const listed = await env.clients.s3.send(new ListObjectsV2Command({ Bucket: bucket(), Prefix: `attachments/${id}/` }));
@@ -147,19 +181,27 @@ describe('inbound ingestion through the local S3 and DynamoDB', () => {
     expect(await h.store.get(id)).toMatchObject({ id, error: { code: 'raw_not_found' }, attachments: [] });
   });
 
-  it.each(['sns-action-base64.json', 'sns-action-utf8.json'])('SNS action (%s): decodes the content and stores it as the raw MIME', async (fixture) => {
-    // Prepare
-    const n = structuredClone(sesFixture(fixture)) as any;
-    const id = newMessageId();
-    n.mail.messageId = id;
-    const expectedRaw = n.receipt.action.encoding === 'BASE64' ? Buffer.from(n.content, 'base64') : Buffer.from(n.content, 'utf8');
-    // Act
-    await h.handler(event(n));
-    // Assess
-    const record = await h.store.get(id);
-    expect(record).toMatchObject({ subject: 'Example subject', text: 'Example content\n', from: { address: 'sender@example.com' }, raw: { bucket: bucket(), key: `received/${id}` } });
-    expect(Buffer.from(await s3Text(`received/${id}`))).toEqual(expectedRaw);
-  });
+  it.each(['sns-action-base64.json', 'sns-action-utf8.json'])(
+    'SNS action (%s): decodes the content and stores it as the raw MIME',
+    async (fixture) => {
+      // Prepare
+      const n = structuredClone(sesFixture(fixture)) as any;
+      const id = newMessageId();
+      n.mail.messageId = id;
+      const expectedRaw = n.receipt.action.encoding === 'BASE64' ? Buffer.from(n.content, 'base64') : Buffer.from(n.content, 'utf8');
+      // Act
+      await h.handler(event(n));
+      // Assess
+      const record = await h.store.get(id);
+      expect(record).toMatchObject({
+        subject: 'Example subject',
+        text: 'Example content\n',
+        from: { address: 'sender@example.com' },
+        raw: { bucket: bucket(), key: `received/${id}` },
+      });
+      expect(Buffer.from(await s3Text(`received/${id}`))).toEqual(expectedRaw);
+    },
+  );
 
   it('decrypts mail SES stored with KMS client-side encryption', async () => {
     // Prepare
@@ -249,7 +291,7 @@ describe('inbound ingestion through the local S3 and DynamoDB', () => {
     expect(calls.counts['CreateMultipartUploadCommand'] ?? 0).toBe(0);
     expect(calls.counts['HeadObjectCommand']).toBe(4);
     const record = await h.store.get(id);
-    expect(record!.attachments.map((a) => a.size)).toEqual([19, 15, 11, 14]) // sizes from HeadObject; the text part keeps its CRLF;
+    expect(record!.attachments.map((a) => a.size)).toEqual([19, 15, 11, 14]); // sizes from HeadObject; the text part keeps its CRLF;
   });
 
   it('retries (throws) when S3 fails transiently: a bucket we cannot write attachments to', async () => {

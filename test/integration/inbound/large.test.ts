@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generatedAttachment, largeMessage, planLargeMessage } from '../../fixtures/mime/generate.js';
-import { localEnv, type LocalEnv } from '../../support/local.js';
+import { type LocalEnv, localEnv } from '../../support/local.js';
 import { event, harness, newMessageId, putRaw, s3Notification } from './support.js';
 
 const MB = 1024 * 1024;
@@ -29,7 +29,8 @@ describe('a 30 MB message end to end', () => {
     expect(record!.subject).toBe(`Large message (${30 * MB} bytes)`);
     expect(record!.attachments.map((a) => a.size)).toEqual(plan.attachmentSizes);
     for (const [i, a] of record!.attachments.entries()) {
-      const body = (await env.clients.s3.send(new GetObjectCommand({ Bucket: a.s3.bucket, Key: a.s3.key }))).Body as AsyncIterable<Uint8Array>;
+      const body = (await env.clients.s3.send(new GetObjectCommand({ Bucket: a.s3.bucket, Key: a.s3.key })))
+        .Body as AsyncIterable<Uint8Array>;
       const hash = createHash('sha256');
       for await (const chunk of body) hash.update(chunk);
       expect(hash.digest('hex')).toBe(createHash('sha256').update(generatedAttachment(i, plan.attachmentSizes[i]!)).digest('hex'));

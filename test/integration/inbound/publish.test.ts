@@ -2,7 +2,7 @@ import { CreateTopicCommand, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { snsEventPublisher } from '../../../src/inbound/publish.js';
-import { localEnv, type LocalEnv } from '../../support/local.js';
+import { type LocalEnv, localEnv } from '../../support/local.js';
 import { mimeFixture } from '../../unit/inbound/support.js';
 import { event, harness, newMessageId, putRaw, s3Notification } from './support.js';
 
@@ -29,7 +29,10 @@ describe('"inbound received" events on the local SNS', () => {
     // Assess
     const { Messages } = await env.clients.sqs.send(new ReceiveMessageCommand({ QueueUrl, WaitTimeSeconds: 5, MaxNumberOfMessages: 10 }));
     expect(Messages).toHaveLength(1);
-    const envelope = JSON.parse(Messages![0]!.Body!) as { Message: string; MessageAttributes: Record<string, { Type: string; Value: string }> };
+    const envelope = JSON.parse(Messages![0]!.Body!) as {
+      Message: string;
+      MessageAttributes: Record<string, { Type: string; Value: string }>;
+    };
     expect(JSON.parse(envelope.Message)).toEqual({
       type: 'inbound.received',
       version: 1,

@@ -1,8 +1,8 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { StoredInboundRecord } from '../../../src/store/types.js';
 import { INDEX_SUBJECT_LENGTH, InboundStore } from '../../../src/store/inbound.js';
-import { localEnv, type LocalEnv } from '../../support/local.js';
+import type { StoredInboundRecord } from '../../../src/store/types.js';
+import { type LocalEnv, localEnv } from '../../support/local.js';
 import { newMessageId } from './support.js';
 
 function record(id: string, receivedAt: string, envelopeRecipients: string[], subject = `mail ${id}`): StoredInboundRecord {
@@ -32,8 +32,15 @@ describe('InboundStore on DynamoDB Local', () => {
   afterAll(() => env.clients.destroy());
 
   const itemsOf = async (id: string) =>
-    (await env.clients.doc.send(new QueryCommand({ TableName: env.resources.tables.inbound, KeyConditionExpression: 'id = :id', ExpressionAttributeValues: { ':id': id } })))
-      .Items ?? [];
+    (
+      await env.clients.doc.send(
+        new QueryCommand({
+          TableName: env.resources.tables.inbound,
+          KeyConditionExpression: 'id = :id',
+          ExpressionAttributeValues: { ':id': id },
+        }),
+      )
+    ).Items ?? [];
 
   it('writes the record once: a second put is a duplicate and changes nothing', async () => {
     const id = newMessageId();
@@ -60,7 +67,13 @@ describe('InboundStore on DynamoDB Local', () => {
     expect(await itemsOf(older)).toHaveLength(2);
     const listed = await store.listByRecipient(r.toUpperCase());
     expect(listed.map((s) => s.id)).toEqual([newer, older]);
-    expect(listed[0]).toEqual({ id: newer, receivedAt: '2023-10-10T10:00:00.000Z', recipient: r, subject: `mail ${newer}`, from: { address: 'a@sender.example' } });
+    expect(listed[0]).toEqual({
+      id: newer,
+      receivedAt: '2023-10-10T10:00:00.000Z',
+      recipient: r,
+      subject: `mail ${newer}`,
+      from: { address: 'a@sender.example' },
+    });
     expect((await store.listByRecipient(r, { limit: 1 })).map((s) => s.id)).toEqual([newer]);
   });
 
@@ -101,7 +114,13 @@ describe('InboundStore on DynamoDB Local', () => {
     expect((await store.listRecent({ now, limit: 2 })).map((s) => s.id)).toEqual([ids.today, ids.todayEarlier]);
     const all = await store.listRecent({ now, limit: 10 });
     expect(all.map((s) => s.id)).toEqual([ids.today, ids.todayEarlier, ids.yesterday, ids.old]);
-    expect(all[2]).toEqual({ id: ids.yesterday, receivedAt: '2031-03-09T23:59:59.000Z', subject: `mail ${ids.yesterday}`, from: { address: 'a@sender.example' }, envelopeRecipients: ['y@example.com'] });
+    expect(all[2]).toEqual({
+      id: ids.yesterday,
+      receivedAt: '2031-03-09T23:59:59.000Z',
+      subject: `mail ${ids.yesterday}`,
+      from: { address: 'a@sender.example' },
+      envelopeRecipients: ['y@example.com'],
+    });
     expect((await store.listRecent({ now, limit: 10, days: 2 })).map((s) => s.id)).toEqual([ids.today, ids.todayEarlier, ids.yesterday]);
   });
 

@@ -10,7 +10,7 @@ import type { SNSClient } from '@aws-sdk/client-sns';
 import { Upload } from '@aws-sdk/lib-storage';
 import type { SNSEvent } from 'aws-lambda';
 import { createInboundHandler } from '../../../src/handlers/inbound.js';
-import type { IngestDeps, InboundReceivedEvent } from '../../../src/inbound/types.js';
+import type { InboundReceivedEvent, IngestDeps } from '../../../src/inbound/types.js';
 import { InboundStore } from '../../../src/store/inbound.js';
 import { SnsVerifier } from '../../../src/tracking/sns/index.js';
 import type { LocalEnv } from '../../support/local.js';
@@ -40,7 +40,13 @@ export function s3Notification(bucket: string, d: Delivery): Record<string, unkn
   n.receipt.recipients = [...(d.recipients ?? ['support@example.com'])];
   n.receipt.spamVerdict = { status: d.spam ?? 'PASS' };
   n.receipt.virusVerdict = { status: d.virus ?? 'PASS' };
-  n.receipt.action = { type: 'S3', topicArn: RECEIPT_TOPIC_ARN, bucketName: bucket, objectKeyPrefix: RAW_PREFIX, objectKey: `${RAW_PREFIX}${d.id}` };
+  n.receipt.action = {
+    type: 'S3',
+    topicArn: RECEIPT_TOPIC_ARN,
+    bucketName: bucket,
+    objectKeyPrefix: RAW_PREFIX,
+    objectKey: `${RAW_PREFIX}${d.id}`,
+  };
   return n;
 }
 

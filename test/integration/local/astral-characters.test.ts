@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { CreateQueueCommand, ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MessageRecord } from '../../../src/contract/records.js';
-import { startPipelineHarness, type PipelineHarness } from '../cli/harness.js';
+import { type PipelineHarness, startPipelineHarness } from '../cli/harness.js';
 import { waitFor } from './wait.js';
 
 let h: PipelineHarness;

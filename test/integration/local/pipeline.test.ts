@@ -3,17 +3,18 @@
  * resource it names exists and is wired, that mail nobody in this pipeline sent still gets
  * its SES events, and that stop() releases everything.
  */
+
+import { randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { randomUUID } from 'node:crypto';
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { HeadBucketCommand } from '@aws-sdk/client-s3';
 import { SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { ListSubscriptionsByTopicCommand } from '@aws-sdk/client-sns';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
-import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
-import { startLocalPipeline, type LocalPipeline } from '../../../src/local/pipeline.js';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { type LocalPipeline, startLocalPipeline } from '../../../src/local/pipeline.js';
 import { localStateSchema } from '../../../src/local/state.js';
 import { EventStore } from '../../../src/store/events.js';
 import { waitFor } from './wait.js';
@@ -24,7 +25,14 @@ let stateDir: string;
 beforeAll(async () => {
   process.env.POWERTOOLS_METRICS_DISABLED = 'true';
   stateDir = join(mkdtempSync(join(tmpdir(), 'mailroom-pipeline-')), '.mailroom');
-  pipeline = await startLocalPipeline({ endpoints: inject('endpoints'), prefix: `p${randomUUID().slice(0, 8)}`, stateDir, waitTimeSeconds: 1, watchIntervalMs: 100, sesJoinGraceMs: 1500 });
+  pipeline = await startLocalPipeline({
+    endpoints: inject('endpoints'),
+    prefix: `p${randomUUID().slice(0, 8)}`,
+    stateDir,
+    waitTimeSeconds: 1,
+    watchIntervalMs: 100,
+    sesJoinGraceMs: 1500,
+  });
 });
 afterAll(async () => {
   await pipeline?.stop();
@@ -48,16 +56,22 @@ describe('startLocalPipeline', () => {
   it('creates every table, queue and bucket local.json names', async () => {
     const { clients, state } = pipeline;
     for (const table of Object.values(state.tables)) {
-      await expect(clients.dynamodb.send(new DescribeTableCommand({ TableName: table }))).resolves.toMatchObject({ Table: { TableStatus: 'ACTIVE' } });
+      await expect(clients.dynamodb.send(new DescribeTableCommand({ TableName: table }))).resolves.toMatchObject({
+        Table: { TableStatus: 'ACTIVE' },
+      });
     }
     for (const url of [...Object.values(state.queues), ...Object.values(state.dlqs!)]) {
-      await expect(clients.sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['QueueArn'] }))).resolves.toHaveProperty('Attributes.QueueArn');
+      await expect(
+        clients.sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['QueueArn'] })),
+      ).resolves.toHaveProperty('Attributes.QueueArn');
     }
     await expect(clients.s3.send(new HeadBucketCommand({ Bucket: state.buckets.inbound }))).resolves.toBeDefined();
   });
 
   it('subscribes the tracking queue to the SES-events topic (SNS → SQS, not raw)', async () => {
-    const { Subscriptions } = await pipeline.clients.sns.send(new ListSubscriptionsByTopicCommand({ TopicArn: pipeline.state.topics!.sesEvents }));
+    const { Subscriptions } = await pipeline.clients.sns.send(
+      new ListSubscriptionsByTopicCommand({ TopicArn: pipeline.state.topics!.sesEvents }),
+    );
     expect(Subscriptions).toEqual([expect.objectContaining({ Protocol: 'sqs', Endpoint: pipeline.resources.tracking.arn })]);
   });
 
@@ -73,7 +87,11 @@ describe('startLocalPipeline', () => {
     const events = new EventStore(pipeline.clients.doc, pipeline.state.tables.events);
 
     // Act: the watcher waits for a join (the grace period), then publishes anyway.
-    const found = await waitFor(() => events.byMessage(MessageId!), (e) => e.length === 2, { timeoutMs: 30_000, what: 'unjoined events' });
+    const found = await waitFor(
+      () => events.byMessage(MessageId!),
+      (e) => e.length === 2,
+      { timeoutMs: 30_000, what: 'unjoined events' },
+    );
 
     // Assess
     expect(found.map((e) => e.eventType)).toEqual(['sent', 'delivered']);

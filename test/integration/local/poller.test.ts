@@ -3,8 +3,8 @@ import { GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageBatchComma
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LOCAL_REGION } from '../../../src/local/clients.js';
-import { SqsPoller, type SqsHandler } from '../../../src/local/poller.js';
-import { localEnv, type LocalEnv } from '../../support/local.js';
+import { type SqsHandler, SqsPoller } from '../../../src/local/poller.js';
+import { type LocalEnv, localEnv } from '../../support/local.js';
 import { waitFor } from './wait.js';
 
 const envs: LocalEnv[] = [];
@@ -33,7 +33,10 @@ function poll(env: LocalEnv, handler: SqsHandler, extra: { batchSize?: number; m
 
 async function depth(env: LocalEnv, url = env.resources.queues.email.url): Promise<{ visible: number; inflight: number }> {
   const { Attributes } = await env.clients.sqs.send(
-    new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }),
+    new GetQueueAttributesCommand({
+      QueueUrl: url,
+      AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+    }),
   );
   return { visible: Number(Attributes?.ApproximateNumberOfMessages), inflight: Number(Attributes?.ApproximateNumberOfMessagesNotVisible) };
 }
@@ -64,7 +67,11 @@ describe('SqsPoller (Lambda SQS event source semantics)', () => {
         },
       }),
     );
-    await waitFor(() => seen.length, (n) => n === 1, { what: 'one record' });
+    await waitFor(
+      () => seen.length,
+      (n) => n === 1,
+      { what: 'one record' },
+    );
 
     // Assess
     const record = seen[0]!;
@@ -102,7 +109,11 @@ describe('SqsPoller (Lambda SQS event source semantics)', () => {
         Entries: Array.from({ length: 5 }, (_, i) => ({ Id: String(i), MessageBody: `m${i}` })),
       }),
     );
-    await waitFor(() => poller.stats.deleted, (n) => n === 5, { what: 'five deletions' });
+    await waitFor(
+      () => poller.stats.deleted,
+      (n) => n === 5,
+      { what: 'five deletions' },
+    );
 
     // Assess
     expect(handled).toBe(5);
@@ -117,7 +128,9 @@ describe('SqsPoller (Lambda SQS event source semantics)', () => {
       receipts.push(...event.Records.map((r) => ({ body: r.body, count: r.attributes.ApproximateReceiveCount })));
       // Fail "retry-me" the first time only.
       return {
-        batchItemFailures: event.Records.filter((r) => r.body === 'retry-me' && r.attributes.ApproximateReceiveCount === '1').map((r) => ({ itemIdentifier: r.messageId })),
+        batchItemFailures: event.Records.filter((r) => r.body === 'retry-me' && r.attributes.ApproximateReceiveCount === '1').map((r) => ({
+          itemIdentifier: r.messageId,
+        })),
       };
     };
     const poller = poll(env, handler);
@@ -133,7 +146,11 @@ describe('SqsPoller (Lambda SQS event source semantics)', () => {
         ],
       }),
     );
-    await waitFor(() => poller.stats.deleted, (n) => n === 3, { what: 'all three deleted' });
+    await waitFor(
+      () => poller.stats.deleted,
+      (n) => n === 3,
+      { what: 'all three deleted' },
+    );
 
     // Assess: the failed record came back once, with its receive count raised; the others were never redelivered.
     expect(receipts.filter((r) => r.body === 'retry-me').map((r) => r.count)).toEqual(['1', '2']);
@@ -160,7 +177,11 @@ describe('SqsPoller (Lambda SQS event source semantics)', () => {
     // Act
     await env.clients.sqs.send(new SendMessageCommand({ QueueUrl: env.resources.queues.email.url, MessageBody: 'throw' }));
     await env.clients.sqs.send(new SendMessageCommand({ QueueUrl: env.resources.queues.email.url, MessageBody: 'bad-response' }));
-    await waitFor(() => poller.stats.deleted, (n) => n === 2, { what: 'both deleted on the second attempt' });
+    await waitFor(
+      () => poller.stats.deleted,
+      (n) => n === 2,
+      { what: 'both deleted on the second attempt' },
+    );
 
     // Assess
     expect(Object.fromEntries(attempts)).toEqual({ throw: 2, 'bad-response': 2 });
@@ -181,8 +202,15 @@ describe('SqsPoller (Lambda SQS event source semantics)', () => {
     await env.clients.sqs.send(new SendMessageCommand({ QueueUrl: env.resources.queues.email.url, MessageBody: 'poison' }));
     const moved = await waitFor(
       async () =>
-        (await env.clients.sqs.send(new ReceiveMessageCommand({ QueueUrl: env.resources.queues.email.dlqUrl, WaitTimeSeconds: 1, MessageSystemAttributeNames: ['ApproximateReceiveCount'] })))
-          .Messages ?? [],
+        (
+          await env.clients.sqs.send(
+            new ReceiveMessageCommand({
+              QueueUrl: env.resources.queues.email.dlqUrl,
+              WaitTimeSeconds: 1,
+              MessageSystemAttributeNames: ['ApproximateReceiveCount'],
+            }),
+          )
+        ).Messages ?? [],
       (m) => m.length === 1,
       { what: 'the message in the DLQ' },
     );
@@ -218,7 +246,11 @@ describe('SqsPoller (Lambda SQS event source semantics)', () => {
         Entries: Array.from({ length: 8 }, (_, i) => ({ Id: String(i), MessageBody: `m${i}` })),
       }),
     );
-    await waitFor(() => done, (n) => n === 8, { what: 'eight invocations' });
+    await waitFor(
+      () => done,
+      (n) => n === 8,
+      { what: 'eight invocations' },
+    );
 
     // Assess
     expect(peak).toBeLessThanOrEqual(2);

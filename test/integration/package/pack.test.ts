@@ -13,18 +13,21 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { DeleteMessageCommand, ReceiveMessageCommand, type Message } from '@aws-sdk/client-sqs';
+import { DeleteMessageCommand, type Message, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LAMBDA_ENTRIES, needsTables, TABLES_DIR } from '../../../lib/bundling.js';
 import { prebundledName } from '../../../lib/defaults.js';
 import { deriveId } from '../../../src/contract/validator.js';
 import { LOCAL_REGION } from '../../../src/local/clients.js';
-import { localEnv, type LocalEnv } from '../../support/local.js';
+import { type LocalEnv, localEnv } from '../../support/local.js';
 
 const run = promisify(execFile);
 const repo = fileURLToPath(new URL('../../../', import.meta.url));
 const fixture = fileURLToPath(new URL('./consumer-app/', import.meta.url));
-const repoPackage = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')) as { devDependencies: Record<string, string>; dependencies: Record<string, string> };
+const repoPackage = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')) as {
+  devDependencies: Record<string, string>;
+  dependencies: Record<string, string>;
+};
 const npmOptions = ['--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts', '--loglevel=error'];
 const SETUP_MS = 300_000;
 
@@ -37,19 +40,28 @@ beforeAll(async () => {
   app = join(work, 'app');
   mkdirSync(app);
   cpSync(fixture, app, { recursive: true });
-  const { mailroom: _ignored, ...flags } = (JSON.parse(readFileSync(join(repo, 'cdk.json'), 'utf8')) as { context: Record<string, unknown> }).context;
+  const { mailroom: _ignored, ...flags } = (
+    JSON.parse(readFileSync(join(repo, 'cdk.json'), 'utf8')) as { context: Record<string, unknown> }
+  ).context;
   writeFileSync(join(app, 'cdk.json'), JSON.stringify({ app: 'node app.mjs', context: flags }, null, 2));
-  writeFileSync(join(app, 'package.json'), JSON.stringify({
-    name: 'shop',
-    private: true,
-    type: 'module',
-    dependencies: {
-      'aws-cdk-lib': repoPackage.devDependencies['aws-cdk-lib'],
-      constructs: repoPackage.devDependencies.constructs,
-      '@aws-sdk/client-sqs': repoPackage.dependencies['@aws-sdk/client-sqs'],
-    },
-    devDependencies: { '@types/node': repoPackage.devDependencies['@types/node'] },
-  }, null, 2));
+  writeFileSync(
+    join(app, 'package.json'),
+    JSON.stringify(
+      {
+        name: 'shop',
+        private: true,
+        type: 'module',
+        dependencies: {
+          'aws-cdk-lib': repoPackage.devDependencies['aws-cdk-lib'],
+          constructs: repoPackage.devDependencies.constructs,
+          '@aws-sdk/client-sqs': repoPackage.dependencies['@aws-sdk/client-sqs'],
+        },
+        devDependencies: { '@types/node': repoPackage.devDependencies['@types/node'] },
+      },
+      null,
+      2,
+    ),
+  );
   // The app's own dependencies install while npm pack builds dist/ (prepack, as before a publish); then the tarball.
   const [, packed] = await Promise.all([
     run('npm', ['install', ...npmOptions], { cwd: app, maxBuffer: 16 * 1024 * 1024 }),
@@ -68,7 +80,13 @@ describe('the packed package in a CDK app outside the repository', () => {
     const installed = join(app, 'node_modules', 'mailroom');
     expect(existsSync(join(installed, 'src'))).toBe(false);
     expect(existsSync(join(installed, 'lib'))).toBe(false);
-    for (const file of ['dist/lib/index.js', 'dist/lib/index.d.ts', 'dist/src/client/index.d.ts', 'dist/src/contract/index.d.ts', 'schema/message-v1.schema.json']) {
+    for (const file of [
+      'dist/lib/index.js',
+      'dist/lib/index.d.ts',
+      'dist/src/client/index.d.ts',
+      'dist/src/contract/index.d.ts',
+      'schema/message-v1.schema.json',
+    ]) {
       expect(existsSync(join(installed, file)), file).toBe(true);
     }
     // Every Lambda entry of the stack, so an opt-in resource (the account-settings custom
@@ -85,24 +103,32 @@ describe('the packed package in a CDK app outside the repository', () => {
     expect(schema.title).toBe('Mailroom message v1');
   });
 
-  it('synthesizes a user stack holding new Mailroom(...) with no esbuild, from pre-bundled assets', async () => {
-    expect(() => createRequire(join(app, 'package.json')).resolve('esbuild')).toThrow();
+  it(
+    'synthesizes a user stack holding new Mailroom(...) with no esbuild, from pre-bundled assets',
+    async () => {
+      expect(() => createRequire(join(app, 'package.json')).resolve('esbuild')).toThrow();
 
-    await run(process.execPath, ['app.mjs'], { cwd: app });
+      await run(process.execPath, ['app.mjs'], { cwd: app });
 
-    const template = JSON.parse(readFileSync(join(app, 'cdk.out', 'Shop.template.json'), 'utf8')) as {
-      Resources: Record<string, { Type: string; Properties: Record<string, unknown> }>;
-      Outputs: Record<string, unknown>;
-    };
-    expect(Object.keys(template.Outputs)).toEqual(expect.arrayContaining(['EmailQueueUrl', 'SmsQueueUrl', 'OrdersQueue']));
-    const handlers = Object.values(template.Resources).filter((r) => r.Type === 'AWS::Lambda::Function' && r.Properties.Handler === 'index.handler' && r.Properties.Runtime === 'nodejs24.x');
-    expect(handlers).toHaveLength(6);
-    // Each Lambda's asset in the assembly is the package's own bundle, byte for byte.
-    const prebundled = readdirSync(join(app, 'node_modules', 'mailroom', 'dist', 'lambdas')).map((name) => readFileSync(join(app, 'node_modules', 'mailroom', 'dist', 'lambdas', name, 'index.mjs'), 'utf8'));
-    const assets = readdirSync(join(app, 'cdk.out')).filter((d) => existsSync(join(app, 'cdk.out', d, 'index.mjs')));
-    const assetCode = assets.map((d) => readFileSync(join(app, 'cdk.out', d, 'index.mjs'), 'utf8'));
-    expect(assetCode.filter((code) => prebundled.includes(code))).toHaveLength(6);
-  }, SETUP_MS);
+      const template = JSON.parse(readFileSync(join(app, 'cdk.out', 'Shop.template.json'), 'utf8')) as {
+        Resources: Record<string, { Type: string; Properties: Record<string, unknown> }>;
+        Outputs: Record<string, unknown>;
+      };
+      expect(Object.keys(template.Outputs)).toEqual(expect.arrayContaining(['EmailQueueUrl', 'SmsQueueUrl', 'OrdersQueue']));
+      const handlers = Object.values(template.Resources).filter(
+        (r) => r.Type === 'AWS::Lambda::Function' && r.Properties.Handler === 'index.handler' && r.Properties.Runtime === 'nodejs24.x',
+      );
+      expect(handlers).toHaveLength(6);
+      // Each Lambda's asset in the assembly is the package's own bundle, byte for byte.
+      const prebundled = readdirSync(join(app, 'node_modules', 'mailroom', 'dist', 'lambdas')).map((name) =>
+        readFileSync(join(app, 'node_modules', 'mailroom', 'dist', 'lambdas', name, 'index.mjs'), 'utf8'),
+      );
+      const assets = readdirSync(join(app, 'cdk.out')).filter((d) => existsSync(join(app, 'cdk.out', d, 'index.mjs')));
+      const assetCode = assets.map((d) => readFileSync(join(app, 'cdk.out', d, 'index.mjs'), 'utf8'));
+      expect(assetCode.filter((code) => prebundled.includes(code))).toHaveLength(6);
+    },
+    SETUP_MS,
+  );
 
   describe('a producer using mailroom/client', () => {
     let env: LocalEnv;
@@ -112,8 +138,16 @@ describe('the packed package in a CDK app outside the repository', () => {
       env = await localEnv();
       // tsc type-checks against the installed declarations (strict, library checks on) and emits build/producer.js.
       await run(process.execPath, [join(repo, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json'], { cwd: app });
-      const target = { emailQueueUrl: env.resources.queues.email.url, smsQueueUrl: env.resources.queues.sms.url, endpoint: env.endpoints.sqs, region: LOCAL_REGION };
-      const { stdout } = await run(process.execPath, ['build/producer.js'], { cwd: app, env: { ...process.env, MAILROOM_TARGET: JSON.stringify(target) } });
+      const target = {
+        emailQueueUrl: env.resources.queues.email.url,
+        smsQueueUrl: env.resources.queues.sms.url,
+        endpoint: env.endpoints.sqs,
+        region: LOCAL_REGION,
+      };
+      const { stdout } = await run(process.execPath, ['build/producer.js'], {
+        cwd: app,
+        env: { ...process.env, MAILROOM_TARGET: JSON.stringify(target) },
+      });
       output = JSON.parse(stdout) as typeof output;
     }, SETUP_MS);
 
@@ -122,14 +156,17 @@ describe('the packed package in a CDK app outside the repository', () => {
     async function receiveAll(queueUrl: string, count: number): Promise<Message[]> {
       const messages: Message[] = [];
       for (let attempt = 0; attempt < 10 && messages.length < count; attempt++) {
-        const { Messages = [] } = await env.clients.sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
-        for (const m of Messages) await env.clients.sqs.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: m.ReceiptHandle! }));
+        const { Messages = [] } = await env.clients.sqs.send(
+          new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }),
+        );
+        for (const m of Messages)
+          await env.clients.sqs.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: m.ReceiptHandle! }));
         messages.push(...Messages);
       }
       return messages;
     }
 
-    it('enqueues on each channel\'s queue the body the consumer validates, under the id the consumer records', async () => {
+    it("enqueues on each channel's queue the body the consumer validates, under the id the consumer records", async () => {
       const emails = await receiveAll(env.resources.queues.email.url, 2);
       const sms = await receiveAll(env.resources.queues.sms.url, 1);
 

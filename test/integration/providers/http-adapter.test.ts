@@ -9,28 +9,43 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SmsMessage } from '../../../src/contract/message.js';
+import { smsMessageSchema } from '../../../src/contract/sms.js';
 import { BaseSmsProvider, type CallOutcome } from '../../../src/providers/base.js';
-import { providerCodeRules, type ErrorRules } from '../../../src/providers/classify.js';
+import { type ErrorRules, providerCodeRules } from '../../../src/providers/classify.js';
 import { PermanentProviderError, TransientProviderError } from '../../../src/providers/errors.js';
 import { formBody } from '../../../src/providers/http/body.js';
 import { HttpClient, type HttpResponse } from '../../../src/providers/http/client.js';
 import { withSegments } from '../../../src/providers/sms/segments.js';
 import type { SendResult, SmsCapabilities } from '../../../src/providers/types.js';
 import { classifySendFailure } from '../../../src/send/errors.js';
-import { smsMessageSchema } from '../../../src/contract/sms.js';
 
 class ExampleSmsProvider extends BaseSmsProvider<{ to: string; body: string }, HttpResponse> {
   readonly name = 'example';
-  readonly capabilities: SmsCapabilities = { senderId: false, originationNumber: false, maxPrice: false, mms: false, promotional: false, sendAt: false };
+  readonly capabilities: SmsCapabilities = {
+    senderId: false,
+    originationNumber: false,
+    maxPrice: false,
+    mms: false,
+    promotional: false,
+    sendAt: false,
+  };
   protected override readonly errorRules: ErrorRules = providerCodeRules({ '21610': { retryable: false, code: 'opted_out' } });
-  constructor(private readonly http: HttpClient, private readonly baseUrl: string) {
+  constructor(
+    private readonly http: HttpClient,
+    private readonly baseUrl: string,
+  ) {
     super();
   }
   protected async buildPayload(m: SmsMessage) {
     return [{ to: m.to, body: m.body }];
   }
   protected call(request: { to: string; body: string }) {
-    return this.http.request({ method: 'POST', url: `${this.baseUrl}/messages`, body: formBody({ To: request.to, Body: request.body }), timeoutMs: 200 });
+    return this.http.request({
+      method: 'POST',
+      url: `${this.baseUrl}/messages`,
+      body: formBody({ To: request.to, Body: request.body }),
+      timeoutMs: 200,
+    });
   }
   protected recipientsOf(request: { to: string }) {
     return [request.to];
@@ -68,8 +83,10 @@ afterAll(async () => {
   await once(server, 'close');
 });
 
-const json = (status: number, body: unknown, headers: Record<string, string> = {}) => (res: http.ServerResponse) =>
-  res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(body));
+const json =
+  (status: number, body: unknown, headers: Record<string, string> = {}) =>
+  (res: http.ServerResponse) =>
+    res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(body));
 
 async function sendFailure(): Promise<unknown> {
   try {
@@ -83,14 +100,23 @@ async function sendFailure(): Promise<unknown> {
 describe('an HTTP adapter in the base flow', () => {
   it('sends and reports the recipient queued with the provider id', async () => {
     answer = json(201, { sid: 'SM1' });
-    await expect(provider.send(message, ctx)).resolves.toMatchObject({ providerMessageId: 'SM1', recipients: { '+14155552671': { status: 'queued' } }, smsSegments: 1 });
+    await expect(provider.send(message, ctx)).resolves.toMatchObject({
+      providerMessageId: 'SM1',
+      recipients: { '+14155552671': { status: 'queued' } },
+      smsSegments: 1,
+    });
   });
 
   it('a documented provider code → permanent, the recipient settled as the code says', async () => {
     answer = json(400, { code: 21610, message: 'Attempt to send to unsubscribed recipient' });
     const error = await sendFailure();
     expect(error).toBeInstanceOf(PermanentProviderError);
-    expect(error).toMatchObject({ code: 'opted_out', accepted: 'no', providerCode: '21610', recipients: { '+14155552671': { status: 'rejected', code: 'opted_out' } } });
+    expect(error).toMatchObject({
+      code: 'opted_out',
+      accepted: 'no',
+      providerCode: '21610',
+      recipients: { '+14155552671': { status: 'rejected', code: 'opted_out' } },
+    });
     expect(classifySendFailure(error).kind).toBe('permanent');
   });
 

@@ -28,11 +28,19 @@ const seen: Seen[] = [];
 const routes: Record<string, (req: http.IncomingMessage, res: http.ServerResponse, count: number) => void> = {
   '/echo': (_req, res) => {
     const last = seen.at(-1)!;
-    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ id: 'msg-1', contentType: last.headers['content-type'], length: last.body.length }));
+    res
+      .writeHead(200, { 'content-type': 'application/json' })
+      .end(JSON.stringify({ id: 'msg-1', contentType: last.headers['content-type'], length: last.body.length }));
   },
-  '/invalid': (_req, res) => res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ code: 21211, message: "The 'To' number is not valid" })),
+  '/invalid': (_req, res) =>
+    res
+      .writeHead(400, { 'content-type': 'application/json' })
+      .end(JSON.stringify({ code: 21211, message: "The 'To' number is not valid" })),
   '/unavailable': (_req, res) => res.writeHead(503, { 'content-type': 'text/plain', 'retry-after': '30' }).end('down for maintenance'),
-  '/throttled': (_req, res) => res.writeHead(429, { 'content-type': 'application/json', 'retry-after': new Date(Date.now() + 120_000).toUTCString() }).end('{"message":"slow down"}'),
+  '/throttled': (_req, res) =>
+    res
+      .writeHead(429, { 'content-type': 'application/json', 'retry-after': new Date(Date.now() + 120_000).toUTCString() })
+      .end('{"message":"slow down"}'),
   '/broken': (_req, res) => res.writeHead(500, { 'content-type': 'application/json' }).end('{not json'),
   '/redirect': (_req, res) => res.writeHead(301, { location: 'https://elsewhere.example/' }).end(),
   '/reset-mid-response': (req, res) => {
@@ -91,7 +99,12 @@ describe('HttpClient success and bodies', () => {
   it('posts JSON, parses the JSON answer and reuses the keep-alive connection', async () => {
     const client = new HttpClient();
     try {
-      const first = await client.request({ method: 'POST', url: `${base}/echo`, body: jsonBody({ to: '+15555550100' }), headers: { authorization: 'Bearer k' } });
+      const first = await client.request({
+        method: 'POST',
+        url: `${base}/echo`,
+        body: jsonBody({ to: '+15555550100' }),
+        headers: { authorization: 'Bearer k' },
+      });
       const second = await client.request({ method: 'POST', url: `${base}/echo`, body: jsonBody({}) });
       expect(first).toMatchObject({ status: 200, body: { id: 'msg-1', contentType: 'application/json', length: 21 } });
       expect(second.status).toBe(200);
@@ -106,15 +119,24 @@ describe('HttpClient success and bodies', () => {
   it('sends form fields with repeated keys and multipart files as a server parses them', async () => {
     const client = new HttpClient();
     try {
-      await client.request({ method: 'POST', url: `${base}/echo`, body: formBody({ To: '+15555550100', MediaUrl: ['https://a/1.png', 'https://a/2.png'], Skip: undefined }) });
+      await client.request({
+        method: 'POST',
+        url: `${base}/echo`,
+        body: formBody({ To: '+15555550100', MediaUrl: ['https://a/1.png', 'https://a/2.png'], Skip: undefined }),
+      });
       const form = new URLSearchParams(seen[0]!.body.toString());
       expect(form.get('To')).toBe('+15555550100');
       expect(form.getAll('MediaUrl')).toEqual(['https://a/1.png', 'https://a/2.png']);
       expect(form.has('Skip')).toBe(false);
 
-      const body = await multipartBody({ to: ['a@example.com', 'b@example.com'], attachment: { filename: 'hi.txt', contentType: 'text/plain', data: Buffer.from('hello') } });
+      const body = await multipartBody({
+        to: ['a@example.com', 'b@example.com'],
+        attachment: { filename: 'hi.txt', contentType: 'text/plain', data: Buffer.from('hello') },
+      });
       await client.request({ method: 'POST', url: `${base}/echo`, body });
-      const parsed = await new Response(seen[1]!.body, { headers: { 'content-type': String(seen[1]!.headers['content-type']) } }).formData();
+      const parsed = await new Response(seen[1]!.body, {
+        headers: { 'content-type': String(seen[1]!.headers['content-type']) },
+      }).formData();
       expect(parsed.getAll('to')).toEqual(['a@example.com', 'b@example.com']);
       const file = parsed.get('attachment') as File;
       expect([file.name, file.type, await file.text()]).toEqual(['hi.txt', 'text/plain', 'hello']);
@@ -124,7 +146,7 @@ describe('HttpClient success and bodies', () => {
   });
 });
 
-describe('HttpClient error answers (never retried: they are the provider\'s word)', () => {
+describe("HttpClient error answers (never retried: they are the provider's word)", () => {
   const client = new HttpClient(noSleep);
   afterAll(() => client.close());
 
@@ -133,14 +155,25 @@ describe('HttpClient error answers (never retried: they are the provider\'s word
     expect(error).toBeInstanceOf(HttpStatusError);
     expect(error).toMatchObject({ status: 400, body: { code: 21211 } });
     expect((error as Error).message).not.toContain('secret');
-    expect(translateProviderError(error, 'twilio')).toMatchObject({ code: 'bad_request', retryable: false, accepted: 'no', providerCode: '21211', statusCode: 400 });
+    expect(translateProviderError(error, 'twilio')).toMatchObject({
+      code: 'bad_request',
+      retryable: false,
+      accepted: 'no',
+      providerCode: '21211',
+      statusCode: 400,
+    });
     expect(counts.get('/invalid')).toBe(1);
   });
 
   it('a 503 with Retry-After in seconds', async () => {
     const error = await failure(client.request({ method: 'POST', url: `${base}/unavailable`, body: jsonBody({}) }));
     expect(error).toMatchObject({ status: 503, bodyText: 'down for maintenance', retryAfterSeconds: 30 });
-    expect(translateProviderError(error, 'acme')).toMatchObject({ code: 'unavailable', retryable: true, accepted: 'no', retryAfterSeconds: 30 });
+    expect(translateProviderError(error, 'acme')).toMatchObject({
+      code: 'unavailable',
+      retryable: true,
+      accepted: 'no',
+      retryAfterSeconds: 30,
+    });
     expect(counts.get('/unavailable')).toBe(1);
   });
 
@@ -200,7 +233,12 @@ describe('HttpClient transport failures', () => {
       const error = await failure(client.request({ method: 'POST', url: `${base}/reset-once`, body: jsonBody({}) }));
       expect(error).toMatchObject({ code: 'ECONNRESET', sent: true, attempts: 1 });
       counts.clear();
-      const ok = await client.request({ method: 'POST', url: `${base}/reset-once`, body: jsonBody({}), idempotencyKey: { value: 'msg-2' } });
+      const ok = await client.request({
+        method: 'POST',
+        url: `${base}/reset-once`,
+        body: jsonBody({}),
+        idempotencyKey: { value: 'msg-2' },
+      });
       expect(ok.body).toEqual({ id: 'msg-2' });
       expect(counts.get('/reset-once')).toBe(2);
       expect(seen.slice(-2).map((s) => s.headers['idempotency-key'])).toEqual(['msg-2', 'msg-2']);

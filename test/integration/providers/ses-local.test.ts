@@ -2,19 +2,20 @@
  * The local adapters against the real local servers: email through aws-ses-v2-local (read
  * back from its GET /store), S3 attachments through s3rver, SMS into a FileSmsOutbox.
  */
-import { CreateEmailTemplateCommand } from '@aws-sdk/client-sesv2';
-import { PutObjectCommand } from '@aws-sdk/client-s3';
+
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { CreateEmailTemplateCommand } from '@aws-sdk/client-sesv2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { emailMessageSchema, smsMessageSchema, type EmailMessageInput } from '../../../src/contract/message.js';
+import { type EmailMessageInput, emailMessageSchema, smsMessageSchema } from '../../../src/contract/message.js';
 import { LocalEmailProvider } from '../../../src/providers/email/local.js';
 import { LocalSmsProvider } from '../../../src/providers/sms/local.js';
 import { FileSmsOutbox } from '../../../src/providers/sms/outbox.js';
 import type { SendContext } from '../../../src/providers/types.js';
-import { localEnv, type LocalEnv } from '../../support/local.js';
+import { type LocalEnv, localEnv } from '../../support/local.js';
 
 /** What aws-ses-v2-local keeps per email (its store.ts). */
 interface StoredEmail {
@@ -24,7 +25,15 @@ interface StoredEmail {
   destination: { to: string[]; cc: string[]; bcc: string[] };
   subject: string;
   body: { text?: string; html?: string };
-  attachments: { content: string; contentType: string; contentDisposition?: string; contentId?: string; cid?: string; filename?: string; size: number }[];
+  attachments: {
+    content: string;
+    contentType: string;
+    contentDisposition?: string;
+    contentId?: string;
+    cid?: string;
+    filename?: string;
+    size: number;
+  }[];
   headers?: { name: string; value: string }[];
 }
 
@@ -83,7 +92,11 @@ describe('local email adapter → aws-ses-v2-local', () => {
     const mail = await stored(result.providerMessageId!);
     expect(mail.from).toBe('Mailroom Test <sender@example.com>');
     expect(mail.replyTo).toEqual(['support@example.com']);
-    expect(mail.destination).toEqual({ to: ['Ann <ann@example.com>', 'bob@example.com'], cc: ['carol@example.com'], bcc: ['audit@example.com'] });
+    expect(mail.destination).toEqual({
+      to: ['Ann <ann@example.com>', 'bob@example.com'],
+      cc: ['carol@example.com'],
+      bcc: ['audit@example.com'],
+    });
     expect(mail.subject).toBe(`Report ${id}`);
     expect(mail.body).toEqual({ text: 'See the attached report.', html: '<p>See the attached report.</p><img src="cid:logo@mailroom">' });
     expect(mail.headers).toEqual([
@@ -136,7 +149,16 @@ describe('local email adapter → aws-ses-v2-local', () => {
     await env.clients.s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: csv, ContentType: 'text/csv' }));
     const provider = new LocalEmailProvider(env.clients.sesv2, { s3: env.clients.s3 });
     const id = `it-${randomUUID()}`;
-    const result = await provider.send(email({ from: 'sender@example.com', to: 'ann@example.com', subject: `CSV ${id}`, text: 'attached', attachments: [{ filename: 'totals.csv', s3: { bucket, key } }] }), ctx(id));
+    const result = await provider.send(
+      email({
+        from: 'sender@example.com',
+        to: 'ann@example.com',
+        subject: `CSV ${id}`,
+        text: 'attached',
+        attachments: [{ filename: 'totals.csv', s3: { bucket, key } }],
+      }),
+      ctx(id),
+    );
     const mail = await stored(result.providerMessageId!);
     expect(mail.attachments).toHaveLength(1);
     expect(mail.attachments[0]).toMatchObject({ filename: 'totals.csv', contentType: 'text/csv' });
@@ -171,9 +193,22 @@ describe('local email adapter → aws-ses-v2-local', () => {
 
   it('renders a stored template created on the local server', async () => {
     const name = `welcome-${randomUUID().slice(0, 8)}`;
-    await env.clients.sesv2.send(new CreateEmailTemplateCommand({ TemplateName: name, TemplateContent: { Subject: 'Welcome {{name}}', Text: 'Hi {{name}} from {{company}}' } }));
+    await env.clients.sesv2.send(
+      new CreateEmailTemplateCommand({
+        TemplateName: name,
+        TemplateContent: { Subject: 'Welcome {{name}}', Text: 'Hi {{name}} from {{company}}' },
+      }),
+    );
     const provider = new LocalEmailProvider(env.clients.sesv2);
-    const result = await provider.send(email({ from: 'sender@example.com', to: 'ann@example.com', template: { name, data: { name: 'Ann' } }, mergeGlobalData: { company: 'ACME' } }), ctx(`it-${randomUUID()}`));
+    const result = await provider.send(
+      email({
+        from: 'sender@example.com',
+        to: 'ann@example.com',
+        template: { name, data: { name: 'Ann' } },
+        mergeGlobalData: { company: 'ACME' },
+      }),
+      ctx(`it-${randomUUID()}`),
+    );
     const mail = await stored(result.providerMessageId!);
     expect(mail.subject).toBe('Welcome Ann');
     expect(mail.body.text).toBe('Hi Ann from ACME');

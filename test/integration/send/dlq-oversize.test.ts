@@ -5,20 +5,21 @@
  * attributes of a small probe with the same shape, same id length and a fixed clock are the
  * attributes of every later write.
  */
-import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+
 import { createHash } from 'node:crypto';
-import { SendMessageCommand, type Message, type MessageAttributeValue } from '@aws-sdk/client-sqs';
+import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { type Message, type MessageAttributeValue, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createSendHandler } from '../../../src/handlers/send.js';
 import { validatorFor } from '../../../src/contract/validate.js';
+import { createSendHandler } from '../../../src/handlers/send.js';
 import type { EmailProvider } from '../../../src/providers/types.js';
-import { S3BodyStore, sqsBodyPrefix, sqsMessageSize, SQS_MAX_MESSAGE_BYTES } from '../../../src/send/oversize.js';
+import { S3BodyStore, SQS_MAX_MESSAGE_BYTES, sqsBodyPrefix, sqsMessageSize } from '../../../src/send/oversize.js';
 import { createSendProcessor } from '../../../src/send/process.js';
 import { QUEUE_ATTRS, SqsSendQueue } from '../../../src/send/queue.js';
 import { RateLimiters } from '../../../src/send/rate-limit.js';
 import { MessageStore } from '../../../src/store/messages.js';
 import { SuppressionStore } from '../../../src/store/suppressions.js';
-import { localEnv, type LocalEnv } from '../../support/local.js';
+import { type LocalEnv, localEnv } from '../../support/local.js';
 import { permanent, providerLookup, RecordingLogger, RecordingMetrics, ScriptedEmailProvider } from '../../support/send-doubles.js';
 import { deliverOnce, receive } from '../../support/sqs-event.js';
 
@@ -29,7 +30,10 @@ afterEach(() => {
   for (const e of envs.splice(0)) e.clients.destroy();
 });
 
-async function fixture(provider: EmailProvider = new ScriptedEmailProvider('scripted'), { now = () => NOW, queueRetentionSeconds }: { now?: () => number; queueRetentionSeconds?: number } = {}) {
+async function fixture(
+  provider: EmailProvider = new ScriptedEmailProvider('scripted'),
+  { now = () => NOW, queueRetentionSeconds }: { now?: () => number; queueRetentionSeconds?: number } = {},
+) {
   const env = await localEnv({ maxReceiveCount: 3 });
   envs.push(env);
   const { doc, sqs, s3 } = env.clients;
@@ -42,7 +46,11 @@ async function fixture(provider: EmailProvider = new ScriptedEmailProvider('scri
     processor: createSendProcessor({
       validate: validatorFor('email'),
       config: {
-        channel: 'email', defaultProvider: provider.name, maxReceiveCount: 3, backoff: { baseSeconds: 1, maxSeconds: 1 }, ignoreUnsupportedFeatures: false,
+        channel: 'email',
+        defaultProvider: provider.name,
+        maxReceiveCount: 3,
+        backoff: { baseSeconds: 1, maxSeconds: 1 },
+        ignoreUnsupportedFeatures: false,
         ...(queueRetentionSeconds ? { queueRetentionSeconds } : {}),
       },
       messages,
@@ -68,7 +76,8 @@ async function fixture(provider: EmailProvider = new ScriptedEmailProvider('scri
     expect(more).toHaveLength(0);
     return entry!;
   };
-  const object = async (bucket: string, key: string) => (await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }))).Body!.transformToString('utf8');
+  const object = async (bucket: string, key: string) =>
+    (await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }))).Body!.transformToString('utf8');
   /** What StartMessageMoveTask does for a redrive: the entry's body and attributes, back on the source queue. */
   const redrive = (entry: Message) => enqueue(entry.Body!, attributesOf(entry));
   return { env, messages, metrics, logger, provider, enqueue, deliver, dlqEntry, object, redrive };
@@ -76,13 +85,16 @@ async function fixture(provider: EmailProvider = new ScriptedEmailProvider('scri
 
 /** A received message's attributes in SendMessage form. */
 function attributesOf(m: Message): Record<string, MessageAttributeValue> {
-  return Object.fromEntries(Object.entries(m.MessageAttributes ?? {}).map(([name, a]) => [name, { DataType: a.DataType!, StringValue: a.StringValue }]));
+  return Object.fromEntries(
+    Object.entries(m.MessageAttributes ?? {}).map(([name, a]) => [name, { DataType: a.DataType!, StringValue: a.StringValue }]),
+  );
 }
 
 /** An invalid email (no from, to, subject; an unknown key) whose reasons do not depend on the padding. */
 const invalidBody = (id: string, pad: number) => JSON.stringify({ channel: 'email', id, pad: 'x'.repeat(pad) });
 const bytes = (s: string) => Buffer.byteLength(s, 'utf8');
-const refOf = (entry: Message) => (JSON.parse(entry.Body!) as { mailroomBodyRef: { bucket: string; key: string; bytes: number; sha256: string } }).mailroomBodyRef;
+const refOf = (entry: Message) =>
+  (JSON.parse(entry.Body!) as { mailroomBodyRef: { bucket: string; key: string; bytes: number; sha256: string } }).mailroomBodyRef;
 
 describe('DLQ writes of bodies near the SQS limit', () => {
   it('an invalid body whose DLQ write is exactly 1 MiB goes whole; one byte more goes by reference with the reason intact', async () => {
@@ -107,7 +119,10 @@ describe('DLQ writes of bodies near the SQS limit', () => {
     const { [QUEUE_ATTRS.bodyRef]: _marker, ...reason } = attributesOf(byRef);
     const refused = await f.env.clients.sqs
       .send(new SendMessageCommand({ QueueUrl: f.env.resources.queues.email.dlqUrl, MessageBody: pastLimit, MessageAttributes: reason }))
-      .then(() => undefined, (error: Error) => error);
+      .then(
+        () => undefined,
+        (error: Error) => error,
+      );
 
     // Assess
     expect(sqsMessageSize(whole.Body!, attributesOf(whole))).toBe(SQS_MAX_MESSAGE_BYTES);
@@ -120,10 +135,16 @@ describe('DLQ writes of bodies near the SQS limit', () => {
     expect(await f.object(ref.bucket, ref.key)).toBe(pastLimit);
     for (const entry of [whole, byRef]) {
       expect(entry.MessageAttributes?.[QUEUE_ATTRS.errorCode]?.StringValue).toBe('invalid_message');
-      expect(entry.MessageAttributes?.[QUEUE_ATTRS.errorMessage]?.StringValue).toBe(probe.MessageAttributes?.[QUEUE_ATTRS.errorMessage]?.StringValue);
+      expect(entry.MessageAttributes?.[QUEUE_ATTRS.errorMessage]?.StringValue).toBe(
+        probe.MessageAttributes?.[QUEUE_ATTRS.errorMessage]?.StringValue,
+      );
     }
     expect(byRef.MessageAttributes?.[QUEUE_ATTRS.messageId]?.StringValue).toBe('big-2');
-    expect(await f.messages.get('big-2')).toMatchObject({ status: 'failed', error: { code: 'invalid_message' }, deadLetteredAt: new Date(NOW).toISOString() });
+    expect(await f.messages.get('big-2')).toMatchObject({
+      status: 'failed',
+      error: { code: 'invalid_message' },
+      deadLetteredAt: new Date(NOW).toISOString(),
+    });
     expect(refused?.message).toMatch(/Message must be shorter than 1048576 bytes/);
     expect(f.metrics.counts).toMatchObject({ invalid: 3, deadLettered: 3, byReference: 1 });
   });
@@ -175,7 +196,8 @@ describe('DLQ writes of bodies near the SQS limit', () => {
     // SQS's SentTimestamp is real), so the first receive puts a fresh copy back.
     const f = await fixture(undefined, { now: Date.now, queueRetentionSeconds: 3600 });
     const sendAt = new Date(Date.now() + 24 * 3600_000).toISOString();
-    const bodyWith = (text: string) => JSON.stringify({ channel: 'email', id: 'later-1', from: 'shop@example.com', to: 'ann@example.com', subject: 'Later', text, sendAt });
+    const bodyWith = (text: string) =>
+      JSON.stringify({ channel: 'email', id: 'later-1', from: 'shop@example.com', to: 'ann@example.com', subject: 'Later', text, sendAt });
     // 10 bytes under the limit: the copy's one attribute (mailroom.requeues) does not fit beside it.
     const body = bodyWith('z'.repeat(SQS_MAX_MESSAGE_BYTES - 10 - bytes(bodyWith(''))));
 
@@ -222,7 +244,9 @@ describe('DLQ writes of bodies near the SQS limit', () => {
   it('a marker pointing outside our prefix is not followed: the pointer body is an invalid message, dead-lettered with its reason', async () => {
     // Prepare
     const f = await fixture();
-    const forged = JSON.stringify({ mailroomBodyRef: { bucket: f.env.resources.buckets.inbound, key: 'raw/secret', bytes: 1, sha256: '0'.repeat(64) } });
+    const forged = JSON.stringify({
+      mailroomBodyRef: { bucket: f.env.resources.buckets.inbound, key: 'raw/secret', bytes: 1, sha256: '0'.repeat(64) },
+    });
 
     // Act
     await f.enqueue(forged, { [QUEUE_ATTRS.bodyRef]: { DataType: 'String', StringValue: 's3://elsewhere/raw/secret' } });

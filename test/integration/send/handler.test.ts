@@ -6,6 +6,7 @@
 import { GetQueueAttributesCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, describe, expect, it } from 'vitest';
+import { validatorFor } from '../../../src/contract/validate.js';
 import { createSendHandler } from '../../../src/handlers/send.js';
 import { LocalEmailProvider } from '../../../src/providers/email/local.js';
 import type { EmailProvider } from '../../../src/providers/types.js';
@@ -14,10 +15,17 @@ import { QUEUE_ATTRS, SqsSendQueue } from '../../../src/send/queue.js';
 import { RateLimiters } from '../../../src/send/rate-limit.js';
 import { MessageStore } from '../../../src/store/messages.js';
 import { SuppressionStore } from '../../../src/store/suppressions.js';
-import { localEnv, type LocalEnv } from '../../support/local.js';
-import { permanent, providerLookup, RecordingLogger, RecordingMetrics, ScriptedEmailProvider, throttled, transient } from '../../support/send-doubles.js';
+import { type LocalEnv, localEnv } from '../../support/local.js';
+import {
+  permanent,
+  providerLookup,
+  RecordingLogger,
+  RecordingMetrics,
+  ScriptedEmailProvider,
+  throttled,
+  transient,
+} from '../../support/send-doubles.js';
 import { deliverOnce, receive } from '../../support/sqs-event.js';
-import { validatorFor } from '../../../src/contract/validate.js';
 
 const MAX_RECEIVE_COUNT = 3;
 const envs: LocalEnv[] = [];
@@ -39,16 +47,24 @@ async function fixture(providers: EmailProvider[]) {
     processor: createSendProcessor({
       validate: validatorFor('email'),
       config: {
-        channel: 'email', defaultProvider: providers[0]!.name, maxReceiveCount: MAX_RECEIVE_COUNT,
-        backoff: { baseSeconds: 1, maxSeconds: 1 }, ignoreUnsupportedFeatures: false,
+        channel: 'email',
+        defaultProvider: providers[0]!.name,
+        maxReceiveCount: MAX_RECEIVE_COUNT,
+        backoff: { baseSeconds: 1, maxSeconds: 1 },
+        ignoreUnsupportedFeatures: false,
       },
-      messages, suppressions, providers: providerLookup({ email: providers }),
+      messages,
+      suppressions,
+      providers: providerLookup({ email: providers }),
       queue: new SqsSendQueue(sqs, { queueUrl: queues.email.url, dlqUrl: queues.email.dlqUrl }),
-      limiters: new RateLimiters({ ratePerSecond: 50 }), logger, metrics,
+      limiters: new RateLimiters({ ratePerSecond: 50 }),
+      logger,
+      metrics,
     }),
   });
   const queue = { url: queues.email.url, arn: queues.email.arn };
-  const enqueue = (body: unknown) => sqs.send(new SendMessageCommand({ QueueUrl: queue.url, MessageBody: typeof body === 'string' ? body : JSON.stringify(body) }));
+  const enqueue = (body: unknown) =>
+    sqs.send(new SendMessageCommand({ QueueUrl: queue.url, MessageBody: typeof body === 'string' ? body : JSON.stringify(body) }));
   const deliver = (waitSeconds = 5) => deliverOnce(handler, sqs, queue, { waitSeconds });
   /** Delivers until the queue stays empty for `quietSeconds`, as the event source would. */
   const drain = async (quietSeconds = 3) => {
@@ -65,7 +81,13 @@ async function fixture(providers: EmailProvider[]) {
 }
 
 const email = (over: Record<string, unknown> = {}) => ({
-  channel: 'email', id: 'order-1042', from: 'Shop <shop@example.com>', to: ['ann@example.com'], subject: 'Your order', text: 'Shipped.', ...over,
+  channel: 'email',
+  id: 'order-1042',
+  from: 'Shop <shop@example.com>',
+  to: ['ann@example.com'],
+  subject: 'Your order',
+  text: 'Shipped.',
+  ...over,
 });
 
 describe('send handler, end to end on the local servers', () => {
@@ -83,7 +105,11 @@ describe('send handler, end to end on the local servers', () => {
     expect(logged.filter((m) => m === 'already final; acknowledged without sending')).toHaveLength(1);
     expect(f.metrics.counts.duplicate).toBe(1);
     expect(provider.calls).toHaveLength(1);
-    expect(await f.messages.get('order-1042')).toMatchObject({ status: 'sent', attempts: 1, recipients: { 'ann@example.com': { status: 'queued' } } });
+    expect(await f.messages.get('order-1042')).toMatchObject({
+      status: 'sent',
+      attempts: 1,
+      recipients: { 'ann@example.com': { status: 'queued' } },
+    });
     expect(await receive(f.env.clients.sqs, f.queue.url)).toHaveLength(0);
     expect(await f.dlq()).toHaveLength(0);
   });
@@ -136,7 +162,11 @@ describe('send handler, end to end on the local servers', () => {
     const f = await fixture([provider]);
     await f.enqueue(email());
     await f.drain();
-    expect(await f.messages.get('order-1042')).toMatchObject({ status: 'failed', attempts: 1, error: { code: 'message_rejected', retryable: false } });
+    expect(await f.messages.get('order-1042')).toMatchObject({
+      status: 'failed',
+      attempts: 1,
+      error: { code: 'message_rejected', retryable: false },
+    });
     const [dead] = await f.dlq();
     expect(JSON.parse(dead!.Body!)).toMatchObject({ id: 'order-1042' });
     expect(dead?.MessageAttributes?.[QUEUE_ATTRS.errorCode]?.StringValue).toBe('message_rejected');
@@ -144,7 +174,12 @@ describe('send handler, end to end on the local servers', () => {
   });
 
   it('gives up after maxReceiveCount transient failures: failed, and in the DLQ by our hand with the reason', async () => {
-    const provider = new ScriptedEmailProvider('down', [transient('timeout'), transient('timeout'), transient('timeout'), transient('timeout')]);
+    const provider = new ScriptedEmailProvider('down', [
+      transient('timeout'),
+      transient('timeout'),
+      transient('timeout'),
+      transient('timeout'),
+    ]);
     const f = await fixture([provider]);
     await f.enqueue(email());
     const rounds = await f.drain();
@@ -174,7 +209,11 @@ describe('send handler, end to end on the local servers', () => {
     await f.suppressions.add({ address: 'Ann@Example.com', reason: 'hardBounce', sourceEventId: 'ev-1', at: '2030-01-01T00:00:00.000Z' });
     await f.enqueue(email({ cc: 'ann@example.com' }));
     await f.drain();
-    expect(await f.messages.get('order-1042')).toMatchObject({ status: 'cancelled', error: { code: 'all_recipients_suppressed' }, recipients: { 'ann@example.com': { status: 'suppressed' } } });
+    expect(await f.messages.get('order-1042')).toMatchObject({
+      status: 'cancelled',
+      error: { code: 'all_recipients_suppressed' },
+      recipients: { 'ann@example.com': { status: 'suppressed' } },
+    });
     expect(provider.calls).toHaveLength(0);
     expect(await f.dlq()).toHaveLength(0);
   });
@@ -202,9 +241,13 @@ describe('send handler, end to end on the local servers', () => {
     await f.drain();
     const [dead] = await f.dlq();
     // Prepare: the operator moves the DLQ entry back to the source queue (what StartMessageMoveTask does)
-    await f.env.clients.sqs.send(new SendMessageCommand({
-      QueueUrl: f.queue.url, MessageBody: dead!.Body!, MessageAttributes: dead!.MessageAttributes,
-    }));
+    await f.env.clients.sqs.send(
+      new SendMessageCommand({
+        QueueUrl: f.queue.url,
+        MessageBody: dead!.Body!,
+        MessageAttributes: dead!.MessageAttributes,
+      }),
+    );
     await f.drain();
     expect(provider.calls).toHaveLength(2);
     expect(await f.messages.get('order-1042')).toMatchObject({ status: 'sent', redrives: 1, attempts: 1 });
@@ -229,7 +272,12 @@ describe('send handler, end to end on the local servers', () => {
     const provider = new ScriptedEmailProvider('scripted');
     const f = await fixture([provider]);
     // A message item that is not a valid record shape for claim (wrong type for attempts) makes the update fail
-    await f.env.clients.doc.send(new PutCommand({ TableName: f.env.resources.tables.messages, Item: { id: 'broken-row', sk: 'message', status: 'pending', attempts: 'many', recipients: {} } }));
+    await f.env.clients.doc.send(
+      new PutCommand({
+        TableName: f.env.resources.tables.messages,
+        Item: { id: 'broken-row', sk: 'message', status: 'pending', attempts: 'many', recipients: {} },
+      }),
+    );
     await f.enqueue(email({ id: 'broken-row' }));
     await f.enqueue(email({ id: 'fine-row' }));
     const d = await f.deliver();

@@ -1,10 +1,10 @@
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MessageStatus } from '../../../src/contract/records.js';
-import { MessageStore, TransitionConflictError } from '../../../src/store/messages.js';
 import type { BeginInput } from '../../../src/store/message-record.js';
-import { localEnv, type LocalEnv } from '../../support/local.js';
-import { describeTransitionTable, FUTURE, seedItem, T0, type SeedState } from '../../support/message-store-transitions.js';
+import { MessageStore, TransitionConflictError } from '../../../src/store/messages.js';
+import { type LocalEnv, localEnv } from '../../support/local.js';
+import { describeTransitionTable, FUTURE, type SeedState, seedItem, T0 } from '../../support/message-store-transitions.js';
 
 let env: LocalEnv;
 let store: MessageStore;
@@ -13,7 +13,16 @@ let seq = 0;
 const newId = (label: string) => `${label}-${++seq}`;
 
 function beginInput(id: string, overrides: Partial<BeginInput> = {}): BeginInput {
-  return { id, channel: 'email', provider: 'ses', recipients: ['a@example.com'], now: T0, bodySha256: 'h1', idDerived: false, ...overrides };
+  return {
+    id,
+    channel: 'email',
+    provider: 'ses',
+    recipients: ['a@example.com'],
+    now: T0,
+    bodySha256: 'h1',
+    idDerived: false,
+    ...overrides,
+  };
 }
 
 /** Puts a message item straight into the table in a given state (all with claim token "tok"). */
@@ -49,10 +58,19 @@ describeTransitionTable('MessageStore (DynamoDB Local)', () => ({ store, seed, s
 describe('MessageStore.begin', () => {
   it('creates a pending record and one index item per recipient, atomically', async () => {
     const id = newId('b');
-    const out = await store.begin(beginInput(id, { recipients: ['a@example.com', 'b@example.com', 'a@example.com'], tags: ['t'], metadata: { k: 1 } }));
+    const out = await store.begin(
+      beginInput(id, { recipients: ['a@example.com', 'b@example.com', 'a@example.com'], tags: ['t'], metadata: { k: 1 } }),
+    );
     expect(out.created).toBe(true);
     expect(await store.get(id)).toMatchObject({ id, status: 'pending', attempts: 0, recipients: {}, tags: ['t'], metadata: { k: 1 } });
-    expect(await item(id, 'recipient#b@example.com')).toEqual({ id, sk: 'recipient#b@example.com', recipient: 'b@example.com', createdAt: T0, channel: 'email', status: 'pending' });
+    expect(await item(id, 'recipient#b@example.com')).toEqual({
+      id,
+      sk: 'recipient#b@example.com',
+      recipient: 'b@example.com',
+      createdAt: T0,
+      channel: 'email',
+      status: 'pending',
+    });
     // The first recipient's byRecipient entry is the message item itself; it is no record field.
     expect(await item(id)).toMatchObject({ recipient: 'a@example.com', createdAt: T0 });
     expect(await item(id, 'recipient#a@example.com')).toBeUndefined();
@@ -68,7 +86,9 @@ describe('MessageStore.begin', () => {
     const again = await store.begin(beginInput(id, { recipients: [who] }));
     // Assess
     expect([out.created, again.created]).toEqual([true, false]);
-    const { Items = [] } = await env.clients.doc.send(new QueryCommand({ TableName: table, KeyConditionExpression: 'id = :id', ExpressionAttributeValues: { ':id': id } }));
+    const { Items = [] } = await env.clients.doc.send(
+      new QueryCommand({ TableName: table, KeyConditionExpression: 'id = :id', ExpressionAttributeValues: { ':id': id } }),
+    );
     expect(Items.map((i) => i['sk'])).toEqual(['message']);
     expect((await store.listByRecipient(who)).items.map((m) => [m.id, m.status])).toEqual([[id, 'pending']]);
   });
@@ -78,7 +98,12 @@ describe('MessageStore.begin', () => {
     await store.begin(beginInput(id));
     const claim = await store.claim(id, { now: T0, leaseUntil: FUTURE, receiveCount: 1 });
     if (!claim.claimed) throw new Error('expected claim');
-    await store.markSent(id, claim.token, { provider: 'ses', providerMessageId: 'p-1', recipients: { 'a@example.com': { status: 'sent' } }, sentAt: T0 });
+    await store.markSent(id, claim.token, {
+      provider: 'ses',
+      providerMessageId: 'p-1',
+      recipients: { 'a@example.com': { status: 'sent' } },
+      sentAt: T0,
+    });
     const again = await store.begin(beginInput(id, { bodySha256: 'other' }));
     expect(again.created).toBe(false);
     expect(again.record).toMatchObject({ status: 'sent', providerMessageId: 'p-1', bodySha256: 'h1' });
@@ -86,7 +111,15 @@ describe('MessageStore.begin', () => {
 
   it('may replace an invalid-message record (nothing was sent under it) but no other failed record', async () => {
     const invalidId = newId('inv');
-    await store.recordInvalid({ id: invalidId, idDerived: false, channel: 'email', error: { code: 'invalid_message', message: 'bad', retryable: false }, rawBody: '{', bodySha256: 'x', now: T0 });
+    await store.recordInvalid({
+      id: invalidId,
+      idDerived: false,
+      channel: 'email',
+      error: { code: 'invalid_message', message: 'bad', retryable: false },
+      rawBody: '{',
+      bodySha256: 'x',
+      now: T0,
+    });
     expect((await store.begin(beginInput(invalidId))).created).toBe(true);
     expect((await store.get(invalidId))?.status).toBe('pending');
 
@@ -116,7 +149,10 @@ describe('MessageStore per-recipient state', () => {
     // Act
     await store.markSent(id, claim.token, {
       provider: 'ses',
-      recipients: { 'a@example.com': { status: 'sent', providerMessageId: 'pa' }, 'b@example.com': { status: 'sent', providerMessageId: 'pb' } },
+      recipients: {
+        'a@example.com': { status: 'sent', providerMessageId: 'pa' },
+        'b@example.com': { status: 'sent', providerMessageId: 'pb' },
+      },
       sentAt: T0,
     });
     // Assess
@@ -136,8 +172,19 @@ describe('MessageStore per-recipient state', () => {
     const claim = await store.claim(id, { now: T0, leaseUntil: FUTURE, receiveCount: 1 });
     if (!claim.claimed) throw new Error('expected claim');
     expect(claim.record.attempts).toBe(1);
-    await store.markErrored(id, claim.token, { error: { code: 'throttled', message: 'slow down', retryable: true }, throttled: true, now: T0, nextAttemptAt: FUTURE });
-    expect(await store.get(id)).toMatchObject({ status: 'errored', attempts: 1, throttles: 1, nextAttemptAt: FUTURE, error: { code: 'throttled' } });
+    await store.markErrored(id, claim.token, {
+      error: { code: 'throttled', message: 'slow down', retryable: true },
+      throttled: true,
+      now: T0,
+      nextAttemptAt: FUTURE,
+    });
+    expect(await store.get(id)).toMatchObject({
+      status: 'errored',
+      attempts: 1,
+      throttles: 1,
+      nextAttemptAt: FUTURE,
+      error: { code: 'throttled' },
+    });
     expect((await store.get(id))?.claimToken).toBeUndefined();
   });
 });
@@ -159,7 +206,13 @@ describe('MessageStore queries', () => {
   it('lists by recipient newest first, in pages, and before a time', async () => {
     // Prepare: five messages to the same recipient at increasing times, one to someone else
     const who = `${newId('who')}@example.com`;
-    const times = ['2030-02-01T00:00:01.000Z', '2030-02-01T00:00:02.000Z', '2030-02-01T00:00:03.000Z', '2030-02-01T00:00:04.000Z', '2030-02-01T00:00:05.000Z'];
+    const times = [
+      '2030-02-01T00:00:01.000Z',
+      '2030-02-01T00:00:02.000Z',
+      '2030-02-01T00:00:03.000Z',
+      '2030-02-01T00:00:04.000Z',
+      '2030-02-01T00:00:05.000Z',
+    ];
     const ids = times.map((_t, i) => `${who}-m${i}`.replace('@', '_'));
     for (const [i, t] of times.entries()) await store.begin(beginInput(ids[i]!, { recipients: [who], now: t }));
     await store.begin(beginInput(newId('other'), { recipients: ['someone-else@example.com'] }));
@@ -188,20 +241,48 @@ describe('MessageStore queries', () => {
     const id = newId('bulk-first');
     await store.begin(beginInput(id, { recipients: ['f@example.com', 'g@example.com'] }));
     // Act
-    await store.syncRecipientIndex(id, ['f@example.com', 'g@example.com'], 'sent', { 'f@example.com': `${id}-f`, 'g@example.com': `${id}-g` });
+    await store.syncRecipientIndex(id, ['f@example.com', 'g@example.com'], 'sent', {
+      'f@example.com': `${id}-f`,
+      'g@example.com': `${id}-g`,
+    });
     // Assess
     expect((await store.getByProviderMessageId(`${id}-f`))?.id).toBe(id);
     expect((await store.getByProviderMessageId(`${id}-g`))?.id).toBe(id);
-    expect(await item(id, 'recipient#f@example.com')).toEqual({ id, sk: 'recipient#f@example.com', status: 'sent', providerMessageId: `${id}-f` });
+    expect(await item(id, 'recipient#f@example.com')).toEqual({
+      id,
+      sk: 'recipient#f@example.com',
+      status: 'sent',
+      providerMessageId: `${id}-f`,
+    });
     expect((await store.listByRecipient('f@example.com')).items.map((m) => m.id)).toEqual([id]);
   });
 
   it('syncRecipientIndex still updates every index item of a message begun before the message item carried a recipient', async () => {
     // Prepare: the layout begin wrote before: a message item without `recipient`, an index item per recipient.
     const id = newId('old-layout');
-    await env.clients.doc.send(new PutCommand({ TableName: table, Item: { id, sk: 'message', status: 'sent', attempts: 1, throttles: 0, createdAt: T0, updatedAt: T0, recipients: {}, channel: 'email' } }));
+    await env.clients.doc.send(
+      new PutCommand({
+        TableName: table,
+        Item: {
+          id,
+          sk: 'message',
+          status: 'sent',
+          attempts: 1,
+          throttles: 0,
+          createdAt: T0,
+          updatedAt: T0,
+          recipients: {},
+          channel: 'email',
+        },
+      }),
+    );
     for (const r of ['h@example.com', 'i@example.com']) {
-      await env.clients.doc.send(new PutCommand({ TableName: table, Item: { id, sk: `recipient#${r}`, recipient: r, createdAt: T0, channel: 'email', status: 'pending' } }));
+      await env.clients.doc.send(
+        new PutCommand({
+          TableName: table,
+          Item: { id, sk: `recipient#${r}`, recipient: r, createdAt: T0, channel: 'email', status: 'pending' },
+        }),
+      );
     }
     // Act
     await store.syncRecipientIndex(id, ['h@example.com', 'i@example.com'], 'sent');
@@ -234,7 +315,11 @@ describe('MessageStore.cancel (operator)', () => {
       // Assess
       expect(result.outcome).toBe(outcome);
       if (outcome === 'cancelled') {
-        expect(result.record).toMatchObject({ status: 'cancelled', updatedAt: NOW, error: { code: 'cancelled', message: 'cancelled by operator', retryable: false } });
+        expect(result.record).toMatchObject({
+          status: 'cancelled',
+          updatedAt: NOW,
+          error: { code: 'cancelled', message: 'cancelled by operator', retryable: false },
+        });
         expect(result.record.claimToken).toBeUndefined();
         expect(result.record.leaseExpiresAt).toBeUndefined();
       } else {
@@ -265,7 +350,9 @@ describe('MessageStore.cancel (operator)', () => {
     // Act
     const cancelled = await store.cancel(id, T0);
     const again = await store.cancel(id, NOW);
-    const delivered = await store.begin(beginInput(id, { recipients: ['t@example.com'], tags: ['promo'], metadata: { k: 'v' }, now: NOW, bodySha256: 'first' }));
+    const delivered = await store.begin(
+      beginInput(id, { recipients: ['t@example.com'], tags: ['promo'], metadata: { k: 'v' }, now: NOW, bodySha256: 'first' }),
+    );
     const reused = await store.begin(beginInput(id, { recipients: ['other@example.com'], now: NOW, bodySha256: 'second' }));
     const listed = await store.listByRecipient('T@example.com');
     // Assess
@@ -274,9 +361,25 @@ describe('MessageStore.cancel (operator)', () => {
     expect(cancelled.record.bodySha256).toBeUndefined();
     expect(again.outcome).toBe('already_cancelled');
     expect(delivered.created).toBe(false);
-    expect(delivered.record).toMatchObject({ id, status: 'cancelled', channel: 'email', provider: 'ses', bodySha256: 'first', tags: ['promo'], metadata: { k: 'v' }, createdAt: T0 });
+    expect(delivered.record).toMatchObject({
+      id,
+      status: 'cancelled',
+      channel: 'email',
+      provider: 'ses',
+      bodySha256: 'first',
+      tags: ['promo'],
+      metadata: { k: 'v' },
+      createdAt: T0,
+    });
     expect(reused).toMatchObject({ created: false, record: { bodySha256: 'first', status: 'cancelled' } });
-    expect(await item(id, 'recipient#t@example.com')).toEqual({ id, sk: 'recipient#t@example.com', recipient: 't@example.com', createdAt: T0, channel: 'email', status: 'cancelled' });
+    expect(await item(id, 'recipient#t@example.com')).toEqual({
+      id,
+      sk: 'recipient#t@example.com',
+      recipient: 't@example.com',
+      createdAt: T0,
+      channel: 'email',
+      status: 'cancelled',
+    });
     expect(await item(id, 'recipient#other@example.com')).toBeUndefined();
     expect(listed.items.map((m) => [m.id, m.status])).toEqual([[id, 'cancelled']]);
   });
@@ -306,13 +409,22 @@ describe('MessageStore.cancel (operator)', () => {
     // Prepare
     const ids = Array.from({ length: 8 }, () => newId('race-cancel'));
     // Act
-    const results = await Promise.all(ids.map((id) => Promise.all([store.cancel(id, NOW), store.begin(beginInput(id, { recipients: [`${id}@example.com`], bodySha256: 'body' }))])));
+    const results = await Promise.all(
+      ids.map((id) =>
+        Promise.all([store.cancel(id, NOW), store.begin(beginInput(id, { recipients: [`${id}@example.com`], bodySha256: 'body' }))]),
+      ),
+    );
     // Assess
     for (const [i, [cancel, begin]] of results.entries()) {
       const id = ids[i]!;
       expect(['cancelled', 'tombstoned']).toContain(cancel.outcome);
       expect(begin.created).toBe(cancel.outcome === 'cancelled');
-      expect(await store.get(id)).toMatchObject({ status: 'cancelled', bodySha256: 'body', channel: 'email', error: { code: 'cancelled' } });
+      expect(await store.get(id)).toMatchObject({
+        status: 'cancelled',
+        bodySha256: 'body',
+        channel: 'email',
+        error: { code: 'cancelled' },
+      });
       expect(await indexStatus(id, `${id}@example.com`)).toBe('cancelled');
     }
   });

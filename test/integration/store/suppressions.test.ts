@@ -1,7 +1,7 @@
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SuppressionStore } from '../../../src/store/suppressions.js';
-import { localEnv, type LocalEnv } from '../../support/local.js';
+import { type LocalEnv, localEnv } from '../../support/local.js';
 
 let env: LocalEnv;
 let store: SuppressionStore;
@@ -15,9 +15,15 @@ afterAll(() => env.clients.destroy());
 describe('SuppressionStore', () => {
   it('adds lower-cased, keeps the first reason and time, counts distinct events once', async () => {
     // Act
-    expect(await store.add({ address: 'Bounce@Example.COM', reason: 'hardBounce', sourceEventId: 'e1', at: '2030-01-01T00:00:00.000Z' })).toBe(true);
-    expect(await store.add({ address: 'bounce@example.com', reason: 'hardBounce', sourceEventId: 'e1', at: '2030-01-01T00:00:09.000Z' })).toBe(false);
-    expect(await store.add({ address: 'bounce@example.com', reason: 'complaint', sourceEventId: 'e2', at: '2030-01-02T00:00:00.000Z' })).toBe(true);
+    expect(
+      await store.add({ address: 'Bounce@Example.COM', reason: 'hardBounce', sourceEventId: 'e1', at: '2030-01-01T00:00:00.000Z' }),
+    ).toBe(true);
+    expect(
+      await store.add({ address: 'bounce@example.com', reason: 'hardBounce', sourceEventId: 'e1', at: '2030-01-01T00:00:09.000Z' }),
+    ).toBe(false);
+    expect(
+      await store.add({ address: 'bounce@example.com', reason: 'complaint', sourceEventId: 'e2', at: '2030-01-02T00:00:00.000Z' }),
+    ).toBe(true);
     // Assess
     expect(await store.get('BOUNCE@example.com')).toEqual({
       address: 'bounce@example.com',
@@ -47,7 +53,16 @@ describe('SuppressionStore', () => {
         new BatchWriteCommand({
           RequestItems: {
             [env.resources.tables.suppressions]: suppressed.slice(i, i + 25).map((address) => ({
-              PutRequest: { Item: { address, reason: 'hardBounce', reasons: new Set(['hardBounce']), firstSuppressedAt: 't', lastSuppressedAt: 't', count: 1 } },
+              PutRequest: {
+                Item: {
+                  address,
+                  reason: 'hardBounce',
+                  reasons: new Set(['hardBounce']),
+                  firstSuppressedAt: 't',
+                  lastSuppressedAt: 't',
+                  count: 1,
+                },
+              },
             })),
           },
         }),

@@ -6,6 +6,7 @@
  */
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { validatorFor } from '../../../src/contract/validate.js';
 import { createSendHandler } from '../../../src/handlers/send.js';
 import { createTrackingHandler } from '../../../src/handlers/tracking.js';
 import type { TrackingMetrics } from '../../../src/handlers/tracking-metrics.js';
@@ -18,14 +19,13 @@ import { MessageStore } from '../../../src/store/messages.js';
 import { SuppressionStore } from '../../../src/store/suppressions.js';
 import { SnsVerifier } from '../../../src/tracking/sns/index.js';
 import { createIngestDeps } from '../../../src/tracking/wiring.js';
-import { localEnv, type LocalEnv } from '../../support/local.js';
+import { type LocalEnv, localEnv } from '../../support/local.js';
 import { providerLookup, RecordingLogger, RecordingMetrics } from '../../support/send-doubles.js';
+import { recordingLogger } from '../../support/sns/deps.js';
+import { lambdaRecord, NOW, notification, TOPIC } from '../../support/sns/envelopes.js';
+import { issueCertificate } from '../../support/sns/pki.js';
 import { deliverOnce } from '../../support/sqs-event.js';
 import { fixture } from '../../support/tracking-fixtures.js';
-import { recordingLogger } from '../../support/sns/deps.js';
-import { lambdaRecord, notification, NOW, TOPIC } from '../../support/sns/envelopes.js';
-import { issueCertificate } from '../../support/sns/pki.js';
-import { validatorFor } from '../../../src/contract/validate.js';
 
 const ADDRESS = 'gone@example.com';
 let env: LocalEnv;
@@ -46,7 +46,13 @@ describe('bounce → suppression → next send cancelled', () => {
       logger: new RecordingLogger(),
       processor: createSendProcessor({
         validate: validatorFor('email'),
-        config: { channel: 'email', defaultProvider: 'local', maxReceiveCount: 3, backoff: { baseSeconds: 1, maxSeconds: 1 }, ignoreUnsupportedFeatures: false },
+        config: {
+          channel: 'email',
+          defaultProvider: 'local',
+          maxReceiveCount: 3,
+          backoff: { baseSeconds: 1, maxSeconds: 1 },
+          ignoreUnsupportedFeatures: false,
+        },
         messages,
         suppressions,
         providers: providerLookup({ email: [new LocalEmailProvider(sesv2)] }),
@@ -59,7 +65,11 @@ describe('bounce → suppression → next send cancelled', () => {
     const cert = issueCertificate();
     const logger = recordingLogger();
     const single = { addDimension: () => single, addMetric: () => undefined };
-    const metrics = { addMetric: () => undefined, singleMetric: () => single, publishStoredMetrics: () => undefined } as unknown as TrackingMetrics;
+    const metrics = {
+      addMetric: () => undefined,
+      singleMetric: () => single,
+      publishStoredMetrics: () => undefined,
+    } as unknown as TrackingMetrics;
     const tracking = createTrackingHandler({
       sns: {
         verifier: new SnsVerifier({ allowedTopicArns: [TOPIC], fetchCertificate: async () => cert.pem, now: () => NOW }),
@@ -72,7 +82,12 @@ describe('bounce → suppression → next send cancelled', () => {
       metrics,
     });
     const enqueue = (id: string) =>
-      sqs.send(new SendMessageCommand({ QueueUrl: queues.email.url, MessageBody: JSON.stringify({ channel: 'email', id, from: 'shop@example.com', to: [ADDRESS], subject: 'Hello', text: 'Hi' }) }));
+      sqs.send(
+        new SendMessageCommand({
+          QueueUrl: queues.email.url,
+          MessageBody: JSON.stringify({ channel: 'email', id, from: 'shop@example.com', to: [ADDRESS], subject: 'Hello', text: 'Hi' }),
+        }),
+      );
     const drain = async () => {
       while (await deliverOnce(send, sqs, { url: queues.email.url, arn: queues.email.arn }, { waitSeconds: 2 }));
     };

@@ -4,10 +4,10 @@ import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NormalizedEvent } from '../../../src/contract/records.js';
-import { EventStore, INLINE_RAW_HEAD_CHARS, MAX_ITEM_BYTES } from '../../../src/store/events.js';
 import { InvalidEventQueryError } from '../../../src/store/errors.js';
+import { EventStore, INLINE_RAW_HEAD_CHARS, MAX_ITEM_BYTES } from '../../../src/store/events.js';
+import { type LocalEnv, localEnv } from '../../support/local.js';
 import { fixture } from '../../support/tracking-fixtures.js';
-import { localEnv, type LocalEnv } from '../../support/local.js';
 
 let env: LocalEnv;
 let store: EventStore;
@@ -55,7 +55,8 @@ describe('EventStore.put', () => {
     const foreign = event({ messageId: undefined, providerMessageId: 'ses-foreign-1' });
     await store.put(ours);
     await store.put(foreign);
-    const item = async (id: string) => (await env.clients.doc.send(new GetCommand({ TableName: env.resources.tables.events, Key: { eventId: id } }))).Item;
+    const item = async (id: string) =>
+      (await env.clients.doc.send(new GetCommand({ TableName: env.resources.tables.events, Key: { eventId: id } }))).Item;
     expect(await item(ours.eventId)).toMatchObject({ messageKey: 'ours-1', sortKey: `${ours.timestamp}#${ours.eventId}` });
     expect(await item(foreign.eventId)).toMatchObject({ messageKey: 'ses:ses-foreign-1' });
   });
@@ -75,7 +76,8 @@ describe('EventStore.put', () => {
     // Act
     expect(await store.put(e)).toBe('stored');
     // Assess
-    const item = (await env.clients.doc.send(new GetCommand({ TableName: env.resources.tables.events, Key: { eventId: e.eventId } }))).Item!;
+    const item = (await env.clients.doc.send(new GetCommand({ TableName: env.resources.tables.events, Key: { eventId: e.eventId } })))
+      .Item!;
     expect(item['raw']).toBeInstanceOf(Uint8Array);
     const rawBytes = (item['raw'] as Uint8Array).byteLength;
     expect(rawBytes).toBeLessThan(Buffer.byteLength(JSON.stringify(raw)) / 2);
@@ -89,16 +91,31 @@ describe('EventStore.put', () => {
     const old = event({ messageId: 'old-format-1', timestamp: '2023-05-01T00:00:01.000Z' });
     const notJson = event({ messageId: 'old-format-1', timestamp: '2023-05-01T00:00:02.000Z' });
     const { raw: _raw, ...fields } = old;
-    for (const [e, raw] of [[old, JSON.stringify(old.raw)], [notJson, 'not json {']] as const) {
-      await env.clients.doc.send(new PutCommand({
-        TableName: env.resources.tables.events,
-        Item: { ...fields, eventId: e.eventId, timestamp: e.timestamp, messageKey: 'old-format-1', sortKey: `${e.timestamp}#${e.eventId}`, raw },
-      }));
+    for (const [e, raw] of [
+      [old, JSON.stringify(old.raw)],
+      [notJson, 'not json {'],
+    ] as const) {
+      await env.clients.doc.send(
+        new PutCommand({
+          TableName: env.resources.tables.events,
+          Item: {
+            ...fields,
+            eventId: e.eventId,
+            timestamp: e.timestamp,
+            messageKey: 'old-format-1',
+            sortKey: `${e.timestamp}#${e.eventId}`,
+            raw,
+          },
+        }),
+      );
     }
     // Act / Assess
     expect(await store.get(old.eventId)).toEqual(old);
     expect((await store.get(notJson.eventId))?.raw).toBe('not json {');
-    expect((await store.byMessage('old-format-1')).map((e) => [e.eventId, e.raw])).toEqual([[old.eventId, old.raw], [notJson.eventId, 'not json {']]);
+    expect((await store.byMessage('old-format-1')).map((e) => [e.eventId, e.raw])).toEqual([
+      [old.eventId, old.raw],
+      [notJson.eventId, 'not json {'],
+    ]);
   });
 
   it('keeps a large payload that compresses under the item limit inline', async () => {
@@ -108,7 +125,8 @@ describe('EventStore.put', () => {
     // Act
     expect(await store.put(e)).toBe('stored');
     // Assess
-    const item = (await env.clients.doc.send(new GetCommand({ TableName: env.resources.tables.events, Key: { eventId: e.eventId } }))).Item!;
+    const item = (await env.clients.doc.send(new GetCommand({ TableName: env.resources.tables.events, Key: { eventId: e.eventId } })))
+      .Item!;
     expect(item['rawS3']).toBeUndefined();
     expect((await store.get(e.eventId))?.raw).toEqual(raw);
   });
@@ -156,9 +174,16 @@ describe('EventStore queries (no scans)', () => {
   it('serves every query from KEYS_ONLY indexes, reading whole events (raw included) from the table', async () => {
     // Assess: the tables are created from src/store/tables.ts, as deployed.
     const { Table } = await env.clients.dynamodb.send(new DescribeTableCommand({ TableName: env.resources.tables.events }));
-    expect(Object.fromEntries((Table?.GlobalSecondaryIndexes ?? []).map((i) => [i.IndexName, i.Projection?.ProjectionType])))
-      .toEqual({ byMessage: 'KEYS_ONLY', byRecipient: 'KEYS_ONLY', byType: 'KEYS_ONLY' });
-    const [byMessage, byRecipient, byType] = await Promise.all([store.byMessage(msg), store.byRecipient('q2@example.com'), store.byType('bounced', { since: t(5), until: t(5) })]);
+    expect(Object.fromEntries((Table?.GlobalSecondaryIndexes ?? []).map((i) => [i.IndexName, i.Projection?.ProjectionType]))).toEqual({
+      byMessage: 'KEYS_ONLY',
+      byRecipient: 'KEYS_ONLY',
+      byType: 'KEYS_ONLY',
+    });
+    const [byMessage, byRecipient, byType] = await Promise.all([
+      store.byMessage(msg),
+      store.byRecipient('q2@example.com'),
+      store.byType('bounced', { since: t(5), until: t(5) }),
+    ]);
     for (const got of [byMessage, byRecipient, byType]) {
       expect(got.length).toBeGreaterThan(0);
       for (const e of got) expect(e).toEqual(await store.get(e.eventId));
@@ -169,7 +194,11 @@ describe('EventStore queries (no scans)', () => {
   it('byMessage returns the events of a message in time order, including those keyed by its provider id', async () => {
     const got = await store.byMessage([msg, pm]);
     expect(got.map((e) => [e.eventType, e.timestamp])).toEqual([
-      ['sent', t(1)], ['sent', t(2)], ['delivered', t(3)], ['bounced', t(5)], ['opened', t(9)],
+      ['sent', t(1)],
+      ['sent', t(2)],
+      ['delivered', t(3)],
+      ['bounced', t(5)],
+      ['opened', t(9)],
     ]);
   });
 

@@ -7,26 +7,32 @@ import { readFileSync } from 'node:fs';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 import type { LambdaFunctionURLEvent, SNSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createTrackingHandler, type TrackingHandlerDeps } from '../../../src/handlers/tracking.js';
 import { receiptRouter } from '../../../src/handlers/receipt-router.js';
+import { createTrackingHandler, type TrackingHandlerDeps } from '../../../src/handlers/tracking.js';
 import { TRACKING_METRICS } from '../../../src/handlers/tracking-metrics.js';
 import { EventStore } from '../../../src/store/events.js';
 import { InboundStore } from '../../../src/store/inbound.js';
-import { SnsVerifier, SNS_REFUSED_METRIC } from '../../../src/tracking/sns/index.js';
+import { SNS_REFUSED_METRIC, SnsVerifier } from '../../../src/tracking/sns/index.js';
 import { createIngestDeps } from '../../../src/tracking/wiring.js';
-import { localEnv, type LocalEnv } from '../../support/local.js';
-import { fixture } from '../../support/tracking-fixtures.js';
+import { type LocalEnv, localEnv } from '../../support/local.js';
 import { recordingLogger } from '../../support/sns/deps.js';
-import { CERT_URL, confirmation, lambdaRecord, notification, NOW, OTHER_TOPIC, TOPIC, type Fields } from '../../support/sns/envelopes.js';
+import { CERT_URL, confirmation, type Fields, lambdaRecord, NOW, notification, OTHER_TOPIC, TOPIC } from '../../support/sns/envelopes.js';
 import { issueCertificate, type TestSigningCert } from '../../support/sns/pki.js';
+import { fixture } from '../../support/tracking-fixtures.js';
 
 /** Counts what the handler and the SNS module emit, by metric name (and refusal reason). */
 function recordingMetrics() {
   const counts = new Map<string, number>();
   const add = (name: string, _unit: unknown, value: number) => counts.set(name, (counts.get(name) ?? 0) + value);
   let dimension = '';
-  const single = { addDimension: (_n: string, v: string) => ((dimension = v), single), addMetric: (n: string, u: unknown, v: number) => add(`${n}:${dimension}`, u, v) };
-  const metrics = { addMetric: add, singleMetric: () => single, publishStoredMetrics: () => undefined } as unknown as Pick<Metrics, 'addMetric' | 'singleMetric' | 'publishStoredMetrics'>;
+  const single = {
+    addDimension: (_n: string, v: string) => ((dimension = v), single),
+    addMetric: (n: string, u: unknown, v: number) => add(`${n}:${dimension}`, u, v),
+  };
+  const metrics = { addMetric: add, singleMetric: () => single, publishStoredMetrics: () => undefined } as unknown as Pick<
+    Metrics,
+    'addMetric' | 'singleMetric' | 'publishStoredMetrics'
+  >;
   return { metrics, count: (name: string) => counts.get(name) ?? 0 };
 }
 
@@ -43,7 +49,11 @@ function deps(overrides: { eventsTable?: string; inbound?: boolean } = {}): Trac
     tables: { ...env.resources.tables, events: overrides.eventsTable ?? env.resources.tables.events },
     payload: { s3: env.clients.s3, bucket: env.resources.buckets.payload },
   });
-  const verifier = new SnsVerifier({ allowedTopicArns: [TOPIC], fetchCertificate: async (url) => (url === CERT_URL ? cert.pem : Promise.reject(new Error(url))), now: () => NOW });
+  const verifier = new SnsVerifier({
+    allowedTopicArns: [TOPIC],
+    fetchCertificate: async (url) => (url === CERT_URL ? cert.pem : Promise.reject(new Error(url))),
+    now: () => NOW,
+  });
   const inbound = overrides.inbound
     ? {
         s3: env.clients.s3,
@@ -54,7 +64,12 @@ function deps(overrides: { eventsTable?: string; inbound?: boolean } = {}): Trac
         logger,
       }
     : undefined;
-  const base = { sns: { verifier, logger, metrics: recorded.metrics, snsClientForRegion: () => env.clients.sns }, ingest, logger, metrics: recorded.metrics };
+  const base = {
+    sns: { verifier, logger, metrics: recorded.metrics, snsClientForRegion: () => env.clients.sns },
+    ingest,
+    logger,
+    metrics: recorded.metrics,
+  };
   // The HTTPS entry's route (lambdas/tracking/https.ts): receipt notifications to inbound.
   return inbound ? { ...base, route: receiptRouter(inbound, base, { tracking: [TOPIC], inbound: [TOPIC] }) } : base;
 }
@@ -74,11 +89,17 @@ const urlEvent = (body: string, headers: Record<string, string> = {}, method = '
     rawPath: '/',
     rawQueryString: '',
     headers: { 'content-type': 'text/plain; charset=UTF-8', ...headers },
-    requestContext: { http: { method, path: '/', protocol: 'HTTP/1.1', sourceIp: '192.0.2.1', userAgent: 'Amazon Simple Notification Service Agent' } },
+    requestContext: {
+      http: { method, path: '/', protocol: 'HTTP/1.1', sourceIp: '192.0.2.1', userAgent: 'Amazon Simple Notification Service Agent' },
+    },
     body,
     isBase64Encoded: false,
   }) as unknown as LambdaFunctionURLEvent;
-const snsHeaders = (f: Fields) => ({ 'x-amz-sns-message-type': f['Type']!, 'x-amz-sns-message-id': f['MessageId']!, 'x-amz-sns-topic-arn': f['TopicArn']! });
+const snsHeaders = (f: Fields) => ({
+  'x-amz-sns-message-type': f['Type']!,
+  'x-amz-sns-message-id': f['MessageId']!,
+  'x-amz-sns-topic-arn': f['TopicArn']!,
+});
 
 beforeAll(async () => {
   env = await localEnv();
@@ -153,7 +174,10 @@ describe('function URL (SNS over HTTPS)', () => {
     const handler = createTrackingHandler(deps());
     const forged = sesNotification('event-delivery');
     forged.fields['Signature'] = Buffer.alloc(256, 1).toString('base64');
-    expect(await handler(urlEvent(JSON.stringify(forged.fields)))).toMatchObject({ statusCode: 403, body: expect.stringContaining('bad_signature') });
+    expect(await handler(urlEvent(JSON.stringify(forged.fields)))).toMatchObject({
+      statusCode: 403,
+      body: expect.stringContaining('bad_signature'),
+    });
     expect(await handler(urlEvent('{"hello": "world"}'))).toMatchObject({ statusCode: 400 });
     expect(await handler(urlEvent('not json'))).toMatchObject({ statusCode: 400 });
     expect(await events.byMessage(forged.sesId)).toEqual([]);
@@ -161,12 +185,17 @@ describe('function URL (SNS over HTTPS)', () => {
 
   it('an UnsubscribeConfirmation is verified and logged (200)', async () => {
     const f = confirmation(cert.privateKey, 'UnsubscribeConfirmation');
-    expect(await createTrackingHandler(deps())(urlEvent(JSON.stringify(f), snsHeaders(f)))).toMatchObject({ statusCode: 200, body: JSON.stringify({ status: 'logged' }) });
+    expect(await createTrackingHandler(deps())(urlEvent(JSON.stringify(f), snsHeaders(f)))).toMatchObject({
+      statusCode: 200,
+      body: JSON.stringify({ status: 'logged' }),
+    });
   });
 
   it('a storage failure answers 500 so SNS redelivers', async () => {
     const a = sesNotification('event-delivery');
-    const res = await createTrackingHandler(deps({ eventsTable: 'no-such-table' }))(urlEvent(JSON.stringify(a.fields), snsHeaders(a.fields)));
+    const res = await createTrackingHandler(deps({ eventsTable: 'no-such-table' }))(
+      urlEvent(JSON.stringify(a.fields), snsHeaders(a.fields)),
+    );
     expect(res).toMatchObject({ statusCode: 500, body: JSON.stringify({ status: 'error' }) });
   });
 
@@ -175,11 +204,15 @@ describe('function URL (SNS over HTTPS)', () => {
   });
 
   it('an SES receipt notification goes to the inbound pipeline when it is configured, else becomes an unknown tracking event', async () => {
-    const { _source, ...receipt } = JSON.parse(readFileSync(new URL('../../fixtures/ses-inbound/sns-action-utf8.json', import.meta.url), 'utf8')) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    const { _source, ...receipt } = JSON.parse(
+      readFileSync(new URL('../../fixtures/ses-inbound/sns-action-utf8.json', import.meta.url), 'utf8'),
+    ) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
     const inboundId = `handler-inbound-${++seq}`;
     receipt['mail']['messageId'] = inboundId;
     const f = notification(cert.privateKey, { MessageId: `sns-${inboundId}`, Message: JSON.stringify(receipt) });
-    expect(await createTrackingHandler(deps({ inbound: true }))(urlEvent(JSON.stringify(f), snsHeaders(f)))).toMatchObject({ statusCode: 200 });
+    expect(await createTrackingHandler(deps({ inbound: true }))(urlEvent(JSON.stringify(f), snsHeaders(f)))).toMatchObject({
+      statusCode: 200,
+    });
     expect(await new InboundStore(env.clients.doc, env.resources.tables.inbound).get(inboundId)).toMatchObject({ id: inboundId });
     expect(recorded.count(TRACKING_METRICS.inbound)).toBe(1);
 

@@ -12,7 +12,7 @@ import type { IngestDeps } from '../../../src/tracking/deps.js';
 import { ingestEvents, ingestNotification } from '../../../src/tracking/ingest.js';
 import { normalizeSnsSmsEvent } from '../../../src/tracking/normalizers/sns-sms.js';
 import { createIngestDeps } from '../../../src/tracking/wiring.js';
-import { localEnv, type LocalEnv } from '../../support/local.js';
+import { type LocalEnv, localEnv } from '../../support/local.js';
 import { fixture, type Json } from '../../support/tracking-fixtures.js';
 
 let env: LocalEnv;
@@ -24,7 +24,11 @@ let seq = 0;
 
 beforeAll(async () => {
   env = await localEnv();
-  const wiring = { doc: env.clients.doc, tables: env.resources.tables, payload: { s3: env.clients.s3, bucket: env.resources.buckets.payload } };
+  const wiring = {
+    doc: env.clients.doc,
+    tables: env.resources.tables,
+    payload: { s3: env.clients.s3, bucket: env.resources.buckets.payload },
+  };
   deps = createIngestDeps(wiring);
   events = new EventStore(env.clients.doc, env.resources.tables.events);
   messages = new MessageStore(env.clients.doc, env.resources.tables.messages);
@@ -33,12 +37,27 @@ beforeAll(async () => {
 afterAll(() => env.clients.destroy());
 
 /** A message the send pipeline sent: begun, claimed and marked sent with the SES id. */
-async function sentMessage(opts: { recipients: string[]; channel?: 'email' | 'sms'; tags?: string[]; metadata?: Record<string, string | number | boolean> }) {
+async function sentMessage(opts: {
+  recipients: string[];
+  channel?: 'email' | 'sms';
+  tags?: string[];
+  metadata?: Record<string, string | number | boolean>;
+}) {
   const id = `msg:${++seq}.${Date.now()}`;
   const providerMessageId = `ses-${seq}-${Date.now()}`;
   const channel = opts.channel ?? 'email';
   const provider = channel === 'sms' ? 'sns' : 'ses';
-  await messages.begin({ id, channel, provider, recipients: opts.recipients, now: '2024-01-01T00:00:00.000Z', bodySha256: 'h', idDerived: false, tags: opts.tags, metadata: opts.metadata });
+  await messages.begin({
+    id,
+    channel,
+    provider,
+    recipients: opts.recipients,
+    now: '2024-01-01T00:00:00.000Z',
+    bodySha256: 'h',
+    idDerived: false,
+    tags: opts.tags,
+    metadata: opts.metadata,
+  });
   const claim = await messages.claim(id, { now: '2024-01-01T00:00:00.000Z', leaseUntil: '2099-01-01T00:00:00.000Z', receiveCount: 1 });
   if (!claim.claimed) throw new Error('claim failed');
   await messages.markSent(id, claim.token, {
@@ -85,10 +104,14 @@ describe('ingestNotification', () => {
     expect([sent.stored, delivered.stored]).toEqual([1, 1]);
     const stored = await events.byMessage(msg.id);
     expect(stored.map((e) => e.eventType)).toEqual(['sent', 'delivered']);
-    for (const e of stored) expect(e).toMatchObject({ messageId: msg.id, providerMessageId: msg.providerMessageId, tags: ['welcome'], metadata: { userId: 7 } });
+    for (const e of stored)
+      expect(e).toMatchObject({ messageId: msg.id, providerMessageId: msg.providerMessageId, tags: ['welcome'], metadata: { userId: 7 } });
     // The SES tags of the payload (myCustomTag1…) lose to the record's metadata.
     expect(stored[1]?.metadata).toEqual({ userId: 7 });
-    expect((await messages.get(msg.id))?.recipients['recipient@example.com']).toMatchObject({ status: 'delivered', lastEventType: 'delivered' });
+    expect((await messages.get(msg.id))?.recipients['recipient@example.com']).toMatchObject({
+      status: 'delivered',
+      lastEventType: 'delivered',
+    });
   });
 
   it('replaying the same notifications twice stores nothing new and suppresses nothing twice', async () => {
@@ -100,7 +123,9 @@ describe('ingestNotification', () => {
     for (let round = 0; round < 2; round++) for (const raw of batch) replays.push(await ingestNotification(envelope(raw, 9), deps));
     expect(replays.every((r) => r.stored === 0 && r.duplicates === 1 && r.suppressed.length === 0)).toBe(true);
     expect(await events.byMessage(msg.id)).toEqual(before);
-    expect((await suppressions.get('recipient@example.com'))?.sourceEventIds?.filter((id) => before.some((e) => e.eventId === id))).toHaveLength(1);
+    expect(
+      (await suppressions.get('recipient@example.com'))?.sourceEventIds?.filter((id) => before.some((e) => e.eventId === id)),
+    ).toHaveLength(1);
   });
 
   it('the same bounce delivered twice at once (two Lambda instances): stored once, suppressed once, status bounced', async () => {
@@ -112,7 +137,11 @@ describe('ingestNotification', () => {
     // Assess: one put wins; both may have applied the (idempotent) effects.
     expect([a.stored + b.stored, a.duplicates + b.duplicates]).toEqual([1, 1]);
     expect(await events.byMessage(msg.id)).toHaveLength(1);
-    expect(await suppressions.get('race@example.com')).toMatchObject({ reason: 'hardBounce', count: 1, sourceEventIds: [a.events[0]!.eventId] });
+    expect(await suppressions.get('race@example.com')).toMatchObject({
+      reason: 'hardBounce',
+      count: 1,
+      sourceEventIds: [a.events[0]!.eventId],
+    });
     expect((await messages.get(msg.id))?.recipients['race@example.com']).toMatchObject({ status: 'bounced', lastEventType: 'bounced' });
   });
 
@@ -129,7 +158,10 @@ describe('ingestNotification', () => {
     const hard = await sentMessage({ recipients: ['hard@example.com'] });
     const soft = await sentMessage({ recipients: ['soft@example.com'] });
     const h = await ingestNotification(envelope(about('event-bounce-permanent-noemail', hard, { recipient: 'hard@example.com' })), deps);
-    const s = await ingestNotification(envelope(about('event-bounce-transient-mailboxfull', soft, { recipient: 'soft@example.com' })), deps);
+    const s = await ingestNotification(
+      envelope(about('event-bounce-transient-mailboxfull', soft, { recipient: 'soft@example.com' })),
+      deps,
+    );
     expect(h.suppressed).toEqual([{ address: 'hard@example.com', reason: 'hardBounce' }]);
     expect(s.suppressed).toEqual([]);
     expect(await suppressions.get('hard@example.com')).toMatchObject({ reason: 'hardBounce', sourceEventIds: [h.events[0]!.eventId] });
@@ -190,8 +222,12 @@ describe('ingestNotification', () => {
   });
 
   it('setup notices and SNS control messages are not events', async () => {
-    expect((await ingestNotification(envelope(fixture('ses', 'notification-subscription-succeeded')), deps)).ignored).toMatch(/setup notice/);
-    expect((await ingestNotification({ ...envelope({}), Type: 'SubscriptionConfirmation' }, deps)).ignored).toMatch(/SubscriptionConfirmation/);
+    expect((await ingestNotification(envelope(fixture('ses', 'notification-subscription-succeeded')), deps)).ignored).toMatch(
+      /setup notice/,
+    );
+    expect((await ingestNotification({ ...envelope({}), Type: 'SubscriptionConfirmation' }, deps)).ignored).toMatch(
+      /SubscriptionConfirmation/,
+    );
   });
 
   it('if the put fails after the effects, the retry applies them again and stores the event once', async () => {
@@ -220,7 +256,10 @@ describe('ingestNotification', () => {
 describe('ingestEvents with SMS receipts', () => {
   it('joins an SNS SMS receipt to our message by the SNS MessageId and moves the number forward', async () => {
     const msg = await sentMessage({ recipients: ['+12065550100'], channel: 'sms', metadata: { otp: true } });
-    const entry = { ...fixture('sns-sms', 'success'), notification: { messageId: msg.providerMessageId, timestamp: '2024-01-01 00:00:05.000' } };
+    const entry = {
+      ...fixture('sns-sms', 'success'),
+      notification: { messageId: msg.providerMessageId, timestamp: '2024-01-01 00:00:05.000' },
+    };
     const out = await ingestEvents(normalizeSnsSmsEvent(entry, { receivedAt: new Date().toISOString(), provider: 'sns' }), deps);
     expect(out.events[0]).toMatchObject({ eventType: 'delivered', channel: 'sms', messageId: msg.id, metadata: { otp: true } });
     expect((await messages.get(msg.id))?.recipients['+12065550100']).toMatchObject({ status: 'delivered' });
@@ -228,7 +267,10 @@ describe('ingestEvents with SMS receipts', () => {
 
   it('an opted-out number is suppressed (unsubscribe)', async () => {
     const msg = await sentMessage({ recipients: ['+12065550101'], channel: 'sms' });
-    const entry = { ...fixture('sns-sms', 'failure-opted-out'), notification: { messageId: msg.providerMessageId, timestamp: '2024-01-01 00:00:05.000' } };
+    const entry = {
+      ...fixture('sns-sms', 'failure-opted-out'),
+      notification: { messageId: msg.providerMessageId, timestamp: '2024-01-01 00:00:05.000' },
+    };
     const out = await ingestEvents(normalizeSnsSmsEvent(entry, { receivedAt: new Date().toISOString(), provider: 'sns' }), deps);
     expect(out.suppressed).toEqual([{ address: '+12065550101', reason: 'unsubscribe' }]);
     expect((await messages.get(msg.id))?.recipients['+12065550101']?.status).toBe('failed');

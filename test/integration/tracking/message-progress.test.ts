@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventType } from '../../../src/contract/records.js';
 import { EVENT_RANK, MessageProgress } from '../../../src/store/message-progress.js';
 import { MessageStore } from '../../../src/store/messages.js';
-import { localEnv, type LocalEnv } from '../../support/local.js';
+import { type LocalEnv, localEnv } from '../../support/local.js';
 
 let env: LocalEnv;
 let progress: MessageProgress;
@@ -18,7 +18,16 @@ async function seed(recipients?: Record<string, unknown>): Promise<string> {
   await env.clients.doc.send(
     new PutCommand({
       TableName: env.resources.tables.messages,
-      Item: { id, sk: 'message', channel: 'email', status: 'sent', attempts: 1, createdAt: at(0), updatedAt: at(0), ...(recipients ? { recipients } : {}) },
+      Item: {
+        id,
+        sk: 'message',
+        channel: 'email',
+        status: 'sent',
+        attempts: 1,
+        createdAt: at(0),
+        updatedAt: at(0),
+        ...(recipients ? { recipients } : {}),
+      },
     }),
   );
   return id;
@@ -41,7 +50,12 @@ describe('MessageProgress.advance: per-recipient status only moves forward', () 
     const id = await seed({ [R]: { status: 'sent' } });
     expect(await progress.advance(id, ev('delivered', 5))).toBe('advanced');
     expect(await progress.advance(id, ev('sent', 1))).toBe('stale');
-    expect((await recipients(id))[R]).toEqual({ status: 'delivered', lastEventType: 'delivered', lastEventAt: at(5), rank: EVENT_RANK.delivered });
+    expect((await recipients(id))[R]).toEqual({
+      status: 'delivered',
+      lastEventType: 'delivered',
+      lastEventAt: at(5),
+      rank: EVENT_RANK.delivered,
+    });
   });
 
   it.each([
@@ -78,8 +92,13 @@ describe('MessageProgress.advance: per-recipient status only moves forward', () 
   });
 
   it('never replaces a send-time outcome (invalid, suppressed, failed)', async () => {
-    const id = await seed({ 'x@example.com': { status: 'invalid' }, 'y@example.com': { status: 'suppressed' }, 'z@example.com': { status: 'failed' } });
-    for (const r of ['x@example.com', 'y@example.com', 'z@example.com']) expect(await progress.advance(id, ev('delivered', 1, r))).toBe('stale');
+    const id = await seed({
+      'x@example.com': { status: 'invalid' },
+      'y@example.com': { status: 'suppressed' },
+      'z@example.com': { status: 'failed' },
+    });
+    for (const r of ['x@example.com', 'y@example.com', 'z@example.com'])
+      expect(await progress.advance(id, ev('delivered', 1, r))).toBe('stale');
   });
 
   it('creates the recipient entry, or the whole map, when tracking gets there before the send record does', async () => {
@@ -91,7 +110,7 @@ describe('MessageProgress.advance: per-recipient status only moves forward', () 
     expect((await recipients(noMap))[R]?.['status']).toBe('delivered');
   });
 
-  it('keeps the rest of the entry (a bulk send\'s per-recipient providerMessageId)', async () => {
+  it("keeps the rest of the entry (a bulk send's per-recipient providerMessageId)", async () => {
     const id = await seed({ [R]: { status: 'sent', providerMessageId: 'bulk-pm-7' } });
     await progress.advance(id, ev('delivered', 3));
     expect((await recipients(id))[R]).toMatchObject({ status: 'delivered', providerMessageId: 'bulk-pm-7' });
@@ -115,11 +134,24 @@ describe('MessageProgress.advance: per-recipient status only moves forward', () 
 
   it('markSent landing after tracking keeps the tracking state (send pipeline fills only absent entries)', async () => {
     const id = `progress-send-${++seq}`;
-    await messages.begin({ id, channel: 'email', provider: 'ses', recipients: [R, 'other@example.com'], now: at(0), bodySha256: 'h', idDerived: false });
+    await messages.begin({
+      id,
+      channel: 'email',
+      provider: 'ses',
+      recipients: [R, 'other@example.com'],
+      now: at(0),
+      bodySha256: 'h',
+      idDerived: false,
+    });
     const claim = await messages.claim(id, { now: at(0), leaseUntil: '2099-01-01T00:00:00.000Z', receiveCount: 1 });
     if (!claim.claimed) throw new Error('claim failed');
     await progress.advance(id, ev('delivered', 4));
-    await messages.markSent(id, claim.token, { provider: 'ses', providerMessageId: 'pm', sentAt: at(1), recipients: { [R]: { status: 'sent' }, 'other@example.com': { status: 'sent' } } });
+    await messages.markSent(id, claim.token, {
+      provider: 'ses',
+      providerMessageId: 'pm',
+      sentAt: at(1),
+      recipients: { [R]: { status: 'sent' }, 'other@example.com': { status: 'sent' } },
+    });
     const got = await messages.get(id);
     expect(got?.recipients[R]).toMatchObject({ status: 'delivered', lastEventType: 'delivered' });
     expect(got?.recipients['other@example.com']).toEqual({ status: 'sent' });

@@ -8,9 +8,9 @@ import { EventStore } from '../../../src/store/events.js';
 import { MessageStore } from '../../../src/store/messages.js';
 import { encodeLogsEvent } from '../../../src/tracking/cloudwatch-logs.js';
 import { createIngestDeps } from '../../../src/tracking/wiring.js';
-import { localEnv, type LocalEnv } from '../../support/local.js';
-import { fixture } from '../../support/tracking-fixtures.js';
+import { type LocalEnv, localEnv } from '../../support/local.js';
 import { recordingLogger } from '../../support/sns/deps.js';
+import { fixture } from '../../support/tracking-fixtures.js';
 
 let env: LocalEnv;
 let events: EventStore;
@@ -23,7 +23,10 @@ function handler(eventsTable?: string) {
     singleMetric: () => metrics,
     publishStoredMetrics: () => undefined,
   } as unknown as Pick<Metrics, 'addMetric' | 'singleMetric' | 'publishStoredMetrics'>;
-  const ingest = createIngestDeps({ doc: env.clients.doc, tables: { ...env.resources.tables, events: eventsTable ?? env.resources.tables.events } });
+  const ingest = createIngestDeps({
+    doc: env.clients.doc,
+    tables: { ...env.resources.tables, events: eventsTable ?? env.resources.tables.events },
+  });
   const logger = recordingLogger();
   return { run: createSmsStatusHandler({ ingest, logger, metrics }), count: (n: string) => counts.get(n) ?? 0, logger };
 }
@@ -35,11 +38,18 @@ function logsEvent(entries: unknown[], logGroup = 'sns/us-east-1/123456789012/Di
     logGroup,
     logStream: `stream-${++seq}`,
     subscriptionFilters: ['mailroom-sms-status'],
-    logEvents: entries.map((e, i) => ({ id: `${seq}-${i}`, timestamp: Date.now(), message: typeof e === 'string' ? e : JSON.stringify(e) })),
+    logEvents: entries.map((e, i) => ({
+      id: `${seq}-${i}`,
+      timestamp: Date.now(),
+      message: typeof e === 'string' ? e : JSON.stringify(e),
+    })),
   });
 }
 
-const entry = (name: 'success' | 'failure' | 'failure-opted-out', messageId: string) => ({ ...fixture('sns-sms', name), notification: { messageId, timestamp: '2024-06-01 10:00:00.000' } });
+const entry = (name: 'success' | 'failure' | 'failure-opted-out', messageId: string) => ({
+  ...fixture('sns-sms', name),
+  notification: { messageId, timestamp: '2024-06-01 10:00:00.000' },
+});
 
 beforeAll(async () => {
   env = await localEnv();
@@ -52,18 +62,40 @@ describe('SMS delivery-status handler', () => {
     const messages = new MessageStore(env.clients.doc, env.resources.tables.messages);
     const id = `sms-${++seq}`;
     const pmid = `sns-pm-${seq}-${Date.now()}`;
-    await messages.begin({ id, channel: 'sms', provider: 'sns', recipients: ['+12065550100'], now: '2024-06-01T09:59:00.000Z', bodySha256: 'h', idDerived: false });
+    await messages.begin({
+      id,
+      channel: 'sms',
+      provider: 'sns',
+      recipients: ['+12065550100'],
+      now: '2024-06-01T09:59:00.000Z',
+      bodySha256: 'h',
+      idDerived: false,
+    });
     const claim = await messages.claim(id, { now: '2024-06-01T09:59:00.000Z', leaseUntil: '2099-01-01T00:00:00.000Z', receiveCount: 1 });
     if (!claim.claimed) throw new Error('claim failed');
-    await messages.markSent(id, claim.token, { provider: 'sns', providerMessageId: pmid, sentAt: '2024-06-01T09:59:01.000Z', recipients: { '+12065550100': { status: 'sent' } } });
+    await messages.markSent(id, claim.token, {
+      provider: 'sns',
+      providerMessageId: pmid,
+      sentAt: '2024-06-01T09:59:01.000Z',
+      recipients: { '+12065550100': { status: 'sent' } },
+    });
     const foreignId = `sns-foreign-${seq}`;
     const h = handler();
 
     const outcome = await h.run(logsEvent([entry('success', pmid), entry('failure', foreignId), 'not a delivery log line']));
 
     expect(outcome).toMatchObject({ stored: 3, unknown: 1 });
-    expect((await events.byMessage(id))[0]).toMatchObject({ eventType: 'delivered', channel: 'sms', provider: 'sns', messageId: id, description: expect.stringContaining('0.00645 USD') });
-    expect((await events.byMessage(foreignId))[0]).toMatchObject({ eventType: 'failed', mtaResponse: 'Unknown error attempting to reach phone' });
+    expect((await events.byMessage(id))[0]).toMatchObject({
+      eventType: 'delivered',
+      channel: 'sms',
+      provider: 'sns',
+      messageId: id,
+      description: expect.stringContaining('0.00645 USD'),
+    });
+    expect((await events.byMessage(foreignId))[0]).toMatchObject({
+      eventType: 'failed',
+      mtaResponse: 'Unknown error attempting to reach phone',
+    });
     expect((await messages.get(id))?.recipients['+12065550100']?.status).toBe('delivered');
     expect(h.count(TRACKING_METRICS.stored)).toBe(3);
     expect(h.count(TRACKING_METRICS.unknown)).toBe(1);
@@ -77,7 +109,14 @@ describe('SMS delivery-status handler', () => {
   });
 
   it('a CloudWatch Logs control message stores nothing', async () => {
-    const control = encodeLogsEvent({ messageType: 'CONTROL_MESSAGE', owner: 'CloudwatchLogs', logGroup: '', logStream: '', subscriptionFilters: [], logEvents: [{ id: '1', timestamp: 0, message: 'CWL CONTROL MESSAGE: Checking health of destination Lambda function.' }] });
+    const control = encodeLogsEvent({
+      messageType: 'CONTROL_MESSAGE',
+      owner: 'CloudwatchLogs',
+      logGroup: '',
+      logStream: '',
+      subscriptionFilters: [],
+      logEvents: [{ id: '1', timestamp: 0, message: 'CWL CONTROL MESSAGE: Checking health of destination Lambda function.' }],
+    });
     expect(await handler().run(control)).toBeUndefined();
   });
 

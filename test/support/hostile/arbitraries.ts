@@ -9,8 +9,16 @@ import fc from 'fast-check';
 
 /** Names an object inherits from Object.prototype, plus `__proto__` itself. */
 export const PROTOTYPE_KEYS = [
-  '__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf', 'isPrototypeOf',
-  'propertyIsEnumerable', 'toLocaleString', '__defineGetter__', '__lookupGetter__',
+  '__proto__',
+  'constructor',
+  'toString',
+  'hasOwnProperty',
+  'valueOf',
+  'isPrototypeOf',
+  'propertyIsEnumerable',
+  'toLocaleString',
+  '__defineGetter__',
+  '__lookupGetter__',
 ] as const;
 
 /** The limits the contract and AWS set; generators produce sizes at and just past each. */
@@ -41,7 +49,10 @@ export const hostileChar = fc.constantFrom(...ASTRAL, ...LONE_SURROGATES, ...BID
 
 /** Text mixing ordinary characters with hostile ones. */
 export const hostileText = (maxLength = 40) =>
-  fc.array(fc.oneof({ weight: 3, arbitrary: fc.string({ maxLength: 4, unit: 'grapheme' }) }, { weight: 2, arbitrary: hostileChar }), { maxLength })
+  fc
+    .array(fc.oneof({ weight: 3, arbitrary: fc.string({ maxLength: 4, unit: 'grapheme' }) }, { weight: 2, arbitrary: hostileChar }), {
+      maxLength,
+    })
     .map((parts) => parts.join(''));
 
 /** A key: prototype-named most often, else hostile or ordinary text. */
@@ -56,9 +67,15 @@ export const scalar = fc.oneof(hostileText(20), fc.integer(), fc.double({ noNaN:
 
 /** Values of the wrong type for almost any field. */
 export const wrongType = fc.oneof(
-  fc.constant(null), fc.boolean(), fc.integer(), fc.constant([]), fc.constant({}), fc.array(fc.integer(), { maxLength: 3 }),
+  fc.constant(null),
+  fc.boolean(),
+  fc.integer(),
+  fc.constant([]),
+  fc.constant({}),
+  fc.array(fc.integer(), { maxLength: 3 }),
   // biome-ignore lint/correctness/noPrecisionLoss: the overflow is the point: 1e309 parses to Infinity
-  fc.constant(1e309 /* Infinity is not JSON: becomes null */), fc.string({ maxLength: 5 }),
+  fc.constant(1e309 /* Infinity is not JSON: becomes null */),
+  fc.string({ maxLength: 5 }),
 );
 
 /** JSON values whose objects have hostile keys at any depth. */

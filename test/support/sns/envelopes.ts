@@ -4,7 +4,7 @@
  * caught rather than mirrored:
  * https://docs.aws.amazon.com/sns/latest/dg/sns-verify-signature-of-message-verify-message-signature.html
  */
-import { sign, type KeyObject } from 'node:crypto';
+import { type KeyObject, sign } from 'node:crypto';
 import type { SNSEventRecord } from 'aws-lambda';
 
 export const TOPIC = 'arn:aws:sns:eu-west-1:111122223333:mailroom-ses-events';

@@ -38,7 +38,12 @@ export function issueCertificate({
   dnsNames = ['sns.amazonaws.com'],
   days = 30,
   keyType = 'rsa',
-}: { cn?: string; dnsNames?: readonly string[]; days?: number; keyType?: 'rsa' | 'ec' } = {}): TestSigningCert {
+}: {
+  cn?: string;
+  dnsNames?: readonly string[];
+  days?: number;
+  keyType?: 'rsa' | 'ec';
+} = {}): TestSigningCert {
   const { privateKey } =
     keyType === 'rsa' ? generateKeyPairSync('rsa', { modulusLength: 2048 }) : generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
   const dir = mkdtempSync(join(tmpdir(), 'mailroom-sns-pki-'));
@@ -47,7 +52,21 @@ export function issueCertificate({
     const certFile = join(dir, 'cert.pem');
     writeFileSync(keyFile, privateKey.export({ type: 'pkcs8', format: 'pem' }));
     const san = dnsNames.length ? ['-addext', `subjectAltName=${dnsNames.map((n) => `DNS:${n}`).join(',')}`] : [];
-    openssl(['req', '-x509', '-new', '-key', keyFile, '-subj', `/O=Mailroom test/CN=${cn}`, '-days', String(days), '-sha256', ...san, '-out', certFile]);
+    openssl([
+      'req',
+      '-x509',
+      '-new',
+      '-key',
+      keyFile,
+      '-subj',
+      `/O=Mailroom test/CN=${cn}`,
+      '-days',
+      String(days),
+      '-sha256',
+      ...san,
+      '-out',
+      certFile,
+    ]);
     return { pem: readFileSync(certFile, 'utf8'), privateKey };
   } finally {
     rmSync(dir, { recursive: true, force: true });

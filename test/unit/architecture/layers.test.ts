@@ -54,7 +54,8 @@ function layerViolations(): { from: string; to: string; text: string }[] {
     const from = moduleOf(file);
     for (const target of targets) {
       const to = moduleOf(target);
-      if (from !== to && layerOf(to) >= layerOf(from)) violations.push({ from, to, text: `${file} → ${target} (${from} may not import ${to})` });
+      if (from !== to && layerOf(to) >= layerOf(from))
+        violations.push({ from, to, text: `${file} → ${target} (${from} may not import ${to})` });
     }
   }
   return violations;
@@ -63,7 +64,9 @@ function layerViolations(): { from: string; to: string; text: string }[] {
 describe('import graph', () => {
   it('reads every source file and resolves every relative import to a file', () => {
     expect(graph.size).toBeGreaterThan(150);
-    const unresolved = [...graph].flatMap(([file, targets]) => targets.filter((t) => !graph.has(t) && !t.startsWith('node_modules')).map((t) => `${file} → ${t}`));
+    const unresolved = [...graph].flatMap(([file, targets]) =>
+      targets.filter((t) => !graph.has(t) && !t.startsWith('node_modules')).map((t) => `${file} → ${t}`),
+    );
     expect(unresolved).toEqual([]);
   });
 
@@ -76,12 +79,18 @@ describe('import graph', () => {
   });
 
   it('keeps DynamoDB inside src/store: only the wiring that constructs clients imports its SDK', () => {
-    const wiring = (file: string) => file.startsWith('src/store/') || file.startsWith('lambdas/') || file.startsWith('src/local/') || file === 'src/cli/target.ts';
+    const wiring = (file: string) =>
+      file.startsWith('src/store/') || file.startsWith('lambdas/') || file.startsWith('src/local/') || file === 'src/cli/target.ts';
     const dynamo = [...packageImports(ROOT, ['src', 'lambdas', 'lib', 'bin'])]
-      .filter(([file, packages]) => !wiring(file) && packages.some((p) => p.startsWith('@aws-sdk/client-dynamodb') || p.startsWith('@aws-sdk/lib-dynamodb')))
+      .filter(
+        ([file, packages]) =>
+          !wiring(file) && packages.some((p) => p.startsWith('@aws-sdk/client-dynamodb') || p.startsWith('@aws-sdk/lib-dynamodb')),
+      )
       .map(([file]) => file);
     expect(dynamo).toEqual([]);
-    const namesException = [...graph.keys()].filter((file) => !file.startsWith('src/store/') && /ConditionalCheckFailed|TransactionCanceled/.test(readFileSync(join(ROOT, file), 'utf8')));
+    const namesException = [...graph.keys()].filter(
+      (file) => !file.startsWith('src/store/') && /ConditionalCheckFailed|TransactionCanceled/.test(readFileSync(join(ROOT, file), 'utf8')),
+    );
     expect(namesException).toEqual([]);
   });
 
@@ -104,6 +113,14 @@ describe('findCycles', () => {
 
   it('reports a file importing itself and nothing for a tree', () => {
     expect(findCycles(new Map([['a.ts', ['a.ts']]]))).toEqual([['a.ts', 'a.ts']]);
-    expect(findCycles(new Map([['a.ts', ['b.ts', 'c.ts']], ['b.ts', ['c.ts']], ['c.ts', []]]))).toEqual([]);
+    expect(
+      findCycles(
+        new Map([
+          ['a.ts', ['b.ts', 'c.ts']],
+          ['b.ts', ['c.ts']],
+          ['c.ts', []],
+        ]),
+      ),
+    ).toEqual([]);
   });
 });

@@ -8,7 +8,15 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BUNDLE_BUDGET_BYTES, buildLambda, iconvTablesDir, LAMBDA_ENTRIES, MAIL_PARSER_BUNDLE_GOAL_BYTES, TABLES_DIR, type BuiltLambda } from '../../../lib/bundling.js';
+import {
+  BUNDLE_BUDGET_BYTES,
+  type BuiltLambda,
+  buildLambda,
+  iconvTablesDir,
+  LAMBDA_ENTRIES,
+  MAIL_PARSER_BUNDLE_GOAL_BYTES,
+  TABLES_DIR,
+} from '../../../lib/bundling.js';
 
 const MAIL_PARSERS = new Set(['inbound', 'trackingHttps']);
 let root: string;

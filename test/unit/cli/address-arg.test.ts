@@ -7,7 +7,9 @@ import { recipientKeysOf } from '../../../src/send/recipients.js';
 describe('addressArg: a command-line recipient keyed as the send path keys it', () => {
   it('gives every spelling of one mailbox the key the send path records', () => {
     // Prepare: the key a message to this mailbox is recorded under
-    const { message } = validateMessage(JSON.stringify({ channel: 'email', from: 'a@example.com', to: 'Ann <Ann@Bücher.Example>', subject: 's', text: 't' }));
+    const { message } = validateMessage(
+      JSON.stringify({ channel: 'email', from: 'a@example.com', to: 'Ann <Ann@Bücher.Example>', subject: 's', text: 't' }),
+    );
     const [sendKey] = recipientKeysOf(message);
     // Act / Assess
     for (const spelling of ['Ann@Bücher.Example', ' ann@bücher.example ', 'Ann <ANN@BÜCHER.example>', 'ann@xn--bcher-kva.example']) {

@@ -5,10 +5,17 @@ import { captureIo } from './capture.js';
 describe('CLI output', () => {
   it('aligns table columns and prints "-" for empty cells', () => {
     const io = captureIo('/');
-    printTable(io, [{ a: 'x', b: 'long value' }, { a: 'longer', b: undefined }], [
-      { header: 'a', value: (r) => r.a },
-      { header: 'b', value: (r) => r.b },
-    ]);
+    printTable(
+      io,
+      [
+        { a: 'x', b: 'long value' },
+        { a: 'longer', b: undefined },
+      ],
+      [
+        { header: 'a', value: (r) => r.a },
+        { header: 'b', value: (r) => r.b },
+      ],
+    );
     expect(io.stdout()).toBe('A       B\nx       long value\nlonger  -\n');
   });
 
@@ -16,12 +23,22 @@ describe('CLI output', () => {
     const io = captureIo('/');
     printJsonLine(io, { id: 'a' });
     printJsonLine(io, { id: 'b' });
-    expect(io.stdout().trimEnd().split('\n').map((l) => JSON.parse(l))).toEqual([{ id: 'a' }, { id: 'b' }]);
+    expect(
+      io
+        .stdout()
+        .trimEnd()
+        .split('\n')
+        .map((l) => JSON.parse(l)),
+    ).toEqual([{ id: 'a' }, { id: 'b' }]);
   });
 
   it('aligns fields and leaves out absent ones', () => {
     const io = captureIo('/');
-    printFields(io, [['id', 'x'], ['provider', undefined], ['attempts', '1']]);
+    printFields(io, [
+      ['id', 'x'],
+      ['provider', undefined],
+      ['attempts', '1'],
+    ]);
     expect(io.stdout()).toBe('id        x\nattempts  1\n');
   });
 

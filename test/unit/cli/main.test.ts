@@ -13,13 +13,15 @@ describe('mailroom CLI (no target needed)', () => {
     const io = captureIo(empty);
     expect(await main(['--help'], io)).toBe(0);
     expect(io.stdout()).toMatch(/Usage: mailroom/);
-    for (const command of ['send', 'status', 'messages', 'cancel', 'events', 'inbound', 'suppressions', 'replay']) expect(io.stdout()).toContain(command);
+    for (const command of ['send', 'status', 'messages', 'cancel', 'events', 'inbound', 'suppressions', 'replay'])
+      expect(io.stdout()).toContain(command);
   });
 
   it('prints subcommand help with every send email option', async () => {
     const io = captureIo(empty);
     expect(await main(['send', 'email', '--help'], io)).toBe(0);
-    for (const flag of ['--from', '--to', '--cc', '--bcc', '--subject', '--text', '--html', '--attach', '--tag', '--meta', '--id']) expect(io.stdout()).toContain(flag);
+    for (const flag of ['--from', '--to', '--cc', '--bcc', '--subject', '--text', '--html', '--attach', '--tag', '--meta', '--id'])
+      expect(io.stdout()).toContain(flag);
   });
 
   it('exits 2 on an unknown command', async () => {

@@ -2,8 +2,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { emailFromFlags, parseMeta, smsFromFlags } from '../../../src/cli/message-input.js';
 import { UsageError } from '../../../src/cli/errors.js';
+import { emailFromFlags, parseMeta, smsFromFlags } from '../../../src/cli/message-input.js';
 import { validateMessage } from '../../../src/contract/validate.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'mailroom-attach-'));
@@ -50,7 +50,10 @@ describe('send flags → contract v1 body', () => {
 
   it('builds an SMS the send pipeline accepts', () => {
     const body = smsFromFlags({ to: '+14155550100', body: 'Code 123456', smsType: 'transactional', id: 'otp-1' });
-    expect(validateMessage(JSON.stringify(body))).toMatchObject({ id: 'otp-1', message: { channel: 'sms', to: '+14155550100', body: 'Code 123456' } });
+    expect(validateMessage(JSON.stringify(body))).toMatchObject({
+      id: 'otp-1',
+      message: { channel: 'sms', to: '+14155550100', body: 'Code 123456' },
+    });
   });
 
   it('refuses a missing attachment and malformed metadata as usage errors', () => {
@@ -60,7 +63,12 @@ describe('send flags → contract v1 body', () => {
   });
 
   it('keeps --meta keys named after Object.prototype members, __proto__ included (issue 7)', () => {
-    const body = JSON.stringify({ channel: 'sms', to: '+14155550100', body: 'x', metadata: parseMeta(['constructor=1', '__proto__=p', 'toString=t']) });
+    const body = JSON.stringify({
+      channel: 'sms',
+      to: '+14155550100',
+      body: 'x',
+      metadata: parseMeta(['constructor=1', '__proto__=p', 'toString=t']),
+    });
     expect(body).toContain('"__proto__":"p"');
     const { message } = validateMessage(body);
     expect(Object.keys(message.metadata ?? {})).toEqual(['constructor', '__proto__', 'toString']);

@@ -28,16 +28,18 @@ describe('chunkEntries', () => {
   });
 
   it('every entry lands exactly once, and no request breaks a limit (property)', () => {
-    fc.assert(fc.property(fc.array(fc.integer({ min: 1, max: 1500 }), { maxLength: 60 }), fc.integer({ min: 1, max: 1200 }), (bytes, max) => {
-      const { chunks, oversized } = chunkEntries(sized(bytes), max);
-      const indexes = [...chunks.flat(), ...oversized].map((e) => e.index).sort((a, b) => a - b);
-      expect(indexes).toEqual([...bytes.keys()]);
-      for (const chunk of chunks) {
-        expect(chunk.length).toBeGreaterThan(0);
-        expect(chunk.length).toBeLessThanOrEqual(MAX_BATCH_ENTRIES);
-        expect(chunk.reduce((n, e) => n + e.bytes, 0)).toBeLessThanOrEqual(max);
-      }
-      expect(oversized.every((e) => e.bytes > max)).toBe(true);
-    }));
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 1, max: 1500 }), { maxLength: 60 }), fc.integer({ min: 1, max: 1200 }), (bytes, max) => {
+        const { chunks, oversized } = chunkEntries(sized(bytes), max);
+        const indexes = [...chunks.flat(), ...oversized].map((e) => e.index).sort((a, b) => a - b);
+        expect(indexes).toEqual([...bytes.keys()]);
+        for (const chunk of chunks) {
+          expect(chunk.length).toBeGreaterThan(0);
+          expect(chunk.length).toBeLessThanOrEqual(MAX_BATCH_ENTRIES);
+          expect(chunk.reduce((n, e) => n + e.bytes, 0)).toBeLessThanOrEqual(max);
+        }
+        expect(oversized.every((e) => e.bytes > max)).toBe(true);
+      }),
+    );
   });
 });

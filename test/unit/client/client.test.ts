@@ -19,7 +19,14 @@ const sqsClient = new SQSClient({ region: 'eu-west-1', credentials });
 const queues = { emailQueueUrl: 'https://sqs.eu-west-1.amazonaws.com/1/email', smsQueueUrl: 'https://sqs.eu-west-1.amazonaws.com/1/sms' };
 const client = (maxBatchBytes?: number) => new MailroomClient({ ...queues, sqsClient, ...(maxBatchBytes ? { maxBatchBytes } : {}) });
 
-const email = (n: number, extra: object = {}): MessageInput => ({ channel: 'email', from: 'shop@acme.example', to: `ann${n}@example.org`, subject: `Order ${n}`, text: 'Hi', ...extra });
+const email = (n: number, extra: object = {}): MessageInput => ({
+  channel: 'email',
+  from: 'shop@acme.example',
+  to: `ann${n}@example.org`,
+  subject: `Order ${n}`,
+  text: 'Hi',
+  ...extra,
+});
 const sms: MessageInput = { channel: 'sms', to: '+14155550100', body: 'Your code is 123456' };
 
 beforeEach(() => {
@@ -33,7 +40,7 @@ beforeEach(() => {
 });
 
 describe('MailroomClient.send', () => {
-  it('puts the JSON body on its channel\'s queue and returns the producer\'s id', async () => {
+  it("puts the JSON body on its channel's queue and returns the producer's id", async () => {
     const message = email(1, { id: 'order-1' });
     expect(await client().send(message)).toEqual({ id: 'order-1' });
     expect(await client().send(sms)).toEqual({ id: deriveId(JSON.stringify(sms)) });
@@ -52,27 +59,41 @@ describe('MailroomClient.send', () => {
   });
 
   it('throws InvalidMessageError with field reasons and sends nothing', async () => {
-    const invalid = { channel: 'email', from: 'shop@acme.example', to: 'not an address', subject: 'Hi\r\nBcc: x@y.z', text: 'x' } as MessageInput;
-    const error = await client().send(invalid).catch((e: unknown) => e);
+    const invalid = {
+      channel: 'email',
+      from: 'shop@acme.example',
+      to: 'not an address',
+      subject: 'Hi\r\nBcc: x@y.z',
+      text: 'x',
+    } as MessageInput;
+    const error = await client()
+      .send(invalid)
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InvalidMessageError);
     expect((error as InvalidMessageError).reasons.map((r) => r.path).sort()).toEqual(['subject', 'to']);
     expect(sqsMock.calls()).toHaveLength(0);
   });
 
   it('refuses a value JSON cannot carry as an invalid message', async () => {
-    const error = await client().send({ ...email(3), metadata: { n: 1n } } as unknown as MessageInput).catch((e: unknown) => e);
+    const error = await client()
+      .send({ ...email(3), metadata: { n: 1n } } as unknown as MessageInput)
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InvalidMessageError);
     expect(sqsMock.calls()).toHaveLength(0);
   });
 });
 
 describe('MailroomClient.sendBatch', () => {
-  it('sends each channel in SendMessageBatch requests of at most 10 and returns ids in the caller\'s order', async () => {
+  it("sends each channel in SendMessageBatch requests of at most 10 and returns ids in the caller's order", async () => {
     const messages = [...Array.from({ length: 12 }, (_, n) => email(n, { id: `e-${n}` })), sms];
     const results = await client().sendBatch(messages);
     expect(results).toEqual([...Array.from({ length: 12 }, (_, n) => ({ id: `e-${n}` })), { id: deriveId(JSON.stringify(sms)) }]);
     const requests = sqsMock.commandCalls(SendMessageBatchCommand).map((c) => c.args[0].input);
-    expect(requests.map((r) => [r.QueueUrl, r.Entries!.length])).toEqual([[queues.emailQueueUrl, 10], [queues.emailQueueUrl, 2], [queues.smsQueueUrl, 1]]);
+    expect(requests.map((r) => [r.QueueUrl, r.Entries!.length])).toEqual([
+      [queues.emailQueueUrl, 10],
+      [queues.emailQueueUrl, 2],
+      [queues.smsQueueUrl, 1],
+    ]);
     expect(requests[0]!.Entries![3]).toEqual({ Id: '3', MessageBody: JSON.stringify(messages[3]) });
   });
 
@@ -90,7 +111,9 @@ describe('MailroomClient.sendBatch', () => {
       Successful: [{ Id: '0', MessageId: 'a', MD5OfMessageBody: '' }],
       Failed: [{ Id: '1', Code: 'InternalError', Message: 'try again', SenderFault: false }],
     });
-    sqsMock.on(SendMessageBatchCommand, { QueueUrl: queues.smsQueueUrl }).rejects(Object.assign(new Error('socket hang up'), { name: 'TimeoutError' }));
+    sqsMock
+      .on(SendMessageBatchCommand, { QueueUrl: queues.smsQueueUrl })
+      .rejects(Object.assign(new Error('socket hang up'), { name: 'TimeoutError' }));
     const results = await client().sendBatch([email(0, { id: 'ok' }), email(1, { id: 'refused' }), sms]);
     expect(results).toEqual([
       { id: 'ok' },
@@ -100,7 +123,9 @@ describe('MailroomClient.sendBatch', () => {
   });
 
   it('throws for the whole batch, reasons prefixed by index, before anything is enqueued', async () => {
-    const error = await client().sendBatch([email(0), { ...sms, to: '12' } as MessageInput, email(2)]).catch((e: unknown) => e);
+    const error = await client()
+      .sendBatch([email(0), { ...sms, to: '12' } as MessageInput, email(2)])
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InvalidMessageError);
     expect((error as InvalidMessageError).reasons.map((r) => r.path)).toEqual(['1.to']);
     expect(sqsMock.calls()).toHaveLength(0);
@@ -116,11 +141,18 @@ describe('MailroomClient.fromStack', () => {
 
   it('reads the queue URLs from the stack outputs the CLI reads', async () => {
     cfnMock.on(DescribeStacksCommand, { StackName: 'Shop' }).resolves({
-      Stacks: [{ StackName: 'Shop', CreationTime: new Date(), StackStatus: 'CREATE_COMPLETE', Outputs: [
-        { OutputKey: 'EmailQueueUrl', OutputValue: queues.emailQueueUrl },
-        { OutputKey: 'SmsQueueUrl', OutputValue: queues.smsQueueUrl },
-        { OutputKey: 'Region', OutputValue: 'eu-west-1' },
-      ] }],
+      Stacks: [
+        {
+          StackName: 'Shop',
+          CreationTime: new Date(),
+          StackStatus: 'CREATE_COMPLETE',
+          Outputs: [
+            { OutputKey: 'EmailQueueUrl', OutputValue: queues.emailQueueUrl },
+            { OutputKey: 'SmsQueueUrl', OutputValue: queues.smsQueueUrl },
+            { OutputKey: 'Region', OutputValue: 'eu-west-1' },
+          ],
+        },
+      ],
     });
     const fromStack = await MailroomClient.fromStack('Shop', { cloudFormationClient, sqsClient });
     await fromStack.send(sms);
@@ -128,12 +160,18 @@ describe('MailroomClient.fromStack', () => {
   });
 
   it('says which outputs a stack without Mailroom lacks', async () => {
-    cfnMock.on(DescribeStacksCommand).resolves({ Stacks: [{ StackName: 'Other', CreationTime: new Date(), StackStatus: 'CREATE_COMPLETE', Outputs: [] }] });
-    await expect(MailroomClient.fromStack('Other', { cloudFormationClient })).rejects.toThrow(new StackOutputsError('stack Other has no output EmailQueueUrl, SmsQueueUrl: is it a Mailroom stack?'));
+    cfnMock
+      .on(DescribeStacksCommand)
+      .resolves({ Stacks: [{ StackName: 'Other', CreationTime: new Date(), StackStatus: 'CREATE_COMPLETE', Outputs: [] }] });
+    await expect(MailroomClient.fromStack('Other', { cloudFormationClient })).rejects.toThrow(
+      new StackOutputsError('stack Other has no output EmailQueueUrl, SmsQueueUrl: is it a Mailroom stack?'),
+    );
   });
 
   it('says which stack and region it could not read', async () => {
     cfnMock.on(DescribeStacksCommand).rejects(new Error('Stack with id Gone does not exist'));
-    await expect(MailroomClient.fromStack('Gone', { cloudFormationClient })).rejects.toThrow('cannot read stack Gone in eu-west-1: Stack with id Gone does not exist');
+    await expect(MailroomClient.fromStack('Gone', { cloudFormationClient })).rejects.toThrow(
+      'cannot read stack Gone in eu-west-1: Stack with id Gone does not exist',
+    );
   });
 });

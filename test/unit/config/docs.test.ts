@@ -13,7 +13,11 @@ describe('configuration reference', () => {
 
   it('documents every section, each field with a meaning', () => {
     const rows = configReferenceRows();
-    for (const section of Object.keys(configSchema.shape)) expect(rows.some((r) => r.startsWith(`| \`${section}`)), section).toBe(true);
+    for (const section of Object.keys(configSchema.shape))
+      expect(
+        rows.some((r) => r.startsWith(`| \`${section}`)),
+        section,
+      ).toBe(true);
     for (const row of rows) expect(row, row).not.toMatch(/\| \|$/);
   });
 });

@@ -21,15 +21,38 @@ describe('providers', () => {
   it('accepts named instances of known kinds, validated by their kind fragment', () => {
     // Act
     const config = resolveConfig({
-      providers: { 'ses-eu': { kind: 'ses', configurationSet: 'eu-set', secret: 'mailroom/ses-eu' }, 'sns-eu': { kind: 'sns', senderId: 'Acme' } },
-      email: { provider: 'ses-eu', fallback: ['ses'], routes: [{ tags: ['billing'], provider: 'ses' }, { domains: ['acme.io'], provider: 'ses-eu' }] },
+      providers: {
+        'ses-eu': { kind: 'ses', configurationSet: 'eu-set', secret: 'mailroom/ses-eu' },
+        'sns-eu': { kind: 'sns', senderId: 'Acme' },
+      },
+      email: {
+        provider: 'ses-eu',
+        fallback: ['ses'],
+        routes: [
+          { tags: ['billing'], provider: 'ses' },
+          { domains: ['acme.io'], provider: 'ses-eu' },
+        ],
+      },
       sms: { fallback: ['sns-eu'], routes: [{ countries: ['KE', 'NG'], provider: 'sns-eu' }] },
     });
 
     // Assess
-    expect(channelInstances(config, 'email').map((i) => i.name).sort()).toEqual(['ses', 'ses-eu']);
-    expect(channelInstances(config, 'email').find((i) => i.name === 'ses-eu')).toEqual({ name: 'ses-eu', kind: 'ses', secret: 'mailroom/ses-eu', options: { configurationSet: 'eu-set' } });
-    expect(channelInstances(config, 'sms').map((i) => i.name).sort()).toEqual(['sns', 'sns-eu']);
+    expect(
+      channelInstances(config, 'email')
+        .map((i) => i.name)
+        .sort(),
+    ).toEqual(['ses', 'ses-eu']);
+    expect(channelInstances(config, 'email').find((i) => i.name === 'ses-eu')).toEqual({
+      name: 'ses-eu',
+      kind: 'ses',
+      secret: 'mailroom/ses-eu',
+      options: { configurationSet: 'eu-set' },
+    });
+    expect(
+      channelInstances(config, 'sms')
+        .map((i) => i.name)
+        .sort(),
+    ).toEqual(['sns', 'sns-eu']);
   });
 
   it('leaves out a built-in instance the channel does not use', () => {
@@ -41,12 +64,22 @@ describe('providers', () => {
   });
 
   it('refuses unknown kinds, bad options of a kind, and bad instance names', () => {
-    expect(problemsOf({ providers: { acme: { kind: 'carrier-pigeon' } } })).toEqual([expect.stringMatching(/^providers\.acme\.kind: unknown provider kind "carrier-pigeon" \(known: ses, sns\)/)]);
-    expect(problemsOf({ providers: { eu: { kind: 'ses', configurationSet: 'not valid!' } } })).toEqual([expect.stringMatching(/^providers\.eu\.configurationSet: /)]);
-    expect(problemsOf({ providers: { eu: { kind: 'sns', senderId: 'A' } } })).toEqual([expect.stringMatching(/^providers\.eu\.senderId: 3-11/)]);
-    expect(problemsOf({ providers: { eu: { kind: 'ses', region: 'eu-west-1' } } })).toEqual([expect.stringMatching(/^providers\.eu: Unrecognized key/)]);
+    expect(problemsOf({ providers: { acme: { kind: 'carrier-pigeon' } } })).toEqual([
+      expect.stringMatching(/^providers\.acme\.kind: unknown provider kind "carrier-pigeon" \(known: ses, sns\)/),
+    ]);
+    expect(problemsOf({ providers: { eu: { kind: 'ses', configurationSet: 'not valid!' } } })).toEqual([
+      expect.stringMatching(/^providers\.eu\.configurationSet: /),
+    ]);
+    expect(problemsOf({ providers: { eu: { kind: 'sns', senderId: 'A' } } })).toEqual([
+      expect.stringMatching(/^providers\.eu\.senderId: 3-11/),
+    ]);
+    expect(problemsOf({ providers: { eu: { kind: 'ses', region: 'eu-west-1' } } })).toEqual([
+      expect.stringMatching(/^providers\.eu: Unrecognized key/),
+    ]);
     expect(problemsOf({ providers: { 'Bad Name': { kind: 'ses' } } })).toHaveLength(1);
-    expect(problemsOf({ providers: { eu: { kind: 'ses', secret: 'has spaces' } } })).toEqual([expect.stringMatching(/^providers\.eu\.secret: /)]);
+    expect(problemsOf({ providers: { eu: { kind: 'ses', secret: 'has spaces' } } })).toEqual([
+      expect.stringMatching(/^providers\.eu\.secret: /),
+    ]);
   });
 
   it('keeps the built-in names for their own kinds', () => {
@@ -87,8 +120,14 @@ describe('provider, fallback and routes', () => {
   });
 
   it('needs tags or domains on an email route, and known regions on an SMS route', () => {
-    expect(problemsOf({ email: { routes: [{ provider: 'ses' }] } })).toEqual([expect.stringMatching(/^email\.routes\.0: a route needs `tags` or `domains`/)]);
-    expect(problemsOf({ sms: { routes: [{ countries: ['XX'], provider: 'sns' }] } })).toEqual([expect.stringMatching(/^sms\.routes\.0\.countries\.0: /)]);
-    expect(problemsOf({ sms: { routes: [{ countries: [], provider: 'sns' }] } })).toEqual([expect.stringMatching(/^sms\.routes\.0\.countries: /)]);
+    expect(problemsOf({ email: { routes: [{ provider: 'ses' }] } })).toEqual([
+      expect.stringMatching(/^email\.routes\.0: a route needs `tags` or `domains`/),
+    ]);
+    expect(problemsOf({ sms: { routes: [{ countries: ['XX'], provider: 'sns' }] } })).toEqual([
+      expect.stringMatching(/^sms\.routes\.0\.countries\.0: /),
+    ]);
+    expect(problemsOf({ sms: { routes: [{ countries: [], provider: 'sns' }] } })).toEqual([
+      expect.stringMatching(/^sms\.routes\.0\.countries: /),
+    ]);
   });
 });

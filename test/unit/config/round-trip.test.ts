@@ -14,8 +14,19 @@ const tables = { [ENV.messagesTable]: 'm', [ENV.suppressionsTable]: 's' };
 const config = resolveConfig({
   providers: { 'ses-eu': { kind: 'ses', configurationSet: 'eu', secret: 'mailroom/ses-eu' } },
   email: { fallback: ['ses-eu'], maxSendRate: 50, maxConcurrency: 5, allowedFrom: ['noreply@acme.io', '*@notify.acme.io'] },
-  sms: { allowedCountries: ['GB', 'US'], maxPrice: { default: 0.05, ceiling: 0.5 }, destinationRateLimit: { maxMessages: 9 }, senderId: 'Acme' },
-  send: { maxReceiveCount: 7, backoffBaseSeconds: 10, backoffMaxSeconds: 600, ignoreUnsupportedFeatures: true, attachmentBuckets: [{ bucket: 'assets', prefixes: ['out/'], account: '123456789012' }] },
+  sms: {
+    allowedCountries: ['GB', 'US'],
+    maxPrice: { default: 0.05, ceiling: 0.5 },
+    destinationRateLimit: { maxMessages: 9 },
+    senderId: 'Acme',
+  },
+  send: {
+    maxReceiveCount: 7,
+    backoffBaseSeconds: 10,
+    backoffMaxSeconds: 600,
+    ignoreUnsupportedFeatures: true,
+    attachmentBuckets: [{ bucket: 'assets', prefixes: ['out/'], account: '123456789012' }],
+  },
   tracking: { suppressOn: ['hardBounce'], allowedTopicArns: ['arn:aws:sns:eu-west-1:123456789012:other'] },
   inbound: { maxBytes: 1_000_000, allowedTopicArns: ['arn:aws:sns:eu-west-1:123456789012:receipts'] },
   retention: { messagesDays: 30, eventsDays: null, inboundDays: 90 },
@@ -72,7 +83,10 @@ describe('configuration → Lambda environment → runtime', () => {
     expect(tracking[ENV.allowedTopicArns]).toEqual(['arn:aws:sns:eu-west-1:123456789012:own', ...config.tracking.allowedTopicArns]);
     expect(tracking[ENV.eventsRetentionDays]).toBeUndefined();
     expect(inbound[ENV.inboundMaxBytes]).toBe(1_000_000);
-    expect(inbound[ENV.inboundAllowedTopicArns]).toEqual(['arn:aws:sns:eu-west-1:123456789012:own-receipts', ...config.inbound.allowedTopicArns]);
+    expect(inbound[ENV.inboundAllowedTopicArns]).toEqual([
+      'arn:aws:sns:eu-west-1:123456789012:own-receipts',
+      ...config.inbound.allowedTopicArns,
+    ]);
     expect(inbound[ENV.inboundRetentionDays]).toBe(90);
   });
 

@@ -1,9 +1,17 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { InvalidMessageError, RAW_BODY_LIMIT, idOfInvalidBody, validateMessage } from '../../../src/contract/validate.js';
+import { InvalidMessageError, idOfInvalidBody, RAW_BODY_LIMIT, validateMessage } from '../../../src/contract/validate.js';
 
 const email = (over: Record<string, unknown> = {}) =>
-  JSON.stringify({ channel: 'email', id: 'm-1', from: 'Sender <sender@example.com>', to: 'rcpt@example.com', subject: 'Hello', text: 'Hi', ...over });
+  JSON.stringify({
+    channel: 'email',
+    id: 'm-1',
+    from: 'Sender <sender@example.com>',
+    to: 'rcpt@example.com',
+    subject: 'Hello',
+    text: 'Hi',
+    ...over,
+  });
 const sms = (over: Record<string, unknown> = {}) => JSON.stringify({ channel: 'sms', id: 's-1', to: '+14155552671', body: 'Hi', ...over });
 
 function reasonsOf(body: string, channel?: 'email' | 'sms') {
@@ -82,7 +90,9 @@ describe('message contract v1: hostile and invalid input', () => {
   });
 
   it('names every bad field at once', () => {
-    const reasons = reasonsOf(JSON.stringify({ channel: 'email', id: 'bad id!', from: 'not-an-address', to: ['nope'], subject: 's', text: 't' }));
+    const reasons = reasonsOf(
+      JSON.stringify({ channel: 'email', id: 'bad id!', from: 'not-an-address', to: ['nope'], subject: 's', text: 't' }),
+    );
     expect(reasons.map((r) => r.path).sort()).toEqual(['from', 'id', 'to.0']);
   });
 
@@ -90,7 +100,7 @@ describe('message contract v1: hostile and invalid input', () => {
     expect(reasonsOf(email({ to: ['ok@example.com', 'nope'] }))).toEqual([{ path: 'to.1', message: '"nope" is not a single mailbox' }]);
   });
 
-  it('refuses a message on the other channel\'s queue', () => {
+  it("refuses a message on the other channel's queue", () => {
     expect(reasonsOf(sms(), 'email')).toEqual([{ path: 'channel', message: 'this queue takes email messages, not sms' }]);
   });
 
@@ -140,14 +150,21 @@ describe('message contract v1: hostile and invalid input', () => {
 describe('message contract v1: properties', () => {
   it('never throws anything but InvalidMessageError, whatever the body', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.string(), fc.json(), fc.jsonValue().map((v) => JSON.stringify(v))), (body) => {
-        try {
-          validateMessage(body);
-        } catch (error) {
-          return error instanceof InvalidMessageError && error.reasons.length > 0;
-        }
-        return true;
-      }),
+      fc.property(
+        fc.oneof(
+          fc.string(),
+          fc.json(),
+          fc.jsonValue().map((v) => JSON.stringify(v)),
+        ),
+        (body) => {
+          try {
+            validateMessage(body);
+          } catch (error) {
+            return error instanceof InvalidMessageError && error.reasons.length > 0;
+          }
+          return true;
+        },
+      ),
       { numRuns: 500 },
     );
   });
@@ -157,7 +174,11 @@ describe('message contract v1: properties', () => {
     fc.assert(
       fc.property(withBreak, fc.constantFrom('subject', 'name', 'header'), (value, where) => {
         const over =
-          where === 'subject' ? { subject: value } : where === 'name' ? { from: { name: value, address: 's@example.com' } } : { headers: { 'X-A': value } };
+          where === 'subject'
+            ? { subject: value }
+            : where === 'name'
+              ? { from: { name: value, address: 's@example.com' } }
+              : { headers: { 'X-A': value } };
         expect(() => validateMessage(email(over))).toThrow(InvalidMessageError);
       }),
       { numRuns: 300 },
@@ -169,10 +190,14 @@ describe('message contract v1: properties', () => {
     const domain = fc.stringMatching(/^[a-z][a-z0-9-]{0,20}[a-z0-9]\.(com|org|de)$/).filter((d) => !/^..--/.test(d)); // no punycode-looking labels
     const address = fc.tuple(local, domain).map(([l, d]) => `${l}@${d}`);
     fc.assert(
-      fc.property(fc.array(address, { minLength: 1, maxLength: 10 }), fc.string({ maxLength: 200 }).filter((s) => !/[\r\n]/.test(s)), (to, subject) => {
-        const { message } = validateMessage(email({ to, subject }));
-        expect(message.channel === 'email' && message.to?.map((m) => m.address)).toEqual(to);
-      }),
+      fc.property(
+        fc.array(address, { minLength: 1, maxLength: 10 }),
+        fc.string({ maxLength: 200 }).filter((s) => !/[\r\n]/.test(s)),
+        (to, subject) => {
+          const { message } = validateMessage(email({ to, subject }));
+          expect(message.channel === 'email' && message.to?.map((m) => m.address)).toEqual(to);
+        },
+      ),
       { numRuns: 200 },
     );
   });

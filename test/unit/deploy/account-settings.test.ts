@@ -25,7 +25,7 @@ const ROLE = 'arn:aws:iam::111122223333:role/Mailroom-SnsLoggingRole';
 const smsStatus = parseAccountSetting({ Setting: 'SmsDeliveryStatus', RoleArn: ROLE, SuccessSamplingRate: '100' });
 
 describe('active receipt rule set', () => {
-  it('activates the stack\'s rule set', async () => {
+  it("activates the stack's rule set", async () => {
     // Act
     await applyAccountSetting(clients, ruleSet);
 
@@ -33,7 +33,7 @@ describe('active receipt rule set', () => {
     expect(ses.commandCalls(SetActiveReceiptRuleSetCommand)[0]!.args[0].input).toEqual({ RuleSetName: 'Mailroom-inbound' });
   });
 
-  it('deactivates on delete while the stack\'s rule set is still the active one', async () => {
+  it("deactivates on delete while the stack's rule set is still the active one", async () => {
     // Prepare
     ses.on(DescribeActiveReceiptRuleSetCommand).resolves({ Metadata: { Name: 'Mailroom-inbound' } });
 
@@ -78,7 +78,7 @@ describe('SMS delivery-status role', () => {
     });
   });
 
-  it('clears the role on delete only while it still names the stack\'s role', async () => {
+  it("clears the role on delete only while it still names the stack's role", async () => {
     // Prepare
     sns.on(GetSMSAttributesCommand).resolves({ attributes: { DeliveryStatusIAMRole: ROLE } });
 

@@ -9,7 +9,8 @@ import { parseMailbox } from '../../../src/contract/address.js';
 import { InvalidMessageError, validateMessage } from '../../../src/contract/validate.js';
 import { fuzzParameters, hostileText } from '../../support/hostile/arbitraries.js';
 
-const body = (over: Record<string, unknown>) => JSON.stringify({ channel: 'email', id: 'a-1', from: 's@example.com', to: 'a@example.com', subject: 's', text: 't', ...over });
+const body = (over: Record<string, unknown>) =>
+  JSON.stringify({ channel: 'email', id: 'a-1', from: 's@example.com', to: 'a@example.com', subject: 's', text: 't', ...over });
 
 function reasons(json: string) {
   try {
@@ -34,8 +35,14 @@ describe('mailboxes the grammar refuses (defect 2)', () => {
   });
 
   it('keeps the forms RFC 5322 allows, unchanged', () => {
-    expect(parseMailbox('"Smith, John" <john@example.com>')).toEqual({ ok: true, value: { name: 'Smith, John', address: 'john@example.com' } });
-    expect(parseMailbox('Mr. J. Smith <john@example.com>')).toEqual({ ok: true, value: { name: 'Mr. J. Smith', address: 'john@example.com' } });
+    expect(parseMailbox('"Smith, John" <john@example.com>')).toEqual({
+      ok: true,
+      value: { name: 'Smith, John', address: 'john@example.com' },
+    });
+    expect(parseMailbox('Mr. J. Smith <john@example.com>')).toEqual({
+      ok: true,
+      value: { name: 'Mr. J. Smith', address: 'john@example.com' },
+    });
     expect(parseMailbox('<john@example.com>')).toEqual({ ok: true, value: { address: 'john@example.com' } });
   });
 

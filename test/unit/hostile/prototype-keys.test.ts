@@ -3,21 +3,24 @@
  * other, in every producer object the contract takes, in the adapters' option lookups and in
  * the DynamoDB translation. Each test failed before the fix.
  */
-import { mockClient } from 'aws-sdk-client-mock';
+
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
-import { SNSClient, PublishCommand } from '@aws-sdk/client-sns';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { mockClient } from 'aws-sdk-client-mock';
 import { describe, expect, it } from 'vitest';
 import { InvalidMessageError, validateMessage } from '../../../src/contract/validate.js';
-import { UnsupportedFeatureError } from '../../../src/providers/errors.js';
 import { SesEmailProvider } from '../../../src/providers/email/ses.js';
+import { UnsupportedFeatureError } from '../../../src/providers/errors.js';
 import { SnsSmsProvider } from '../../../src/providers/sms/sns.js';
 import { marshallItem, unmarshallItem } from '../../../src/store/codec.js';
-import { ctx, email, sms } from '../providers/support.js';
 import { PROTOTYPE_KEYS } from '../../support/hostile/arbitraries.js';
+import { ctx, email, sms } from '../providers/support.js';
 
 const emailBody = (over: Record<string, unknown>) =>
   // JSON text, not an object literal: `{"__proto__": …}` in JSON.parse is an own key, as a producer sends it.
-  `{"channel":"email","id":"k-1","from":"s@example.com","to":"a@example.com","subject":"s","text":"t",${Object.entries(over).map(([k, v]) => `${JSON.stringify(k)}:${v}`).join(',')}}`;
+  `{"channel":"email","id":"k-1","from":"s@example.com","to":"a@example.com","subject":"s","text":"t",${Object.entries(over)
+    .map(([k, v]) => `${JSON.stringify(k)}:${v}`)
+    .join(',')}}`;
 const objectOf = (keys: readonly string[], value: string) => `{${keys.map((k) => `${JSON.stringify(k)}:${value}`).join(',')}}`;
 
 function refusal(body: string): InvalidMessageError {
@@ -67,7 +70,12 @@ describe('prototype-named providerOptions keys (defect 3)', () => {
   it('the SES adapter refuses providerOptions.constructor as an unsupported feature, naming it', async () => {
     const ses = mockClient(SESv2Client);
     ses.on(SendEmailCommand).resolves({ MessageId: 'x' });
-    const message = email({ to: 'a@example.com', subject: 's', text: 't', providerOptions: JSON.parse('{"constructor":1,"__proto__":2}') as Record<string, unknown> });
+    const message = email({
+      to: 'a@example.com',
+      subject: 's',
+      text: 't',
+      providerOptions: JSON.parse('{"constructor":1,"__proto__":2}') as Record<string, unknown>,
+    });
     const error = await new SesEmailProvider(new SESv2Client({ region: 'us-east-1' })).send(message, ctx()).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UnsupportedFeatureError);
     expect((error as UnsupportedFeatureError).retryable).toBe(false);

@@ -12,9 +12,9 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import encodingJapanese from 'encoding-japanese';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildLambda, needsTables } from '../../../lib/bundling.js';
 import { convert, UnsupportedConversionError } from '../../../lambdas/shims/encoding-japanese.js';
 import { htmlToText, NotBundledError } from '../../../lambdas/shims/html-to-text.js';
+import { buildLambda, needsTables } from '../../../lib/bundling.js';
 import { decodeIso2022Jp, iso2022JpToEucJp } from '../../../src/inbound/iso-2022-jp.js';
 import { parseMime } from '../../../src/inbound/parse.js';
 import type { ParsedMail } from '../../../src/inbound/types.js';
@@ -81,13 +81,27 @@ describe('charsets through the parser as bundled for Lambda', () => {
   });
 });
 
-describe('ISO-2022-JP decoded as EUC-JP (the bundle\'s stand-in for encoding-japanese)', () => {
-  const jis = (...parts: (string | number[])[]) => Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p, 'latin1') : Buffer.from(p))));
+describe("ISO-2022-JP decoded as EUC-JP (the bundle's stand-in for encoding-japanese)", () => {
+  const jis = (...parts: (string | number[])[]) =>
+    Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p, 'latin1') : Buffer.from(p))));
   const ESC = 0x1b;
 
   it('decodes JIS X 0208, JIS X 0212 and half-width katakana (ESC ( I and SO/SI)', () => {
     // Prepare: 亜 (0208 0x3021), 丂 (0212 0x3021), ｱ (katakana 0x31) twice
-    const input = jis([ESC, 0x24, 0x42], '0!', [ESC, 0x24, 0x28, 0x44], '0!', [ESC, 0x28, 0x49], '1', [ESC, 0x28, 0x42], 'A', [0x0e], '1', [0x0f], 'B');
+    const input = jis(
+      [ESC, 0x24, 0x42],
+      '0!',
+      [ESC, 0x24, 0x28, 0x44],
+      '0!',
+      [ESC, 0x28, 0x49],
+      '1',
+      [ESC, 0x28, 0x42],
+      'A',
+      [0x0e],
+      '1',
+      [0x0f],
+      'B',
+    );
     // Act / Assess
     expect(decodeIso2022Jp(input)).toBe('亜丂ｱAｱB');
   });

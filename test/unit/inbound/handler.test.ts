@@ -12,7 +12,12 @@ import { RECEIPT_TOPIC_ARN, RecordingMetrics, sesFixture, silentLogger, snsLambd
 // These paths end before any AWS call: the clients point nowhere, and a call would fail the test.
 function deps(opts: { skipSignatureCheck?: boolean } = {}) {
   const metrics = new RecordingMetrics();
-  const nowhere = { endpoint: 'http://127.0.0.1:9', region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' }, maxAttempts: 1 };
+  const nowhere = {
+    endpoint: 'http://127.0.0.1:9',
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
+    maxAttempts: 1,
+  };
   const d: InboundHandlerDeps = {
     sns: {
       verifier: new SnsVerifier({ allowedTopicArns: [RECEIPT_TOPIC_ARN], skipSignatureCheck: opts.skipSignatureCheck ?? false }),

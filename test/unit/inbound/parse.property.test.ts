@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { InboundRefusedError } from '../../../src/inbound/errors.js';
 import { parseMime } from '../../../src/inbound/parse.js';
 import type { ParsedMail } from '../../../src/inbound/types.js';
-import { capturingSink, mimeFixture, MIME_FIXTURES, streamOf } from './support.js';
+import { capturingSink, MIME_FIXTURES, mimeFixture, streamOf } from './support.js';
 
 /** The parser path's contract: a ParsedMail, or a recorded refusal — never another error, never a hang. */
 async function outcome(bytes: Uint8Array, chunkSize: number): Promise<'parsed' | 'refused'> {
@@ -19,7 +19,18 @@ async function outcome(bytes: Uint8Array, chunkSize: number): Promise<'parsed' |
   }
 }
 
-const headerName = fc.constantFrom('From', 'To', 'Cc', 'Subject', 'Date', 'Content-Type', 'Content-Disposition', 'Content-Transfer-Encoding', 'Content-ID', 'X-Junk');
+const headerName = fc.constantFrom(
+  'From',
+  'To',
+  'Cc',
+  'Subject',
+  'Date',
+  'Content-Type',
+  'Content-Disposition',
+  'Content-Transfer-Encoding',
+  'Content-ID',
+  'X-Junk',
+);
 const headerValue = fc.oneof(
   fc.string({ maxLength: 80 }),
   fc.constantFrom(

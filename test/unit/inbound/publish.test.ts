@@ -14,7 +14,9 @@ const record: StoredInboundRecord = {
   replyTo: [],
   subject: 's'.repeat(1000),
   text: 'body that must not travel in the event',
-  attachments: [{ contentType: 'image/png', size: 3, disposition: 'inline', s3: { bucket: 'b', key: 'quarantine/m1/0' }, quarantined: true }],
+  attachments: [
+    { contentType: 'image/png', size: 3, disposition: 'inline', s3: { bucket: 'b', key: 'quarantine/m1/0' }, quarantined: true },
+  ],
   verdicts: { spam: 'PASS', virus: 'FAIL' },
   spamDetected: true,
   raw: { bucket: 'b', key: 'raw/m1' },

@@ -6,7 +6,13 @@ import { summarizeVerdicts } from '../../../src/inbound/verdicts.js';
 describe('simulatedS3Receipt', () => {
   it('builds a notification our own schema accepts, keyed prefix + message id like SES', () => {
     // Act
-    const n = simulatedS3Receipt({ messageId: 'local123', bucket: 'inbound', objectKeyPrefix: 'raw/', recipients: ['a@example.com', 'b@example.com'], receivedAt: new Date('2024-01-02T03:04:05Z') });
+    const n = simulatedS3Receipt({
+      messageId: 'local123',
+      bucket: 'inbound',
+      objectKeyPrefix: 'raw/',
+      recipients: ['a@example.com', 'b@example.com'],
+      receivedAt: new Date('2024-01-02T03:04:05Z'),
+    });
     // Assess
     const parsed = parseReceiptNotification(JSON.parse(JSON.stringify(n)));
     expect(parsed.receipt.action).toEqual({ type: 'S3', bucketName: 'inbound', objectKeyPrefix: 'raw/', objectKey: 'raw/local123' });
@@ -20,7 +26,13 @@ describe('simulatedS3Receipt', () => {
       verdicts: { spam: 'DISABLED', virus: 'DISABLED', spf: 'DISABLED', dkim: 'DISABLED', dmarc: 'DISABLED' },
       quarantine: false,
     });
-    const failing = simulatedS3Receipt({ messageId: 'x', bucket: 'b', objectKeyPrefix: 'raw/', recipients: ['a@example.com'], verdicts: { virus: 'FAIL' } });
+    const failing = simulatedS3Receipt({
+      messageId: 'x',
+      bucket: 'b',
+      objectKeyPrefix: 'raw/',
+      recipients: ['a@example.com'],
+      verdicts: { virus: 'FAIL' },
+    });
     expect(summarizeVerdicts(failing.receipt)).toMatchObject({ spamDetected: true, quarantine: true });
   });
 });

@@ -1,5 +1,5 @@
 /** Helpers for the inbound unit tests: fixtures, and an attachment sink that keeps what it was given. */
-import { readFileSync, readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
@@ -7,7 +7,9 @@ import type { AttachmentMeta, AttachmentSink, StoredAttachment } from '../../../
 
 const fixtures = join(dirname(fileURLToPath(import.meta.url)), '../../fixtures');
 
-export const MIME_FIXTURES = readdirSync(join(fixtures, 'mime')).filter((f) => f.endsWith('.eml')).sort();
+export const MIME_FIXTURES = readdirSync(join(fixtures, 'mime'))
+  .filter((f) => f.endsWith('.eml'))
+  .sort();
 
 export function mimeFixture(name: string, lineEnding: 'lf' | 'crlf' = 'lf'): Buffer {
   const raw = readFileSync(join(fixtures, 'mime', name));
@@ -61,7 +63,8 @@ export function snsLambdaRecord(message: unknown, opts: { topicArn?: string; tim
       Message: typeof message === 'string' ? message : JSON.stringify(message),
       Timestamp: (opts.timestamp ?? new Date()).toISOString(),
       SignatureVersion: '1',
-      Signature: 'EXAMPLEpH+DcEwjAPg8O9mY8dReBSwksfg2S7WKQcikcNKWLQjwu6A4VbeS0QHVCkhRS7fUQvi2egU3N858fiTDN6bkkOxYDVrY0Ad8L10Hs3zH81mtnPk5uvvolIC1CXGu43obcgFxeL3khZl8IKvO61GWB6jI9b5+gLPoBc1Q=',
+      Signature:
+        'EXAMPLEpH+DcEwjAPg8O9mY8dReBSwksfg2S7WKQcikcNKWLQjwu6A4VbeS0QHVCkhRS7fUQvi2egU3N858fiTDN6bkkOxYDVrY0Ad8L10Hs3zH81mtnPk5uvvolIC1CXGu43obcgFxeL3khZl8IKvO61GWB6jI9b5+gLPoBc1Q=',
       SigningCertUrl: 'https://sns.us-east-1.amazonaws.com/SimpleNotificationService-f3ecfb7224c7233fe7bb5f59f96de52f.pem',
       UnsubscribeUrl: `https://sns.us-east-1.amazonaws.com/?Action=Unsubscribe&SubscriptionArn=${topicArn}:2bcfbf39`,
       MessageAttributes: {},

@@ -2,7 +2,11 @@ import { describe, expect, it } from 'vitest';
 import type { ReceiptNotification } from '../../../src/inbound/notification.js';
 import { summarizeVerdicts } from '../../../src/inbound/verdicts.js';
 
-function receipt(spam?: string, virus?: string, extra: Partial<Record<'spf' | 'dkim' | 'dmarc', string>> = {}): ReceiptNotification['receipt'] {
+function receipt(
+  spam?: string,
+  virus?: string,
+  extra: Partial<Record<'spf' | 'dkim' | 'dmarc', string>> = {},
+): ReceiptNotification['receipt'] {
   return {
     timestamp: '2023-10-10T10:00:00.000Z',
     recipients: ['a@example.com'],

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { headerLines, sesInboundMessageId } from '../../../src/local/inbound-delivery.js';
 import { INBOUND_ID_PATTERN } from '../../../src/inbound/notification.js';
+import { headerLines, sesInboundMessageId } from '../../../src/local/inbound-delivery.js';
 
 describe('local inbound delivery helpers', () => {
   it('makes ids shaped like SES inbound message ids', () => {
@@ -12,7 +12,9 @@ describe('local inbound delivery helpers', () => {
 
   it('reads the header block only, unfolding continuation lines', () => {
     // Prepare
-    const raw = Buffer.from('From: Ann <ann@example.com>\r\nSubject: a long\r\n  folded subject\r\nTo: bob@example.org\r\n\r\nBody: not a header\r\n');
+    const raw = Buffer.from(
+      'From: Ann <ann@example.com>\r\nSubject: a long\r\n  folded subject\r\nTo: bob@example.org\r\n\r\nBody: not a header\r\n',
+    );
 
     // Act
     const headers = headerLines(raw);

@@ -5,7 +5,13 @@ import { failedRecordIds } from '../../../src/local/poller.js';
 import { toSqsRecord } from '../../../src/local/sqs-event.js';
 
 const event: SQSEvent = {
-  Records: ['a', 'b', 'c'].map((id) => toSqsRecord({ MessageId: id, ReceiptHandle: `rh-${id}`, Body: id, MD5OfBody: 'x' }, 'arn:aws:sqs:us-east-1:000000000000:q', 'us-east-1')),
+  Records: ['a', 'b', 'c'].map((id) =>
+    toSqsRecord(
+      { MessageId: id, ReceiptHandle: `rh-${id}`, Body: id, MD5OfBody: 'x' },
+      'arn:aws:sqs:us-east-1:000000000000:q',
+      'us-east-1',
+    ),
+  ),
 };
 
 describe('failedRecordIds (Lambda partial batch response rules)', () => {
@@ -56,7 +62,13 @@ describe('toSqsRecord', () => {
         ReceiptHandle: 'r',
         Body: 'b',
         MD5OfBody: 'md5',
-        Attributes: { ApproximateReceiveCount: '3', SentTimestamp: '10', SenderId: 'S', ApproximateFirstReceiveTimestamp: '11', MessageGroupId: 'g' },
+        Attributes: {
+          ApproximateReceiveCount: '3',
+          SentTimestamp: '10',
+          SenderId: 'S',
+          ApproximateFirstReceiveTimestamp: '11',
+          MessageGroupId: 'g',
+        },
         MessageAttributes: { bin: { DataType: 'Binary', BinaryValue: new Uint8Array([1, 2, 3]) } },
       },
       'arn:q',
@@ -66,7 +78,13 @@ describe('toSqsRecord', () => {
       messageId: 'm',
       receiptHandle: 'r',
       body: 'b',
-      attributes: { ApproximateReceiveCount: '3', SentTimestamp: '10', SenderId: 'S', ApproximateFirstReceiveTimestamp: '11', MessageGroupId: 'g' },
+      attributes: {
+        ApproximateReceiveCount: '3',
+        SentTimestamp: '10',
+        SenderId: 'S',
+        ApproximateFirstReceiveTimestamp: '11',
+        MessageGroupId: 'g',
+      },
       messageAttributes: { bin: { binaryValue: 'AQID', stringListValues: [], binaryListValues: [], dataType: 'Binary' } },
       md5OfBody: 'md5',
       eventSource: 'aws:sqs',

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { sesEventsFor, simulatorScenario, type SentEmail } from '../../../src/local/ses-simulator.js';
-import { MESSAGE_ID_TAG, encodeTagValue } from '../../../src/providers/email/ses-tags.js';
+import { type SentEmail, sesEventsFor, simulatorScenario } from '../../../src/local/ses-simulator.js';
+import { encodeTagValue, MESSAGE_ID_TAG } from '../../../src/providers/email/ses-tags.js';
 import { normalizeSesEvent } from '../../../src/tracking/normalizers/index.js';
 
 const ctx = { receivedAt: '2030-01-01T00:00:10.000Z', provider: 'ses' };
@@ -22,7 +22,13 @@ function email(destination: string[], extra: Partial<SentEmail> = {}): SentEmail
 /** What the tracking pipeline makes of the records: [eventType, recipient, extra] per normalized event. */
 function normalized(destination: string[]) {
   return sesEventsFor(email(destination)).flatMap((record) =>
-    normalizeSesEvent(JSON.parse(JSON.stringify(record)), ctx).map((e) => ({ type: e.eventType, recipient: e.recipient, bounceType: e.bounceType, messageId: e.messageId, description: e.description })),
+    normalizeSesEvent(JSON.parse(JSON.stringify(record)), ctx).map((e) => ({
+      type: e.eventType,
+      recipient: e.recipient,
+      bounceType: e.bounceType,
+      messageId: e.messageId,
+      description: e.description,
+    })),
   );
 }
 
@@ -101,11 +107,17 @@ describe('sesEventsFor (what the tracking pipeline receives)', () => {
   it('covers every destination exactly once with a final outcome', () => {
     fc.assert(
       fc.property(
-        fc.uniqueArray(fc.oneof(fc.emailAddress(), fc.constantFrom('success', 'bounce', 'ooto', 'complaint', 'suppressionlist').map((l) => `${l}@simulator.amazonses.com`)), {
-          minLength: 1,
-          maxLength: 8,
-          selector: (a) => a.toLowerCase(),
-        }),
+        fc.uniqueArray(
+          fc.oneof(
+            fc.emailAddress(),
+            fc.constantFrom('success', 'bounce', 'ooto', 'complaint', 'suppressionlist').map((l) => `${l}@simulator.amazonses.com`),
+          ),
+          {
+            minLength: 1,
+            maxLength: 8,
+            selector: (a) => a.toLowerCase(),
+          },
+        ),
         (addresses) => {
           const records = sesEventsFor(email(addresses));
           const finals = records.flatMap((r) => [

@@ -25,7 +25,10 @@ describe('local SMS receipts', () => {
 
   it('builds a SUCCESS log entry the SNS SMS normalizer reads as delivered', () => {
     // Act
-    const events = normalizeSnsSmsEvent(deliveryLogEntry(record, new Date('2030-01-01T00:00:01.000Z')), { receivedAt: '2030-01-01T00:00:02.000Z', provider: 'sns' });
+    const events = normalizeSnsSmsEvent(deliveryLogEntry(record, new Date('2030-01-01T00:00:01.000Z')), {
+      receivedAt: '2030-01-01T00:00:02.000Z',
+      provider: 'sns',
+    });
 
     // Assess
     expect(events).toHaveLength(1);
@@ -41,7 +44,13 @@ describe('local SMS receipts', () => {
 
   it('wraps entries exactly as a CloudWatch Logs subscription filter delivers them', () => {
     // Act
-    const data = decodeLogsEvent(logsEventFor([record, { ...record, providerMessageId: 'other', to: '+442071838750' }], 'eu-west-1', new Date('2030-01-01T00:00:03.000Z')));
+    const data = decodeLogsEvent(
+      logsEventFor(
+        [record, { ...record, providerMessageId: 'other', to: '+442071838750' }],
+        'eu-west-1',
+        new Date('2030-01-01T00:00:03.000Z'),
+      ),
+    );
 
     // Assess
     expect(data).toMatchObject({ messageType: 'DATA_MESSAGE', logGroup: 'sns/eu-west-1/000000000000/DirectPublishToPhoneNumber' });
@@ -64,7 +73,8 @@ describe('SmsReceiptWatcher.tick (tailing the outbox)', () => {
     return { w, outboxPath, delivered };
   }
   const line = (providerMessageId: string) => `${JSON.stringify({ ...record, providerMessageId })}\n`;
-  const destinations = (event: { awslogs: { data: string } }) => decodeLogsEvent(event).logEvents.map((e) => JSON.parse(e.message).notification.messageId);
+  const destinations = (event: { awslogs: { data: string } }) =>
+    decodeLogsEvent(event).logEvents.map((e) => JSON.parse(e.message).notification.messageId);
 
   it('delivers each line once, and holds a line still being written until its newline arrives', async () => {
     // Prepare

@@ -16,7 +16,8 @@ const envelope = {
   MessageAttributes: { a: { Type: 'String', Value: 'b' } },
 };
 
-const sqsRecord = (body: string, id: string): SQSRecord => toSqsRecord({ MessageId: id, ReceiptHandle: `rh-${id}`, Body: body }, 'arn:aws:sqs:us-east-1:000000000000:q', 'us-east-1');
+const sqsRecord = (body: string, id: string): SQSRecord =>
+  toSqsRecord({ MessageId: id, ReceiptHandle: `rh-${id}`, Body: body }, 'arn:aws:sqs:us-east-1:000000000000:q', 'us-east-1');
 
 describe('SNS over SQS', () => {
   it('rebuilds the SNS Lambda record, with its URL casing', () => {
@@ -57,7 +58,13 @@ describe('SNS over SQS', () => {
 
     // Act
     const response = await handler(
-      { Records: [sqsRecord(JSON.stringify(envelope), 'a'), sqsRecord(JSON.stringify({ ...envelope, MessageId: 'fail' }), 'b'), sqsRecord('not json', 'c')] },
+      {
+        Records: [
+          sqsRecord(JSON.stringify(envelope), 'a'),
+          sqsRecord(JSON.stringify({ ...envelope, MessageId: 'fail' }), 'b'),
+          sqsRecord('not json', 'c'),
+        ],
+      },
       lambdaContext('t', 'us-east-1', 1000),
     );
 

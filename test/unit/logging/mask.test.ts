@@ -21,7 +21,9 @@ describe('masking addresses and numbers for logs', () => {
     const masked = texts.map(maskText);
 
     // Assess
-    expect(masked[0]).toBe('MessageRejected: Email address is not verified. The following identities failed the check in region EU-WEST-1: A***@Example.co.uk, b***@example.com');
+    expect(masked[0]).toBe(
+      'MessageRejected: Email address is not verified. The following identities failed the check in region EU-WEST-1: A***@Example.co.uk, b***@example.com',
+    );
     expect(masked[1]).toBe('every recipient is on the suppression list: a***@example.com (hardBounce), +44********23 (unsubscribe)');
     expect(masked[2]).toBe('smtp; 550 5.1.1 <a***@example.com>: user unknown');
   });

@@ -10,7 +10,7 @@ import { createTrackingHandler } from '../../../src/handlers/tracking.js';
 import { createLogger } from '../../../src/logging/logger.js';
 import type { IngestDeps, SuppressionEntry } from '../../../src/tracking/deps.js';
 import { SnsVerifier } from '../../../src/tracking/sns/index.js';
-import { CERT_URL, lambdaRecord, notification, NOW, TOPIC } from '../../support/sns/envelopes.js';
+import { CERT_URL, lambdaRecord, NOW, notification, TOPIC } from '../../support/sns/envelopes.js';
 import { issueCertificate, type TestSigningCert } from '../../support/sns/pki.js';
 import { fixture } from '../../support/tracking-fixtures.js';
 
@@ -47,8 +47,17 @@ describe('tracking logs of a suppression', () => {
     };
     const logger = createLogger('mailroom-tracking');
     const metrics = new Metrics({ namespace: 'Mailroom', serviceName: 'mailroom-tracking' });
-    const verifier = new SnsVerifier({ allowedTopicArns: [TOPIC], fetchCertificate: async (url) => (url === CERT_URL ? cert.pem : Promise.reject(new Error(url))), now: () => NOW });
-    const handler = createTrackingHandler({ sns: { verifier, logger, metrics, snsClientForRegion: vi.fn() as never }, ingest, logger, metrics });
+    const verifier = new SnsVerifier({
+      allowedTopicArns: [TOPIC],
+      fetchCertificate: async (url) => (url === CERT_URL ? cert.pem : Promise.reject(new Error(url))),
+      now: () => NOW,
+    });
+    const handler = createTrackingHandler({
+      sns: { verifier, logger, metrics, snsClientForRegion: vi.fn() as never },
+      ingest,
+      logger,
+      metrics,
+    });
     const event: SNSEvent = { Records: [lambdaRecord(notification(cert.privateKey, { Message: JSON.stringify(bounce) }))] };
 
     // Act

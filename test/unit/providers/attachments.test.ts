@@ -10,7 +10,10 @@ import { s3AttachmentFetcher } from '../../../src/providers/email/attachments.js
 const s3 = mockClient(S3Client);
 beforeEach(() => {
   s3.reset();
-  s3.on(GetObjectCommand).callsFake(() => ({ Body: { transformToByteArray: async () => new Uint8Array(Buffer.from('pdf')) } as never, ContentType: 'application/pdf' }));
+  s3.on(GetObjectCommand).callsFake(() => ({
+    Body: { transformToByteArray: async () => new Uint8Array(Buffer.from('pdf')) } as never,
+    ContentType: 'application/pdf',
+  }));
 });
 
 describe('s3AttachmentFetcher', () => {
@@ -24,7 +27,9 @@ describe('s3AttachmentFetcher', () => {
     // Assess
     expect(Buffer.from(fetched.content).toString()).toBe('pdf');
     expect(s3.commandCalls(GetObjectCommand)[0]!.args[0].input).toEqual({
-      Bucket: 'acme-attachments', Key: 'outgoing/invoice.pdf', ExpectedBucketOwner: '111122223333',
+      Bucket: 'acme-attachments',
+      Key: 'outgoing/invoice.pdf',
+      ExpectedBucketOwner: '111122223333',
     });
   });
 

@@ -9,13 +9,25 @@ describe('generic AWS error classification', () => {
     expect(classifyAwsError({ name: 'Whatever', message: '', statusCode: 429 })).toEqual({ retryable: true, code: 'throttled' });
     expect(classifyAwsError({ name: 'Whatever', message: '', statusCode: 502 })).toEqual({ retryable: true, code: 'provider_error' });
     expect(classifyAwsError({ name: 'Whatever', message: '', fault: 'server' })).toEqual({ retryable: true, code: 'provider_error' });
-    expect(classifyAwsError({ name: 'SomethingInvalidException', message: '', statusCode: 400 })).toEqual({ retryable: false, code: 'something_invalid' });
-    expect(classifyAwsError({ name: 'ExpiredTokenException', message: '', statusCode: 400 })).toEqual({ retryable: true, code: 'credentials_expired' });
+    expect(classifyAwsError({ name: 'SomethingInvalidException', message: '', statusCode: 400 })).toEqual({
+      retryable: false,
+      code: 'something_invalid',
+    });
+    expect(classifyAwsError({ name: 'ExpiredTokenException', message: '', statusCode: 400 })).toEqual({
+      retryable: true,
+      code: 'credentials_expired',
+    });
   });
 
   it('treats network failures as transient and programming errors as permanent', () => {
-    expect(classifyAwsError(describeAwsError(Object.assign(new Error('x'), { code: 'EAI_AGAIN' })))).toEqual({ retryable: true, code: 'network' });
-    expect(classifyAwsError(describeAwsError(new TypeError('Cannot read properties of undefined')))).toEqual({ retryable: false, code: 'internal_error' });
+    expect(classifyAwsError(describeAwsError(Object.assign(new Error('x'), { code: 'EAI_AGAIN' })))).toEqual({
+      retryable: true,
+      code: 'network',
+    });
+    expect(classifyAwsError(describeAwsError(new TypeError('Cannot read properties of undefined')))).toEqual({
+      retryable: false,
+      code: 'internal_error',
+    });
     expect(classifyAwsError(describeAwsError('a string was thrown'))).toEqual({ retryable: true, code: 'unknown_error' });
   });
 
@@ -34,14 +46,21 @@ describe('generic AWS error classification', () => {
   it('turns anything thrown into a typed provider error', () => {
     const thrown = fc.oneof(
       fc.anything(),
-      fc.record({ name: fc.string(), message: fc.string(), $metadata: fc.record({ httpStatusCode: fc.integer({ min: 100, max: 599 }) }), $fault: fc.constantFrom('client', 'server') }),
+      fc.record({
+        name: fc.string(),
+        message: fc.string(),
+        $metadata: fc.record({ httpStatusCode: fc.integer({ min: 100, max: 599 }) }),
+        $fault: fc.constantFrom('client', 'server'),
+      }),
       fc.record({ code: fc.string(), cause: fc.anything() }),
     );
-    fc.assert(fc.property(thrown, (error) => {
-      const translated = translateAwsError(error, 'ses');
-      expect(translated).toBeInstanceOf(ProviderError);
-      expect(translated instanceof TransientProviderError || translated instanceof PermanentProviderError).toBe(true);
-      expect((translated as ProviderError).code).toMatch(/^[a-z0-9_]+$/);
-    }));
+    fc.assert(
+      fc.property(thrown, (error) => {
+        const translated = translateAwsError(error, 'ses');
+        expect(translated).toBeInstanceOf(ProviderError);
+        expect(translated instanceof TransientProviderError || translated instanceof PermanentProviderError).toBe(true);
+        expect((translated as ProviderError).code).toMatch(/^[a-z0-9_]+$/);
+      }),
+    );
   });
 });

@@ -7,8 +7,14 @@
 import { InternalErrorException, ThrottledException } from '@aws-sdk/client-sns';
 import { describe, expect, it } from 'vitest';
 import {
-  classifyHttpResponse, classifyHttpStatus, classifyNetworkCode, classifyTransportFailure, HTTP_STATUS_TABLE, NETWORK_TABLE,
-  providerCodeRules, type ProviderCodeTable,
+  classifyHttpResponse,
+  classifyHttpStatus,
+  classifyNetworkCode,
+  classifyTransportFailure,
+  HTTP_STATUS_TABLE,
+  NETWORK_TABLE,
+  type ProviderCodeTable,
+  providerCodeRules,
 } from '../../../src/providers/classify.js';
 import { PermanentProviderError, TransientProviderError, UnsupportedFeatureError } from '../../../src/providers/errors.js';
 import { HttpStatusError, HttpTransportError } from '../../../src/providers/http/errors.js';
@@ -98,7 +104,11 @@ describe('HTTP status × body → class', () => {
   });
 
   it('applies an adapter code table through errorRules, keeping the provider code and Retry-After', () => {
-    const error = translateProviderError(statusError(400, { code: 21610, message: 'Attempt to send to unsubscribed recipient' }), 'twilio', providerCodeRules(codes));
+    const error = translateProviderError(
+      statusError(400, { code: 21610, message: 'Attempt to send to unsubscribed recipient' }),
+      'twilio',
+      providerCodeRules(codes),
+    );
     expect(error).toMatchObject({ code: 'opted_out', retryable: false, accepted: 'no', providerCode: '21610' });
     const throttled = translateProviderError(statusError(429, { code: 20429 }, 7), 'twilio', providerCodeRules(codes));
     expect(throttled).toMatchObject({ code: 'throttled', throttled: true, accepted: 'no', retryAfterSeconds: 7 });
@@ -132,12 +142,30 @@ describe('network errors and timeouts → class', () => {
   });
 
   it.each([
-    [{ code: 'ECONNREFUSED', sent: false, timedOut: false }, { retryable: true, code: 'network', accepted: 'no' }],
-    [{ code: 'ECONNRESET', sent: false, timedOut: false }, { retryable: true, code: 'network', accepted: 'no' }],
-    [{ code: 'ECONNRESET', sent: true, timedOut: false }, { retryable: true, code: 'network', accepted: 'maybe' }],
-    [{ code: undefined, sent: true, timedOut: false }, { retryable: true, code: 'network', accepted: 'maybe' }],
-    [{ code: undefined, sent: false, timedOut: true }, { retryable: true, code: 'timeout', accepted: 'no' }],
-    [{ code: undefined, sent: true, timedOut: true }, { retryable: true, code: 'timeout', accepted: 'maybe' }],
+    [
+      { code: 'ECONNREFUSED', sent: false, timedOut: false },
+      { retryable: true, code: 'network', accepted: 'no' },
+    ],
+    [
+      { code: 'ECONNRESET', sent: false, timedOut: false },
+      { retryable: true, code: 'network', accepted: 'no' },
+    ],
+    [
+      { code: 'ECONNRESET', sent: true, timedOut: false },
+      { retryable: true, code: 'network', accepted: 'maybe' },
+    ],
+    [
+      { code: undefined, sent: true, timedOut: false },
+      { retryable: true, code: 'network', accepted: 'maybe' },
+    ],
+    [
+      { code: undefined, sent: false, timedOut: true },
+      { retryable: true, code: 'timeout', accepted: 'no' },
+    ],
+    [
+      { code: undefined, sent: true, timedOut: true },
+      { retryable: true, code: 'timeout', accepted: 'maybe' },
+    ],
   ] as const)('our client failing with %j', (failure, expected) => {
     expect(classifyTransportFailure(failure)).toEqual(expected);
     const error = new HttpTransportError('POST', 'https://api.example.com/v1/send', failure.code, failure.sent, failure.timedOut, 1);
@@ -145,7 +173,10 @@ describe('network errors and timeouts → class', () => {
   });
 
   it('treats an SDK or abort timeout as ambiguous', () => {
-    expect(translateProviderError(Object.assign(new Error('timed out'), { name: 'TimeoutError' }), 'acme')).toMatchObject({ code: 'timeout', accepted: 'maybe' });
+    expect(translateProviderError(Object.assign(new Error('timed out'), { name: 'TimeoutError' }), 'acme')).toMatchObject({
+      code: 'timeout',
+      accepted: 'maybe',
+    });
     expect(translateProviderError(new DOMException('aborted', 'AbortError'), 'acme')).toMatchObject({ retryable: true, accepted: 'maybe' });
   });
 });
@@ -158,7 +189,10 @@ describe('AWS SDK errors keep their codes and gain throttled/accepted', () => {
     expect(throttled).toMatchObject({ code: 'throttled', retryable: true, throttled: true, accepted: 'no' });
     const internal = translateProviderError(new InternalErrorException({ message: 'oops', ...meta(500) }), 'sns');
     expect(internal).toMatchObject({ code: 'provider_error', retryable: true, throttled: false, accepted: 'maybe' });
-    const unavailable = translateProviderError(Object.assign(new Error('down'), { name: 'ServiceUnavailable', $fault: 'server', ...meta(503) }), 'ses');
+    const unavailable = translateProviderError(
+      Object.assign(new Error('down'), { name: 'ServiceUnavailable', $fault: 'server', ...meta(503) }),
+      'ses',
+    );
     expect(unavailable).toMatchObject({ code: 'provider_error', retryable: true, accepted: 'no' });
     const refused = translateProviderError(Object.assign(new Error('bad'), { name: 'BadRequestException', ...meta(400) }), 'ses');
     expect(refused).toMatchObject({ code: 'bad_request', retryable: false, accepted: 'no' });
@@ -167,13 +201,23 @@ describe('AWS SDK errors keep their codes and gain throttled/accepted', () => {
   it('uses the generic table, not the HTTP one, for errors that are neither', () => {
     expect(classifyFailure({ name: 'Weird', message: '' })).toEqual({ retryable: true, code: 'unknown_error' });
     expect(translateProviderError('a string', 'acme')).toMatchObject({ code: 'unknown_error', accepted: 'maybe' });
-    expect(translateProviderError(new TypeError('x is undefined'), 'acme')).toMatchObject({ code: 'internal_error', retryable: false, accepted: 'no' });
+    expect(translateProviderError(new TypeError('x is undefined'), 'acme')).toMatchObject({
+      code: 'internal_error',
+      retryable: false,
+      accepted: 'no',
+    });
   });
 
   it('makes UnsupportedFeatureError part of the hierarchy: permanent, never accepted', () => {
     const error = new UnsupportedFeatureError('acme', ['amp', 'sendAt']);
     expect(error).toBeInstanceOf(PermanentProviderError);
-    expect(error).toMatchObject({ code: 'unsupported_feature', retryable: false, throttled: false, accepted: 'no', features: ['amp', 'sendAt'] });
+    expect(error).toMatchObject({
+      code: 'unsupported_feature',
+      retryable: false,
+      throttled: false,
+      accepted: 'no',
+      features: ['amp', 'sendAt'],
+    });
     expect(translateProviderError(error, 'other')).toBe(error);
   });
 });

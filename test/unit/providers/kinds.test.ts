@@ -5,10 +5,10 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { KINDS } from '../../../src/providers/kinds.js';
 import { EMAIL_KINDS } from '../../../src/providers/kinds/email.js';
 import { SMS_KINDS } from '../../../src/providers/kinds/sms.js';
 import type { KindDescriptor } from '../../../src/providers/kinds/types.js';
+import { KINDS } from '../../../src/providers/kinds.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const kinds: [string, KindDescriptor][] = Object.entries(KINDS);
@@ -34,13 +34,17 @@ describe('KINDS', () => {
   });
 
   it.each(kinds)('%s builds an adapter named after its instance, without a network call', async (name, kind) => {
-    const adapter = await kind.createAdapter({ name: `${name}-x`, kind: name, options: {} }, { secrets: { getSecretString: async () => undefined }, aws: { region: 'eu-west-1' } });
+    const adapter = await kind.createAdapter(
+      { name: `${name}-x`, kind: name, options: {} },
+      { secrets: { getSecretString: async () => undefined }, aws: { region: 'eu-west-1' } },
+    );
     expect(adapter.name).toBe(`${name}-x`);
   });
 
   it.each(kinds)('%s asks for grants as plain IAM statements', (name, kind) => {
     const ctx = {
-      arn: (service: string, resource: string, resourceName: string) => `arn:aws:${service}:eu-west-1:123456789012:${resource}/${resourceName}`,
+      arn: (service: string, resource: string, resourceName: string) =>
+        `arn:aws:${service}:eu-west-1:123456789012:${resource}/${resourceName}`,
       partition: 'aws',
       ses: { identities: ['acme.io'], templates: [] },
       email: { allowedFrom: [] },

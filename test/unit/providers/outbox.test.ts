@@ -17,8 +17,14 @@ afterEach(async () => {
 });
 
 const record = (i: number): SmsOutboxRecord => ({
-  id: `m-${i}`, providerMessageId: `p-${i}`, to: '+14155552671', body: `body ${i} ${'x'.repeat(i % 50)}`, smsType: 'transactional',
-  segments: 1, encoding: 'GSM-7', sentAt: '2025-05-01T12:00:00.000Z',
+  id: `m-${i}`,
+  providerMessageId: `p-${i}`,
+  to: '+14155552671',
+  body: `body ${i} ${'x'.repeat(i % 50)}`,
+  smsType: 'transactional',
+  segments: 1,
+  encoding: 'GSM-7',
+  sentAt: '2025-05-01T12:00:00.000Z',
 });
 
 describe('FileSmsOutbox', () => {
@@ -81,7 +87,16 @@ describe('LocalSmsProvider', () => {
     const result = await provider.send(sms({ to: '+14155552671', body: '€'.repeat(81), maxPrice: 0.01 }), ctx({ messageId: 'sms-1' }));
     // Assess
     const [written] = await outbox.list();
-    expect(written).toMatchObject({ id: 'sms-1', to: '+14155552671', from: 'MAILROOM', smsType: 'transactional', segments: 2, encoding: 'GSM-7', maxPrice: 0.01, sentAt: '2025-05-01T12:00:00.000Z' });
+    expect(written).toMatchObject({
+      id: 'sms-1',
+      to: '+14155552671',
+      from: 'MAILROOM',
+      smsType: 'transactional',
+      segments: 2,
+      encoding: 'GSM-7',
+      maxPrice: 0.01,
+      sentAt: '2025-05-01T12:00:00.000Z',
+    });
     expect(result).toEqual({
       provider: 'local',
       providerMessageId: written!.providerMessageId,
@@ -93,9 +108,13 @@ describe('LocalSmsProvider', () => {
 
   it('refuses what SNS refuses: MMS and bad sender IDs', async () => {
     const provider = new LocalSmsProvider(new MemorySmsOutbox());
-    await expect(provider.send(sms({ to: '+14155552671', body: 'x', mediaUrls: ['https://example.com/a.png'] }), ctx())).rejects.toBeInstanceOf(UnsupportedFeatureError);
+    await expect(
+      provider.send(sms({ to: '+14155552671', body: 'x', mediaUrls: ['https://example.com/a.png'] }), ctx()),
+    ).rejects.toBeInstanceOf(UnsupportedFeatureError);
     // The contract refuses such a sender ID too; the adapter checks again for callers that bypass it.
-    await expect(provider.send({ ...sms({ to: '+14155552671', body: 'x' }), from: '123' }, ctx())).rejects.toBeInstanceOf(PermanentProviderError);
+    await expect(provider.send({ ...sms({ to: '+14155552671', body: 'x' }), from: '123' }, ctx())).rejects.toBeInstanceOf(
+      PermanentProviderError,
+    );
     expect(() => new LocalSmsProvider(new MemorySmsOutbox(), { defaultSenderId: 'x' })).toThrow(ConfigError);
   });
 });

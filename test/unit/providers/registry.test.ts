@@ -31,6 +31,8 @@ describe('createProviderRegistry', () => {
   });
 
   it('refuses two adapters with the same name', () => {
-    expect(() => createProviderRegistry({ email: [new SesEmailProvider(ses), new SesEmailProvider(ses)] })).toThrow(/two email providers are named "ses"/);
+    expect(() => createProviderRegistry({ email: [new SesEmailProvider(ses), new SesEmailProvider(ses)] })).toThrow(
+      /two email providers are named "ses"/,
+    );
   });
 });

@@ -4,7 +4,11 @@
  * picked up after it, and typed failures that never show the secret's value.
  */
 import {
-  DecryptionFailure, GetSecretValueCommand, ResourceNotFoundException, SecretsManagerClient, SecretsManagerServiceException,
+  DecryptionFailure,
+  GetSecretValueCommand,
+  ResourceNotFoundException,
+  SecretsManagerClient,
+  SecretsManagerServiceException,
 } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -47,7 +51,9 @@ describe('loading a provider secret', () => {
   it('picks up a rotated value once the max age has passed, not before', async () => {
     vi.useFakeTimers({ toFake: ['Date'] });
     vi.setSystemTime(new Date('2026-01-01T00:00:00Z'));
-    sm.on(GetSecretValueCommand).resolvesOnce({ SecretString: secret('token-one') }).resolves({ SecretString: secret('token-two') });
+    sm.on(GetSecretValueCommand)
+      .resolvesOnce({ SecretString: secret('token-one') })
+      .resolves({ SecretString: secret('token-two') });
     const source = new PowertoolsSecretSource({ client, maxAgeSeconds: 60 });
     expect((await loadProviderSecret(source, NAME, twilioSecret)).authToken).toBe('token-one');
     vi.setSystemTime(new Date('2026-01-01T00:00:59Z'));
@@ -66,16 +72,20 @@ describe('loading a provider secret', () => {
 
 describe('typed failures, never showing the value', () => {
   it('a missing secret is a configuration error naming it', async () => {
-    sm.on(GetSecretValueCommand).rejects(new ResourceNotFoundException({ message: "Secrets Manager can't find the specified secret.", $metadata: { httpStatusCode: 400 } }));
+    sm.on(GetSecretValueCommand).rejects(
+      new ResourceNotFoundException({ message: "Secrets Manager can't find the specified secret.", $metadata: { httpStatusCode: 400 } }),
+    );
     const error = await failure(loadProviderSecret(new PowertoolsSecretSource({ client }), NAME, twilioSecret));
     expect(error).toBeInstanceOf(SecretConfigError);
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as SecretConfigError).problems).toEqual([`secret "${NAME}": not found (or it has no string value)`]);
   });
 
-  it('a value that is not JSON, or not the provider\'s shape, is a configuration error without the value', async () => {
+  it("a value that is not JSON, or not the provider's shape, is a configuration error without the value", async () => {
     sm.on(GetSecretValueCommand, { SecretId: 'plain' }).resolves({ SecretString: 'hunter2-super-secret' });
-    sm.on(GetSecretValueCommand, { SecretId: 'shape' }).resolves({ SecretString: JSON.stringify({ accountSid: 'XX-hunter2-sid', authToken: 'short', extra: 'hunter2-extra' }) });
+    sm.on(GetSecretValueCommand, { SecretId: 'shape' }).resolves({
+      SecretString: JSON.stringify({ accountSid: 'XX-hunter2-sid', authToken: 'short', extra: 'hunter2-extra' }),
+    });
     const source = new PowertoolsSecretSource({ client });
     const notJson = await failure(loadProviderSecret(source, 'plain', twilioSecret));
     expect(notJson).toBeInstanceOf(SecretConfigError);
@@ -93,9 +103,25 @@ describe('typed failures, never showing the value', () => {
 
   it('a read the function is not granted is a configuration error; throttling is transient', async () => {
     // IAM refusals are not modelled by the client: a service exception named AccessDeniedException.
-    sm.on(GetSecretValueCommand, { SecretId: 'denied' }).rejects(new SecretsManagerServiceException({ name: 'AccessDeniedException', $fault: 'client', message: 'not authorized to perform secretsmanager:GetSecretValue', $metadata: { httpStatusCode: 400 } }));
-    sm.on(GetSecretValueCommand, { SecretId: 'kms' }).rejects(new DecryptionFailure({ message: 'KMS refused', $metadata: { httpStatusCode: 400 } }));
-    sm.on(GetSecretValueCommand, { SecretId: 'busy' }).rejects(new SecretsManagerServiceException({ name: 'ThrottlingException', $fault: 'client', message: 'Rate exceeded', $metadata: { httpStatusCode: 400 } }));
+    sm.on(GetSecretValueCommand, { SecretId: 'denied' }).rejects(
+      new SecretsManagerServiceException({
+        name: 'AccessDeniedException',
+        $fault: 'client',
+        message: 'not authorized to perform secretsmanager:GetSecretValue',
+        $metadata: { httpStatusCode: 400 },
+      }),
+    );
+    sm.on(GetSecretValueCommand, { SecretId: 'kms' }).rejects(
+      new DecryptionFailure({ message: 'KMS refused', $metadata: { httpStatusCode: 400 } }),
+    );
+    sm.on(GetSecretValueCommand, { SecretId: 'busy' }).rejects(
+      new SecretsManagerServiceException({
+        name: 'ThrottlingException',
+        $fault: 'client',
+        message: 'Rate exceeded',
+        $metadata: { httpStatusCode: 400 },
+      }),
+    );
     const source = new PowertoolsSecretSource({ client });
     const denied = await failure(loadProviderSecret(source, 'denied', twilioSecret));
     expect(denied).toBeInstanceOf(SecretConfigError);

@@ -2,7 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { countSegments, isGsm7 } from '../../../src/providers/sms/segments.js';
 
-const GSM_BASIC = '@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !"#¤%&\'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà';
+const GSM_BASIC =
+  '@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !"#¤%&\'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà';
 const GSM_EXTENDED = '\f^{}\\[~]|€';
 
 describe('countSegments', () => {
@@ -54,41 +55,47 @@ describe('countSegments', () => {
     const gsmBody = fc.array(gsmChar, { maxLength: 700 }).map((cs) => cs.join(''));
 
     it('GSM-7 units are one septet per basic and two per extension character', () => {
-      fc.assert(fc.property(gsmBody, (body) => {
-        const ext = [...body].filter((c) => GSM_EXTENDED.includes(c)).length;
-        const result = countSegments(body);
-        expect(result.encoding).toBe('GSM-7');
-        expect(result.units).toBe([...body].length + ext);
-        if (result.units <= 160) expect(result.segments).toBe(1);
-        else {
-          expect(result.segments).toBeGreaterThanOrEqual(Math.ceil(result.units / 153));
-          // Padding from unsplittable pairs costs at most one septet per part.
-          expect(result.segments).toBeLessThanOrEqual(Math.ceil(result.units / 152));
-        }
-      }));
+      fc.assert(
+        fc.property(gsmBody, (body) => {
+          const ext = [...body].filter((c) => GSM_EXTENDED.includes(c)).length;
+          const result = countSegments(body);
+          expect(result.encoding).toBe('GSM-7');
+          expect(result.units).toBe([...body].length + ext);
+          if (result.units <= 160) expect(result.segments).toBe(1);
+          else {
+            expect(result.segments).toBeGreaterThanOrEqual(Math.ceil(result.units / 153));
+            // Padding from unsplittable pairs costs at most one septet per part.
+            expect(result.segments).toBeLessThanOrEqual(Math.ceil(result.units / 152));
+          }
+        }),
+      );
     });
 
     it('any non-GSM character makes the body UCS-2 counted in UTF-16 units', () => {
-      fc.assert(fc.property(fc.string({ unit: 'grapheme', maxLength: 300 }), fc.constantFrom('ж', '中', '😀', 'ç'), (prefix, odd) => {
-        const body = prefix + odd;
-        const result = countSegments(body);
-        expect(result.encoding).toBe('UCS-2');
-        expect(result.units).toBe(body.length);
-        if (result.units <= 70) expect(result.segments).toBe(1);
-        else {
-          expect(result.segments).toBeGreaterThanOrEqual(Math.ceil(result.units / 67));
-          expect(result.segments).toBeLessThanOrEqual(Math.ceil(result.units / 66));
-        }
-      }));
+      fc.assert(
+        fc.property(fc.string({ unit: 'grapheme', maxLength: 300 }), fc.constantFrom('ж', '中', '😀', 'ç'), (prefix, odd) => {
+          const body = prefix + odd;
+          const result = countSegments(body);
+          expect(result.encoding).toBe('UCS-2');
+          expect(result.units).toBe(body.length);
+          if (result.units <= 70) expect(result.segments).toBe(1);
+          else {
+            expect(result.segments).toBeGreaterThanOrEqual(Math.ceil(result.units / 67));
+            expect(result.segments).toBeLessThanOrEqual(Math.ceil(result.units / 66));
+          }
+        }),
+      );
     });
 
     it('appending a character never lowers the count, and nothing crashes it', () => {
-      fc.assert(fc.property(fc.string({ maxLength: 400 }), fc.string({ minLength: 1, maxLength: 2 }), (body, more) => {
-        const before = countSegments(body);
-        const after = countSegments(body + more);
-        expect(before.segments).toBeGreaterThanOrEqual(1);
-        if (before.encoding === after.encoding) expect(after.segments).toBeGreaterThanOrEqual(before.segments);
-      }));
+      fc.assert(
+        fc.property(fc.string({ maxLength: 400 }), fc.string({ minLength: 1, maxLength: 2 }), (body, more) => {
+          const before = countSegments(body);
+          const after = countSegments(body + more);
+          expect(before.segments).toBeGreaterThanOrEqual(1);
+          if (before.encoding === after.encoding) expect(after.segments).toBeGreaterThanOrEqual(before.segments);
+        }),
+      );
     });
   });
 });

@@ -1,10 +1,16 @@
-import { MessageRejected, SendBulkEmailCommand, SESv2Client, TooManyRequestsException, type BulkEmailEntryResult } from '@aws-sdk/client-sesv2';
+import {
+  type BulkEmailEntryResult,
+  MessageRejected,
+  SESv2Client,
+  SendBulkEmailCommand,
+  TooManyRequestsException,
+} from '@aws-sdk/client-sesv2';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { EmailMessage } from '../../../src/contract/message.js';
-import { PartialSendError, PermanentProviderError, TransientProviderError } from '../../../src/providers/errors.js';
 import { SesEmailProvider } from '../../../src/providers/email/ses.js';
 import { MESSAGE_ID_TAG } from '../../../src/providers/email/ses-tags.js';
+import { PartialSendError, PermanentProviderError, TransientProviderError } from '../../../src/providers/errors.js';
 import { ctx, email } from './support.js';
 
 const ses = mockClient(SESv2Client);
@@ -26,7 +32,12 @@ function succeedAll() {
  * is built past the schema for that reason.
  */
 function manyRecipients(count: number): EmailMessage {
-  const base = email({ to: 'u0@example.com', subject: 'Hi {{name}}', text: 'Dear {{name}}', mergeData: { 'u0@example.com': { name: 'U0' } } });
+  const base = email({
+    to: 'u0@example.com',
+    subject: 'Hi {{name}}',
+    text: 'Dear {{name}}',
+    mergeData: { 'u0@example.com': { name: 'U0' } },
+  });
   const to = Array.from({ length: count }, (_, i) => ({ address: `u${i}@example.com` }));
   const mergeData = Object.fromEntries(to.map((m, i) => [m.address, { name: `U${i}` }]));
   return { ...base, to, mergeData };
@@ -52,12 +63,21 @@ describe('SesEmailProvider: mergeData through SendBulkEmail', () => {
     const result = await provider().send(message, ctx({ messageId: 'bulk-1' }));
     // Assess
     const [input] = bulkInputs();
-    expect(input?.DefaultContent?.Template).toEqual({ TemplateContent: { Subject: 'Hi {{name}}', Html: '<p>{{name}} on {{plan}}</p>' }, TemplateData: '{"plan":"free"}' });
+    expect(input?.DefaultContent?.Template).toEqual({
+      TemplateContent: { Subject: 'Hi {{name}}', Html: '<p>{{name}} on {{plan}}</p>' },
+      TemplateData: '{"plan":"free"}',
+    });
     expect(input?.DefaultEmailTags).toContainEqual({ Name: MESSAGE_ID_TAG, Value: 'bulk-1' });
     expect(input?.ConfigurationSetName).toBe('mailroom');
     expect(input?.BulkEmailEntries).toEqual([
-      { Destination: { ToAddresses: ['Ann <ann@example.com>'], CcAddresses: ['boss@example.com'] }, ReplacementEmailContent: { ReplacementTemplate: { ReplacementTemplateData: '{"name":"Ann"}' } } },
-      { Destination: { ToAddresses: ['bob@example.com'], CcAddresses: ['boss@example.com'] }, ReplacementEmailContent: { ReplacementTemplate: { ReplacementTemplateData: '{"name":"Bob","plan":"pro"}' } } },
+      {
+        Destination: { ToAddresses: ['Ann <ann@example.com>'], CcAddresses: ['boss@example.com'] },
+        ReplacementEmailContent: { ReplacementTemplate: { ReplacementTemplateData: '{"name":"Ann"}' } },
+      },
+      {
+        Destination: { ToAddresses: ['bob@example.com'], CcAddresses: ['boss@example.com'] },
+        ReplacementEmailContent: { ReplacementTemplate: { ReplacementTemplateData: '{"name":"Bob","plan":"pro"}' } },
+      },
     ]);
     expect(result.providerMessageId).toBeUndefined();
     expect(result.recipients).toEqual({
@@ -69,7 +89,10 @@ describe('SesEmailProvider: mergeData through SendBulkEmail', () => {
 
   it('uses a stored template by name for the default content', async () => {
     succeedAll();
-    await provider().send(email({ to: 'a@example.com', template: { name: 'welcome', data: { x: 1 } }, mergeData: { 'a@example.com': { y: 2 } } }), ctx());
+    await provider().send(
+      email({ to: 'a@example.com', template: { name: 'welcome', data: { x: 1 } }, mergeData: { 'a@example.com': { y: 2 } } }),
+      ctx(),
+    );
     expect(bulkInputs()[0]?.DefaultContent?.Template).toEqual({ TemplateName: 'welcome', TemplateData: '{"x":1}' });
   });
 
@@ -79,7 +102,9 @@ describe('SesEmailProvider: mergeData through SendBulkEmail', () => {
     expect(bulkInputs().map((i) => i.BulkEmailEntries?.length)).toEqual([50, 50, 20]);
     expect(Object.keys(result.recipients)).toHaveLength(120);
     expect(result.recipients['u119@example.com']).toEqual({ status: 'queued', providerMessageId: 'id-u119@example.com' });
-    expect(bulkInputs()[2]?.BulkEmailEntries?.[19]?.ReplacementEmailContent?.ReplacementTemplate?.ReplacementTemplateData).toBe('{"name":"U119"}');
+    expect(bulkInputs()[2]?.BulkEmailEntries?.[19]?.ReplacementEmailContent?.ReplacementTemplate?.ReplacementTemplateData).toBe(
+      '{"name":"U119"}',
+    );
   });
 
   it('maps each entry status to its recipient without failing the others', async () => {
@@ -102,22 +127,36 @@ describe('SesEmailProvider: mergeData through SendBulkEmail', () => {
   });
 
   it('fails the message when SES refused every entry for good, keeping each reason', async () => {
-    ses.on(SendBulkEmailCommand).resolves({ BulkEmailEntryResults: [{ Status: 'TEMPLATE_NOT_FOUND', Error: 'Template welcome does not exist' }, { Status: 'TEMPLATE_NOT_FOUND', Error: 'Template welcome does not exist' }] });
-    const error = (await provider().send(email({ to: ['a@example.com', 'b@example.com'], template: { name: 'welcome' }, mergeData: { 'a@example.com': {} } }), ctx()).catch((e: unknown) => e)) as PermanentProviderError;
+    ses.on(SendBulkEmailCommand).resolves({
+      BulkEmailEntryResults: [
+        { Status: 'TEMPLATE_NOT_FOUND', Error: 'Template welcome does not exist' },
+        { Status: 'TEMPLATE_NOT_FOUND', Error: 'Template welcome does not exist' },
+      ],
+    });
+    const error = (await provider()
+      .send(email({ to: ['a@example.com', 'b@example.com'], template: { name: 'welcome' }, mergeData: { 'a@example.com': {} } }), ctx())
+      .catch((e: unknown) => e)) as PermanentProviderError;
     expect(error).toBeInstanceOf(PermanentProviderError);
     expect(error.code).toBe('template_not_found');
-    expect(error.recipients?.['b@example.com']).toEqual({ status: 'failed', code: 'template_not_found', detail: 'Template welcome does not exist' });
+    expect(error.recipients?.['b@example.com']).toEqual({
+      status: 'failed',
+      code: 'template_not_found',
+      detail: 'Template welcome does not exist',
+    });
   });
 
   it('stops at a throttled call and reports who was settled, so a retry sends only to the rest', async () => {
     // Prepare: the first call succeeds, the second is throttled, later ones succeed.
-    ses.on(SendBulkEmailCommand)
+    ses
+      .on(SendBulkEmailCommand)
       .callsFakeOnce(allSucceed)
       .rejectsOnce(new TooManyRequestsException({ message: 'Maximum sending rate exceeded.', $metadata: { httpStatusCode: 429 } }))
       .callsFake(allSucceed);
     const message = manyRecipients(120);
     // Act
-    const error = (await provider().send(message, ctx()).catch((e: unknown) => e)) as PartialSendError;
+    const error = (await provider()
+      .send(message, ctx())
+      .catch((e: unknown) => e)) as PartialSendError;
     // Assess
     expect(error).toBeInstanceOf(PartialSendError);
     expect(error.retryable).toBe(true);
@@ -135,30 +174,44 @@ describe('SesEmailProvider: mergeData through SendBulkEmail', () => {
   });
 
   it('settles a call SES refused for good and goes on with the next ones', async () => {
-    ses.on(SendBulkEmailCommand)
+    ses
+      .on(SendBulkEmailCommand)
       .callsFakeOnce(allSucceed)
       .rejectsOnce(new MessageRejected({ message: 'Illegal header', $metadata: { httpStatusCode: 400 } }))
       .callsFake(allSucceed);
     const result = await provider().send(manyRecipients(120), ctx());
     expect(bulkInputs()).toHaveLength(3);
     expect(result.recipients['u0@example.com']?.status).toBe('queued');
-    expect(result.recipients['u50@example.com']).toEqual({ status: 'rejected', code: 'message_rejected', detail: 'ses: MessageRejected: Illegal header' });
+    expect(result.recipients['u50@example.com']).toEqual({
+      status: 'rejected',
+      code: 'message_rejected',
+      detail: 'ses: MessageRejected: Illegal header',
+    });
     expect(result.recipients['u119@example.com']?.status).toBe('queued');
   });
 
   it('retries only the entries SES throttled inside an accepted call', async () => {
     ses.on(SendBulkEmailCommand).resolves({
-      BulkEmailEntryResults: [{ Status: 'SUCCESS', MessageId: 'm-a' }, { Status: 'ACCOUNT_THROTTLED', Error: 'Maximum sending rate exceeded' }],
+      BulkEmailEntryResults: [
+        { Status: 'SUCCESS', MessageId: 'm-a' },
+        { Status: 'ACCOUNT_THROTTLED', Error: 'Maximum sending rate exceeded' },
+      ],
     });
-    const error = (await provider().send(email({ to: ['a@example.com', 'b@example.com'], subject: 's', text: 't', mergeData: { 'a@example.com': {} } }), ctx()).catch((e: unknown) => e)) as PartialSendError;
+    const error = (await provider()
+      .send(email({ to: ['a@example.com', 'b@example.com'], subject: 's', text: 't', mergeData: { 'a@example.com': {} } }), ctx())
+      .catch((e: unknown) => e)) as PartialSendError;
     expect(error).toBeInstanceOf(PartialSendError);
     expect(error.recipients).toEqual({ 'a@example.com': { status: 'queued', providerMessageId: 'm-a' } });
     expect(error.unsettled).toEqual(['b@example.com']);
   });
 
   it('is a plain transient error when nothing was settled', async () => {
-    ses.on(SendBulkEmailCommand).resolves({ BulkEmailEntryResults: [{ Status: 'ACCOUNT_DAILY_QUOTA_EXCEEDED' }, { Status: 'ACCOUNT_DAILY_QUOTA_EXCEEDED' }] });
-    const error = await provider().send(email({ to: ['a@example.com', 'b@example.com'], subject: 's', text: 't', mergeData: { 'a@example.com': {} } }), ctx()).catch((e: unknown) => e);
+    ses
+      .on(SendBulkEmailCommand)
+      .resolves({ BulkEmailEntryResults: [{ Status: 'ACCOUNT_DAILY_QUOTA_EXCEEDED' }, { Status: 'ACCOUNT_DAILY_QUOTA_EXCEEDED' }] });
+    const error = await provider()
+      .send(email({ to: ['a@example.com', 'b@example.com'], subject: 's', text: 't', mergeData: { 'a@example.com': {} } }), ctx())
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TransientProviderError);
     expect(error).not.toBeInstanceOf(PartialSendError);
     expect((error as TransientProviderError).code).toBe('daily_quota_exceeded');
@@ -172,7 +225,10 @@ describe('SesEmailProvider: mergeData through SendBulkEmail', () => {
 
   it('reports unknown for every recipient when SES returns the wrong number of results', async () => {
     ses.on(SendBulkEmailCommand).resolves({ BulkEmailEntryResults: [{ Status: 'SUCCESS', MessageId: 'm-a' }] });
-    const result = await provider().send(email({ to: ['a@example.com', 'b@example.com'], subject: 's', text: 't', mergeData: { 'a@example.com': {} } }), ctx());
+    const result = await provider().send(
+      email({ to: ['a@example.com', 'b@example.com'], subject: 's', text: 't', mergeData: { 'a@example.com': {} } }),
+      ctx(),
+    );
     expect(result.recipients['a@example.com']?.status).toBe('unknown');
     expect(result.recipients['b@example.com']?.status).toBe('unknown');
   });

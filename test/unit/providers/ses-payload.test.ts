@@ -1,17 +1,18 @@
-import { SendEmailCommand, SESv2Client, type SendEmailCommandInput } from '@aws-sdk/client-sesv2';
+import { SESv2Client, SendEmailCommand, type SendEmailCommandInput } from '@aws-sdk/client-sesv2';
 import { mockClient } from 'aws-sdk-client-mock';
-import { simpleParser, type AddressObject } from 'mailparser';
+import { type AddressObject, simpleParser } from 'mailparser';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { emailMessageSchema, type EmailMessage } from '../../../src/contract/message.js';
+import { type EmailMessage, emailMessageSchema } from '../../../src/contract/message.js';
 import { ConfigError } from '../../../src/errors.js';
-import { PermanentProviderError, UnsupportedFeatureError } from '../../../src/providers/errors.js';
 import { SesEmailProvider } from '../../../src/providers/email/ses.js';
 import { decodeTagValue, MESSAGE_ID_TAG } from '../../../src/providers/email/ses-tags.js';
+import { PermanentProviderError, UnsupportedFeatureError } from '../../../src/providers/errors.js';
 import { b64, ctx, decodeEncodedWords, email, PNG_1X1 } from './support.js';
 
 const ses = mockClient(SESv2Client);
 const client = new SESv2Client({ region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
-const provider = (opts: ConstructorParameters<typeof SesEmailProvider>[1] = {}) => new SesEmailProvider(client, { configurationSet: 'mailroom', ...opts });
+const provider = (opts: ConstructorParameters<typeof SesEmailProvider>[1] = {}) =>
+  new SesEmailProvider(client, { configurationSet: 'mailroom', ...opts });
 
 beforeEach(() => {
   ses.reset();
@@ -30,19 +31,35 @@ async function parseRaw(input: SendEmailCommandInput) {
   return { parsed: await simpleParser(Buffer.from(data!), { keepCidLinks: true }), text: Buffer.from(data!).toString('utf8') };
 }
 
-const addresses = (a: AddressObject | AddressObject[] | undefined) => (Array.isArray(a) ? a : a ? [a] : []).flatMap((x) => x.value.map((v) => v.address));
+const addresses = (a: AddressObject | AddressObject[] | undefined) =>
+  (Array.isArray(a) ? a : a ? [a] : []).flatMap((x) => x.value.map((v) => v.address));
 
 describe('SesEmailProvider: Simple content', () => {
   it('sends subject, text and html as Simple content with configuration set and id tag', async () => {
     // Prepare
-    const message = email({ to: ['A@Example.com', 'Bo <b@example.com>'], cc: 'c@example.com', bcc: 'd@example.com', replyTo: 'r@example.com', subject: 'Hi', text: 'plain', html: '<p>html</p>' });
+    const message = email({
+      to: ['A@Example.com', 'Bo <b@example.com>'],
+      cc: 'c@example.com',
+      bcc: 'd@example.com',
+      replyTo: 'r@example.com',
+      subject: 'Hi',
+      text: 'plain',
+      html: '<p>html</p>',
+    });
     // Act
     const result = await provider().send(message, ctx({ messageId: 'derived:abc.def' }));
     // Assess
     const input = sentInput();
-    expect(input.Content?.Simple).toEqual({ Subject: { Data: 'Hi', Charset: 'UTF-8' }, Body: { Text: { Data: 'plain', Charset: 'UTF-8' }, Html: { Data: '<p>html</p>', Charset: 'UTF-8' } } });
+    expect(input.Content?.Simple).toEqual({
+      Subject: { Data: 'Hi', Charset: 'UTF-8' },
+      Body: { Text: { Data: 'plain', Charset: 'UTF-8' }, Html: { Data: '<p>html</p>', Charset: 'UTF-8' } },
+    });
     expect(input.FromEmailAddress).toBe('Sender <sender@example.com>');
-    expect(input.Destination).toEqual({ ToAddresses: ['A@example.com', 'Bo <b@example.com>'], CcAddresses: ['c@example.com'], BccAddresses: ['d@example.com'] });
+    expect(input.Destination).toEqual({
+      ToAddresses: ['A@example.com', 'Bo <b@example.com>'],
+      CcAddresses: ['c@example.com'],
+      BccAddresses: ['d@example.com'],
+    });
     expect(input.ReplyToAddresses).toEqual(['r@example.com']);
     expect(input.ConfigurationSetName).toBe('mailroom');
     const idTag = input.EmailTags?.find((t) => t.Name === MESSAGE_ID_TAG);
@@ -59,7 +76,12 @@ describe('SesEmailProvider: Simple content', () => {
   });
 
   it('encodes non-ASCII display names as RFC 2047 words', async () => {
-    const message = email({ from: { name: 'Zoë Müller', address: 'zoe@example.com' }, to: 'Jürgen <j@example.com>', subject: 'Grüße', text: 'x' });
+    const message = email({
+      from: { name: 'Zoë Müller', address: 'zoe@example.com' },
+      to: 'Jürgen <j@example.com>',
+      subject: 'Grüße',
+      text: 'x',
+    });
     await provider().send(message, ctx());
     const input = sentInput();
     expect(input.FromEmailAddress).toBe('=?UTF-8?Q?Zo=C3=AB_M=C3=BCller?= <zoe@example.com>');
@@ -87,7 +109,12 @@ describe('SesEmailProvider: Simple content', () => {
     ]);
     expect(simple?.Attachments).toHaveLength(2);
     const [pdf, logo] = simple!.Attachments!;
-    expect(pdf).toMatchObject({ FileName: 'report.pdf', ContentType: 'application/pdf', ContentDisposition: 'ATTACHMENT', ContentTransferEncoding: 'BASE64' });
+    expect(pdf).toMatchObject({
+      FileName: 'report.pdf',
+      ContentType: 'application/pdf',
+      ContentDisposition: 'ATTACHMENT',
+      ContentTransferEncoding: 'BASE64',
+    });
     expect(Buffer.from(pdf!.RawContent!).toString('utf8')).toBe('%PDF-1.4 report');
     expect(logo).toMatchObject({ FileName: 'logo.png', ContentType: 'image/png', ContentDisposition: 'INLINE', ContentId: 'logo' });
     expect(Buffer.from(logo!.RawContent!).toString('base64')).toBe(PNG_1X1);
@@ -153,14 +180,22 @@ describe('SesEmailProvider: Raw MIME', () => {
 
   it('goes Raw for a filename SES Simple cannot carry, and no hostile filename injects a header', async () => {
     const hostile = 'r\u00e9sum\u00e9"; filename="evil.exe"; x-injected="1.pdf';
-    const message = email({ to: 'a@example.com', subject: 's', text: 't', attachments: [{ filename: hostile, content: b64('data'), contentType: 'application/pdf' }] });
+    const message = email({
+      to: 'a@example.com',
+      subject: 's',
+      text: 't',
+      attachments: [{ filename: hostile, content: b64('data'), contentType: 'application/pdf' }],
+    });
     await provider().send(message, ctx());
     const { parsed, text } = await parseRaw(sentInput());
     expect(parsed.attachments).toHaveLength(1);
     expect(parsed.attachments[0]?.filename).toBe(hostile);
     expect(parsed.attachments[0]?.content.toString('utf8')).toBe('data');
     // Every header line of the MIME is either a known header or a folded continuation.
-    const headerNames = text.split(/\r?\n/).filter((l) => /^[A-Za-z-]+:/.test(l)).map((l) => l.slice(0, l.indexOf(':')).toLowerCase());
+    const headerNames = text
+      .split(/\r?\n/)
+      .filter((l) => /^[A-Za-z-]+:/.test(l))
+      .map((l) => l.slice(0, l.indexOf(':')).toLowerCase());
     expect(headerNames).not.toContain('x-injected');
     expect(headerNames).not.toContain('filename');
     expect(parsed.headers.has('x-injected')).toBe(false);
@@ -197,8 +232,12 @@ describe('SesEmailProvider: Raw MIME', () => {
     expect(emailMessageSchema.safeParse({ ...base, subject: 'x\r\nBcc: evil@example.com' }).success).toBe(false);
     expect(emailMessageSchema.safeParse({ ...base, headers: { 'X-A': 'v\r\nBcc: evil@example.com' } }).success).toBe(false);
     expect(emailMessageSchema.safeParse({ ...base, headers: { 'X-A\r\nBcc': 'v' } }).success).toBe(false);
-    expect(emailMessageSchema.safeParse({ ...base, from: { name: 'A\nBcc: e@example.com', address: 'a@example.com' } }).success).toBe(false);
-    expect(emailMessageSchema.safeParse({ ...base, attachments: [{ filename: 'a.txt\r\nX-Injected: 1', content: b64('x') }] }).success).toBe(false);
+    expect(emailMessageSchema.safeParse({ ...base, from: { name: 'A\nBcc: e@example.com', address: 'a@example.com' } }).success).toBe(
+      false,
+    );
+    expect(
+      emailMessageSchema.safeParse({ ...base, attachments: [{ filename: 'a.txt\r\nX-Injected: 1', content: b64('x') }] }).success,
+    ).toBe(false);
   });
 });
 
@@ -220,14 +259,20 @@ describe('SesEmailProvider: templates', () => {
   });
 
   it('sends an inline template as TemplateContent', async () => {
-    await provider().send(email({ to: 'a@example.com', template: { subject: 'Hi {{name}}', html: '<b>{{name}}</b>', data: { name: 'Ann' } } }), ctx());
+    await provider().send(
+      email({ to: 'a@example.com', template: { subject: 'Hi {{name}}', html: '<b>{{name}}</b>', data: { name: 'Ann' } } }),
+      ctx(),
+    );
     const template = sentInput().Content?.Template;
     expect(template?.TemplateContent).toEqual({ Subject: 'Hi {{name}}', Html: '<b>{{name}}</b>' });
     expect(JSON.parse(template!.TemplateData!)).toEqual({ name: 'Ann' });
   });
 
   it('treats the body as an inline template when only mergeGlobalData is given', async () => {
-    await provider().send(email({ to: 'a@example.com', subject: 'Hi {{name}}', text: 'Dear {{name}}', mergeGlobalData: { name: 'all' } }), ctx());
+    await provider().send(
+      email({ to: 'a@example.com', subject: 'Hi {{name}}', text: 'Dear {{name}}', mergeGlobalData: { name: 'all' } }),
+      ctx(),
+    );
     const template = sentInput().Content?.Template;
     expect(template?.TemplateContent).toEqual({ Subject: 'Hi {{name}}', Text: 'Dear {{name}}' });
     expect(template?.TemplateData).toBe('{"name":"all"}');
@@ -244,7 +289,9 @@ describe('SesEmailProvider: templates', () => {
 
   it('refuses AMP with a template (SES templates have no AMP part)', async () => {
     const message = email({ to: 'a@example.com', amp: '<html ⚡4email></html>', template: { name: 'welcome' } });
-    const error = await provider().send(message, ctx()).catch((e: unknown) => e);
+    const error = await provider()
+      .send(message, ctx())
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UnsupportedFeatureError);
     expect((error as UnsupportedFeatureError).features).toEqual([expect.stringContaining('amp with a template')]);
   });
@@ -272,24 +319,44 @@ describe('SesEmailProvider: envelope, tags, options, features', () => {
 
   it('passes allowed providerOptions and refuses the others', async () => {
     const message = email({
-      to: 'a@example.com', subject: 's', text: 't',
-      providerOptions: { configurationSetName: 'other-set', emailTags: { campaign: 'spring' }, listManagementOptions: { contactListName: 'news' } },
+      to: 'a@example.com',
+      subject: 's',
+      text: 't',
+      providerOptions: {
+        configurationSetName: 'other-set',
+        emailTags: { campaign: 'spring' },
+        listManagementOptions: { contactListName: 'news' },
+      },
     });
     await provider().send(message, ctx());
     const input = sentInput();
     expect(input.ConfigurationSetName).toBe('other-set');
     expect(input.EmailTags).toContainEqual({ Name: 'campaign', Value: 'spring' });
     expect(input.ListManagementOptions).toEqual({ ContactListName: 'news', TopicName: undefined });
-    const bad = email({ to: 'a@example.com', subject: 's', text: 't', providerOptions: { Destination: { ToAddresses: ['x@example.com'] }, emailTags: { 'bad tag': 'v' } } });
-    const error = (await provider().send(bad, ctx()).catch((e: unknown) => e)) as UnsupportedFeatureError;
+    const bad = email({
+      to: 'a@example.com',
+      subject: 's',
+      text: 't',
+      providerOptions: { Destination: { ToAddresses: ['x@example.com'] }, emailTags: { 'bad tag': 'v' } },
+    });
+    const error = (await provider()
+      .send(bad, ctx())
+      .catch((e: unknown) => e)) as UnsupportedFeatureError;
     expect(error).toBeInstanceOf(UnsupportedFeatureError);
     expect(error.features).toHaveLength(2);
     expect(error.features[0]).toContain('providerOptions.Destination');
   });
 
   it('refuses headers SES or the adapter own, including SES control headers', async () => {
-    const message = email({ to: 'a@example.com', subject: 's', text: 't', headers: { 'X-SES-CONFIGURATION-SET': 'other', From: 'x@example.com', 'X-Ok': '1' } });
-    const error = (await provider().send(message, ctx()).catch((e: unknown) => e)) as UnsupportedFeatureError;
+    const message = email({
+      to: 'a@example.com',
+      subject: 's',
+      text: 't',
+      headers: { 'X-SES-CONFIGURATION-SET': 'other', From: 'x@example.com', 'X-Ok': '1' },
+    });
+    const error = (await provider()
+      .send(message, ctx())
+      .catch((e: unknown) => e)) as UnsupportedFeatureError;
     expect(error.features).toHaveLength(2);
     const result = await provider().send(message, ctx({ ignoreUnsupportedFeatures: true }));
     expect(sentInput().Content?.Simple?.Headers).toEqual([{ Name: 'X-Ok', Value: '1' }]);
@@ -316,7 +383,9 @@ describe('SesEmailProvider: envelope, tags, options, features', () => {
 
   it('refuses non-ASCII local parts (SES has no SMTPUTF8), even when told to ignore', async () => {
     const message = email({ to: 'jürgen@example.com', subject: 's', text: 't' });
-    const error = (await provider().send(message, ctx({ ignoreUnsupportedFeatures: true })).catch((e: unknown) => e)) as UnsupportedFeatureError;
+    const error = (await provider()
+      .send(message, ctx({ ignoreUnsupportedFeatures: true }))
+      .catch((e: unknown) => e)) as UnsupportedFeatureError;
     expect(error).toBeInstanceOf(UnsupportedFeatureError);
     expect(error.feature).toContain('cannot be ignored');
     expect(ses.commandCalls(SendEmailCommand)).toHaveLength(0);
@@ -337,10 +406,18 @@ describe('SesEmailProvider: envelope, tags, options, features', () => {
 });
 
 describe('SesEmailProvider: attachments from S3', () => {
-  const s3Message = (): EmailMessage => email({ to: 'a@example.com', subject: 's', text: 't', attachments: [{ filename: 'big.csv', s3: { bucket: 'payloads', key: 'a/big.csv' } }] });
+  const s3Message = (): EmailMessage =>
+    email({
+      to: 'a@example.com',
+      subject: 's',
+      text: 't',
+      attachments: [{ filename: 'big.csv', s3: { bucket: 'payloads', key: 'a/big.csv' } }],
+    });
 
   it('refuses S3 attachments when no S3 client is configured, naming the fix', async () => {
-    const error = (await provider().send(s3Message(), ctx()).catch((e: unknown) => e)) as UnsupportedFeatureError;
+    const error = (await provider()
+      .send(s3Message(), ctx())
+      .catch((e: unknown) => e)) as UnsupportedFeatureError;
     expect(error).toBeInstanceOf(UnsupportedFeatureError);
     expect(error.feature).toContain('attachments[0].s3 (no S3 client configured');
   });
@@ -362,7 +439,9 @@ describe('SesEmailProvider: attachments from S3', () => {
     const fetchAttachment = async () => {
       throw Object.assign(new Error('The specified key does not exist.'), { name: 'NoSuchKey', $metadata: { httpStatusCode: 404 } });
     };
-    const error = (await provider({ fetchAttachment }).send(s3Message(), ctx()).catch((e: unknown) => e)) as PermanentProviderError;
+    const error = (await provider({ fetchAttachment })
+      .send(s3Message(), ctx())
+      .catch((e: unknown) => e)) as PermanentProviderError;
     expect(error).toBeInstanceOf(PermanentProviderError);
     expect(error.code).toBe('attachment_not_found');
     expect(error.message).toContain('s3://payloads/a/big.csv');
@@ -370,7 +449,9 @@ describe('SesEmailProvider: attachments from S3', () => {
 
   it('refuses a message SES would refuse for size before calling it', async () => {
     const fetchAttachment = async () => ({ content: new Uint8Array(31 * 1024 * 1024) });
-    const error = (await provider({ fetchAttachment }).send(s3Message(), ctx()).catch((e: unknown) => e)) as PermanentProviderError;
+    const error = (await provider({ fetchAttachment })
+      .send(s3Message(), ctx())
+      .catch((e: unknown) => e)) as PermanentProviderError;
     expect(error.code).toBe('message_too_large');
     expect(ses.commandCalls(SendEmailCommand)).toHaveLength(0);
   });

@@ -37,23 +37,28 @@ describe('SES tag value encoding', () => {
   it('fits every contract message id into one SES tag value', () => {
     const idChar = fc.constantFrom(...'abcXYZ019._:-'.split(''));
     fc.assert(
-      fc.property(fc.array(idChar, { minLength: 1, maxLength: 128 }).map((cs) => cs.join('')), (id) => {
-        expect(id).toMatch(MESSAGE_ID_PATTERN);
-        const encoded = encodeTagValue(id);
-        expect(encoded.length).toBeLessThanOrEqual(TAG_MAX_LENGTH);
-        expect(isValidTag(encoded)).toBe(true);
-        expect(decodeTagValue(encoded)).toBe(id);
-      }),
+      fc.property(
+        fc.array(idChar, { minLength: 1, maxLength: 128 }).map((cs) => cs.join('')),
+        (id) => {
+          expect(id).toMatch(MESSAGE_ID_PATTERN);
+          const encoded = encodeTagValue(id);
+          expect(encoded.length).toBeLessThanOrEqual(TAG_MAX_LENGTH);
+          expect(isValidTag(encoded)).toBe(true);
+          expect(decodeTagValue(encoded)).toBe(id);
+        },
+      ),
     );
     // The worst case, 128 escaped characters, is exactly the SES limit.
     expect(encodeTagValue(':'.repeat(128))).toHaveLength(256);
   });
 
   it('never throws on arbitrary tag values from other senders', () => {
-    fc.assert(fc.property(fc.string(), (value) => {
-      const decoded = decodeTagValue(value);
-      expect(decoded === undefined || typeof decoded === 'string').toBe(true);
-    }));
+    fc.assert(
+      fc.property(fc.string(), (value) => {
+        const decoded = decodeTagValue(value);
+        expect(decoded === undefined || typeof decoded === 'string').toBe(true);
+      }),
+    );
   });
 
   it('names the id tag with characters SES accepts', () => {

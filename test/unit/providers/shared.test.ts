@@ -2,14 +2,15 @@
  * Pieces every adapter shares (moved out of the SNS adapter): providerOptions checks for
  * either channel, sender ID rules, segment counts on the result, adapter names.
  */
-import * as z from 'zod';
+
 import { describe, expect, it } from 'vitest';
+import * as z from 'zod';
+import type { SmsMessage } from '../../../src/contract/message.js';
 import { PermanentProviderError } from '../../../src/providers/errors.js';
 import { providerNameProblem } from '../../../src/providers/names.js';
 import { providerOptionUses } from '../../../src/providers/provider-options.js';
 import { withSegments } from '../../../src/providers/sms/segments.js';
 import { checkSenderId } from '../../../src/providers/sms/sender.js';
-import type { SmsMessage } from '../../../src/contract/message.js';
 import { email, sms } from './support.js';
 
 const shapes = { entityId: z.string().min(1).max(50) };
@@ -29,7 +30,9 @@ describe('providerOptionUses', () => {
   it('works for an email message too', () => {
     const message = email({ to: ['a@example.com'], subject: 's', text: 't', providerOptions: { entityId: 'e-1' } });
     expect(providerOptionUses(message, shapes)).toEqual([]);
-    expect(providerOptionUses(message, {}).map((u) => u.feature)).toEqual(['providerOptions.entityId (not an option this adapter passes on)']);
+    expect(providerOptionUses(message, {}).map((u) => u.feature)).toEqual([
+      'providerOptions.entityId (not an option this adapter passes on)',
+    ]);
   });
 });
 

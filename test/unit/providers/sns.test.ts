@@ -3,13 +3,25 @@
  * SMS). Attribute names: https://docs.aws.amazon.com/sns/latest/dg/sms_publish-to-phone.html
  */
 import {
-  AuthorizationErrorException, CheckIfPhoneNumberIsOptedOutCommand, InternalErrorException, InvalidParameterException,
-  OptedOutException, PublishCommand, SNSClient, SNSServiceException, ThrottledException,
+  AuthorizationErrorException,
+  CheckIfPhoneNumberIsOptedOutCommand,
+  InternalErrorException,
+  InvalidParameterException,
+  OptedOutException,
+  PublishCommand,
+  SNSClient,
+  SNSServiceException,
+  ThrottledException,
 } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../../src/errors.js';
-import { PermanentProviderError, type ProviderError, TransientProviderError, UnsupportedFeatureError } from '../../../src/providers/errors.js';
+import {
+  PermanentProviderError,
+  type ProviderError,
+  TransientProviderError,
+  UnsupportedFeatureError,
+} from '../../../src/providers/errors.js';
 import { formatPrice, SnsSmsProvider } from '../../../src/providers/sms/sns.js';
 import { ctx, sms } from './support.js';
 
@@ -61,14 +73,25 @@ describe('SnsSmsProvider payload', () => {
   });
 
   it('falls back to the configured sender ID and origination number', async () => {
-    await provider({ defaultSenderId: 'MAILROOM', defaultOriginationNumber: '+18005550199' }).send(sms({ to: '+447911123456', body: 'hi' }), ctx());
+    await provider({ defaultSenderId: 'MAILROOM', defaultOriginationNumber: '+18005550199' }).send(
+      sms({ to: '+447911123456', body: 'hi' }),
+      ctx(),
+    );
     const attributes = published().MessageAttributes!;
     expect(attributes['AWS.SNS.SMS.SenderID']?.StringValue).toBe('MAILROOM');
     expect(attributes['AWS.MM.SMS.OriginationNumber']?.StringValue).toBe('+18005550199');
   });
 
   it('passes the India TRAI entity and template ids from providerOptions', async () => {
-    await provider().send(sms({ to: '+919876543210', body: 'OTP 1234', from: 'ACMEIN', providerOptions: { entityId: '1701165718168578728', templateId: '1707166375278247471' } }), ctx());
+    await provider().send(
+      sms({
+        to: '+919876543210',
+        body: 'OTP 1234',
+        from: 'ACMEIN',
+        providerOptions: { entityId: '1701165718168578728', templateId: '1707166375278247471' },
+      }),
+      ctx(),
+    );
     const attributes = published().MessageAttributes!;
     expect(attributes['AWS.MM.SMS.EntityId']).toEqual({ DataType: 'String', StringValue: '1701165718168578728' });
     expect(attributes['AWS.MM.SMS.TemplateId']).toEqual({ DataType: 'String', StringValue: '1707166375278247471' });
@@ -82,7 +105,9 @@ describe('SnsSmsProvider payload', () => {
 
   it('refuses MMS media (SNS has none), or drops it when told to ignore', async () => {
     const message = sms({ to: '+14155552671', body: 'look', mediaUrls: ['https://example.com/a.jpg'] });
-    const error = (await provider().send(message, ctx()).catch((e: unknown) => e)) as UnsupportedFeatureError;
+    const error = (await provider()
+      .send(message, ctx())
+      .catch((e: unknown) => e)) as UnsupportedFeatureError;
     expect(error).toBeInstanceOf(UnsupportedFeatureError);
     expect(error.feature).toContain('mediaUrls');
     expect(sns.commandCalls(PublishCommand)).toHaveLength(0);
@@ -92,12 +117,16 @@ describe('SnsSmsProvider payload', () => {
   });
 
   it('refuses unknown providerOptions', async () => {
-    await expect(provider().send(sms({ to: '+14155552671', body: 'x', providerOptions: { PhoneNumber: '+15555550100' } }), ctx())).rejects.toThrow(/providerOptions.PhoneNumber/);
+    await expect(
+      provider().send(sms({ to: '+14155552671', body: 'x', providerOptions: { PhoneNumber: '+15555550100' } }), ctx()),
+    ).rejects.toThrow(/providerOptions.PhoneNumber/);
   });
 
   it('fails permanently on a sender ID SNS would refuse (3-11 with a letter)', async () => {
     // The contract refuses such a sender ID too; the adapter checks again for callers that bypass it.
-    const error = (await provider().send({ ...sms({ to: '+14155552671', body: 'x' }), from: '12' }, ctx()).catch((e: unknown) => e)) as PermanentProviderError;
+    const error = (await provider()
+      .send({ ...sms({ to: '+14155552671', body: 'x' }), from: '12' }, ctx())
+      .catch((e: unknown) => e)) as PermanentProviderError;
     expect(error).toBeInstanceOf(PermanentProviderError);
     expect(error.code).toBe('invalid_sender_id');
   });
@@ -117,28 +146,75 @@ describe('SnsSmsProvider error mapping', () => {
   const message = sms({ to: '+14155552671', body: 'hi' });
   const meta = (httpStatusCode: number) => ({ $metadata: { httpStatusCode } });
   const cases: { name: string; error: () => Error; retryable: boolean; code: string; status?: string }[] = [
-    { name: 'ThrottledException', error: () => new ThrottledException({ message: 'Rate exceeded', ...meta(429) }), retryable: true, code: 'throttled' },
-    { name: 'Throttling (wire code)', error: () => new SNSServiceException({ name: 'Throttling', $fault: 'client', message: 'Rate exceeded', ...meta(400) }), retryable: true, code: 'throttled' },
-    { name: 'InternalErrorException', error: () => new InternalErrorException({ message: 'internal', ...meta(500) }), retryable: true, code: 'provider_error' },
+    {
+      name: 'ThrottledException',
+      error: () => new ThrottledException({ message: 'Rate exceeded', ...meta(429) }),
+      retryable: true,
+      code: 'throttled',
+    },
+    {
+      name: 'Throttling (wire code)',
+      error: () => new SNSServiceException({ name: 'Throttling', $fault: 'client', message: 'Rate exceeded', ...meta(400) }),
+      retryable: true,
+      code: 'throttled',
+    },
+    {
+      name: 'InternalErrorException',
+      error: () => new InternalErrorException({ message: 'internal', ...meta(500) }),
+      retryable: true,
+      code: 'provider_error',
+    },
     {
       name: 'InvalidParameter for the phone number',
-      error: () => new InvalidParameterException({ message: 'Invalid parameter: PhoneNumber Reason: +14155552671 is not valid to publish to', ...meta(400) }),
-      retryable: false, code: 'invalid_number', status: 'invalid',
+      error: () =>
+        new InvalidParameterException({
+          message: 'Invalid parameter: PhoneNumber Reason: +14155552671 is not valid to publish to',
+          ...meta(400),
+        }),
+      retryable: false,
+      code: 'invalid_number',
+      status: 'invalid',
     },
     {
       name: 'InvalidParameter for an opted-out number',
-      error: () => new InvalidParameterException({ message: 'Invalid parameter: PhoneNumber Reason: +14155552671 is opted out', ...meta(400) }),
-      retryable: false, code: 'opted_out', status: 'rejected',
+      error: () =>
+        new InvalidParameterException({ message: 'Invalid parameter: PhoneNumber Reason: +14155552671 is opted out', ...meta(400) }),
+      retryable: false,
+      code: 'opted_out',
+      status: 'rejected',
     },
-    { name: 'OptedOutException', error: () => new OptedOutException({ message: 'Phone number is opted out', ...meta(400) }), retryable: false, code: 'opted_out', status: 'rejected' },
-    { name: 'InvalidParameter otherwise', error: () => new InvalidParameterException({ message: 'Invalid parameter: MessageAttributes', ...meta(400) }), retryable: false, code: 'invalid_parameter' },
-    { name: 'AuthorizationErrorException', error: () => new AuthorizationErrorException({ message: 'not authorized', ...meta(403) }), retryable: false, code: 'not_authorized' },
-    { name: 'ECONNRESET', error: () => Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }), retryable: true, code: 'network' },
+    {
+      name: 'OptedOutException',
+      error: () => new OptedOutException({ message: 'Phone number is opted out', ...meta(400) }),
+      retryable: false,
+      code: 'opted_out',
+      status: 'rejected',
+    },
+    {
+      name: 'InvalidParameter otherwise',
+      error: () => new InvalidParameterException({ message: 'Invalid parameter: MessageAttributes', ...meta(400) }),
+      retryable: false,
+      code: 'invalid_parameter',
+    },
+    {
+      name: 'AuthorizationErrorException',
+      error: () => new AuthorizationErrorException({ message: 'not authorized', ...meta(403) }),
+      retryable: false,
+      code: 'not_authorized',
+    },
+    {
+      name: 'ECONNRESET',
+      error: () => Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }),
+      retryable: true,
+      code: 'network',
+    },
   ];
 
   it.each(cases)('$name → retryable=$retryable, code=$code', async ({ error, retryable, code, status }) => {
     sns.on(PublishCommand).rejects(error());
-    const thrown = (await provider().send(message, ctx()).catch((e: unknown) => e)) as ProviderError;
+    const thrown = (await provider()
+      .send(message, ctx())
+      .catch((e: unknown) => e)) as ProviderError;
     expect(thrown).toBeInstanceOf(retryable ? TransientProviderError : PermanentProviderError);
     expect(thrown.code).toBe(code);
     expect(thrown.provider).toBe('sns');
@@ -147,7 +223,9 @@ describe('SnsSmsProvider error mapping', () => {
 
   it('checks the opt-out list first when asked, and does not publish to an opted-out number', async () => {
     sns.on(CheckIfPhoneNumberIsOptedOutCommand).resolves({ isOptedOut: true });
-    const thrown = (await provider({ checkOptOut: true }).send(message, ctx()).catch((e: unknown) => e)) as PermanentProviderError;
+    const thrown = (await provider({ checkOptOut: true })
+      .send(message, ctx())
+      .catch((e: unknown) => e)) as PermanentProviderError;
     expect(thrown).toBeInstanceOf(PermanentProviderError);
     expect(thrown.code).toBe('opted_out');
     expect(thrown.recipients?.['+14155552671']?.status).toBe('rejected');

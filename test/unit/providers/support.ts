@@ -1,5 +1,12 @@
 /** Builders shared by the provider tests: messages go through the real contract schema. */
-import { emailMessageSchema, smsMessageSchema, type EmailMessage, type EmailMessageInput, type SmsMessage, type SmsMessageInput } from '../../../src/contract/message.js';
+import {
+  type EmailMessage,
+  type EmailMessageInput,
+  emailMessageSchema,
+  type SmsMessage,
+  type SmsMessageInput,
+  smsMessageSchema,
+} from '../../../src/contract/message.js';
 import type { SendContext } from '../../../src/providers/types.js';
 
 export function email(input: Omit<EmailMessageInput, 'channel' | 'from'> & { from?: EmailMessageInput['from'] }): EmailMessage {

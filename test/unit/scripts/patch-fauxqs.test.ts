@@ -41,7 +41,9 @@ describe('patch-fauxqs', () => {
     expect(first).toHaveLength(EDITS.length);
     expect(second).toEqual([]);
     const source = read(dir, 'dist/sqs/sqsTypes.js');
-    const regex = new Function(`${source.replace(/^import.*$/m, '').replace(/export const/g, 'const')}; return INVALID_MESSAGE_BODY_CHAR;`)() as RegExp;
+    const regex = new Function(
+      `${source.replace(/^import.*$/m, '').replace(/export const/g, 'const')}; return INVALID_MESSAGE_BODY_CHAR;`,
+    )() as RegExp;
     expect(regex.test('hi 😀 𝄞 \u{10FFFF}')).toBe(false);
     expect(regex.test('lone \uD83D surrogate')).toBe(true);
     expect(regex.test('nul \u0000')).toBe(true);

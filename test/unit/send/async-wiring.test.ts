@@ -5,19 +5,26 @@
 import type { SQSEvent } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
-import { coldStart } from '../../../src/handlers/cold-start.js';
-import { sendDepsFromEnv, type ChannelWiring } from '../../../lambdas/send/deps.js';
-import { createSendHandler } from '../../../src/handlers/send.js';
+import { type ChannelWiring, sendDepsFromEnv } from '../../../lambdas/send/deps.js';
 import { smsWiring } from '../../../lambdas/send/sms.js';
 import { sendEnvironment } from '../../../src/config/lambda-env.js';
 import { resolveConfig } from '../../../src/config/resolve.js';
 import { ConfigError } from '../../../src/errors.js';
+import { coldStart } from '../../../src/handlers/cold-start.js';
+import { createSendHandler } from '../../../src/handlers/send.js';
 import { TransientProviderError } from '../../../src/providers/errors.js';
 import { loadProviderSecret } from '../../../src/providers/secrets/load.js';
 import type { SecretSource } from '../../../src/providers/secrets/source.js';
 import type { SendProcessor } from '../../../src/send/types.js';
 
-const env = { MAILROOM_MESSAGES_TABLE: 'm', MAILROOM_SUPPRESSIONS_TABLE: 's', MAILROOM_QUEUE_URL: 'q', MAILROOM_DLQ_URL: 'd', AWS_REGION: 'eu-west-1', ...sendEnvironment(resolveConfig({}), 'sms') };
+const env = {
+  MAILROOM_MESSAGES_TABLE: 'm',
+  MAILROOM_SUPPRESSIONS_TABLE: 's',
+  MAILROOM_QUEUE_URL: 'q',
+  MAILROOM_DLQ_URL: 'd',
+  AWS_REGION: 'eu-west-1',
+  ...sendEnvironment(resolveConfig({}), 'sms'),
+};
 
 class CountingSecrets implements SecretSource {
   reads: string[] = [];
@@ -50,8 +57,14 @@ describe('async send wiring', () => {
   });
 
   it('fails the wiring with a ConfigError when the secret is missing', async () => {
-    const wiring: ChannelWiring = { ...smsWiring, providers: async (instances, ctx) => loadProviderSecret(ctx.secrets, 'mailroom/absent', z.object({})).then(() => smsWiring.providers(instances, ctx)) };
-    await expect(sendDepsFromEnv(env, wiring, { secrets: new CountingSecrets({}) })).rejects.toThrow(/secret "mailroom\/absent": not found/);
+    const wiring: ChannelWiring = {
+      ...smsWiring,
+      providers: async (instances, ctx) =>
+        loadProviderSecret(ctx.secrets, 'mailroom/absent', z.object({})).then(() => smsWiring.providers(instances, ctx)),
+    };
+    await expect(sendDepsFromEnv(env, wiring, { secrets: new CountingSecrets({}) })).rejects.toThrow(
+      /secret "mailroom\/absent": not found/,
+    );
     await expect(sendDepsFromEnv(env, wiring, { secrets: new CountingSecrets({}) })).rejects.toBeInstanceOf(ConfigError);
   });
 });
@@ -73,11 +86,14 @@ describe('coldStart', () => {
 
   it('starts an eager build at once, without an unhandled rejection when it fails', async () => {
     let builds = 0;
-    const get = coldStart(async () => {
-      builds++;
-      if (builds === 1) throw new Error('init failed');
-      return 'ready';
-    }, { eager: true });
+    const get = coldStart(
+      async () => {
+        builds++;
+        if (builds === 1) throw new Error('init failed');
+        return 'ready';
+      },
+      { eager: true },
+    );
     expect(builds).toBe(0);
     await new Promise((resolve) => setImmediate(resolve));
     expect(builds).toBe(1);

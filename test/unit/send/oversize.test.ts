@@ -18,7 +18,7 @@ describe('sqsMessageSize', () => {
       'mailroom.errorCode': { DataType: 'String', StringValue: 'invalid_message' },
       'mailroom.attempts': { DataType: 'Number', StringValue: '0' },
       blob: { DataType: 'Binary', BinaryValue: new Uint8Array([1, 2, 3]) },
-      'naïve': { DataType: 'String.custom', StringValue: '€' },
+      naïve: { DataType: 'String.custom', StringValue: '€' },
     };
 
     // Assess

@@ -3,20 +3,21 @@
  * on mocked SDK clients: what the operator does not allow is refused, permanently and by name,
  * before the provider's API is called; pumping-shaped traffic is held, not dropped.
  */
+
+import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import { SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
+import type { Channel } from '../../../src/contract/message.js';
 import { validatorFor } from '../../../src/contract/validate.js';
 import { SesEmailProvider } from '../../../src/providers/email/ses.js';
 import { SnsSmsProvider } from '../../../src/providers/sms/sns.js';
 import { emailPolicy } from '../../../src/send/policy/email.js';
-import { smsPolicy, type SmsPolicyOptions } from '../../../src/send/policy/sms.js';
+import { type SmsPolicyOptions, smsPolicy } from '../../../src/send/policy/sms.js';
 import type { SendPolicy } from '../../../src/send/policy/types.js';
 import { createSendProcessor } from '../../../src/send/process.js';
 import { QUEUE_ATTRS } from '../../../src/send/queue.js';
 import { RateLimiters } from '../../../src/send/rate-limit.js';
-import type { Channel } from '../../../src/contract/message.js';
 import { MemoryMessageStore, MemorySuppressions } from '../../support/memory-stores.js';
 import { providerLookup, RecordingLogger, RecordingMetrics, RecordingQueue, sqsRecord } from '../../support/send-doubles.js';
 
@@ -38,19 +39,42 @@ function setup(channel: Channel, policy: SendPolicy) {
   const queue = new RecordingQueue();
   const metrics = new RecordingMetrics();
   const logger = new RecordingLogger();
-  const providers = providerLookup({ email: [new SesEmailProvider(new SESv2Client({ region: 'eu-west-1' }))], sms: [new SnsSmsProvider(new SNSClient({ region: 'eu-west-1' }))] });
+  const providers = providerLookup({
+    email: [new SesEmailProvider(new SESv2Client({ region: 'eu-west-1' }))],
+    sms: [new SnsSmsProvider(new SNSClient({ region: 'eu-west-1' }))],
+  });
   const processor = createSendProcessor({
-    config: { channel, defaultProvider: channel === 'email' ? 'ses' : 'sns', maxReceiveCount: 3, backoff: { baseSeconds: 10, maxSeconds: 300 }, ignoreUnsupportedFeatures: false },
-    validate: validatorFor(channel), messages, suppressions: new MemorySuppressions(), providers, queue,
+    config: {
+      channel,
+      defaultProvider: channel === 'email' ? 'ses' : 'sns',
+      maxReceiveCount: 3,
+      backoff: { baseSeconds: 10, maxSeconds: 300 },
+      ignoreUnsupportedFeatures: false,
+    },
+    validate: validatorFor(channel),
+    messages,
+    suppressions: new MemorySuppressions(),
+    providers,
+    queue,
     limiters: new RateLimiters({ ratePerSecond: 1000, now: clock.now, sleep: async (ms) => void (now += ms) }),
-    policy, logger, metrics, clock, random: () => 0,
+    policy,
+    logger,
+    metrics,
+    clock,
+    random: () => 0,
   });
   const deliver = (body: unknown) => processor.processRecord(sqsRecord(body, { sentTimestamp: now }), { deadline: now + 60_000 });
   return { messages, queue, metrics, logger, deliver, advance: (ms: number) => void (now += ms) };
 }
 
 const email = (from: string, id = 'e-1') => ({ channel: 'email', id, from, to: 'ann@example.com', subject: 'Hi', text: 'Hello' });
-const sms = (to: string, id: string, over: Record<string, unknown> = {}) => ({ channel: 'sms', id, to, body: 'Your code is 123456', ...over });
+const sms = (to: string, id: string, over: Record<string, unknown> = {}) => ({
+  channel: 'sms',
+  id,
+  to,
+  body: 'Your code is 123456',
+  ...over,
+});
 
 describe('send policy: senders scoped (email.allowedFrom)', () => {
   const policy = emailPolicy({ allowedFrom: ['noreply@acme.io', '*@notify.acme.io'] });
@@ -83,12 +107,16 @@ describe('send policy: senders scoped (email.allowedFrom)', () => {
     // Assess
     expect([exact.kind, pattern.kind]).toEqual(['sent', 'sent']);
     expect(lookalike).toMatchObject({ kind: 'failed', code: 'from_not_allowed' });
-    expect(sesMock.commandCalls(SendEmailCommand).map((c) => c.args[0].input.FromEmailAddress)).toEqual(['noreply@acme.io', 'Alerts <alerts@notify.acme.io>']);
+    expect(sesMock.commandCalls(SendEmailCommand).map((c) => c.args[0].input.FromEmailAddress)).toEqual([
+      'noreply@acme.io',
+      'Alerts <alerts@notify.acme.io>',
+    ]);
   });
 });
 
 describe('send policy: SMS pumping guardrails', () => {
-  const guarded = (over: Partial<SmsPolicyOptions> = {}) => smsPolicy({ allowedCountries: ['GB', 'US'], maxPriceCeiling: 0.5, defaultMaxPrice: 0.1, ...over });
+  const guarded = (over: Partial<SmsPolicyOptions> = {}) =>
+    smsPolicy({ allowedCountries: ['GB', 'US'], maxPriceCeiling: 0.5, defaultMaxPrice: 0.1, ...over });
 
   it('refuses a destination outside sms.allowedCountries permanently, by name, without calling SNS', async () => {
     // Prepare: a French mobile number.
@@ -100,7 +128,10 @@ describe('send policy: SMS pumping guardrails', () => {
     // Assess
     expect(outcome).toEqual({ kind: 'failed', id: 's-fr', code: 'country_not_allowed' });
     expect(snsMock.calls()).toHaveLength(0);
-    expect(await t.messages.get('s-fr')).toMatchObject({ status: 'failed', error: { code: 'country_not_allowed', message: expect.stringContaining('FR') } });
+    expect(await t.messages.get('s-fr')).toMatchObject({
+      status: 'failed',
+      error: { code: 'country_not_allowed', message: expect.stringContaining('FR') },
+    });
     expect(t.queue.deadLettered[0]!.attributes[QUEUE_ATTRS.errorCode]).toMatchObject({ StringValue: 'country_not_allowed' });
   });
 
@@ -116,7 +147,9 @@ describe('send policy: SMS pumping guardrails', () => {
     // Assess
     expect(above).toMatchObject({ kind: 'failed', code: 'max_price_above_ceiling' });
     expect([defaulted.kind, own.kind]).toEqual(['sent', 'sent']);
-    const prices = snsMock.commandCalls(PublishCommand).map((c) => c.args[0].input.MessageAttributes?.['AWS.SNS.SMS.MaxPrice']?.StringValue);
+    const prices = snsMock
+      .commandCalls(PublishCommand)
+      .map((c) => c.args[0].input.MessageAttributes?.['AWS.SNS.SMS.MaxPrice']?.StringValue);
     expect(prices).toEqual(['0.1', '0.2']);
   });
 
@@ -154,6 +187,9 @@ describe('send policy: SMS pumping guardrails', () => {
     await t.deliver(sms('+14155550101', 's-2'));
 
     // Assess
-    expect(await t.messages.get('s-2')).toMatchObject({ status: 'errored', error: { code: 'destination_held', retryable: true, message: expect.stringContaining('+1 415555') } });
+    expect(await t.messages.get('s-2')).toMatchObject({
+      status: 'errored',
+      error: { code: 'destination_held', retryable: true, message: expect.stringContaining('+1 415555') },
+    });
   });
 });

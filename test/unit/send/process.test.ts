@@ -1,18 +1,27 @@
 import { describe, expect, it } from 'vitest';
-import { deriveId } from '../../../src/contract/validate.js';
+import { deriveId, validatorFor } from '../../../src/contract/validate.js';
 import { PartialSendError, UnsupportedFeatureError } from '../../../src/providers/errors.js';
 import { MAX_DELAY_SECONDS, MAX_VISIBILITY_SECONDS } from '../../../src/send/backoff.js';
 import { createSendProcessor } from '../../../src/send/process.js';
-import { sha256 } from '../../../src/send/settle.js';
 import { QUEUE_ATTRS } from '../../../src/send/queue.js';
 import { RateLimiters } from '../../../src/send/rate-limit.js';
+import { sha256 } from '../../../src/send/settle.js';
 import { keepsMessage, type SendConfig } from '../../../src/send/types.js';
 import { MemoryMessageStore, MemorySuppressions } from '../../support/memory-stores.js';
 import {
-  permanent, providerLookup, RecordingLogger, RecordingMetrics, RecordingQueue, ScriptedEmailProvider, ScriptedSmsProvider,
-  sqsRecord, stringAttribute, throttled, transient, type Step,
+  permanent,
+  providerLookup,
+  RecordingLogger,
+  RecordingMetrics,
+  RecordingQueue,
+  ScriptedEmailProvider,
+  ScriptedSmsProvider,
+  type Step,
+  sqsRecord,
+  stringAttribute,
+  throttled,
+  transient,
 } from '../../support/send-doubles.js';
-import { validatorFor } from '../../../src/contract/validate.js';
 
 const T0 = Date.parse('2030-01-01T00:00:00.000Z');
 
@@ -28,16 +37,51 @@ function setup(opts: { config?: Partial<SendConfig>; email?: Step[]; sms?: Step[
   const sns = new ScriptedSmsProvider('sns', opts.sms);
   const limiters = new RateLimiters({ ratePerSecond: opts.ratePerSecond ?? 1000, now: clock.now, sleep: async (ms) => void (now += ms) });
   const config: SendConfig = {
-    channel: 'email', defaultProvider: 'ses', maxReceiveCount: 3, backoff: { baseSeconds: 10, maxSeconds: 300 }, ignoreUnsupportedFeatures: false, ...opts.config,
+    channel: 'email',
+    defaultProvider: 'ses',
+    maxReceiveCount: 3,
+    backoff: { baseSeconds: 10, maxSeconds: 300 },
+    ignoreUnsupportedFeatures: false,
+    ...opts.config,
   };
-  const processor = createSendProcessor({ config, validate: validatorFor(config.channel), messages, suppressions, providers: providerLookup({ email: [ses], sms: [sns] }), queue, limiters, logger, metrics, clock, random: () => 0.999 });
+  const processor = createSendProcessor({
+    config,
+    validate: validatorFor(config.channel),
+    messages,
+    suppressions,
+    providers: providerLookup({ email: [ses], sms: [sns] }),
+    queue,
+    limiters,
+    logger,
+    metrics,
+    clock,
+    random: () => 0.999,
+  });
   const deliver = (body: unknown, o: Parameters<typeof sqsRecord>[1] & { deadline?: number } = {}) =>
     processor.processRecord(sqsRecord(body, { sentTimestamp: now, ...o }), { deadline: o.deadline ?? now + 60_000 });
-  return { messages, suppressions, queue, metrics, logger, ses, sns, limiters, deliver, advance: (ms: number) => void (now += ms), now: () => now };
+  return {
+    messages,
+    suppressions,
+    queue,
+    metrics,
+    logger,
+    ses,
+    sns,
+    limiters,
+    deliver,
+    advance: (ms: number) => void (now += ms),
+    now: () => now,
+  };
 }
 
 const email = (over: Record<string, unknown> = {}) => ({
-  channel: 'email', id: 'm-1', from: 'Shop <shop@example.com>', to: ['Ann <ann@example.com>'], subject: 'Hi', text: 'Hello', ...over,
+  channel: 'email',
+  id: 'm-1',
+  from: 'Shop <shop@example.com>',
+  to: ['Ann <ann@example.com>'],
+  subject: 'Hi',
+  text: 'Hello',
+  ...over,
 });
 
 describe('process: the happy path and idempotency', () => {
@@ -49,7 +93,11 @@ describe('process: the happy path and idempotency', () => {
     expect(t.ses.calls).toHaveLength(1);
     expect(t.ses.calls[0]!.ctx).toMatchObject({ messageId: 'm-1', attempt: 1, tags: ['welcome'], settledRecipients: [] });
     expect(await t.messages.get('m-1')).toMatchObject({
-      status: 'sent', attempts: 1, provider: 'ses', providerMessageId: 'ses-m-1-1', tags: ['welcome'],
+      status: 'sent',
+      attempts: 1,
+      provider: 'ses',
+      providerMessageId: 'ses-m-1-1',
+      tags: ['welcome'],
       recipients: { 'ann@example.com': { status: 'queued' }, 'bob@example.com': { status: 'queued' } },
     });
     expect(t.messages.index.get('m-1 bob@example.com')).toEqual({ status: 'sent' });
@@ -82,7 +130,7 @@ describe('process: the happy path and idempotency', () => {
     expect(t.metrics.counts.idConflict).toBe(1);
   });
 
-  it('never sends a reused id\'s other body, even while the first one waits for its retry', async () => {
+  it("never sends a reused id's other body, even while the first one waits for its retry", async () => {
     const t = setup({ email: [transient()] });
     expect((await t.deliver(email())).kind).toBe('retry');
     t.advance(60_000);
@@ -95,12 +143,14 @@ describe('process: the happy path and idempotency', () => {
     expect(Object.keys((await t.messages.get('m-1'))!.recipients)).toEqual(['ann@example.com']);
   });
 
-  it('puts a reused id\'s other body in the DLQ when the first one failed, without touching the record', async () => {
+  it("puts a reused id's other body in the DLQ when the first one failed, without touching the record", async () => {
     const t = setup({ email: [permanent()] });
     await t.deliver(email());
     const stamped = (await t.messages.get('m-1'))?.deadLetteredAt;
     t.advance(1000);
-    const other = await t.deliver(email({ subject: 'Different' }), { messageAttributes: { [QUEUE_ATTRS.deadLetteredAt]: stringAttribute(stamped!) } });
+    const other = await t.deliver(email({ subject: 'Different' }), {
+      messageAttributes: { [QUEUE_ATTRS.deadLetteredAt]: stringAttribute(stamped!) },
+    });
     expect(other).toEqual({ kind: 'failed', id: 'm-1', code: 'id_conflict' });
     expect(t.queue.deadLettered).toHaveLength(2);
     expect(JSON.parse(t.queue.deadLettered[1]!.body)).toMatchObject({ subject: 'Different' });
@@ -128,7 +178,12 @@ describe('process: invalid messages', () => {
     const outcome = await t.deliver(raw);
     const id = deriveId(raw);
     expect(outcome).toEqual({ kind: 'invalid', id });
-    expect(await t.messages.get(id)).toMatchObject({ status: 'failed', rawBody: raw, idDerived: true, error: { code: 'invalid_message', retryable: false } });
+    expect(await t.messages.get(id)).toMatchObject({
+      status: 'failed',
+      rawBody: raw,
+      idDerived: true,
+      error: { code: 'invalid_message', retryable: false },
+    });
     expect(t.queue.deadLettered).toHaveLength(1);
     expect(t.queue.deadLettered[0]!.body).toBe(raw);
     expect(t.queue.deadLettered[0]!.attributes[QUEUE_ATTRS.errorCode]?.StringValue).toBe('invalid_message');
@@ -175,7 +230,11 @@ describe('process: retries, backoff and the DLQ', () => {
     expect(keepsMessage(first)).toBe(true);
     // random() = 0.999 → the top of the full-jitter range: base 10 s · 2^0
     expect(t.queue.visibility).toEqual([{ receiptHandle: expect.any(String), seconds: 10 }]);
-    expect(await t.messages.get('m-1')).toMatchObject({ status: 'errored', attempts: 1, error: { code: 'provider_error', retryable: true } });
+    expect(await t.messages.get('m-1')).toMatchObject({
+      status: 'errored',
+      attempts: 1,
+      error: { code: 'provider_error', retryable: true },
+    });
     const second = await t.deliver(email(), { receiveCount: 2 });
     expect(second.kind).toBe('sent');
     expect(await t.messages.get('m-1')).toMatchObject({ status: 'sent', attempts: 2 });
@@ -190,7 +249,11 @@ describe('process: retries, backoff and the DLQ', () => {
     expect(last).toEqual({ kind: 'failed', id: 'm-1', code: 'retries_exhausted' });
     expect(keepsMessage(last)).toBe(false);
     expect(t.queue.visibility.map((v) => v.seconds)).toEqual([10, 20]);
-    expect(await t.messages.get('m-1')).toMatchObject({ status: 'failed', attempts: 3, error: { code: 'retries_exhausted', message: expect.stringContaining('timeout') } });
+    expect(await t.messages.get('m-1')).toMatchObject({
+      status: 'failed',
+      attempts: 3,
+      error: { code: 'retries_exhausted', message: expect.stringContaining('timeout') },
+    });
     const dlq = t.queue.deadLettered[0]!;
     expect(dlq.body).toBe(JSON.stringify(email()));
     expect(dlq.attributes[QUEUE_ATTRS.attempts]).toEqual({ DataType: 'Number', StringValue: '3' });
@@ -204,7 +267,11 @@ describe('process: retries, backoff and the DLQ', () => {
     const t = setup({ email: [refused] });
     const outcome = await t.deliver(email());
     expect(outcome).toEqual({ kind: 'failed', id: 'm-1', code: 'message_rejected' });
-    expect(await t.messages.get('m-1')).toMatchObject({ status: 'failed', attempts: 1, recipients: { 'ann@example.com': { status: 'rejected' } } });
+    expect(await t.messages.get('m-1')).toMatchObject({
+      status: 'failed',
+      attempts: 1,
+      recipients: { 'ann@example.com': { status: 'rejected' } },
+    });
     expect(t.queue.deadLettered[0]!.attributes[QUEUE_ATTRS.errorCode]?.StringValue).toBe('message_rejected');
     expect(t.queue.visibility).toHaveLength(0);
   });
@@ -242,7 +309,9 @@ describe('process: retries, backoff and the DLQ', () => {
   it('sends again when an operator redrives the last DLQ copy; any other delivery of a failed message goes back to the DLQ', async () => {
     const t = setup({ email: [permanent(), permanent()] });
     await t.deliver(email());
-    const stale = await t.deliver(email(), { messageAttributes: { [QUEUE_ATTRS.deadLetteredAt]: stringAttribute('2029-01-01T00:00:00.000Z') } });
+    const stale = await t.deliver(email(), {
+      messageAttributes: { [QUEUE_ATTRS.deadLetteredAt]: stringAttribute('2029-01-01T00:00:00.000Z') },
+    });
     t.advance(1000);
     const duplicate = await t.deliver(email());
     expect([stale.kind, duplicate.kind]).toEqual(['failed', 'failed']);
@@ -266,11 +335,25 @@ describe('process: throttling does not use up retries', () => {
     const r1 = await t.deliver(email(), { receiveCount: 1 });
     const r2 = await t.deliver(email(), { receiveCount: 2 });
     const copy = t.queue.requeued[0]!;
-    const r3 = await t.deliver(email(), { receiveCount: 1, messageAttributes: { [QUEUE_ATTRS.requeues]: { stringValue: copy.attributes[QUEUE_ATTRS.requeues]!.StringValue!, stringListValues: [], binaryListValues: [], dataType: 'Number' } } });
+    const r3 = await t.deliver(email(), {
+      receiveCount: 1,
+      messageAttributes: {
+        [QUEUE_ATTRS.requeues]: {
+          stringValue: copy.attributes[QUEUE_ATTRS.requeues]!.StringValue!,
+          stringListValues: [],
+          binaryListValues: [],
+          dataType: 'Number',
+        },
+      },
+    });
     t.advance(60_000);
     const r4 = await t.deliver(email(), { receiveCount: 2 });
     // Assess
-    expect([r1, r2, r3].map((r) => [r.kind, 'via' in r ? r.via : undefined])).toEqual([['retry', 'visibility'], ['retry', 'requeue'], ['retry', 'visibility']]);
+    expect([r1, r2, r3].map((r) => [r.kind, 'via' in r ? r.via : undefined])).toEqual([
+      ['retry', 'visibility'],
+      ['retry', 'requeue'],
+      ['retry', 'visibility'],
+    ]);
     expect(keepsMessage(r2)).toBe(false);
     expect(copy).toMatchObject({ body: JSON.stringify(email()), delaySeconds: 20 });
     expect(copy.attributes[QUEUE_ATTRS.requeues]?.StringValue).toBe('1');
@@ -339,7 +422,9 @@ describe('process: suppressions', () => {
     const outcome = await t.deliver(email({ bcc: 'BOB@example.com' }));
     expect(outcome).toEqual({ kind: 'cancelled', id: 'm-1' });
     expect(await t.messages.get('m-1')).toMatchObject({
-      status: 'cancelled', attempts: 0, error: { code: 'all_recipients_suppressed' },
+      status: 'cancelled',
+      attempts: 0,
+      error: { code: 'all_recipients_suppressed' },
       recipients: { 'ann@example.com': { status: 'suppressed' }, 'bob@example.com': { status: 'suppressed' } },
     });
     expect(t.ses.calls).toHaveLength(0);
@@ -364,7 +449,11 @@ describe('process: concurrent and interrupted deliveries', () => {
     const scheduled = email({ sendAt: new Date(T0 + 1000).toISOString() });
     await t.deliver(scheduled);
     t.advance(1000);
-    await t.messages.claim('m-1', { now: new Date(t.now()).toISOString(), leaseUntil: new Date(t.now() + 60_000).toISOString(), receiveCount: 1 });
+    await t.messages.claim('m-1', {
+      now: new Date(t.now()).toISOString(),
+      leaseUntil: new Date(t.now() + 60_000).toISOString(),
+      receiveCount: 1,
+    });
     const outcome = await t.deliver(scheduled, { receiveCount: 2 });
     expect(outcome).toMatchObject({ kind: 'deferred', reason: 'in_flight', via: 'visibility', delaySeconds: 10 });
     expect(t.ses.calls).toHaveLength(0);
@@ -372,7 +461,15 @@ describe('process: concurrent and interrupted deliveries', () => {
 
   it('takes over a claim whose lease expired (the worker died mid-send) and counts that attempt', async () => {
     const t = setup();
-    await t.messages.begin({ id: 'm-1', channel: 'email', provider: 'ses', recipients: ['ann@example.com'], now: new Date(T0).toISOString(), bodySha256: sha256(JSON.stringify(email())), idDerived: false });
+    await t.messages.begin({
+      id: 'm-1',
+      channel: 'email',
+      provider: 'ses',
+      recipients: ['ann@example.com'],
+      now: new Date(T0).toISOString(),
+      bodySha256: sha256(JSON.stringify(email())),
+      idDerived: false,
+    });
     await t.messages.claim('m-1', { now: new Date(T0).toISOString(), leaseUntil: new Date(T0 + 1000).toISOString(), receiveCount: 1 });
     t.advance(5000);
     expect((await t.deliver(email(), { receiveCount: 2 })).kind).toBe('sent');
@@ -381,9 +478,21 @@ describe('process: concurrent and interrupted deliveries', () => {
 
   it('fails a message whose attempts keep dying mid-send instead of looping', async () => {
     const t = setup();
-    await t.messages.begin({ id: 'm-1', channel: 'email', provider: 'ses', recipients: ['ann@example.com'], now: new Date(T0).toISOString(), bodySha256: sha256(JSON.stringify(email())), idDerived: false });
+    await t.messages.begin({
+      id: 'm-1',
+      channel: 'email',
+      provider: 'ses',
+      recipients: ['ann@example.com'],
+      now: new Date(T0).toISOString(),
+      bodySha256: sha256(JSON.stringify(email())),
+      idDerived: false,
+    });
     for (let i = 0; i < 3; i++) {
-      await t.messages.claim('m-1', { now: new Date(t.now()).toISOString(), leaseUntil: new Date(t.now() + 1000).toISOString(), receiveCount: i + 1 });
+      await t.messages.claim('m-1', {
+        now: new Date(t.now()).toISOString(),
+        leaseUntil: new Date(t.now() + 1000).toISOString(),
+        receiveCount: i + 1,
+      });
       t.advance(5000);
     }
     const outcome = await t.deliver(email(), { receiveCount: 3 });
@@ -393,9 +502,21 @@ describe('process: concurrent and interrupted deliveries', () => {
 
   it('records sent without calling the provider when tracking already saw every recipient of a dead attempt', async () => {
     const t = setup();
-    await t.messages.begin({ id: 'm-1', channel: 'email', provider: 'ses', recipients: ['ann@example.com'], now: new Date(T0).toISOString(), bodySha256: sha256(JSON.stringify(email())), idDerived: false });
+    await t.messages.begin({
+      id: 'm-1',
+      channel: 'email',
+      provider: 'ses',
+      recipients: ['ann@example.com'],
+      now: new Date(T0).toISOString(),
+      bodySha256: sha256(JSON.stringify(email())),
+      idDerived: false,
+    });
     await t.messages.claim('m-1', { now: new Date(T0).toISOString(), leaseUntil: new Date(T0 + 1000).toISOString(), receiveCount: 1 });
-    t.messages.trackingEvent('m-1', 'ann@example.com', { status: 'delivered', lastEventType: 'delivered', lastEventAt: new Date(T0).toISOString() });
+    t.messages.trackingEvent('m-1', 'ann@example.com', {
+      status: 'delivered',
+      lastEventType: 'delivered',
+      lastEventAt: new Date(T0).toISOString(),
+    });
     t.advance(5000);
     expect((await t.deliver(email(), { receiveCount: 2 })).kind).toBe('sent');
     expect(t.ses.calls).toHaveLength(0);
@@ -404,10 +525,16 @@ describe('process: concurrent and interrupted deliveries', () => {
 
   it('after a partly completed bulk send, records the settled recipients and tells the retry to skip them', async () => {
     const partial = new PartialSendError('ses: 1 settled, 1 left', {
-      provider: 'ses', code: 'transient_failure', recipients: { 'ann@example.com': { status: 'queued', providerMessageId: 'p-ann' } }, unsettled: ['bob@example.com'],
+      provider: 'ses',
+      code: 'transient_failure',
+      recipients: { 'ann@example.com': { status: 'queued', providerMessageId: 'p-ann' } },
+      unsettled: ['bob@example.com'],
     });
     const t = setup({ email: [partial] });
-    const body = email({ to: ['ann@example.com', 'bob@example.com'], mergeData: { 'ann@example.com': { n: 1 }, 'bob@example.com': { n: 2 } } });
+    const body = email({
+      to: ['ann@example.com', 'bob@example.com'],
+      mergeData: { 'ann@example.com': { n: 1 }, 'bob@example.com': { n: 2 } },
+    });
     expect((await t.deliver(body)).kind).toBe('retry');
     expect((await t.messages.get('m-1'))?.recipients).toEqual({ 'ann@example.com': { status: 'queued', providerMessageId: 'p-ann' } });
     await t.deliver(body, { receiveCount: 2 });
@@ -421,7 +548,12 @@ describe('process: concurrent and interrupted deliveries', () => {
     t.messages.claim = async (id, input) => {
       // The other delivery claims, fails the message, and dies before its own DLQ write.
       const other = await realClaim(id, input);
-      if (other.claimed) await t.messages.markFailed(id, { token: other.token }, { error: { code: 'message_rejected', message: 'rejected', retryable: false }, now: input.now });
+      if (other.claimed)
+        await t.messages.markFailed(
+          id,
+          { token: other.token },
+          { error: { code: 'message_rejected', message: 'rejected', retryable: false }, now: input.now },
+        );
       return realClaim(id, input);
     };
     const outcome = await t.deliver(email());

@@ -13,10 +13,12 @@ afterEach(() => {
 function acquireAll(bucket: TokenBucket, n: number, maxWaitMs?: number) {
   const start = Date.now();
   const grantedAt: (number | undefined)[] = Array.from({ length: n }, () => undefined);
-  const done = Array.from({ length: n }, (_, i) => bucket.acquire(maxWaitMs).then((r) => {
-    if (r.ok) grantedAt[i] = Date.now() - start;
-    return r;
-  }));
+  const done = Array.from({ length: n }, (_, i) =>
+    bucket.acquire(maxWaitMs).then((r) => {
+      if (r.ok) grantedAt[i] = Date.now() - start;
+      return r;
+    }),
+  );
   return { grantedAt, done: Promise.all(done) };
 }
 

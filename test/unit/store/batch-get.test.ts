@@ -2,10 +2,12 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
-import { batchGetAll, BatchGetIncompleteError } from '../../../src/store/batch-get.js';
+import { BatchGetIncompleteError, batchGetAll } from '../../../src/store/batch-get.js';
 
 // DynamoDB Local never returns UnprocessedKeys, so the retry path is exercised with a mock.
-const doc = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } }));
+const doc = DynamoDBDocumentClient.from(
+  new DynamoDBClient({ region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } }),
+);
 const ddb = mockClient(doc);
 const noSleep = async () => undefined;
 afterEach(() => ddb.reset());
@@ -32,8 +34,13 @@ describe('batchGetAll', () => {
   });
 
   it('gives up with BatchGetIncompleteError instead of returning a partial answer', async () => {
-    ddb.on(BatchGetCommand).callsFake((input: { RequestItems: Record<string, { Keys: unknown[] }> }) => ({ Responses: { t: [] }, UnprocessedKeys: { t: { Keys: input.RequestItems.t!.Keys } } }));
-    await expect(batchGetAll(doc, 't', [{ address: 'a' }], { sleep: noSleep, maxRounds: 2 })).rejects.toBeInstanceOf(BatchGetIncompleteError);
+    ddb.on(BatchGetCommand).callsFake((input: { RequestItems: Record<string, { Keys: unknown[] }> }) => ({
+      Responses: { t: [] },
+      UnprocessedKeys: { t: { Keys: input.RequestItems.t!.Keys } },
+    }));
+    await expect(batchGetAll(doc, 't', [{ address: 'a' }], { sleep: noSleep, maxRounds: 2 })).rejects.toBeInstanceOf(
+      BatchGetIncompleteError,
+    );
     expect(ddb.commandCalls(BatchGetCommand)).toHaveLength(3);
   });
 });

@@ -14,7 +14,11 @@ describe('store modules', () => {
   it('take their DynamoDB commands from document.ts only', () => {
     const offenders = readdirSync(storeDir)
       .filter((f) => f.endsWith('.ts') && f !== 'document.ts')
-      .filter((f) => /import\s+\{[^}]*\b(Put|Get|Update|Delete|Query|Scan|TransactWrite|TransactGet|BatchGet|BatchWrite)Command\b[^}]*\}\s+from\s+'@aws-sdk\/lib-dynamodb'/.test(readFileSync(join(storeDir, f), 'utf8')));
+      .filter((f) =>
+        /import\s+\{[^}]*\b(Put|Get|Update|Delete|Query|Scan|TransactWrite|TransactGet|BatchGet|BatchWrite)Command\b[^}]*\}\s+from\s+'@aws-sdk\/lib-dynamodb'/.test(
+          readFileSync(join(storeDir, f), 'utf8'),
+        ),
+      );
     expect(offenders).toEqual([]);
   });
 });

@@ -1,11 +1,15 @@
-import { ConditionalCheckFailedException, ProvisionedThroughputExceededException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  ConditionalCheckFailedException,
+  ProvisionedThroughputExceededException,
+  TransactionCanceledException,
+} from '@aws-sdk/client-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { StorageError } from '../../../src/errors.js';
 import {
   ConditionalCheckFailedError,
+  ItemTooLargeError,
   isConditionalCheckFailed,
   isTransactionConflict,
-  ItemTooLargeError,
   StoreError,
   StoreThrottledError,
   StoreUnavailableError,
@@ -19,7 +23,9 @@ const named = (name: string, message = name) => Object.assign(new Error(message)
 
 describe('isConditionalCheckFailed', () => {
   it('is true for the SDK exception, a plain error of that name, and a transaction whose conditional item failed', () => {
-    expect(isConditionalCheckFailed(new ConditionalCheckFailedException({ ...meta, message: 'The conditional request failed' }))).toBe(true);
+    expect(isConditionalCheckFailed(new ConditionalCheckFailedException({ ...meta, message: 'The conditional request failed' }))).toBe(
+      true,
+    );
     expect(isConditionalCheckFailed(named('ConditionalCheckFailedException'))).toBe(true);
     expect(isConditionalCheckFailed(cancelled('ConditionalCheckFailed', 'None'))).toBe(true);
     expect(isConditionalCheckFailed(cancelled('None', 'ConditionalCheckFailed'), 1)).toBe(true);
@@ -44,8 +50,18 @@ describe('isTransactionConflict', () => {
 
 describe('toStoreError', () => {
   it.each([
-    ['a failed condition', new ConditionalCheckFailedException({ ...meta, message: 'The conditional request failed' }), ConditionalCheckFailedError, false],
-    ['provisioned throughput exceeded', new ProvisionedThroughputExceededException({ ...meta, message: 'slow down' }), StoreThrottledError, true],
+    [
+      'a failed condition',
+      new ConditionalCheckFailedException({ ...meta, message: 'The conditional request failed' }),
+      ConditionalCheckFailedError,
+      false,
+    ],
+    [
+      'provisioned throughput exceeded',
+      new ProvisionedThroughputExceededException({ ...meta, message: 'slow down' }),
+      StoreThrottledError,
+      true,
+    ],
     ['request throttling', named('ThrottlingException'), StoreThrottledError, true],
     ['S3 SlowDown', named('SlowDown'), StoreThrottledError, true],
     ['a transaction cancelled by throttling', cancelled('None', 'ThrottlingError'), StoreThrottledError, true],

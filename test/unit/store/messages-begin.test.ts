@@ -6,12 +6,27 @@ import { MessageStore } from '../../../src/store/messages.js';
 
 // DynamoDB Local serializes transactions, so it never cancels one with TransactionConflict;
 // the retry for that case is exercised with a mock.
-const doc = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } }));
+const doc = DynamoDBDocumentClient.from(
+  new DynamoDBClient({ region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } }),
+);
 const ddb = mockClient(doc);
 afterEach(() => ddb.reset());
 
-const conflict = () => new TransactionCanceledException({ message: 'Transaction cancelled', $metadata: {}, CancellationReasons: [{ Code: 'TransactionConflict' }, { Code: 'None' }] });
-const input = { id: 'm', channel: 'email' as const, provider: 'ses', recipients: ['a@example.com', 'b@example.com'], now: '2030-01-01T00:00:00.000Z', bodySha256: 'h', idDerived: false };
+const conflict = () =>
+  new TransactionCanceledException({
+    message: 'Transaction cancelled',
+    $metadata: {},
+    CancellationReasons: [{ Code: 'TransactionConflict' }, { Code: 'None' }],
+  });
+const input = {
+  id: 'm',
+  channel: 'email' as const,
+  provider: 'ses',
+  recipients: ['a@example.com', 'b@example.com'],
+  now: '2030-01-01T00:00:00.000Z',
+  bodySha256: 'h',
+  idDerived: false,
+};
 
 describe('MessageStore.begin for one recipient', () => {
   it('writes one conditional PutItem carrying the recipient, and no transaction', async () => {
@@ -24,7 +39,10 @@ describe('MessageStore.begin for one recipient', () => {
     expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(0);
     const put = ddb.commandCalls(PutCommand).map((c) => c.args[0].input);
     expect(put).toHaveLength(1);
-    expect(put[0]).toMatchObject({ Item: { id: 'm', sk: 'message', recipient: 'a@example.com', status: 'pending' }, ConditionExpression: 'attribute_not_exists(#id) OR #error.#code = :invalid' });
+    expect(put[0]).toMatchObject({
+      Item: { id: 'm', sk: 'message', recipient: 'a@example.com', status: 'pending' },
+      ConditionExpression: 'attribute_not_exists(#id) OR #error.#code = :invalid',
+    });
   });
 });
 

@@ -3,12 +3,19 @@ import { describe, expect, it } from 'vitest';
 import { packRaw, RawPayloadFormatError, unpackRaw } from '../../../src/store/raw-codec.js';
 
 const FIXTURES = new URL('../../fixtures/ses/', import.meta.url);
-const sesEvents = readdirSync(FIXTURES).filter((f) => f.startsWith('event-')).map((f) => readFileSync(new URL(f, FIXTURES), 'utf8'));
+const sesEvents = readdirSync(FIXTURES)
+  .filter((f) => f.startsWith('event-'))
+  .map((f) => readFileSync(new URL(f, FIXTURES), 'utf8'));
 
 describe('raw payload codec', () => {
   it('gives back exactly the JSON text it packed, for every SES event fixture and for text with astral and control characters', () => {
     // Prepare
-    const texts = [...sesEvents.map((t) => JSON.stringify(JSON.parse(t))), JSON.stringify({ s: 'hi 😀 \u0000 \u202e x\r\n', n: [1e300, -0] }), 'null', ''];
+    const texts = [
+      ...sesEvents.map((t) => JSON.stringify(JSON.parse(t))),
+      JSON.stringify({ s: 'hi 😀 \u0000 \u202e x\r\n', n: [1e300, -0] }),
+      'null',
+      '',
+    ];
     // Act / Assess
     for (const text of texts) expect(unpackRaw(packRaw(text))).toBe(text);
   });

@@ -7,20 +7,30 @@ import { DynamoDBDocumentClient, GetCommand, PutCommand, TransactWriteCommand, U
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { NormalizedEvent } from '../../../src/contract/records.js';
-import type { StoredInboundRecord } from '../../../src/store/types.js';
 import { EventStore } from '../../../src/store/events.js';
 import { InboundStore } from '../../../src/store/inbound.js';
 import { MessageStore } from '../../../src/store/messages.js';
 import { expiry } from '../../../src/store/retention.js';
+import type { StoredInboundRecord } from '../../../src/store/types.js';
 
-const doc = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } }));
+const doc = DynamoDBDocumentClient.from(
+  new DynamoDBClient({ region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } }),
+);
 const ddb = mockClient(doc);
 afterEach(() => ddb.reset());
 
 const NOW = '2030-01-01T00:00:00.000Z';
 const NOW_S = Date.parse(NOW) / 1000;
 const DAY = 86_400;
-const begin = { id: 'm', channel: 'email' as const, provider: 'ses', recipients: ['a@example.com', 'b@example.com'], now: NOW, bodySha256: 'h', idDerived: false };
+const begin = {
+  id: 'm',
+  channel: 'email' as const,
+  provider: 'ses',
+  recipients: ['a@example.com', 'b@example.com'],
+  now: NOW,
+  bodySha256: 'h',
+  idDerived: false,
+};
 const putItems = () => ddb.commandCalls(TransactWriteCommand).flatMap((c) => c.args[0].input.TransactItems!.map((t) => t.Put!.Item!));
 
 describe('expiry', () => {
@@ -41,7 +51,10 @@ describe('MessageStore retention', () => {
 
     // Assess: the message item (carrying the first recipient) and the second recipient's index item.
     const items = putItems();
-    expect(items.map((i) => [i.sk, i.recipient])).toEqual([['message', 'a@example.com'], ['recipient#b@example.com', 'b@example.com']]);
+    expect(items.map((i) => [i.sk, i.recipient])).toEqual([
+      ['message', 'a@example.com'],
+      ['recipient#b@example.com', 'b@example.com'],
+    ]);
     for (const item of items) expect(item.expiresAt).toBe(NOW_S + 365 * DAY);
     // The record as the contract shows it carries no storage attribute.
     expect(record).not.toHaveProperty('expiresAt');
@@ -65,7 +78,12 @@ describe('MessageStore retention', () => {
 
     // Act
     await new MessageStore(doc, 't', undefined, 7).recordInvalid({
-      id: 'bad', channel: 'email', now: NOW, rawBody: '{', bodySha256: 'h', idDerived: true,
+      id: 'bad',
+      channel: 'email',
+      now: NOW,
+      rawBody: '{',
+      bodySha256: 'h',
+      idDerived: true,
       error: { code: 'invalid_message', message: 'not JSON', retryable: false },
     });
 
@@ -105,8 +123,14 @@ describe('EventStore retention', () => {
     // Prepare
     ddb.on(PutCommand).resolves({});
     const event: NormalizedEvent = {
-      eventId: 'e1', eventType: 'delivered', provider: 'ses', channel: 'email', providerMessageId: 'p',
-      recipient: 'a@example.com', timestamp: NOW, receivedAt: NOW,
+      eventId: 'e1',
+      eventType: 'delivered',
+      provider: 'ses',
+      channel: 'email',
+      providerMessageId: 'p',
+      recipient: 'a@example.com',
+      timestamp: NOW,
+      receivedAt: NOW,
     } as NormalizedEvent;
 
     // Act
@@ -122,8 +146,15 @@ describe('InboundStore retention', () => {
     // Prepare
     ddb.on(TransactWriteCommand).resolves({});
     const record = {
-      id: 'ses-1', receivedAt: NOW, envelopeRecipients: ['x@acme.io', 'y@acme.io'], to: [], cc: [], replyTo: [],
-      attachments: [], verdicts: {}, raw: { bucket: 'b', key: 'raw/ses-1' },
+      id: 'ses-1',
+      receivedAt: NOW,
+      envelopeRecipients: ['x@acme.io', 'y@acme.io'],
+      to: [],
+      cc: [],
+      replyTo: [],
+      attachments: [],
+      verdicts: {},
+      raw: { bucket: 'b', key: 'raw/ses-1' },
     } as unknown as StoredInboundRecord;
 
     // Act

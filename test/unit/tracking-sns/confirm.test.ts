@@ -12,13 +12,13 @@ import {
   handleSubscriptionControl,
   parseSnsEnvelope,
   SnsConfirmationError,
-  SnsVerifier,
   type SnsControlEnvelope,
+  SnsVerifier,
   type SnsVerifierOptions,
   type SubscriptionControlDeps,
 } from '../../../src/tracking/sns/index.js';
 import { certificateServer, recordingLogger } from '../../support/sns/deps.js';
-import { CERT_URL, confirmation, NOW, OTHER_TOPIC, TOPIC, type Fields } from '../../support/sns/envelopes.js';
+import { CERT_URL, confirmation, type Fields, NOW, OTHER_TOPIC, TOPIC } from '../../support/sns/envelopes.js';
 import { issueCertificate, type TestSigningCert } from '../../support/sns/pki.js';
 
 // ConfirmSubscription is an AWS API call: no local server answers it, so the SNS client is mocked.
@@ -33,7 +33,10 @@ beforeAll(() => {
 beforeEach(() => {
   snsMock.reset();
   // SubscribeURL must never be fetched; any network access fails the test.
-  vi.stubGlobal('fetch', vi.fn(() => Promise.reject(new Error('no network in unit tests'))));
+  vi.stubGlobal(
+    'fetch',
+    vi.fn(() => Promise.reject(new Error('no network in unit tests'))),
+  );
 });
 afterEach(() => {
   vi.unstubAllGlobals();
@@ -80,8 +83,20 @@ describe('handleSubscriptionControl: confirmation from an allowed topic', () => 
   });
 
   it.each([
-    ['China', 'arn:aws-cn:sns:cn-northwest-1:111122223333:mailroom', 'https://sns.cn-northwest-1.amazonaws.com.cn/SimpleNotificationService-cn.pem', 'sns-cn-northwest-1.amazonaws.com.cn', 'cn-northwest-1'],
-    ['GovCloud (US-East)', 'arn:aws-us-gov:sns:us-gov-east-1:111122223333:mailroom', 'https://sns.us-gov-east-1.amazonaws.com/SimpleNotificationService-gov.pem', 'sns-us-gov-west-1.amazonaws.com', 'us-gov-east-1'],
+    [
+      'China',
+      'arn:aws-cn:sns:cn-northwest-1:111122223333:mailroom',
+      'https://sns.cn-northwest-1.amazonaws.com.cn/SimpleNotificationService-cn.pem',
+      'sns-cn-northwest-1.amazonaws.com.cn',
+      'cn-northwest-1',
+    ],
+    [
+      'GovCloud (US-East)',
+      'arn:aws-us-gov:sns:us-gov-east-1:111122223333:mailroom',
+      'https://sns.us-gov-east-1.amazonaws.com/SimpleNotificationService-gov.pem',
+      'sns-us-gov-west-1.amazonaws.com',
+      'us-gov-east-1',
+    ],
   ])('confirms a %s topic in its own region and partition', async (_case, topic, certUrl, certName, region) => {
     // Prepare
     const cert = issueCertificate({ cn: certName, dnsNames: [certName] });
@@ -89,7 +104,10 @@ describe('handleSubscriptionControl: confirmation from an allowed topic', () => 
     snsMock.on(ConfirmSubscriptionCommand).resolves({ SubscriptionArn: `${topic}:1` });
 
     // Act
-    const result = await handleSubscriptionControl(control(confirmation(cert.privateKey, 'SubscriptionConfirmation', { TopicArn: topic, SigningCertURL: certUrl })), deps);
+    const result = await handleSubscriptionControl(
+      control(confirmation(cert.privateKey, 'SubscriptionConfirmation', { TopicArn: topic, SigningCertURL: certUrl })),
+      deps,
+    );
 
     // Assess
     expect(result).toBe('confirmed');
@@ -126,13 +144,19 @@ describe('handleSubscriptionControl: confirmation from an allowed topic', () => 
     // Assess
     expect([first, replayed]).toEqual(['confirmed', 'logged']);
     const failure = logger.entries.find((e) => e.level === 'error');
-    expect(failure?.attributes).toMatchObject({ topicArn: TOPIC, token: envelope.Token, error: expect.stringContaining('InvalidParameter') });
+    expect(failure?.attributes).toMatchObject({
+      topicArn: TOPIC,
+      token: envelope.Token,
+      error: expect.stringContaining('InvalidParameter'),
+    });
   });
 
   it('logs (does not retry) a confirmation the role is not authorized to make', async () => {
     // Prepare
     const { deps, logger } = setup();
-    snsMock.on(ConfirmSubscriptionCommand).rejects(new AuthorizationErrorException({ message: 'not authorized', $metadata: { httpStatusCode: 403 } }));
+    snsMock
+      .on(ConfirmSubscriptionCommand)
+      .rejects(new AuthorizationErrorException({ message: 'not authorized', $metadata: { httpStatusCode: 403 } }));
 
     // Act
     const result = await handleSubscriptionControl(control(confirmation(sns.privateKey)), deps);
@@ -220,7 +244,9 @@ describe('handleSubscriptionControl: refusals and unsubscribes', () => {
     // Assess
     expect(result).toBe('logged');
     expect(snsMock.commandCalls(ConfirmSubscriptionCommand)).toHaveLength(0);
-    expect(logger.entries).toContainEqual(expect.objectContaining({ level: 'info', attributes: expect.objectContaining({ topicArn: TOPIC }) }));
+    expect(logger.entries).toContainEqual(
+      expect.objectContaining({ level: 'info', attributes: expect.objectContaining({ topicArn: TOPIC }) }),
+    );
   });
 
   it('with skipSignatureCheck confirms what the operator replays, from any topic, and says so', async () => {
@@ -229,7 +255,10 @@ describe('handleSubscriptionControl: refusals and unsubscribes', () => {
     snsMock.on(ConfirmSubscriptionCommand).resolves({ SubscriptionArn: `${OTHER_TOPIC}:9` });
 
     // Act
-    const result = await handleSubscriptionControl(control(confirmation(impostor.privateKey, 'SubscriptionConfirmation', { TopicArn: OTHER_TOPIC })), deps);
+    const result = await handleSubscriptionControl(
+      control(confirmation(impostor.privateKey, 'SubscriptionConfirmation', { TopicArn: OTHER_TOPIC })),
+      deps,
+    );
 
     // Assess
     expect(result).toBe('confirmed');

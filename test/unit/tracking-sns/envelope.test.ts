@@ -4,8 +4,8 @@ import { describe, expect, it } from 'vitest';
 import {
   envelopeFromLambdaRecord,
   parseSnsEnvelope,
-  SnsEnvelopeError,
   type SnsEnvelope,
+  SnsEnvelopeError,
   type SnsNotification,
 } from '../../../src/tracking/sns/index.js';
 import { lambdaRecord, TOPIC } from '../../support/sns/envelopes.js';
@@ -58,10 +58,26 @@ describe('parseSnsEnvelope', () => {
     ['a JSON array', '[]', /JSON object/],
     ['an unknown Type', JSON.stringify({ Type: 'Bogus' }), /Type/],
     ['a missing Signature', JSON.stringify({ ...JSON.parse(fixture('notification-v2.json')), Signature: undefined }), /Signature/],
-    ['a TopicArn that is not a topic', JSON.stringify({ ...JSON.parse(fixture('notification-v2.json')), TopicArn: 'arn:aws:sqs:us-west-2:131990247566:q' }), /TopicArn/],
-    ['a region outside its partition', JSON.stringify({ ...JSON.parse(fixture('notification-v2.json')), TopicArn: 'arn:aws-cn:sns:us-west-2:131990247566:t' }), /TopicArn/],
-    ['a non-ISO Timestamp', JSON.stringify({ ...JSON.parse(fixture('notification-v2.json')), Timestamp: 'Fri, 06 Mar 2026 20:00:26 GMT' }), /Timestamp/],
-    ['a confirmation without Token', JSON.stringify({ ...JSON.parse(fixture('subscription-confirmation-v1.json')), Token: undefined }), /Token/],
+    [
+      'a TopicArn that is not a topic',
+      JSON.stringify({ ...JSON.parse(fixture('notification-v2.json')), TopicArn: 'arn:aws:sqs:us-west-2:131990247566:q' }),
+      /TopicArn/,
+    ],
+    [
+      'a region outside its partition',
+      JSON.stringify({ ...JSON.parse(fixture('notification-v2.json')), TopicArn: 'arn:aws-cn:sns:us-west-2:131990247566:t' }),
+      /TopicArn/,
+    ],
+    [
+      'a non-ISO Timestamp',
+      JSON.stringify({ ...JSON.parse(fixture('notification-v2.json')), Timestamp: 'Fri, 06 Mar 2026 20:00:26 GMT' }),
+      /Timestamp/,
+    ],
+    [
+      'a confirmation without Token',
+      JSON.stringify({ ...JSON.parse(fixture('subscription-confirmation-v1.json')), Token: undefined }),
+      /Token/,
+    ],
   ])('refuses %s with SnsEnvelopeError naming the problem', (_case, body, problem) => {
     // Act
     const act = (): SnsEnvelope => parseSnsEnvelope(body);
@@ -112,7 +128,22 @@ describe('envelopeFromLambdaRecord', () => {
 });
 
 describe('parseSnsEnvelope, property', () => {
-  const fieldNames = ['Type', 'MessageId', 'TopicArn', 'Subject', 'Message', 'Timestamp', 'SignatureVersion', 'Signature', 'SigningCertURL', 'SigningCertUrl', 'UnsubscribeURL', 'Token', 'SubscribeURL', 'MessageAttributes'];
+  const fieldNames = [
+    'Type',
+    'MessageId',
+    'TopicArn',
+    'Subject',
+    'Message',
+    'Timestamp',
+    'SignatureVersion',
+    'Signature',
+    'SigningCertURL',
+    'SigningCertUrl',
+    'UnsubscribeURL',
+    'Token',
+    'SubscribeURL',
+    'MessageAttributes',
+  ];
   const value = fc.oneof(
     fc.string(),
     fc.constantFrom('Notification', 'SubscriptionConfirmation', 'UnsubscribeConfirmation', TOPIC, '2026-03-10T11:59:30.123Z', '1', '2'),

@@ -7,14 +7,25 @@ import {
   acceptSnsLambdaRecord,
   SnsCertificateUnavailableError,
   SnsConfirmationError,
+  type SnsIngestDeps,
   SnsVerifier,
+  type SnsVerifierOptions,
   snsHttpErrorResponse,
   snsHttpResponse,
-  type SnsIngestDeps,
-  type SnsVerifierOptions,
 } from '../../../src/tracking/sns/index.js';
 import { certificateServer, recordingLogger } from '../../support/sns/deps.js';
-import { at, CERT_URL, confirmation, lambdaRecord, NOW, notification, OTHER_TOPIC, SIGNED_AT, TOPIC, type Fields } from '../../support/sns/envelopes.js';
+import {
+  at,
+  CERT_URL,
+  confirmation,
+  type Fields,
+  lambdaRecord,
+  NOW,
+  notification,
+  OTHER_TOPIC,
+  SIGNED_AT,
+  TOPIC,
+} from '../../support/sns/envelopes.js';
 import { issueCertificate, type TestSigningCert } from '../../support/sns/pki.js';
 import { refusal } from './support/verifier.js';
 
@@ -34,7 +45,12 @@ afterEach(() => {
 function setup(opts: Partial<SnsVerifierOptions> = {}) {
   const logger = recordingLogger();
   const onRefused = vi.fn();
-  const verifier = new SnsVerifier({ allowedTopicArns: [TOPIC], fetchCertificate: certificateServer({ [CERT_URL]: sns.pem }), now: () => NOW, ...opts });
+  const verifier = new SnsVerifier({
+    allowedTopicArns: [TOPIC],
+    fetchCertificate: certificateServer({ [CERT_URL]: sns.pem }),
+    now: () => NOW,
+    ...opts,
+  });
   const deps: SnsIngestDeps = { verifier, logger, onRefused, snsClientForRegion: (region) => new SNSClient({ region }) };
   return { deps, logger, onRefused };
 }
@@ -77,22 +93,42 @@ describe('acceptSnsHttpBody', () => {
 
   it.each<[string, () => [string, Record<string, string>], string, number]>([
     ['a body that is not JSON', () => ['Type=Notification', {}], 'malformed', 400],
-    ['a header that contradicts the body', () => {
-      const f = notification(sns.privateKey);
-      return [JSON.stringify(f), { ...headersFor(f), 'X-Amz-Sns-Topic-Arn': OTHER_TOPIC }];
-    }, 'malformed', 400],
-    ['a tampered notification', () => {
-      const f = { ...notification(sns.privateKey), Message: 'tampered' };
-      return [JSON.stringify(f), headersFor(f)];
-    }, 'bad_signature', 403],
-    ['a notification from an unknown topic', () => {
-      const f = notification(sns.privateKey, { TopicArn: OTHER_TOPIC });
-      return [JSON.stringify(f), headersFor(f)];
-    }, 'topic_not_allowed', 403],
-    ['a confirmation from an unknown topic', () => {
-      const f = confirmation(sns.privateKey, 'SubscriptionConfirmation', { TopicArn: OTHER_TOPIC });
-      return [JSON.stringify(f), headersFor(f)];
-    }, 'topic_not_allowed', 403],
+    [
+      'a header that contradicts the body',
+      () => {
+        const f = notification(sns.privateKey);
+        return [JSON.stringify(f), { ...headersFor(f), 'X-Amz-Sns-Topic-Arn': OTHER_TOPIC }];
+      },
+      'malformed',
+      400,
+    ],
+    [
+      'a tampered notification',
+      () => {
+        const f = { ...notification(sns.privateKey), Message: 'tampered' };
+        return [JSON.stringify(f), headersFor(f)];
+      },
+      'bad_signature',
+      403,
+    ],
+    [
+      'a notification from an unknown topic',
+      () => {
+        const f = notification(sns.privateKey, { TopicArn: OTHER_TOPIC });
+        return [JSON.stringify(f), headersFor(f)];
+      },
+      'topic_not_allowed',
+      403,
+    ],
+    [
+      'a confirmation from an unknown topic',
+      () => {
+        const f = confirmation(sns.privateKey, 'SubscriptionConfirmation', { TopicArn: OTHER_TOPIC });
+        return [JSON.stringify(f), headersFor(f)];
+      },
+      'topic_not_allowed',
+      403,
+    ],
   ])('throws and counts once: %s', async (_case, request, reason, status) => {
     // Prepare
     const { deps, onRefused, logger } = setup();
@@ -129,7 +165,11 @@ describe('acceptSnsHttpBody', () => {
     expect(emf).toMatchObject({
       SnsRefused: 1,
       reason: 'topic_not_allowed',
-      _aws: { CloudWatchMetrics: [{ Namespace: 'Mailroom', Dimensions: [expect.arrayContaining(['reason'])], Metrics: [{ Name: 'SnsRefused', Unit: 'Count' }] }] },
+      _aws: {
+        CloudWatchMetrics: [
+          { Namespace: 'Mailroom', Dimensions: [expect.arrayContaining(['reason'])], Metrics: [{ Name: 'SnsRefused', Unit: 'Count' }] },
+        ],
+      },
     });
   });
 
@@ -180,7 +220,11 @@ describe('acceptSnsLambdaRecord', () => {
   it.each<[string, () => Parameters<typeof acceptSnsLambdaRecord>[0], string]>([
     ['from an unknown topic', () => lambdaRecord(notification(sns.privateKey, { TopicArn: OTHER_TOPIC })), 'topic_not_allowed'],
     ['tampered', () => lambdaRecord({ ...notification(sns.privateKey), Message: 'tampered' }), 'bad_signature'],
-    ['too old even for Lambda retries', () => lambdaRecord(notification(sns.privateKey, { Timestamp: at(NOW.getTime(), -25 * 24 * 3600) })), 'expired'],
+    [
+      'too old even for Lambda retries',
+      () => lambdaRecord(notification(sns.privateKey, { Timestamp: at(NOW.getTime(), -25 * 24 * 3600) })),
+      'expired',
+    ],
     ['not from SNS', () => ({ ...lambdaRecord(notification(sns.privateKey)), EventSource: 'aws:s3' }), 'malformed'],
   ])('refuses a record %s, counted once', async (_case, record, reason) => {
     // Prepare

@@ -1,8 +1,13 @@
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { SnsCertificateUnavailableError, SnsVerificationError, SnsVerifier, type SnsVerifierOptions } from '../../../src/tracking/sns/index.js';
+import {
+  SnsCertificateUnavailableError,
+  SnsVerificationError,
+  SnsVerifier,
+  type SnsVerifierOptions,
+} from '../../../src/tracking/sns/index.js';
 import { at, CERT_URL, NOW, notification, SIGNED_AT, TOPIC } from '../../support/sns/envelopes.js';
-import { makeVerifier, env, refusal } from './support/verifier.js';
 import { issueCertificate, type TestSigningCert } from '../../support/sns/pki.js';
+import { env, makeVerifier, refusal } from './support/verifier.js';
 
 let sns: TestSigningCert;
 
@@ -10,7 +15,8 @@ beforeAll(() => {
   sns = issueCertificate();
 });
 
-const verifier = (opts: Partial<SnsVerifierOptions> = {}, pems: Record<string, string> = { [CERT_URL]: sns.pem }) => makeVerifier(pems, opts);
+const verifier = (opts: Partial<SnsVerifierOptions> = {}, pems: Record<string, string> = { [CERT_URL]: sns.pem }) =>
+  makeVerifier(pems, opts);
 
 describe('SnsVerifier certificate URL and certificate', () => {
   it.each([
@@ -96,7 +102,10 @@ describe('SnsVerifier certificate URL and certificate', () => {
 
   it('reports an unreachable certificate as transient, and fetches again once the failure TTL has passed', async () => {
     // Prepare
-    const fetchCertificate = vi.fn<(url: string) => Promise<string>>().mockRejectedValueOnce(new Error('ETIMEDOUT')).mockResolvedValue(sns.pem);
+    const fetchCertificate = vi
+      .fn<(url: string) => Promise<string>>()
+      .mockRejectedValueOnce(new Error('ETIMEDOUT'))
+      .mockResolvedValue(sns.pem);
     let now = NOW.getTime();
     const v = new SnsVerifier({ allowedTopicArns: [TOPIC], fetchCertificate, now: () => new Date(now), certificateFailureTtlMs: 30_000 });
     const envelope = env(notification(sns.privateKey));
@@ -153,4 +162,3 @@ describe('SnsVerifier certificate cache', () => {
     expect(fetchCertificate.mock.calls.map(([u]) => u.slice(-5, -4))).toEqual(['a', 'b', 'c', 'b']);
   });
 });
-

@@ -1,12 +1,18 @@
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { ConfigError } from '../../../src/errors.js';
 import {
-  CertificateCache, parseSigningCertUrl, SnsCertificateUnavailableError, SnsVerificationError, SnsVerifier, type SnsEnvelope, type SnsVerifierOptions,
+  CertificateCache,
+  parseSigningCertUrl,
+  SnsCertificateUnavailableError,
+  type SnsEnvelope,
+  SnsVerificationError,
+  SnsVerifier,
+  type SnsVerifierOptions,
 } from '../../../src/tracking/sns/index.js';
 import { thrown } from '../../support/sns/deps.js';
 import { CERT_URL, confirmation, notification, OTHER_TOPIC, SIGNED_AT, TOPIC } from '../../support/sns/envelopes.js';
-import { makeVerifier, env, refusal } from './support/verifier.js';
 import { issueCertificate, type TestSigningCert } from '../../support/sns/pki.js';
+import { env, makeVerifier, refusal } from './support/verifier.js';
 
 let sns: TestSigningCert;
 let impostor: TestSigningCert;
@@ -16,7 +22,8 @@ beforeAll(() => {
   impostor = issueCertificate();
 });
 
-const verifier = (opts: Partial<SnsVerifierOptions> = {}, pems: Record<string, string> = { [CERT_URL]: sns.pem }) => makeVerifier(pems, opts);
+const verifier = (opts: Partial<SnsVerifierOptions> = {}, pems: Record<string, string> = { [CERT_URL]: sns.pem }) =>
+  makeVerifier(pems, opts);
 
 describe('SnsVerifier topic allowlist and age', () => {
   it('refuses a notification from a topic not on the allowlist without fetching a certificate', async () => {
@@ -39,7 +46,9 @@ describe('SnsVerifier topic allowlist and age', () => {
     const lookalikes = [TOPIC.replace('111122223333', '111122223334'), TOPIC.replace('eu-west-1', 'eu-west-2'), `${TOPIC}-2`];
 
     // Act
-    const reasons = await Promise.all(lookalikes.map(async (t) => (await refusal(v.verify(env(notification(sns.privateKey, { TopicArn: t }))))).reason));
+    const reasons = await Promise.all(
+      lookalikes.map(async (t) => (await refusal(v.verify(env(notification(sns.privateKey, { TopicArn: t }))))).reason),
+    );
 
     // Assess
     expect(reasons).toEqual(['topic_not_allowed', 'topic_not_allowed', 'topic_not_allowed']);
@@ -140,7 +149,11 @@ describe('SnsVerifier skipSignatureCheck (mailroom replay --skip-signature-check
     // Prepare: everything wrong but the shape.
     const { v, fetchCertificate } = verifier({ skipSignatureCheck: true, now: () => new Date('2031-01-01T00:00:00Z') });
     const envelope = env(
-      notification(impostor.privateKey, { TopicArn: OTHER_TOPIC, SigningCertURL: 'https://sns.evil.com/x.pem' }, { Message: 'tampered', SignatureVersion: '9' }),
+      notification(
+        impostor.privateKey,
+        { TopicArn: OTHER_TOPIC, SigningCertURL: 'https://sns.evil.com/x.pem' },
+        { Message: 'tampered', SignatureVersion: '9' },
+      ),
     );
 
     // Act / Assess
@@ -160,7 +173,9 @@ describe('SnsVerifier skipSignatureCheck (mailroom replay --skip-signature-check
 describe('SnsVerifier configuration', () => {
   it('rejects wildcards and non-topic ARNs, listing each', () => {
     // Act
-    const error = thrown(() => new SnsVerifier({ allowedTopicArns: ['*', 'arn:aws:sns:*:111122223333:t', TOPIC, 'arn:aws:sqs:eu-west-1:111122223333:q'] }));
+    const error = thrown(
+      () => new SnsVerifier({ allowedTopicArns: ['*', 'arn:aws:sns:*:111122223333:t', TOPIC, 'arn:aws:sqs:eu-west-1:111122223333:q'] }),
+    );
 
     // Assess
     expect(error).toBeInstanceOf(ConfigError);

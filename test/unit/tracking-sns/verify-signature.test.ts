@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { parseSnsEnvelope, SnsVerifier, type SnsEnvelope, type SnsVerifierOptions } from '../../../src/tracking/sns/index.js';
+import { parseSnsEnvelope, type SnsEnvelope, SnsVerifier, type SnsVerifierOptions } from '../../../src/tracking/sns/index.js';
 import { certificateServer } from '../../support/sns/deps.js';
-import { at, CERT_URL, confirmation, notification, SIGNED_AT, type Fields } from '../../support/sns/envelopes.js';
-import { makeVerifier, env, refusal } from './support/verifier.js';
+import { at, CERT_URL, confirmation, type Fields, notification, SIGNED_AT } from '../../support/sns/envelopes.js';
 import { issueCertificate, type TestSigningCert } from '../../support/sns/pki.js';
+import { env, makeVerifier, refusal } from './support/verifier.js';
 
 let sns: TestSigningCert;
 let impostor: TestSigningCert;
@@ -14,7 +14,8 @@ beforeAll(() => {
   impostor = issueCertificate();
 });
 
-const verifier = (opts: Partial<SnsVerifierOptions> = {}, pems: Record<string, string> = { [CERT_URL]: sns.pem }) => makeVerifier(pems, opts);
+const verifier = (opts: Partial<SnsVerifierOptions> = {}, pems: Record<string, string> = { [CERT_URL]: sns.pem }) =>
+  makeVerifier(pems, opts);
 
 describe('SnsVerifier with messages signed by SNS itself', () => {
   // Five messages SNS delivered in us-west-2, with the certificate it signed them with; see
@@ -92,7 +93,10 @@ describe('SnsVerifier signatures', () => {
     ['a tampered Timestamp', () => ({ Timestamp: at(SIGNED_AT, -1) })],
     ['a Subject changed after signing', () => ({ Subject: 'Injected' })],
     ['a Subject removed after signing', () => ({ Subject: undefined })],
-    ['a Signature made with another key', () => ({ Signature: notification(impostor.privateKey, { Subject: 'Original subject' })['Signature'] })],
+    [
+      'a Signature made with another key',
+      () => ({ Signature: notification(impostor.privateKey, { Subject: 'Original subject' })['Signature'] }),
+    ],
     ['a flipped Signature byte', (signed) => ({ Signature: flipByte(signed['Signature']!) })],
     ['a Signature that is not base64', () => ({ Signature: 'not base64!' })],
     ['the version switched from 1 to 2', () => ({ SignatureVersion: '2' })],
@@ -120,17 +124,19 @@ describe('SnsVerifier signatures', () => {
     expect((await refusal(v.verify(envelope))).reason).toBe('bad_signature');
   });
 
-  it.each(['3', '0', 'constructor', 'toString', '__proto__'])('refuses SignatureVersion %j without fetching a certificate', async (version) => {
-    // Prepare: names of Object.prototype members must not pass for a known version.
-    const { v, fetchCertificate } = verifier();
-    const envelope = env(notification(sns.privateKey, {}, { SignatureVersion: version }));
+  it.each(['3', '0', 'constructor', 'toString', '__proto__'])(
+    'refuses SignatureVersion %j without fetching a certificate',
+    async (version) => {
+      // Prepare: names of Object.prototype members must not pass for a known version.
+      const { v, fetchCertificate } = verifier();
+      const envelope = env(notification(sns.privateKey, {}, { SignatureVersion: version }));
 
-    // Act
-    const error = await refusal(v.verify(envelope));
+      // Act
+      const error = await refusal(v.verify(envelope));
 
-    // Assess
-    expect(error.reason).toBe('unsupported_version');
-    expect(fetchCertificate).not.toHaveBeenCalled();
-  });
+      // Assess
+      expect(error.reason).toBe('unsupported_version');
+      expect(fetchCertificate).not.toHaveBeenCalled();
+    },
+  );
 });
-

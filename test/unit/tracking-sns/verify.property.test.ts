@@ -3,12 +3,12 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import {
   parseSnsEnvelope,
   SnsCertificateUnavailableError,
+  type SnsEnvelope,
   SnsEnvelopeError,
   SnsVerificationError,
   SnsVerifier,
-  type SnsEnvelope,
 } from '../../../src/tracking/sns/index.js';
-import { docStringToSign, confirmation, NOW, notification, TOPIC, type Fields } from '../../support/sns/envelopes.js';
+import { confirmation, docStringToSign, type Fields, NOW, notification, TOPIC } from '../../support/sns/envelopes.js';
 import { issueCertificate, type TestSigningCert } from '../../support/sns/pki.js';
 
 let sns: TestSigningCert;
@@ -28,14 +28,36 @@ beforeAll(() => {
 // SigningCertURL cannot make the property pass or fail for network reasons.
 const verifier = (): SnsVerifier => new SnsVerifier({ allowedTopicArns: [TOPIC], fetchCertificate: async () => sns.pem, now: () => NOW });
 
-const FIELDS = ['Type', 'MessageId', 'TopicArn', 'Subject', 'Message', 'Timestamp', 'SignatureVersion', 'Signature', 'SigningCertURL', 'UnsubscribeURL', 'Token', 'SubscribeURL'];
+const FIELDS = [
+  'Type',
+  'MessageId',
+  'TopicArn',
+  'Subject',
+  'Message',
+  'Timestamp',
+  'SignatureVersion',
+  'Signature',
+  'SigningCertURL',
+  'UnsubscribeURL',
+  'Token',
+  'SubscribeURL',
+];
 const mutation = fc.record({
   field: fc.constantFrom(...FIELDS),
   value: fc.oneof(
     fc.constant(undefined),
     fc.string(),
     fc.string({ unit: 'binary' }),
-    fc.constantFrom('', '1', '2', 'Notification', 'SubscriptionConfirmation', TOPIC, 'https://sns.eu-west-1.amazonaws.com/x.pem', '2026-01-01T00:00:00.000Z'),
+    fc.constantFrom(
+      '',
+      '1',
+      '2',
+      'Notification',
+      'SubscriptionConfirmation',
+      TOPIC,
+      'https://sns.eu-west-1.amazonaws.com/x.pem',
+      '2026-01-01T00:00:00.000Z',
+    ),
     fc.integer(),
     fc.constant(null),
     fc.object(),
@@ -81,7 +103,10 @@ describe('SnsVerifier, property', () => {
         // Act
         const error = await verifier()
           .verify(input as SnsEnvelope)
-          .then(() => undefined, (e: unknown) => e);
+          .then(
+            () => undefined,
+            (e: unknown) => e,
+          );
 
         // Assess
         expect(error).toBeInstanceOf(SnsVerificationError);

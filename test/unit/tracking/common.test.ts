@@ -15,9 +15,12 @@ describe('toIsoUtc', () => {
     expect(toIsoUtc(input)).toBe(expected);
   });
 
-  it.each([['yesterday'], ['2016-13-45T99:99:99Z'], [''], [null], [{}], [Number.NaN], [Number.POSITIVE_INFINITY]])('%j → undefined', (input) => {
-    expect(toIsoUtc(input)).toBeUndefined();
-  });
+  it.each([['yesterday'], ['2016-13-45T99:99:99Z'], [''], [null], [{}], [Number.NaN], [Number.POSITIVE_INFINITY]])(
+    '%j → undefined',
+    (input) => {
+      expect(toIsoUtc(input)).toBeUndefined();
+    },
+  );
 });
 
 describe('recipientKeyOf', () => {

@@ -1,5 +1,5 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Context } from 'aws-lambda';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ConfigError } from '../../../src/errors.js';
 
 // The entries are middy chains; Lambda always passes a context, and the middlewares read it.
@@ -42,7 +42,10 @@ describe('tracking handler modules', () => {
     await handler({ awslogs: { data: 'bm90IGd6aXA=' } }, context);
     write.mockRestore();
     // Assess
-    const emf = lines.flatMap((l) => l.split('\n')).filter((l) => l.includes('"_aws"')).map((l) => JSON.parse(l) as { _aws: { CloudWatchMetrics: { Namespace: string; Metrics: { Name: string }[] }[] } });
+    const emf = lines
+      .flatMap((l) => l.split('\n'))
+      .filter((l) => l.includes('"_aws"'))
+      .map((l) => JSON.parse(l) as { _aws: { CloudWatchMetrics: { Namespace: string; Metrics: { Name: string }[] }[] } });
     const metrics = emf.flatMap((e) => e._aws.CloudWatchMetrics.map((m) => [m.Namespace, m.Metrics.map((x) => x.Name).join()]));
     expect(metrics).toContainEqual(['AcmeMail', 'SmsStatusPayloadInvalid']);
     expect(metrics).toContainEqual(['AcmeMail', 'ColdStart']);

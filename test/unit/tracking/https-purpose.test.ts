@@ -8,13 +8,13 @@ import { readFileSync } from 'node:fs';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 import type { LambdaFunctionURLEvent } from 'aws-lambda';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { createTrackingHandler, type TrackingHandlerDeps } from '../../../src/handlers/tracking.js';
 import { receiptRouter } from '../../../src/handlers/receipt-router.js';
+import { createTrackingHandler, type TrackingHandlerDeps } from '../../../src/handlers/tracking.js';
 import type { IngestDeps as InboundIngestDeps } from '../../../src/inbound/types.js';
 import type { IngestDeps } from '../../../src/tracking/deps.js';
 import { allTopics, SnsVerifier, type TopicAllowlists } from '../../../src/tracking/sns/index.js';
 import { certificateServer, recordingLogger } from '../../support/sns/deps.js';
-import { CERT_URL, notification, NOW, OTHER_TOPIC, TOPIC } from '../../support/sns/envelopes.js';
+import { CERT_URL, NOW, notification, OTHER_TOPIC, TOPIC } from '../../support/sns/envelopes.js';
 import { issueCertificate, type TestSigningCert } from '../../support/sns/pki.js';
 import { fixture } from '../../support/tracking-fixtures.js';
 
@@ -30,16 +30,36 @@ function setup() {
   const logger = recordingLogger();
   const refused: string[] = [];
   const single = { addDimension: (_n: string, v: string) => (refused.push(v), single), addMetric: () => single };
-  const metrics = { addMetric: vi.fn(), singleMetric: () => single, publishStoredMetrics: vi.fn() } as unknown as Pick<Metrics, 'addMetric' | 'singleMetric' | 'publishStoredMetrics'>;
+  const metrics = { addMetric: vi.fn(), singleMetric: () => single, publishStoredMetrics: vi.fn() } as unknown as Pick<
+    Metrics,
+    'addMetric' | 'singleMetric' | 'publishStoredMetrics'
+  >;
   // Any store call fails the test: a refused notification must reach none.
   const untouchable = () => {
     throw new Error('a refused notification reached a store');
   };
   const eventsPut = vi.fn(untouchable);
-  const ingest = { events: { put: eventsPut, has: untouchable }, messages: { get: untouchable, getByProviderMessageId: untouchable }, progress: { advance: untouchable }, suppressions: { add: untouchable }, suppressOn: [] } as unknown as IngestDeps;
+  const ingest = {
+    events: { put: eventsPut, has: untouchable },
+    messages: { get: untouchable, getByProviderMessageId: untouchable },
+    progress: { advance: untouchable },
+    suppressions: { add: untouchable },
+    suppressOn: [],
+  } as unknown as IngestDeps;
   const inboundGet = vi.fn(untouchable);
-  const inbound = { s3: { send: inboundGet }, store: { get: inboundGet, put: inboundGet }, bucket: 'b', maxBytes: 1024, clock: () => new Date(), logger } as unknown as InboundIngestDeps;
-  const verifier = new SnsVerifier({ allowedTopicArns: allTopics(TOPICS), fetchCertificate: certificateServer({ [CERT_URL]: cert.pem }), now: () => NOW });
+  const inbound = {
+    s3: { send: inboundGet },
+    store: { get: inboundGet, put: inboundGet },
+    bucket: 'b',
+    maxBytes: 1024,
+    clock: () => new Date(),
+    logger,
+  } as unknown as InboundIngestDeps;
+  const verifier = new SnsVerifier({
+    allowedTopicArns: allTopics(TOPICS),
+    fetchCertificate: certificateServer({ [CERT_URL]: cert.pem }),
+    now: () => NOW,
+  });
   const sns = { verifier, logger, metrics, snsClientForRegion: untouchable as never };
   const base = { sns, ingest, logger, metrics } as TrackingHandlerDeps;
   const handler = createTrackingHandler({ ...base, route: receiptRouter(inbound, base, TOPICS) });
@@ -50,12 +70,22 @@ const post = (body: string): LambdaFunctionURLEvent =>
   ({ requestContext: { http: { method: 'POST' } }, headers: {}, body, isBase64Encoded: false }) as unknown as LambdaFunctionURLEvent;
 
 function receiptNotification(topicArn: string): string {
-  const { _source, ...receipt } = JSON.parse(readFileSync(new URL('../../fixtures/ses-inbound/sns-action-utf8.json', import.meta.url), 'utf8')) as Record<string, unknown>;
-  return JSON.stringify(notification(cert.privateKey, { TopicArn: topicArn, MessageId: `sns-receipt-${topicArn.length}`, Message: JSON.stringify(receipt) }));
+  const { _source, ...receipt } = JSON.parse(
+    readFileSync(new URL('../../fixtures/ses-inbound/sns-action-utf8.json', import.meta.url), 'utf8'),
+  ) as Record<string, unknown>;
+  return JSON.stringify(
+    notification(cert.privateKey, { TopicArn: topicArn, MessageId: `sns-receipt-${topicArn.length}`, Message: JSON.stringify(receipt) }),
+  );
 }
 
 function sesEvent(topicArn: string): string {
-  return JSON.stringify(notification(cert.privateKey, { TopicArn: topicArn, MessageId: 'sns-delivery', Message: JSON.stringify(fixture('ses', 'event-delivery')) }));
+  return JSON.stringify(
+    notification(cert.privateKey, {
+      TopicArn: topicArn,
+      MessageId: 'sns-delivery',
+      Message: JSON.stringify(fixture('ses', 'event-delivery')),
+    }),
+  );
 }
 
 describe('tracking HTTPS entry: one allowlist per purpose', () => {
@@ -92,8 +122,16 @@ describe('tracking HTTPS entry: one allowlist per purpose', () => {
     const refused: string[] = [];
     const logger = recordingLogger();
     const single = { addDimension: (_n: string, v: string) => (refused.push(v), single), addMetric: () => single };
-    const metrics = { addMetric: vi.fn(), singleMetric: () => single, publishStoredMetrics: vi.fn() } as unknown as TrackingHandlerDeps['metrics'];
-    const verifier = new SnsVerifier({ allowedTopicArns: allTopics(TOPICS), fetchCertificate: certificateServer({ [CERT_URL]: cert.pem }), now: () => NOW });
+    const metrics = {
+      addMetric: vi.fn(),
+      singleMetric: () => single,
+      publishStoredMetrics: vi.fn(),
+    } as unknown as TrackingHandlerDeps['metrics'];
+    const verifier = new SnsVerifier({
+      allowedTopicArns: allTopics(TOPICS),
+      fetchCertificate: certificateServer({ [CERT_URL]: cert.pem }),
+      now: () => NOW,
+    });
     const base = { sns: { verifier, logger, metrics, snsClientForRegion: vi.fn() as never }, ingest: {} as IngestDeps, logger, metrics };
     const handler = createTrackingHandler({ ...base, route: receiptRouter(undefined, base, TOPICS) });
 

@@ -61,16 +61,19 @@ describe('enrich over a batch of SMS receipts (one message each)', () => {
         return out;
       },
     };
-    const events = Array.from({ length: 20 }, (_, i): NormalizedEvent => ({
-      eventId: `e${i}`,
-      eventType: 'delivered',
-      provider: 'sns',
-      channel: 'sms',
-      providerMessageId: `pm${i}`,
-      recipient: '+12065550100',
-      timestamp: '2024-01-01T00:00:00.000Z',
-      receivedAt: '2024-01-01T00:00:01.000Z',
-    }));
+    const events = Array.from(
+      { length: 20 },
+      (_, i): NormalizedEvent => ({
+        eventId: `e${i}`,
+        eventType: 'delivered',
+        provider: 'sns',
+        channel: 'sms',
+        providerMessageId: `pm${i}`,
+        recipient: '+12065550100',
+        timestamp: '2024-01-01T00:00:00.000Z',
+        receivedAt: '2024-01-01T00:00:01.000Z',
+      }),
+    );
     // Act
     const out = await enrich(events, lookup);
     // Assess

@@ -36,12 +36,16 @@ function mutated(base: unknown) {
   };
   walk(base, []);
   return fc
-    .array(fc.tuple(fc.constantFrom(...paths.filter((p) => p.length > 0)), fc.oneof(fc.anything(), fc.constant(undefined))), { minLength: 1, maxLength: 4 })
+    .array(fc.tuple(fc.constantFrom(...paths.filter((p) => p.length > 0)), fc.oneof(fc.anything(), fc.constant(undefined))), {
+      minLength: 1,
+      maxLength: 4,
+    })
     .map((edits) => {
       const copy = structuredClone(base) as Record<string | number, unknown>;
       for (const [path, value] of edits) {
         let node: unknown = copy;
-        for (const key of path.slice(0, -1)) node = node && typeof node === 'object' ? (node as Record<string | number, unknown>)[key] : undefined;
+        for (const key of path.slice(0, -1))
+          node = node && typeof node === 'object' ? (node as Record<string | number, unknown>)[key] : undefined;
         if (node && typeof node === 'object') (node as Record<string | number, unknown>)[path.at(-1)!] = value;
       }
       return copy;
@@ -87,7 +91,21 @@ describe('normalizeSesEvent never crashes', () => {
     fc.assert(
       fc.property(
         fc.constantFrom(...sesFixtures),
-        fc.oneof(fc.string(), fc.constantFrom('Bounce', 'Complaint', 'Delivery', 'Open', 'Click', 'Send', 'Reject', 'Rendering Failure', 'DeliveryDelay', 'Subscription')),
+        fc.oneof(
+          fc.string(),
+          fc.constantFrom(
+            'Bounce',
+            'Complaint',
+            'Delivery',
+            'Open',
+            'Click',
+            'Send',
+            'Reject',
+            'Rendering Failure',
+            'DeliveryDelay',
+            'Subscription',
+          ),
+        ),
         fc.array(fc.oneof(fc.emailAddress(), fc.string()), { maxLength: 5 }),
         (base, eventType, destination) => {
           const raw = { ...structuredClone(base), eventType, mail: { ...(base['mail'] as object), destination } };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { encodeTagValue, MESSAGE_ID_TAG } from '../../../src/providers/email/ses-tags.js';
 import { normalizeSesEvent, SES_TOPIC_VALIDATED } from '../../../src/tracking/normalizers/ses.js';
-import { fixture, fixtureNames, RECEIVED_AT, sesCtx, type Json } from '../../support/tracking-fixtures.js';
+import { fixture, fixtureNames, type Json, RECEIVED_AT, sesCtx } from '../../support/tracking-fixtures.js';
 
 const SES_ID = 'EXAMPLE7c191be45-e9aedb9a-02f9-4d12-a87d-dd0099a07f8a-000000';
 const normalize = (raw: unknown) => normalizeSesEvent(raw, sesCtx);
@@ -28,7 +28,12 @@ describe('SES event publishing → normalized events', () => {
 
   it('Reject → rejected/blocked with the reason', () => {
     const e = only(fixture('ses', 'event-reject'));
-    expect(e).toMatchObject({ eventType: 'rejected', rejectReason: 'blocked', description: 'Bad content', recipient: 'sender@example.com' });
+    expect(e).toMatchObject({
+      eventType: 'rejected',
+      rejectReason: 'blocked',
+      description: 'Bad content',
+      recipient: 'sender@example.com',
+    });
   });
 
   it('Bounce (Permanent/General) → bounced/bounced, permanent, subtype and DSN status in description, diagnostic code as mtaResponse, bounce time', () => {
@@ -112,7 +117,8 @@ describe('SES event publishing → normalized events', () => {
     raw['mail']['destination'] = ['a@example.com', 'B@Example.com'];
     const events = normalize(raw);
     expect(events.map((e) => e.recipient)).toEqual(['a@example.com', 'b@example.com']);
-    for (const e of events) expect(e).toMatchObject({ eventType: 'opened', timestamp: '2017-08-09T22:00:19.652Z', userAgent: expect.stringContaining('iPhone') });
+    for (const e of events)
+      expect(e).toMatchObject({ eventType: 'opened', timestamp: '2017-08-09T22:00:19.652Z', userAgent: expect.stringContaining('iPhone') });
     expect(new Set(events.map((e) => e.eventId)).size).toBe(2);
   });
 
@@ -135,7 +141,10 @@ describe('SES event publishing → normalized events', () => {
 
   it('Rendering Failure → failed with the template and error message', () => {
     const e = only(fixture('ses', 'event-rendering-failure'));
-    expect(e).toMatchObject({ eventType: 'failed', description: "template MyTemplate: Attribute 'attributeName' is not present in the rendering data." });
+    expect(e).toMatchObject({
+      eventType: 'failed',
+      description: "template MyTemplate: Attribute 'attributeName' is not present in the rendering data.",
+    });
   });
 
   it('DeliveryDelay → deferred (Anymail: unknown) with the delay type, status, expiry and diagnostic code', () => {
@@ -207,12 +216,21 @@ describe('SES notifications (notificationType) → normalized events', () => {
   });
 
   it('Transient bounce notification → transient', () => {
-    expect(only(fixture('ses', 'notification-bounce-transient-mailboxfull'))).toMatchObject({ bounceType: 'transient', description: 'MailboxFull (5.2.2)' });
+    expect(only(fixture('ses', 'notification-bounce-transient-mailboxfull'))).toMatchObject({
+      bounceType: 'transient',
+      description: 'MailboxFull (5.2.2)',
+    });
   });
 
   it('Complaint with a feedback report → complained/spam for the complained recipient', () => {
     const e = only(fixture('ses', 'notification-complaint-with-feedback'));
-    expect(e).toMatchObject({ eventType: 'complained', rejectReason: 'spam', recipient: 'richard@example.com', description: 'abuse', userAgent: 'AnyCompany Feedback Loop (V0.01)' });
+    expect(e).toMatchObject({
+      eventType: 'complained',
+      rejectReason: 'spam',
+      recipient: 'richard@example.com',
+      description: 'abuse',
+      userAgent: 'AnyCompany Feedback Loop (V0.01)',
+    });
   });
 
   it('Complaint without a feedback report → complained/spam, no description', () => {
@@ -266,7 +284,13 @@ describe('joins, tags and metadata', () => {
     );
     const e = only(raw);
     expect(e.tags).toEqual(['welcome', 'onboarding']);
-    expect(e.metadata).toEqual({ myCustomTag1: 'myCustomTagValue1', myCustomTag2: 'myCustomTagValue2', user_id: 12, plan: 'pro', trial: true });
+    expect(e.metadata).toEqual({
+      myCustomTag1: 'myCustomTagValue1',
+      myCustomTag2: 'myCustomTagValue2',
+      user_id: 12,
+      plan: 'pro',
+      trial: true,
+    });
   });
 });
 
@@ -330,7 +354,12 @@ describe('failure modes: missing or broken optional parts never fail the event',
     const raw = fixture('ses', 'event-send');
     raw['eventType'] = 'Teleported';
     const e = only(raw);
-    expect(e).toMatchObject({ eventType: 'unknown', recipient: 'recipient@example.com', providerMessageId: SES_ID, description: 'unknown SES event type "Teleported"' });
+    expect(e).toMatchObject({
+      eventType: 'unknown',
+      recipient: 'recipient@example.com',
+      providerMessageId: SES_ID,
+      description: 'unknown SES event type "Teleported"',
+    });
     expect(e.raw).toEqual(raw);
   });
 
@@ -340,7 +369,11 @@ describe('failure modes: missing or broken optional parts never fail the event',
     ['a Delivery without recipients', (r: Json) => delete r['delivery']['recipients'], 'event-delivery'],
     ['a Complaint without recipients', (r: Json) => (r['complaint']['complainedRecipients'] = [{ nope: 1 }]), 'event-complaint-abuse'],
     ['a DeliveryDelay without delayed recipients', (r: Json) => delete r['deliveryDelay'], 'event-delivery-delay-general'],
-    ['a Subscription without new preferences', (r: Json) => delete r['subscription']['newTopicPreferences'], 'event-subscription-unsubscribe-all'],
+    [
+      'a Subscription without new preferences',
+      (r: Json) => delete r['subscription']['newTopicPreferences'],
+      'event-subscription-unsubscribe-all',
+    ],
     ['an event without a type', (r: Json) => delete r['eventType'], 'event-send'],
   ])('%s → unknown with the raw event (never dropped)', (_label, mutate, name) => {
     const raw = fixture('ses', name);
@@ -377,10 +410,21 @@ describe('event ids', () => {
     // feedbackId, i.e. they are the same provider event by id). The bounce and complaint
     // examples even share a feedbackId: the event type keeps them apart.
     const examples = [
-      'event-send', 'event-reject', 'event-bounce-permanent-general', 'event-complaint-abuse', 'event-delivery', 'event-open',
-      'event-click', 'event-rendering-failure', 'event-delivery-delay-transientcommunicationfailure',
-      'event-subscription-unsubscribe-all', 'notification-bounce-with-dsn', 'notification-bounce-without-dsn',
-      'notification-complaint-with-feedback', 'notification-complaint-without-feedback', 'notification-delivery',
+      'event-send',
+      'event-reject',
+      'event-bounce-permanent-general',
+      'event-complaint-abuse',
+      'event-delivery',
+      'event-open',
+      'event-click',
+      'event-rendering-failure',
+      'event-delivery-delay-transientcommunicationfailure',
+      'event-subscription-unsubscribe-all',
+      'notification-bounce-with-dsn',
+      'notification-bounce-without-dsn',
+      'notification-complaint-with-feedback',
+      'notification-complaint-without-feedback',
+      'notification-delivery',
     ];
     const ids = examples.flatMap((n) => normalize(fixture('ses', n)).map((e) => e.eventId));
     expect(ids.length).toBe(examples.length + 1); // bounce-without-dsn has two recipients

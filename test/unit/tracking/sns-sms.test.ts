@@ -2,8 +2,8 @@ import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { decodeLogsEvent, encodeLogsEvent } from '../../../src/tracking/cloudwatch-logs.js';
 import { LogsPayloadError } from '../../../src/tracking/errors.js';
-import { failureReason, normalizeSnsSmsEvent } from '../../../src/tracking/normalizers/sns-sms.js';
 import { normalizerFor } from '../../../src/tracking/normalizers/index.js';
+import { failureReason, normalizeSnsSmsEvent } from '../../../src/tracking/normalizers/sns-sms.js';
 import { fixture, RECEIVED_AT, smsCtx } from '../../support/tracking-fixtures.js';
 
 const only = (raw: unknown) => {
@@ -51,7 +51,11 @@ describe('SNS SMS delivery-status logs → normalized events', () => {
   });
 
   it('an opted-out number → failed/unsubscribed', () => {
-    expect(only(fixture('sns-sms', 'failure-opted-out'))).toMatchObject({ eventType: 'failed', rejectReason: 'unsubscribed', recipient: '+12065550101' });
+    expect(only(fixture('sns-sms', 'failure-opted-out'))).toMatchObject({
+      eventType: 'failed',
+      rejectReason: 'unsubscribed',
+      recipient: '+12065550101',
+    });
   });
 
   it.each([
@@ -69,7 +73,12 @@ describe('SNS SMS delivery-status logs → normalized events', () => {
 
   it('an unknown status → unknown, keeping the entry', () => {
     const raw = { ...fixture('sns-sms', 'success'), status: 'PENDING' };
-    expect(only(raw)).toMatchObject({ eventType: 'unknown', raw, recipient: '+12065550100', providerMessageId: '34d9b400-c6dd-5444-820d-fbeb0f1f54cf' });
+    expect(only(raw)).toMatchObject({
+      eventType: 'unknown',
+      raw,
+      recipient: '+12065550100',
+      providerMessageId: '34d9b400-c6dd-5444-820d-fbeb0f1f54cf',
+    });
   });
 
   it('a log line that is not an SMS entry → unknown, keeping the line', () => {
@@ -103,7 +112,14 @@ describe('CloudWatch Logs subscription payloads', () => {
   });
 
   it('decodes a CONTROL_MESSAGE to no log events', () => {
-    const control = { messageType: 'CONTROL_MESSAGE', owner: 'CloudwatchLogs', logGroup: '', logStream: '', subscriptionFilters: [], logEvents: [] };
+    const control = {
+      messageType: 'CONTROL_MESSAGE',
+      owner: 'CloudwatchLogs',
+      logGroup: '',
+      logStream: '',
+      subscriptionFilters: [],
+      logEvents: [],
+    };
     expect(decodeLogsEvent(encodeLogsEvent(control)).logEvents).toEqual([]);
   });
 

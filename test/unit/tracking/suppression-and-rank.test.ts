@@ -3,7 +3,15 @@ import type { NormalizedEvent } from '../../../src/contract/records.js';
 import { EVENT_RANK } from '../../../src/store/message-progress.js';
 import { suppressionReasonFor } from '../../../src/tracking/suppression.js';
 
-const base: NormalizedEvent = { eventId: 'e', eventType: 'delivered', provider: 'ses', channel: 'email', recipient: 'a@example.com', timestamp: 't', receivedAt: 't' };
+const base: NormalizedEvent = {
+  eventId: 'e',
+  eventType: 'delivered',
+  provider: 'ses',
+  channel: 'email',
+  recipient: 'a@example.com',
+  timestamp: 't',
+  receivedAt: 't',
+};
 
 describe('suppressionReasonFor', () => {
   it.each([
@@ -26,7 +34,9 @@ describe('suppressionReasonFor', () => {
 describe('EVENT_RANK', () => {
   const order = (a: keyof typeof EVENT_RANK, b: keyof typeof EVENT_RANK) => EVENT_RANK[a]! < EVENT_RANK[b]!;
   it('orders the delivery path and puts the final outcomes after it', () => {
-    expect(order('sent', 'deferred') && order('deferred', 'delivered') && order('delivered', 'opened') && order('opened', 'clicked')).toBe(true);
+    expect(order('sent', 'deferred') && order('deferred', 'delivered') && order('delivered', 'opened') && order('opened', 'clicked')).toBe(
+      true,
+    );
     expect(order('clicked', 'bounced') && order('delivered', 'complained') && order('bounced', 'complained')).toBe(true);
     expect(EVENT_RANK.subscribed).toBe(EVENT_RANK.unsubscribed);
     expect(EVENT_RANK.unknown).toBeUndefined();

@@ -11,7 +11,9 @@
 import type { ErrorRules } from '../../classify.js';
 
 const messageOf = (body: unknown): string =>
-  typeof body === 'object' && body !== null && typeof (body as { message?: unknown }).message === 'string' ? (body as { message: string }).message : '';
+  typeof body === 'object' && body !== null && typeof (body as { message?: unknown }).message === 'string'
+    ? (body as { message: string }).message
+    : '';
 
 export const mailgunErrorRules: ErrorRules = (info) => {
   const message = messageOf(info.body);

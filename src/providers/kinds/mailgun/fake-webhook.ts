@@ -16,9 +16,23 @@ import type { WebhookRequest } from '../../fakes/webhook.js';
 
 type Native = { event: string; extra: Record<string, unknown> };
 
-const DELIVERED_STATUS = { tls: true, 'mx-host': 'mx.example.net', code: 250, description: '', 'attempt-no': 1, message: 'OK', 'certificate-verified': true };
+const DELIVERED_STATUS = {
+  tls: true,
+  'mx-host': 'mx.example.net',
+  code: 250,
+  description: '',
+  'attempt-no': 1,
+  message: 'OK',
+  'certificate-verified': true,
+};
 const CLIENT = {
-  'client-info': { 'client-os': 'Linux', 'device-type': 'desktop', 'client-name': 'Firefox', 'client-type': 'browser', 'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) Firefox/120.0' },
+  'client-info': {
+    'client-os': 'Linux',
+    'device-type': 'desktop',
+    'client-name': 'Firefox',
+    'client-type': 'browser',
+    'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) Firefox/120.0',
+  },
   geolocation: { country: 'US', region: 'CA', city: 'San Francisco' },
   ip: '192.0.2.10',
 };
@@ -33,7 +47,13 @@ function native(event: FakeEventName): Native {
         extra: {
           severity: 'permanent',
           reason: 'bounce',
-          'delivery-status': { code: 550, 'attempt-no': 1, message: '5.1.1 The email account that you tried to reach does not exist.', description: '', 'mx-host': 'mx.example.net' },
+          'delivery-status': {
+            code: 550,
+            'attempt-no': 1,
+            message: '5.1.1 The email account that you tried to reach does not exist.',
+            description: '',
+            'mx-host': 'mx.example.net',
+          },
         },
       };
     case 'deferred':
@@ -42,7 +62,14 @@ function native(event: FakeEventName): Native {
         extra: {
           severity: 'temporary',
           reason: 'generic',
-          'delivery-status': { code: 452, 'attempt-no': 1, message: '4.2.2 The email account that you tried to reach is over quota.', description: '', 'retry-seconds': 600, 'mx-host': 'mx.example.net' },
+          'delivery-status': {
+            code: 452,
+            'attempt-no': 1,
+            message: '4.2.2 The email account that you tried to reach is over quota.',
+            description: '',
+            'retry-seconds': 600,
+            'mx-host': 'mx.example.net',
+          },
         },
       };
     case 'opened':
@@ -62,7 +89,9 @@ export function mailgunWebhook(message: FakeMessage, event: FakeEventName, signi
   const timestamp = String(Math.floor(now.getTime() / 1000));
   // Mailgun's token is 50 random hex characters; ours is derived so runs repeat exactly.
   const token = createHash('sha256').update(`${message.id}|${event}|${seq}`).digest('hex').slice(0, 50);
-  const signature = createHmac('sha256', signingKey).update(timestamp + token).digest('hex');
+  const signature = createHmac('sha256', signingKey)
+    .update(timestamp + token)
+    .digest('hex');
   const body = {
     signature: { timestamp, token, signature },
     'event-data': {
@@ -77,7 +106,12 @@ export function mailgunWebhook(message: FakeMessage, event: FakeEventName, signi
       flags: { 'is-routed': false, 'is-authenticated': true, 'is-system-test': false, 'is-test-mode': false },
       envelope: { transport: 'smtp', sender: bareAddress(message.from ?? ''), targets: recipient },
       message: {
-        headers: { to: message.to.join(', '), 'message-id': message.id.replace(/^<|>$/g, ''), from: message.from ?? '', subject: message.subject ?? '' },
+        headers: {
+          to: message.to.join(', '),
+          'message-id': message.id.replace(/^<|>$/g, ''),
+          from: message.from ?? '',
+          subject: message.subject ?? '',
+        },
         attachments: message.attachments.map((a) => ({ filename: a.filename, 'content-type': a.contentType, size: a.size })),
         size: (message.text?.length ?? 0) + (message.html?.length ?? 0),
       },

@@ -12,7 +12,7 @@
  * Webhooks are built in ./fake-webhook.ts.
  */
 import { isValidAddress, splitAddresses } from '../../fakes/address.js';
-import { header, parseForm, type ParsedForm } from '../../fakes/body.js';
+import { header, type ParsedForm, parseForm } from '../../fakes/body.js';
 import type { FakeRequest, FakeResponse } from '../../fakes/http.js';
 import { MessageLog, startHttpFake } from '../../fakes/start.js';
 import type { FakeMessage, FakeOptions, RunningFake } from '../../fakes/types.js';
@@ -68,7 +68,11 @@ function validate(form: ParsedForm): FakeResponse | undefined {
   const to = all(form, 'to').flatMap(splitAddresses);
   if (to.length === 0) return bad('to parameter is missing');
   for (const field of ['to', 'cc', 'bcc']) {
-    if (all(form, field).flatMap(splitAddresses).some((a) => !isValidAddress(a)))
+    if (
+      all(form, field)
+        .flatMap(splitAddresses)
+        .some((a) => !isValidAddress(a))
+    )
       return bad(`${field} parameter is not a valid address. please check documentation`);
   }
   const template = one(form, 'template');

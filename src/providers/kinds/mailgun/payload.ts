@@ -15,7 +15,7 @@
  * - `attachment` files, and `inline` files whose filename is the Content-ID (Mailgun names an
  *   inline part's Content-ID after its filename, so `cid:<contentId>` in the html resolves).
  */
-import { formatMailbox, parseMailbox, type Mailbox } from '../../../contract/address.js';
+import { formatMailbox, type Mailbox, parseMailbox } from '../../../contract/address.js';
 import type { EmailMessage } from '../../../contract/message.js';
 import type { ResolvedAttachment } from '../../email/attachments.js';
 import type { MultipartFile, MultipartValue } from '../../http/body.js';
@@ -48,12 +48,22 @@ function recipientVariables(m: EmailMessage): string {
   }
   const out: Record<string, unknown> = {};
   for (const to of m.to ?? []) {
-    Object.defineProperty(out, to.address, { value: { ...(m.mergeGlobalData ?? {}), ...(byAddress.get(lower(to)) ?? {}) }, enumerable: true, writable: true, configurable: true });
+    Object.defineProperty(out, to.address, {
+      value: { ...(m.mergeGlobalData ?? {}), ...(byAddress.get(lower(to)) ?? {}) },
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
   }
   return JSON.stringify(out);
 }
 
-export function buildMailgunRequest(m: EmailMessage, attachments: readonly ResolvedAttachment[], ctx: SendContext, now: Date): MailgunRequest {
+export function buildMailgunRequest(
+  m: EmailMessage,
+  attachments: readonly ResolvedAttachment[],
+  ctx: SendContext,
+  now: Date,
+): MailgunRequest {
   const fields: Record<string, MultipartValue> = {
     from: formatMailbox(m.from),
     ...(m.to?.length ? { to: m.to.map(formatMailbox) } : {}),

@@ -15,10 +15,12 @@
  * - envelopeSender: Mailgun picks the envelope sender from the sending domain; there is no
  *   per-message parameter. Inline templates: Mailgun stores templates, it has no inline ones.
  */
+
+import * as z from 'zod';
 import type { EmailMessage } from '../../../contract/message.js';
 import { BaseEmailProvider, type BaseProviderOptions, type CallOutcome, type RecipientOutcome } from '../../base.js';
 import type { ErrorRules } from '../../classify.js';
-import { resolveAttachments, type AttachmentFetcher } from '../../email/attachments.js';
+import { type AttachmentFetcher, resolveAttachments } from '../../email/attachments.js';
 import type { FeatureUse } from '../../features.js';
 import { multipartBody } from '../../http/body.js';
 import { HttpClient, type HttpResponse } from '../../http/client.js';
@@ -28,7 +30,6 @@ import { MAILGUN_BASE_URLS } from './config.js';
 import { mailgunErrorRules } from './errors.js';
 import { bareMailgunMessageId, MESSAGE_ID_VARIABLE } from './fields.js';
 import { buildMailgunRequest, type MailgunRequest } from './payload.js';
-import * as z from 'zod';
 
 /** o:tag takes at most 3 tags per message (messages API reference, `o:tag`). */
 export const MAILGUN_MAX_TAGS = 3;
@@ -36,7 +37,8 @@ export const MAILGUN_MAX_TAGS = 3;
 export const MAILGUN_MAX_SCHEDULE_MS = 3 * 24 * 60 * 60 * 1000;
 
 /** Headers Mailgun builds from parameters, and its control headers (X-Mailgun-Variables would forge our id). */
-const RESERVED_HEADER = /^(from|to|cc|bcc|subject|reply-to|date|message-id|mime-version|content-type|content-transfer-encoding|x-mailgun-.*)$/i;
+const RESERVED_HEADER =
+  /^(from|to|cc|bcc|subject|reply-to|date|message-id|mime-version|content-type|content-transfer-encoding|x-mailgun-.*)$/i;
 
 export interface MailgunProviderOptions extends BaseProviderOptions {
   readonly name?: string;
@@ -91,12 +93,23 @@ export class MailgunEmailProvider extends BaseEmailProvider<MailgunRequest, Http
   protected override extraFeatureUses(m: EmailMessage, _ctx: SendContext): FeatureUse<EmailMessage>[] {
     const uses: FeatureUse<EmailMessage>[] = providerOptionUses(m, providerOptionShapes);
     const tags = new Set(m.tags ?? []);
-    if (tags.size > MAILGUN_MAX_TAGS) uses.push({ feature: `more than ${MAILGUN_MAX_TAGS} tags (Mailgun's o:tag limit)`, drop: (x) => ({ ...x, tags: [...tags].slice(0, MAILGUN_MAX_TAGS) }) });
+    if (tags.size > MAILGUN_MAX_TAGS)
+      uses.push({
+        feature: `more than ${MAILGUN_MAX_TAGS} tags (Mailgun's o:tag limit)`,
+        drop: (x) => ({ ...x, tags: [...tags].slice(0, MAILGUN_MAX_TAGS) }),
+      });
     if (m.metadata && Object.hasOwn(m.metadata, MESSAGE_ID_VARIABLE)) {
-      uses.push({ feature: `metadata.${MESSAGE_ID_VARIABLE} (the variable carrying Mailroom's id)`, drop: (x) => ({ ...x, metadata: Object.fromEntries(Object.entries(x.metadata ?? {}).filter(([k]) => k !== MESSAGE_ID_VARIABLE)) }) });
+      uses.push({
+        feature: `metadata.${MESSAGE_ID_VARIABLE} (the variable carrying Mailroom's id)`,
+        drop: (x) => ({ ...x, metadata: Object.fromEntries(Object.entries(x.metadata ?? {}).filter(([k]) => k !== MESSAGE_ID_VARIABLE)) }),
+      });
     }
     for (const name of Object.keys(m.headers ?? {})) {
-      if (RESERVED_HEADER.test(name)) uses.push({ feature: `headers.${name} (set from message fields or a Mailgun control header)`, drop: (x) => ({ ...x, headers: Object.fromEntries(Object.entries(x.headers ?? {}).filter(([n]) => n !== name)) }) });
+      if (RESERVED_HEADER.test(name))
+        uses.push({
+          feature: `headers.${name} (set from message fields or a Mailgun control header)`,
+          drop: (x) => ({ ...x, headers: Object.fromEntries(Object.entries(x.headers ?? {}).filter(([n]) => n !== name)) }),
+        });
     }
     if (m.sendAt !== undefined && Date.parse(m.sendAt) - this.now().getTime() > MAILGUN_MAX_SCHEDULE_MS) {
       uses.push({ feature: 'sendAt more than 3 days ahead (Mailgun o:deliverytime window)', drop: (x) => ({ ...x, sendAt: undefined }) });
@@ -106,7 +119,11 @@ export class MailgunEmailProvider extends BaseEmailProvider<MailgunRequest, Http
     }
     if (m.mergeData && !m.to?.length) uses.push({ feature: 'mergeData without a `to` recipient' });
     (m.attachments ?? []).forEach((a, i) => {
-      if (a.s3 && !this.fetchAttachment) uses.push({ feature: `attachments[${i}].s3 (no S3 fetcher configured for adapter ${this.name})`, drop: (x) => ({ ...x, attachments: x.attachments?.filter((b) => b !== a) }) });
+      if (a.s3 && !this.fetchAttachment)
+        uses.push({
+          feature: `attachments[${i}].s3 (no S3 fetcher configured for adapter ${this.name})`,
+          drop: (x) => ({ ...x, attachments: x.attachments?.filter((b) => b !== a) }),
+        });
     });
     return uses;
   }
@@ -117,7 +134,12 @@ export class MailgunEmailProvider extends BaseEmailProvider<MailgunRequest, Http
   }
 
   protected async call(request: MailgunRequest): Promise<HttpResponse> {
-    return this.http.request({ method: 'POST', url: this.url, headers: { authorization: this.authorization }, body: await multipartBody(request.fields) });
+    return this.http.request({
+      method: 'POST',
+      url: this.url,
+      headers: { authorization: this.authorization },
+      body: await multipartBody(request.fields),
+    });
   }
 
   protected recipientsOf(request: MailgunRequest): readonly string[] {
@@ -130,6 +152,9 @@ export class MailgunEmailProvider extends BaseEmailProvider<MailgunRequest, Http
     const result: RecipientOutcome = providerMessageId
       ? { status: 'queued', providerMessageId }
       : { status: 'unknown', detail: 'Mailgun accepted the request but returned no id' };
-    return { recipients: Object.fromEntries(request.recipients.map((r) => [r, result])), ...(providerMessageId ? { providerMessageId } : {}) };
+    return {
+      recipients: Object.fromEntries(request.recipients.map((r) => [r, result])),
+      ...(providerMessageId ? { providerMessageId } : {}),
+    };
   }
 }

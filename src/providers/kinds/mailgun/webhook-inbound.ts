@@ -12,10 +12,18 @@
  */
 import { createHash } from 'node:crypto';
 import type { Verdict } from '../../../contract/records.js';
-import { formField, isFormPayload, type FormPayload } from '../../webhooks/body.js';
+import { type FormPayload, formField, isFormPayload } from '../../webhooks/body.js';
 import { WebhookRefusedError } from '../../webhooks/errors.js';
 import { recipientKeyOf } from '../../webhooks/events.js';
-import { headerBlockOf, inboundId, parseHeaderBlock, parseWholeMime, recordFields, type WebhookInbound, type WebhookInboundAttachment } from '../../webhooks/inbound.js';
+import {
+  headerBlockOf,
+  inboundId,
+  parseHeaderBlock,
+  parseWholeMime,
+  recordFields,
+  type WebhookInbound,
+  type WebhookInboundAttachment,
+} from '../../webhooks/inbound.js';
 import type { WebhookContext } from '../../webhooks/types.js';
 
 export interface RemoteAttachment {
@@ -33,12 +41,22 @@ export async function normalizeInbound(payload: unknown, ctx: WebhookContext): P
   const headerPairs = jsonField(payload, 'message-headers');
   const headers = headerBlockOf(headerPairs);
   const mime = formField(payload, 'body-mime');
-  const parsed = mime !== undefined ? await parseWholeMime(Buffer.from(mime, 'utf8')) : { mail: await parseHeaderBlock(headers), attachments: formAttachments(payload) };
+  const parsed =
+    mime !== undefined
+      ? await parseWholeMime(Buffer.from(mime, 'utf8'))
+      : { mail: await parseHeaderBlock(headers), attachments: formAttachments(payload) };
   const text = formField(payload, 'body-plain');
   const html = formField(payload, 'body-html');
   const mail = mime !== undefined ? parsed.mail : { ...parsed.mail, ...(text ? { text } : {}), ...(html ? { html } : {}) };
-  const recipients = (formField(payload, 'recipient') ?? '').split(',').map(recipientKeyOf).filter((r): r is string => !!r);
-  const fingerprint = createHash('sha256').update(headers || mime || '').update('\0').update(recipients.join(',')).digest('hex');
+  const recipients = (formField(payload, 'recipient') ?? '')
+    .split(',')
+    .map(recipientKeyOf)
+    .filter((r): r is string => !!r);
+  const fingerprint = createHash('sha256')
+    .update(headers || mime || '')
+    .update('\0')
+    .update(recipients.join(','))
+    .digest('hex');
   const spam = headerValue(headerPairs, 'X-Mailgun-Sflag');
   const score = Number(headerValue(headerPairs, 'X-Mailgun-Sscore'));
   const remote = remoteAttachments(payload);
@@ -77,7 +95,8 @@ function jsonField(form: FormPayload, name: string): unknown {
 function headerValue(pairs: unknown, name: string): string | undefined {
   if (!Array.isArray(pairs)) return undefined;
   const wanted = name.toLowerCase();
-  for (const p of pairs) if (Array.isArray(p) && typeof p[0] === 'string' && p[0].toLowerCase() === wanted && typeof p[1] === 'string') return p[1];
+  for (const p of pairs)
+    if (Array.isArray(p) && typeof p[0] === 'string' && p[0].toLowerCase() === wanted && typeof p[1] === 'string') return p[1];
   return undefined;
 }
 
@@ -97,7 +116,9 @@ function formAttachments(form: FormPayload): WebhookInboundAttachment[] {
       if (typeof field === 'string') cidOf.set(field, cid.replace(/^<|>$/g, ''));
     }
   }
-  const files = form.files.filter((f) => /^attachment-\d+$/.test(f.field)).sort((a, b) => Number(a.field.slice(11)) - Number(b.field.slice(11)));
+  const files = form.files
+    .filter((f) => /^attachment-\d+$/.test(f.field))
+    .sort((a, b) => Number(a.field.slice(11)) - Number(b.field.slice(11)));
   return files.map((f, index) => {
     const contentId = cidOf.get(f.field);
     return {

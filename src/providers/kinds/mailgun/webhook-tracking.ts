@@ -24,7 +24,17 @@
  */
 import * as z from 'zod';
 import type { NormalizedEvent } from '../../../contract/records.js';
-import { emitEvents, fromEpochSeconds, joinParts, metadataOf, ownString, tagsOf, unknownProviderEvents, type EventFields, type ProviderEvent } from '../../webhooks/events.js';
+import {
+  type EventFields,
+  emitEvents,
+  fromEpochSeconds,
+  joinParts,
+  metadataOf,
+  ownString,
+  type ProviderEvent,
+  tagsOf,
+  unknownProviderEvents,
+} from '../../webhooks/events.js';
 import { any, opt, str, strish } from '../../webhooks/lenient.js';
 import type { WebhookContext } from '../../webhooks/types.js';
 import { bareMailgunMessageId, MESSAGE_ID_VARIABLE } from './fields.js';
@@ -95,10 +105,17 @@ function fieldsOf(d: EventData): EventFields | undefined {
     case 'failed': {
       const reason = d.reason ?? '';
       const description = joinParts([d.reason, status?.['bounce-code'] && `(${status['bounce-code']})`]);
-      if (Object.hasOwn(SUPPRESSED, reason)) return { eventType: 'rejected', rejectReason: SUPPRESSED[reason], description, mtaResponse: mta };
+      if (Object.hasOwn(SUPPRESSED, reason))
+        return { eventType: 'rejected', rejectReason: SUPPRESSED[reason], description, mtaResponse: mta };
       if (d.severity === 'temporary') return { eventType: 'deferred', description, mtaResponse: mta };
       const rejectReason = Object.hasOwn(PERMANENT_REASONS, reason) ? PERMANENT_REASONS[reason] : 'other';
-      return { eventType: 'bounced', bounceType: d.severity === 'permanent' ? 'permanent' : 'undetermined', rejectReason, description, mtaResponse: mta };
+      return {
+        eventType: 'bounced',
+        bounceType: d.severity === 'permanent' ? 'permanent' : 'undetermined',
+        rejectReason,
+        description,
+        mtaResponse: mta,
+      };
     }
     case 'rejected':
       return { eventType: 'rejected', rejectReason: 'blocked', description: joinParts([d.reject?.reason, d.reject?.description], ': ') };

@@ -27,27 +27,37 @@ export interface MailgunVerifyOptions {
 /** The parsed JSON body (tracking) or the form (inbound routes), once the signature holds. */
 export type MailgunPayload = unknown;
 
-export async function verify(request: WebhookRequest, credentials: MailgunWebhookCredentials, now: Date, replayGuard?: ReplayGuard, options: MailgunVerifyOptions = {}): Promise<MailgunPayload> {
+export async function verify(
+  request: WebhookRequest,
+  credentials: MailgunWebhookCredentials,
+  now: Date,
+  replayGuard?: ReplayGuard,
+  options: MailgunVerifyOptions = {},
+): Promise<MailgunPayload> {
   if (!credentials.signingKey) throw new WebhookRefusedError('bad_credentials', 'mailgun: no webhook signing key configured');
   const payload = isFormRequest(request) ? await parseFormBody(request, 'mailgun') : parseJsonBody(request, 'mailgun');
   const { timestamp, token, signature } = signatureOf(payload);
   if (!timestamp || !token || !signature) throw new WebhookRefusedError('missing_signature', 'mailgun: no signature, token or timestamp');
-  const expected = createHmac('sha256', credentials.signingKey).update(timestamp + token).digest('hex');
-  if (!constantTimeEqual(signature.toLowerCase(), expected)) throw new WebhookRefusedError('bad_signature', 'mailgun: signature does not match');
+  const expected = createHmac('sha256', credentials.signingKey)
+    .update(timestamp + token)
+    .digest('hex');
+  if (!constantTimeEqual(signature.toLowerCase(), expected))
+    throw new WebhookRefusedError('bad_signature', 'mailgun: signature does not match');
   const tolerance = options.toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS;
   assertFresh(unixSeconds(timestamp, 'mailgun'), now, tolerance, 'mailgun');
   // Checked last: only a genuine, fresh token is remembered. Kept twice the tolerance, so a
   // token cannot outlive its memory while its timestamp is still accepted.
-  if (replayGuard && (await replayGuard.seen(`mailgun:${token}`, tolerance * 2))) throw new WebhookRefusedError('replayed', 'mailgun: token already used');
+  if (replayGuard && (await replayGuard.seen(`mailgun:${token}`, tolerance * 2)))
+    throw new WebhookRefusedError('replayed', 'mailgun: token already used');
   return payload;
 }
 
 function signatureOf(payload: unknown): { timestamp?: string; token?: string; signature?: string } {
-  if (isFormPayload(payload)) return { timestamp: formField(payload, 'timestamp'), token: formField(payload, 'token'), signature: formField(payload, 'signature') };
+  if (isFormPayload(payload))
+    return { timestamp: formField(payload, 'timestamp'), token: formField(payload, 'token'), signature: formField(payload, 'signature') };
   const sig = typeof payload === 'object' && payload !== null ? (payload as { signature?: unknown }).signature : undefined;
   if (typeof sig !== 'object' || sig === null) return {};
   const s = sig as Record<string, unknown>;
   const text = (v: unknown) => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined);
   return { timestamp: text(s['timestamp']), token: text(s['token']), signature: text(s['signature']) };
 }
-

@@ -1,4 +1,5 @@
 /** Mailgun's webhooks: verify, then normalize tracking events (§3) or inbound mail (§4). */
-export { verify, type MailgunVerifyOptions, type MailgunWebhookCredentials } from './webhook-verify.js';
+
+export { type MailgunInbound, normalizeInbound } from './webhook-inbound.js';
 export { normalizeTracking } from './webhook-tracking.js';
-export { normalizeInbound, type MailgunInbound } from './webhook-inbound.js';
+export { type MailgunVerifyOptions, type MailgunWebhookCredentials, verify } from './webhook-verify.js';

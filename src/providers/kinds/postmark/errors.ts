@@ -5,8 +5,9 @@
  * The same table classifies the per-message results of the batch endpoints
  * (./send.ts, batchOutcome), where each message carries its own ErrorCode.
  */
-import { providerCodeRules, type ErrorRules, type ProviderCodeTable } from '../../classify.js';
+
 import type { SendStatus } from '../../../contract/records.js';
+import { type ErrorRules, type ProviderCodeTable, providerCodeRules } from '../../classify.js';
 
 const refused = (code: string) => ({ retryable: false, code });
 
@@ -49,7 +50,8 @@ const byCode = providerCodeRules(POSTMARK_CODES);
 export const postmarkErrorRules: ErrorRules = (info) => {
   const rule = byCode(info);
   // ErrorCode 300 for an address says which field ("Error parsing 'To': Illegal email address").
-  if (rule?.code === 'invalid_parameter' && /illegal email address|invalid '(from|to|cc|bcc)' address/i.test(info.message)) return { ...rule, code: 'invalid_address' };
+  if (rule?.code === 'invalid_parameter' && /illegal email address|invalid '(from|to|cc|bcc)' address/i.test(info.message))
+    return { ...rule, code: 'invalid_address' };
   return rule;
 };
 
@@ -59,6 +61,7 @@ export function batchOutcome(errorCode: number, message: string): { status: Send
   const rule = Object.hasOwn(POSTMARK_CODES, String(errorCode)) ? POSTMARK_CODES[String(errorCode)]! : undefined;
   if (!rule) return { status: 'failed', code: `postmark_${errorCode}` };
   const code = rule.code === 'invalid_parameter' && /illegal email address/i.test(message) ? 'invalid_address' : rule.code;
-  const status: SendStatus = code === 'suppressed' ? 'rejected' : code === 'invalid_address' || code === 'invalid_parameter' ? 'invalid' : 'failed';
+  const status: SendStatus =
+    code === 'suppressed' ? 'rejected' : code === 'invalid_address' || code === 'invalid_parameter' ? 'invalid' : 'failed';
   return { status, code, ...(rule.retryable ? { retryable: true } : {}) };
 }

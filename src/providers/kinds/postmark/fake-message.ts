@@ -52,14 +52,18 @@ export function validateMessage(m: PostmarkMessage, rules: Rules): PostmarkError
   if (!m.From) return e(300, "Invalid 'From' address: ''.");
   if (!isValidAddress(m.From)) return e(300, `Invalid 'From' address: '${m.From}'.`);
   if (rules.senderDomain && bareAddress(m.From).split('@')[1]?.toLowerCase() !== rules.senderDomain.toLowerCase())
-    return e(400, `The 'From' address you supplied (${m.From}) is not a Sender Signature on your account. Please add and confirm this address in order to be able to use it in the 'From' field of your messages.`);
+    return e(
+      400,
+      `The 'From' address you supplied (${m.From}) is not a Sender Signature on your account. Please add and confirm this address in order to be able to use it in the 'From' field of your messages.`,
+    );
   const recipients = (['To', 'Cc', 'Bcc'] as const).flatMap((f) => splitAddresses(m[f] ?? '').map((a) => [f, a] as const));
   if (recipients.length === 0) return e(300, 'Zero recipients specified');
   for (const [field, a] of recipients)
     if (!isValidAddress(a)) return e(300, `Error parsing '${field}': Illegal email address '${a}'. It must contain the '@' symbol.`);
   if (recipients.length > 50) return e(300, 'Maximum of 50 recipients allowed per email message');
   if (rules.template) {
-    if (m.TemplateId === undefined && !m.TemplateAlias) return e(1101, "The 'TemplateId' or 'TemplateAlias' associated with this request is not valid or was not found.");
+    if (m.TemplateId === undefined && !m.TemplateAlias)
+      return e(1101, "The 'TemplateId' or 'TemplateAlias' associated with this request is not valid or was not found.");
   } else if (!m.TextBody && !m.HtmlBody) return e(300, 'Provide either email TextBody or HtmlBody or both.');
   for (const a of m.Attachments ?? []) {
     if (!a.Name || !a.Content) return e(300, 'Attachments must have a Name and Content.');
@@ -67,7 +71,10 @@ export function validateMessage(m: PostmarkMessage, rules: Rules): PostmarkError
   }
   const inactive = recipients.map(([, a]) => bareAddress(a).toLowerCase()).filter((a) => rules.inactive.has(a));
   if (inactive.length === recipients.length)
-    return e(406, `You tried to send to recipient(s) that have been marked as inactive. Found inactive addresses: ${inactive.join(', ')}. Inactive recipients are ones that have generated a hard bounce, a spam complaint, or a manual suppression.`);
+    return e(
+      406,
+      `You tried to send to recipient(s) that have been marked as inactive. Found inactive addresses: ${inactive.join(', ')}. Inactive recipients are ones that have generated a hard bounce, a spam complaint, or a manual suppression.`,
+    );
   return undefined;
 }
 

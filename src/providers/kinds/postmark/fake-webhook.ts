@@ -28,9 +28,27 @@ const CLIENT = {
 
 function bounce(type: 'HardBounce' | 'SoftBounce' | 'SpamComplaint', message: FakeMessage, recipient: string, seq: number, at: string) {
   const kinds = {
-    HardBounce: { TypeCode: 1, Name: 'Hard bounce', Description: 'The server was unable to deliver your message (ex: unknown user, mailbox not found).', Details: 'smtp;550 5.1.1 The email account that you tried to reach does not exist.', Inactive: true },
-    SoftBounce: { TypeCode: 4096, Name: 'Soft bounce/Undeliverable', Description: 'Unable to temporarily deliver this email.', Details: 'smtp;452 4.2.2 Mailbox full', Inactive: false },
-    SpamComplaint: { TypeCode: 512, Name: 'Spam complaint', Description: 'The subscriber explicitly marked this message as spam.', Details: 'Test spam complaint details', Inactive: true },
+    HardBounce: {
+      TypeCode: 1,
+      Name: 'Hard bounce',
+      Description: 'The server was unable to deliver your message (ex: unknown user, mailbox not found).',
+      Details: 'smtp;550 5.1.1 The email account that you tried to reach does not exist.',
+      Inactive: true,
+    },
+    SoftBounce: {
+      TypeCode: 4096,
+      Name: 'Soft bounce/Undeliverable',
+      Description: 'Unable to temporarily deliver this email.',
+      Details: 'smtp;452 4.2.2 Mailbox full',
+      Inactive: false,
+    },
+    SpamComplaint: {
+      TypeCode: 512,
+      Name: 'Spam complaint',
+      Description: 'The subscriber explicitly marked this message as spam.',
+      Details: 'Test spam complaint details',
+      Inactive: true,
+    },
   } as const;
   return {
     RecordType: type === 'SpamComplaint' ? 'SpamComplaint' : 'Bounce',
@@ -62,13 +80,33 @@ function payload(message: FakeMessage, event: FakeEventName, seq: number, now: D
     case 'opened':
       return { RecordType: 'Open', FirstOpen: true, Recipient: recipient, ReceivedAt: at, ReadSeconds: 5, ...CLIENT };
     case 'clicked':
-      return { RecordType: 'Click', ClickLocation: 'HTML', OriginalLink: 'https://example.com/clicked', Recipient: recipient, ReceivedAt: at, ...CLIENT };
+      return {
+        RecordType: 'Click',
+        ClickLocation: 'HTML',
+        OriginalLink: 'https://example.com/clicked',
+        Recipient: recipient,
+        ReceivedAt: at,
+        ...CLIENT,
+      };
     case 'unsubscribed':
-      return { RecordType: 'SubscriptionChange', Recipient: recipient, ChangedAt: at, Origin: 'Recipient', SuppressSending: true, SuppressionReason: 'ManualSuppression' };
+      return {
+        RecordType: 'SubscriptionChange',
+        Recipient: recipient,
+        ChangedAt: at,
+        Origin: 'Recipient',
+        SuppressSending: true,
+        SuppressionReason: 'ManualSuppression',
+      };
   }
 }
 
-export function postmarkWebhook(message: FakeMessage, event: FakeEventName, auth: { username: string; password: string }, seq: number, now: Date): WebhookRequest {
+export function postmarkWebhook(
+  message: FakeMessage,
+  event: FakeEventName,
+  auth: { username: string; password: string },
+  seq: number,
+  now: Date,
+): WebhookRequest {
   const body = {
     ...payload(message, event, seq, now),
     MessageID: message.id,

@@ -14,7 +14,7 @@ import { header, parseJson } from '../../fakes/body.js';
 import type { FakeRequest, FakeResponse } from '../../fakes/http.js';
 import { MessageLog, startHttpFake } from '../../fakes/start.js';
 import type { FakeOptions, RunningFake } from '../../fakes/types.js';
-import { recordMessage, validateMessage, type PostmarkMessage } from './fake-message.js';
+import { type PostmarkMessage, recordMessage, validateMessage } from './fake-message.js';
 import { postmarkWebhook } from './fake-webhook.js';
 
 export interface PostmarkFakeCredentials {
@@ -33,8 +33,16 @@ const WEBHOOK_AUTH: PostmarkWebhookCredentials = { username: 'postmark', passwor
 const MAX_BATCH = 500;
 
 const err = (status: number, ErrorCode: number, Message: string): FakeResponse => ({ status, body: { ErrorCode, Message } });
-const MISSING_TOKEN = err(401, 10, 'No Account or Server API tokens were supplied in the HTTP headers. Please add a header for either X-Postmark-Server-Token or X-Postmark-Account-Token.');
-const BAD_TOKEN = err(401, 10, 'The Server Token you provided in the X-Postmark-Server-Token request header was invalid. Please verify that you are using a valid token.');
+const MISSING_TOKEN = err(
+  401,
+  10,
+  'No Account or Server API tokens were supplied in the HTTP headers. Please add a header for either X-Postmark-Server-Token or X-Postmark-Account-Token.',
+);
+const BAD_TOKEN = err(
+  401,
+  10,
+  'The Server Token you provided in the X-Postmark-Server-Token request header was invalid. Please verify that you are using a valid token.',
+);
 
 const ROUTES: Record<string, { batch: boolean; template: boolean }> = {
   '/email': { batch: false, template: false },

@@ -11,7 +11,7 @@
  * Every message carries `Metadata.mailroom_id` and the metadata as strings (./fields.ts), the
  * first tag as `Tag`, `MessageStream`, and TrackOpens/TrackLinks when the message sets them.
  */
-import { formatMailbox, parseMailbox, type Mailbox } from '../../../contract/address.js';
+import { formatMailbox, type Mailbox, parseMailbox } from '../../../contract/address.js';
 import type { EmailMessage } from '../../../contract/message.js';
 import type { ResolvedAttachment } from '../../email/attachments.js';
 import type { SendContext } from '../../types.js';
@@ -31,9 +31,15 @@ export interface PostmarkRequest {
 const lower = (m: Mailbox) => m.address.toLowerCase();
 const list = (ms: readonly Mailbox[] | undefined) => (ms?.length ? ms.map(formatMailbox).join(', ') : undefined);
 
-function common(m: EmailMessage, attachments: readonly ResolvedAttachment[], ctx: SendContext, messageStream: string): Record<string, unknown> {
+function common(
+  m: EmailMessage,
+  attachments: readonly ResolvedAttachment[],
+  ctx: SendContext,
+  messageStream: string,
+): Record<string, unknown> {
   const metadata: Record<string, string> = {};
-  for (const [k, v] of Object.entries(m.metadata ?? {})) Object.defineProperty(metadata, k, { value: String(v), enumerable: true, writable: true, configurable: true });
+  for (const [k, v] of Object.entries(m.metadata ?? {}))
+    Object.defineProperty(metadata, k, { value: String(v), enumerable: true, writable: true, configurable: true });
   metadata[MESSAGE_ID_METADATA] = ctx.messageId;
   const tag = (m.tags ?? ctx.tags ?? [])[0];
   return {
@@ -65,7 +71,12 @@ function templateRef(name: string): Record<string, unknown> {
   return /^\d+$/.test(name) ? { TemplateId: Number(name) } : { TemplateAlias: name };
 }
 
-export function buildPostmarkRequest(m: EmailMessage, attachments: readonly ResolvedAttachment[], ctx: SendContext, messageStream: string): PostmarkRequest {
+export function buildPostmarkRequest(
+  m: EmailMessage,
+  attachments: readonly ResolvedAttachment[],
+  ctx: SendContext,
+  messageStream: string,
+): PostmarkRequest {
   const base = common(m, attachments, ctx, messageStream);
   const copies = [...new Set([...(m.cc ?? []), ...(m.bcc ?? [])].map(lower))];
   const template = m.template && 'name' in m.template ? m.template : undefined;
@@ -77,15 +88,32 @@ export function buildPostmarkRequest(m: EmailMessage, attachments: readonly Reso
       byAddress.set(parsed.ok ? parsed.value.address.toLowerCase() : key.toLowerCase(), data);
     }
     const to = m.to ?? [];
-    const messages = to.map((r) => ({ ...base, To: formatMailbox(r), ...templateRef(template.name), TemplateModel: { ...model, ...(byAddress.get(lower(r)) ?? {}) } }));
+    const messages = to.map((r) => ({
+      ...base,
+      To: formatMailbox(r),
+      ...templateRef(template.name),
+      TemplateModel: { ...model, ...(byAddress.get(lower(r)) ?? {}) },
+    }));
     return { endpoint: '/email/batchWithTemplates', body: { Messages: messages }, to: to.map(lower), copies };
   }
   const all = [...new Set([...(m.to ?? []), ...(m.cc ?? []), ...(m.bcc ?? [])].map(lower))];
   const to = m.to?.length ? { To: list(m.to) } : {};
-  if (template) return { endpoint: '/email/withTemplate', body: { ...base, ...to, ...templateRef(template.name), TemplateModel: model }, to: all, copies: [] };
+  if (template)
+    return {
+      endpoint: '/email/withTemplate',
+      body: { ...base, ...to, ...templateRef(template.name), TemplateModel: model },
+      to: all,
+      copies: [],
+    };
   return {
     endpoint: '/email',
-    body: { ...base, ...to, Subject: m.subject, ...(m.text !== undefined ? { TextBody: m.text } : {}), ...(m.html !== undefined ? { HtmlBody: m.html } : {}) },
+    body: {
+      ...base,
+      ...to,
+      Subject: m.subject,
+      ...(m.text !== undefined ? { TextBody: m.text } : {}),
+      ...(m.html !== undefined ? { HtmlBody: m.html } : {}),
+    },
     to: all,
     copies: [],
   };

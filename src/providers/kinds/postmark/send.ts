@@ -19,7 +19,7 @@ import * as z from 'zod';
 import type { EmailMessage } from '../../../contract/message.js';
 import { BaseEmailProvider, type BaseProviderOptions, type CallOutcome, type RecipientOutcome } from '../../base.js';
 import type { ErrorRules } from '../../classify.js';
-import { resolveAttachments, type AttachmentFetcher } from '../../email/attachments.js';
+import { type AttachmentFetcher, resolveAttachments } from '../../email/attachments.js';
 import type { FeatureUse } from '../../features.js';
 import { jsonBody } from '../../http/body.js';
 import { HttpClient, type HttpResponse } from '../../http/client.js';
@@ -50,7 +50,8 @@ const providerOptionShapes = {
 };
 
 type BatchResult = { To?: string; MessageID?: string; ErrorCode?: number; Message?: string };
-const without = <V>(o: Readonly<Record<string, V>> | undefined, key: string): Record<string, V> => Object.fromEntries(Object.entries(o ?? {}).filter(([k]) => k !== key));
+const without = <V>(o: Readonly<Record<string, V>> | undefined, key: string): Record<string, V> =>
+  Object.fromEntries(Object.entries(o ?? {}).filter(([k]) => k !== key));
 
 export class PostmarkEmailProvider extends BaseEmailProvider<PostmarkRequest, HttpResponse> {
   static readonly capabilities: EmailCapabilities = {
@@ -89,22 +90,42 @@ export class PostmarkEmailProvider extends BaseEmailProvider<PostmarkRequest, Ht
   protected override extraFeatureUses(m: EmailMessage, _ctx: SendContext): FeatureUse<EmailMessage>[] {
     const uses: FeatureUse<EmailMessage>[] = providerOptionUses(m, providerOptionShapes);
     const tags = [...new Set(m.tags ?? [])];
-    if (tags.length > MAX_TAGS) uses.push({ feature: 'more than one tag (Postmark keeps one Tag per message; the first is sent)', drop: (x) => ({ ...x, tags: tags.slice(0, MAX_TAGS) }) });
+    if (tags.length > MAX_TAGS)
+      uses.push({
+        feature: 'more than one tag (Postmark keeps one Tag per message; the first is sent)',
+        drop: (x) => ({ ...x, tags: tags.slice(0, MAX_TAGS) }),
+      });
     if (m.metadata && Object.hasOwn(m.metadata, MESSAGE_ID_METADATA)) {
-      uses.push({ feature: `metadata.${MESSAGE_ID_METADATA} (the Metadata key carrying Mailroom's id)`, drop: (x) => ({ ...x, metadata: without(x.metadata, MESSAGE_ID_METADATA) }) });
+      uses.push({
+        feature: `metadata.${MESSAGE_ID_METADATA} (the Metadata key carrying Mailroom's id)`,
+        drop: (x) => ({ ...x, metadata: without(x.metadata, MESSAGE_ID_METADATA) }),
+      });
     }
     for (const name of Object.keys(m.headers ?? {})) {
-      if (RESERVED_HEADER.test(name)) uses.push({ feature: `headers.${name} (set from message fields or a Postmark control header)`, drop: (x) => ({ ...x, headers: without(x.headers, name) }) });
+      if (RESERVED_HEADER.test(name))
+        uses.push({
+          feature: `headers.${name} (set from message fields or a Postmark control header)`,
+          drop: (x) => ({ ...x, headers: without(x.headers, name) }),
+        });
     }
     const stored = m.template !== undefined && 'name' in m.template;
-    if (m.mergeData && !stored) uses.push({ feature: 'mergeData without a stored template (Postmark substitutes variables only in templates)' });
-    if (m.mergeGlobalData && !stored) uses.push({ feature: 'mergeGlobalData without a stored template (Postmark substitutes variables only in templates)' });
+    if (m.mergeData && !stored)
+      uses.push({ feature: 'mergeData without a stored template (Postmark substitutes variables only in templates)' });
+    if (m.mergeGlobalData && !stored)
+      uses.push({ feature: 'mergeGlobalData without a stored template (Postmark substitutes variables only in templates)' });
     if (m.mergeData && !m.to?.length) uses.push({ feature: 'mergeData without a `to` recipient' });
     if (m.template && (m.subject !== undefined || m.text !== undefined || m.html !== undefined)) {
-      uses.push({ feature: 'subject/text/html alongside a template (Postmark renders the template\'s own)', drop: (x) => ({ ...x, subject: undefined, text: undefined, html: undefined }) });
+      uses.push({
+        feature: "subject/text/html alongside a template (Postmark renders the template's own)",
+        drop: (x) => ({ ...x, subject: undefined, text: undefined, html: undefined }),
+      });
     }
     (m.attachments ?? []).forEach((a, i) => {
-      if (a.s3 && !this.fetchAttachment) uses.push({ feature: `attachments[${i}].s3 (no S3 fetcher configured for adapter ${this.name})`, drop: (x) => ({ ...x, attachments: x.attachments?.filter((b) => b !== a) }) });
+      if (a.s3 && !this.fetchAttachment)
+        uses.push({
+          feature: `attachments[${i}].s3 (no S3 fetcher configured for adapter ${this.name})`,
+          drop: (x) => ({ ...x, attachments: x.attachments?.filter((b) => b !== a) }),
+        });
     });
     return uses;
   }
@@ -119,7 +140,12 @@ export class PostmarkEmailProvider extends BaseEmailProvider<PostmarkRequest, Ht
   }
 
   protected call(request: PostmarkRequest): Promise<HttpResponse> {
-    return this.http.request({ method: 'POST', url: `${this.baseUrl}${request.endpoint}`, headers: { 'x-postmark-server-token': this.serverToken }, body: jsonBody(request.body) });
+    return this.http.request({
+      method: 'POST',
+      url: `${this.baseUrl}${request.endpoint}`,
+      headers: { 'x-postmark-server-token': this.serverToken },
+      body: jsonBody(request.body),
+    });
   }
 
   protected recipientsOf(request: PostmarkRequest): readonly string[] {
@@ -129,13 +155,16 @@ export class PostmarkEmailProvider extends BaseEmailProvider<PostmarkRequest, Ht
   protected parseStatus(request: PostmarkRequest, response: HttpResponse): CallOutcome {
     if (request.endpoint !== '/email/batchWithTemplates') {
       const id = (response.body as BatchResult | undefined)?.MessageID;
-      const result: RecipientOutcome = id ? { status: 'queued', providerMessageId: id } : { status: 'unknown', detail: 'Postmark accepted the request but returned no MessageID' };
+      const result: RecipientOutcome = id
+        ? { status: 'queued', providerMessageId: id }
+        : { status: 'unknown', detail: 'Postmark accepted the request but returned no MessageID' };
       return { recipients: Object.fromEntries(request.to.map((r) => [r, result])), ...(id ? { providerMessageId: id } : {}) };
     }
     const results = Array.isArray(response.body) ? (response.body as BatchResult[]) : [];
     const recipients: Record<string, RecipientOutcome> = {};
     if (results.length !== request.to.length) {
-      for (const r of [...request.to, ...request.copies]) recipients[r] = { status: 'unknown', detail: `Postmark returned ${results.length} results for ${request.to.length} messages` };
+      for (const r of [...request.to, ...request.copies])
+        recipients[r] = { status: 'unknown', detail: `Postmark returned ${results.length} results for ${request.to.length} messages` };
       return { recipients };
     }
     const outcomes = request.to.map((to, i) => {

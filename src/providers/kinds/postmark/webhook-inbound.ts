@@ -17,7 +17,9 @@ import { opt, str } from '../../webhooks/lenient.js';
 import type { WebhookContext } from '../../webhooks/types.js';
 
 const mailbox = z.object({ Email: str, Name: str });
-const mailboxes = opt(z.array(z.unknown())).transform((list) => (list ?? []).map((m) => mailbox.safeParse(m)).flatMap((r) => (r.success && r.data.Email ? [r.data] : [])));
+const mailboxes = opt(z.array(z.unknown())).transform((list) =>
+  (list ?? []).map((m) => mailbox.safeParse(m)).flatMap((r) => (r.success && r.data.Email ? [r.data] : [])),
+);
 const inbound = z.object({
   MessageID: str,
   FromFull: opt(mailbox),
@@ -39,14 +41,20 @@ const attachment = z.object({ Name: str, Content: str, ContentType: str, Content
 
 export async function normalizeInbound(payload: unknown, ctx: WebhookContext): Promise<WebhookInbound> {
   const parsed = inbound.safeParse(payload);
-  if (!parsed.success || typeof payload !== 'object' || payload === null) throw new WebhookRefusedError('malformed', 'postmark: not an inbound message object');
+  if (!parsed.success || typeof payload !== 'object' || payload === null)
+    throw new WebhookRefusedError('malformed', 'postmark: not an inbound message object');
   const d = parsed.data;
   const header = (name: string) => headerValue(d.Headers, name);
   const box = (m: { Email?: string; Name?: string }) => ({ address: m.Email!, ...(m.Name ? { name: m.Name } : {}) });
   const from = d.FromFull?.Email ? box(d.FromFull) : d.From ? { address: d.From } : undefined;
   const to = d.ToFull.map(box);
   const cc = d.CcFull.map(box);
-  const envelope = [d.OriginalRecipient, ...d.ToFull.map((m) => m.Email), ...d.CcFull.map((m) => m.Email), ...d.BccFull.map((m) => m.Email)];
+  const envelope = [
+    d.OriginalRecipient,
+    ...d.ToFull.map((m) => m.Email),
+    ...d.CcFull.map((m) => m.Email),
+    ...d.BccFull.map((m) => m.Email),
+  ];
   const envelopeRecipients = [...new Set(envelope.map(recipientKeyOf).filter((r): r is string => !!r))];
   const spamStatus = header('X-Spam-Status');
   const spamScore = Number(header('X-Spam-Score'));

@@ -28,7 +28,16 @@
  */
 import * as z from 'zod';
 import type { NormalizedEvent } from '../../../contract/records.js';
-import { emitEvents, metadataOf, ownString, tagsOf, toIsoUtc, unknownProviderEvents, type EventFields, type ProviderEvent } from '../../webhooks/events.js';
+import {
+  type EventFields,
+  emitEvents,
+  metadataOf,
+  ownString,
+  type ProviderEvent,
+  tagsOf,
+  toIsoUtc,
+  unknownProviderEvents,
+} from '../../webhooks/events.js';
 import { any, bool, str, strish } from '../../webhooks/lenient.js';
 import type { WebhookContext } from '../../webhooks/types.js';
 import { MESSAGE_ID_METADATA } from './fields.js';

@@ -8,7 +8,7 @@
  * https://postmarkapp.com/developer/webhooks/webhooks-overview
  * https://postmarkapp.com/developer/user-guide/inbound/configure-an-inbound-server (basic auth for inbound too)
  */
-import { checkBasicAuth, type BasicAuthCredentials } from '../../webhooks/basic-auth.js';
+import { type BasicAuthCredentials, checkBasicAuth } from '../../webhooks/basic-auth.js';
 import { parseJsonBody } from '../../webhooks/body.js';
 import type { ReplayGuard, WebhookRequest } from '../../webhooks/types.js';
 
@@ -18,7 +18,12 @@ export type PostmarkWebhookCredentials = BasicAuthCredentials;
  * `now` and `replayGuard` are accepted for the common verifier signature and deliberately
  * unused: Postmark sends nothing to check them against.
  */
-export async function verify(request: WebhookRequest, credentials: PostmarkWebhookCredentials, _now?: Date, _replayGuard?: ReplayGuard): Promise<unknown> {
+export async function verify(
+  request: WebhookRequest,
+  credentials: PostmarkWebhookCredentials,
+  _now?: Date,
+  _replayGuard?: ReplayGuard,
+): Promise<unknown> {
   checkBasicAuth(request, credentials, 'postmark');
   return parseJsonBody(request, 'postmark');
 }

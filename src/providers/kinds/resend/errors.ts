@@ -3,7 +3,7 @@
  * code, listed at https://resend.com/docs/api-reference/errors. `validation_error` is used
  * with 400, 403 and 422, so it is read with the status and message.
  */
-import { providerCodeRules, type ErrorRules, type ProviderCodeTable } from '../../classify.js';
+import { type ErrorRules, type ProviderCodeTable, providerCodeRules } from '../../classify.js';
 
 const refused = (code: string) => ({ retryable: false, code });
 

@@ -94,7 +94,9 @@ export function recordEmail(m: ResendEmail, id: string, createdAt: string): Fake
       createdAt,
       ...(m.scheduled_at ? { scheduledAt: m.scheduled_at } : {}),
       ...(m.template ? { template: m.template } : {}),
-      ...((m.attachments ?? []).some((a) => a.path) ? { attachmentPaths: (m.attachments ?? []).flatMap((a) => (a.path ? [a.path] : [])) } : {}),
+      ...((m.attachments ?? []).some((a) => a.path)
+        ? { attachmentPaths: (m.attachments ?? []).flatMap((a) => (a.path ? [a.path] : [])) }
+        : {}),
     },
   };
 }

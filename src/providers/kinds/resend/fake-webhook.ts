@@ -42,7 +42,10 @@ function native(event: FakeEventName, at: string): { type: string; extra: Record
     case 'opened':
       return { type: 'email.opened', extra: { open: { ipAddress: '198.51.100.7', timestamp: at, userAgent: UA } } };
     case 'clicked':
-      return { type: 'email.clicked', extra: { click: { ipAddress: '198.51.100.7', link: 'https://example.com/clicked', timestamp: at, userAgent: UA } } };
+      return {
+        type: 'email.clicked',
+        extra: { click: { ipAddress: '198.51.100.7', link: 'https://example.com/clicked', timestamp: at, userAgent: UA } },
+      };
     case 'unsubscribed':
       throw new UnsupportedFakeEventError('Resend sends no email event for unsubscribes (see its event types)');
   }
@@ -74,7 +77,12 @@ export function resendWebhook(message: FakeMessage, event: FakeEventName, secret
   const id = `msg_fake${String(seq).padStart(23, '0')}`;
   const timestamp = String(Math.floor(now.getTime() / 1000));
   return {
-    headers: { 'content-type': 'application/json', 'svix-id': id, 'svix-timestamp': timestamp, 'svix-signature': svixSignature(secret, id, timestamp, body) },
+    headers: {
+      'content-type': 'application/json',
+      'svix-id': id,
+      'svix-timestamp': timestamp,
+      'svix-signature': svixSignature(secret, id, timestamp, body),
+    },
     body,
   };
 }

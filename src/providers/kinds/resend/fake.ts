@@ -16,7 +16,7 @@ import { header, parseJson } from '../../fakes/body.js';
 import type { FakeRequest, FakeResponse } from '../../fakes/http.js';
 import { MessageLog, startHttpFake } from '../../fakes/start.js';
 import type { FakeOptions, RunningFake } from '../../fakes/types.js';
-import { recordEmail, resendError, validateEmail, type ResendEmail, type ResendError } from './fake-message.js';
+import { type ResendEmail, type ResendError, recordEmail, resendError, validateEmail } from './fake-message.js';
 import { resendWebhook } from './fake-webhook.js';
 
 export interface ResendFakeCredentials {
@@ -60,7 +60,8 @@ export async function startResendFake(
       return error ? reply(error) : { status: 200, body: sendOne(body as ResendEmail) };
     }
     if (!Array.isArray(body)) return reply(resendError(422, 'validation_error', 'The request body must be an array of emails.'));
-    if (body.length > MAX_BATCH) return reply(resendError(422, 'validation_error', `Too many emails in the batch. The maximum is ${MAX_BATCH}.`));
+    if (body.length > MAX_BATCH)
+      return reply(resendError(422, 'validation_error', `Too many emails in the batch. The maximum is ${MAX_BATCH}.`));
     const errors = body.map((m: ResendEmail, index) => ({ index, error: validateEmail(m, true) }));
     const permissive = header(req, 'x-batch-validation') === 'permissive';
     const firstError = errors.find((e) => e.error)?.error;
@@ -85,12 +86,14 @@ export async function startResendFake(
     }
     const key = header(req, 'idempotency-key');
     if (key === undefined) return handle(req, body);
-    if (key.length < 1 || key.length > 256) return reply(resendError(400, 'invalid_idempotency_key', 'The key must be between 1-256 chars.'));
+    if (key.length < 1 || key.length > 256)
+      return reply(resendError(400, 'invalid_idempotency_key', 'The key must be between 1-256 chars.'));
     const scoped = `${req.path} ${key}`;
     const hash = createHash('sha256').update(req.body).digest('hex');
     const seen = idempotency.get(scoped);
     if (seen && Date.now() - seen.at < IDEMPOTENCY_TTL_MS) {
-      if (seen.hash !== hash) return reply(resendError(409, 'invalid_idempotent_request', 'Same idempotency key used with a different request payload.'));
+      if (seen.hash !== hash)
+        return reply(resendError(409, 'invalid_idempotent_request', 'Same idempotency key used with a different request payload.'));
       return seen.response;
     }
     const response = handle(req, body);
@@ -106,8 +109,13 @@ export async function startResendFake(
     log,
     api,
     faultResponse: (status) =>
-      status === 429 ? RATE_LIMITED : status === 401 ? MISSING_KEY : status === 403 ? INVALID_KEY
-        : reply(resendError(status, 'application_error', 'An unexpected error occurred.')),
+      status === 429
+        ? RATE_LIMITED
+        : status === 401
+          ? MISSING_KEY
+          : status === 403
+            ? INVALID_KEY
+            : reply(resendError(status, 'application_error', 'An unexpected error occurred.')),
     buildWebhook: (message, event) => resendWebhook(message, event, webhookCredentials.signingSecret, ++eventSeq, new Date()),
   });
   return { baseUrl: server.baseUrl, credentials, webhookCredentials, stop: server.stop };

@@ -26,9 +26,14 @@ export interface ResendTag {
   readonly value: string;
 }
 
-export function resendTags(messageId: string, metadata: Readonly<Record<string, string | number | boolean>> = {}, tags: readonly string[] = []): ResendTag[] {
+export function resendTags(
+  messageId: string,
+  metadata: Readonly<Record<string, string | number | boolean>> = {},
+  tags: readonly string[] = [],
+): ResendTag[] {
   const out: ResendTag[] = [{ name: MESSAGE_ID_TAG, value: encodeTagValue(messageId) }];
-  for (const [key, value] of Object.entries(metadata)) out.push({ name: METADATA_TAG_PREFIX + encodeTagValue(key), value: encodeTagValue(String(value)) });
+  for (const [key, value] of Object.entries(metadata))
+    out.push({ name: METADATA_TAG_PREFIX + encodeTagValue(key), value: encodeTagValue(String(value)) });
   for (const tag of new Set(tags)) out.push({ name: CONTRACT_TAG_PREFIX + encodeTagValue(tag), value: 'true' });
   return out;
 }
@@ -50,7 +55,8 @@ export function readResendTags(tags: readonly { readonly name?: unknown; readonl
     else if (name.startsWith(METADATA_TAG_PREFIX)) {
       const key = decodeTagValue(name.slice(METADATA_TAG_PREFIX.length));
       const decoded = decodeTagValue(value);
-      if (key !== undefined && decoded !== undefined) Object.defineProperty(metadata, key, { value: decoded, enumerable: true, writable: true, configurable: true });
+      if (key !== undefined && decoded !== undefined)
+        Object.defineProperty(metadata, key, { value: decoded, enumerable: true, writable: true, configurable: true });
     } else if (name.startsWith(CONTRACT_TAG_PREFIX)) {
       const tag = decodeTagValue(name.slice(CONTRACT_TAG_PREFIX.length));
       if (tag !== undefined) contract.push(tag);

@@ -9,7 +9,7 @@
  *   copies and its own variables (strict validation: the batch is accepted or refused whole);
  * - `tags`: our id, the metadata and the contract tags, encoded by ./fields.ts.
  */
-import { formatMailbox, parseMailbox, type Mailbox } from '../../../contract/address.js';
+import { formatMailbox, type Mailbox, parseMailbox } from '../../../contract/address.js';
 import type { EmailMessage } from '../../../contract/message.js';
 import type { ResolvedAttachment } from '../../email/attachments.js';
 import type { SendContext } from '../../types.js';
@@ -51,7 +51,12 @@ function common(m: EmailMessage, attachments: readonly ResolvedAttachment[], ctx
   };
 }
 
-export function buildResendRequest(m: EmailMessage, attachments: readonly ResolvedAttachment[], ctx: SendContext, now: Date): ResendRequest {
+export function buildResendRequest(
+  m: EmailMessage,
+  attachments: readonly ResolvedAttachment[],
+  ctx: SendContext,
+  now: Date,
+): ResendRequest {
   const base = common(m, attachments, ctx, now);
   const template = m.template && 'name' in m.template ? m.template : undefined;
   const variables = { ...(m.mergeGlobalData ?? {}), ...(template?.data ?? {}) };
@@ -62,7 +67,11 @@ export function buildResendRequest(m: EmailMessage, attachments: readonly Resolv
       byAddress.set(parsed.ok ? parsed.value.address.toLowerCase() : key.toLowerCase(), data);
     }
     const to = m.to ?? [];
-    const emails = to.map((r) => ({ ...base, to: [formatMailbox(r)], template: { id: template.name, variables: { ...variables, ...(byAddress.get(lower(r)) ?? {}) } } }));
+    const emails = to.map((r) => ({
+      ...base,
+      to: [formatMailbox(r)],
+      template: { id: template.name, variables: { ...variables, ...(byAddress.get(lower(r)) ?? {}) } },
+    }));
     return { path: '/emails/batch', body: emails, to: to.map(lower), copies: [...new Set([...(m.cc ?? []), ...(m.bcc ?? [])].map(lower))] };
   }
   const all = [...new Set([...(m.to ?? []), ...(m.cc ?? []), ...(m.bcc ?? [])].map(lower))];

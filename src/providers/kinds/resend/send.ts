@@ -20,7 +20,7 @@
 import type { EmailMessage } from '../../../contract/message.js';
 import { BaseEmailProvider, type BaseProviderOptions, type CallOutcome, type RecipientOutcome } from '../../base.js';
 import type { ErrorRules } from '../../classify.js';
-import { resolveAttachments, type AttachmentFetcher } from '../../email/attachments.js';
+import { type AttachmentFetcher, resolveAttachments } from '../../email/attachments.js';
 import type { FeatureUse } from '../../features.js';
 import { jsonBody } from '../../http/body.js';
 import { HttpClient, type HttpResponse } from '../../http/client.js';
@@ -31,7 +31,8 @@ import { resendErrorRules } from './errors.js';
 import { buildResendRequest, type ResendRequest } from './payload.js';
 
 export const RESEND_MAX_SCHEDULE_MS = 30 * 24 * 60 * 60 * 1000;
-const RESERVED_HEADER = /^(from|to|cc|bcc|subject|reply-to|date|message-id|mime-version|content-type|content-transfer-encoding|resend-idempotency-key)$/i;
+const RESERVED_HEADER =
+  /^(from|to|cc|bcc|subject|reply-to|date|message-id|mime-version|content-type|content-transfer-encoding|resend-idempotency-key)$/i;
 
 export interface ResendProviderOptions extends BaseProviderOptions {
   readonly name?: string;
@@ -80,22 +81,40 @@ export class ResendEmailProvider extends BaseEmailProvider<Request, HttpResponse
     const uses: FeatureUse<EmailMessage>[] = providerOptionUses(m, {});
     if (!m.to?.length) uses.push({ feature: 'a message without `to` (Resend requires one)' });
     for (const name of Object.keys(m.headers ?? {})) {
-      if (RESERVED_HEADER.test(name)) uses.push({ feature: `headers.${name} (set from message fields)`, drop: (x) => ({ ...x, headers: Object.fromEntries(Object.entries(x.headers ?? {}).filter(([n]) => n !== name)) }) });
+      if (RESERVED_HEADER.test(name))
+        uses.push({
+          feature: `headers.${name} (set from message fields)`,
+          drop: (x) => ({ ...x, headers: Object.fromEntries(Object.entries(x.headers ?? {}).filter(([n]) => n !== name)) }),
+        });
     }
     const stored = m.template !== undefined && 'name' in m.template;
-    if (m.mergeData && !stored) uses.push({ feature: 'mergeData without a stored template (Resend substitutes variables only in templates)' });
-    if (m.mergeGlobalData && !stored) uses.push({ feature: 'mergeGlobalData without a stored template (Resend substitutes variables only in templates)' });
-    if (m.mergeData && m.attachments?.length) uses.push({ feature: 'attachments with mergeData (the Resend batch endpoint takes no attachments)' });
+    if (m.mergeData && !stored)
+      uses.push({ feature: 'mergeData without a stored template (Resend substitutes variables only in templates)' });
+    if (m.mergeGlobalData && !stored)
+      uses.push({ feature: 'mergeGlobalData without a stored template (Resend substitutes variables only in templates)' });
+    if (m.mergeData && m.attachments?.length)
+      uses.push({ feature: 'attachments with mergeData (the Resend batch endpoint takes no attachments)' });
     const scheduled = m.sendAt !== undefined && Date.parse(m.sendAt) > this.now().getTime();
-    if (m.mergeData && scheduled) uses.push({ feature: 'sendAt with mergeData (the Resend batch endpoint takes no scheduled_at)', drop: (x) => ({ ...x, sendAt: undefined }) });
+    if (m.mergeData && scheduled)
+      uses.push({
+        feature: 'sendAt with mergeData (the Resend batch endpoint takes no scheduled_at)',
+        drop: (x) => ({ ...x, sendAt: undefined }),
+      });
     if (scheduled && Date.parse(m.sendAt!) - this.now().getTime() > RESEND_MAX_SCHEDULE_MS) {
       uses.push({ feature: 'sendAt more than 30 days ahead (Resend scheduled_at window)', drop: (x) => ({ ...x, sendAt: undefined }) });
     }
     if (m.template && (m.subject !== undefined || m.text !== undefined || m.html !== undefined)) {
-      uses.push({ feature: 'subject/text/html alongside a template (Resend renders the template\'s own)', drop: (x) => ({ ...x, subject: undefined, text: undefined, html: undefined }) });
+      uses.push({
+        feature: "subject/text/html alongside a template (Resend renders the template's own)",
+        drop: (x) => ({ ...x, subject: undefined, text: undefined, html: undefined }),
+      });
     }
     (m.attachments ?? []).forEach((a, i) => {
-      if (a.s3 && !this.fetchAttachment) uses.push({ feature: `attachments[${i}].s3 (no S3 fetcher configured for adapter ${this.name})`, drop: (x) => ({ ...x, attachments: x.attachments?.filter((b) => b !== a) }) });
+      if (a.s3 && !this.fetchAttachment)
+        uses.push({
+          feature: `attachments[${i}].s3 (no S3 fetcher configured for adapter ${this.name})`,
+          drop: (x) => ({ ...x, attachments: x.attachments?.filter((b) => b !== a) }),
+        });
     });
     return uses;
   }
@@ -123,20 +142,29 @@ export class ResendEmailProvider extends BaseEmailProvider<Request, HttpResponse
   protected parseStatus(request: Request, response: HttpResponse): CallOutcome {
     if (request.path === '/emails') {
       const id = (response.body as { id?: unknown } | undefined)?.id;
-      const result: RecipientOutcome = typeof id === 'string' ? { status: 'queued', providerMessageId: id } : { status: 'unknown', detail: 'Resend accepted the request but returned no id' };
-      return { recipients: Object.fromEntries(request.to.map((r) => [r, result])), ...(typeof id === 'string' ? { providerMessageId: id } : {}) };
+      const result: RecipientOutcome =
+        typeof id === 'string'
+          ? { status: 'queued', providerMessageId: id }
+          : { status: 'unknown', detail: 'Resend accepted the request but returned no id' };
+      return {
+        recipients: Object.fromEntries(request.to.map((r) => [r, result])),
+        ...(typeof id === 'string' ? { providerMessageId: id } : {}),
+      };
     }
     const data = (response.body as { data?: Array<{ id?: unknown }> } | undefined)?.data ?? [];
     const recipients: Record<string, RecipientOutcome> = {};
     if (data.length !== request.to.length) {
-      for (const r of [...request.to, ...request.copies]) recipients[r] = { status: 'unknown', detail: `Resend returned ${data.length} ids for ${request.to.length} emails` };
+      for (const r of [...request.to, ...request.copies])
+        recipients[r] = { status: 'unknown', detail: `Resend returned ${data.length} ids for ${request.to.length} emails` };
       return { recipients };
     }
     request.to.forEach((r, i) => {
       const id = data[i]!.id;
-      recipients[r] = typeof id === 'string' ? { status: 'queued', providerMessageId: id } : { status: 'unknown', detail: 'no id for this email' };
+      recipients[r] =
+        typeof id === 'string' ? { status: 'queued', providerMessageId: id } : { status: 'unknown', detail: 'no id for this email' };
     });
-    for (const copy of request.copies) if (!(copy in recipients)) recipients[copy] = { status: 'queued', detail: `copied on ${data.length} emails` };
+    for (const copy of request.copies)
+      if (!(copy in recipients)) recipients[copy] = { status: 'queued', detail: `copied on ${data.length} emails` };
     return { recipients };
   }
 }

@@ -23,9 +23,17 @@
  * link for clicks); the svix-id is a header, not part of the payload, and is not needed.
  */
 import * as z from 'zod';
-import type { NormalizedEvent } from '../../../contract/records.js';
-import { emitEvents, joinParts, toIsoUtc, unknownProviderEvents, type EventFields, type Metadata, type ProviderEvent } from '../../webhooks/events.js';
 import { keyedObject } from '../../../contract/record.js';
+import type { NormalizedEvent } from '../../../contract/records.js';
+import {
+  type EventFields,
+  emitEvents,
+  joinParts,
+  type Metadata,
+  type ProviderEvent,
+  toIsoUtc,
+  unknownProviderEvents,
+} from '../../webhooks/events.js';
 import { any, opt, str } from '../../webhooks/lenient.js';
 import type { WebhookContext } from '../../webhooks/types.js';
 import { readResendTags } from './fields.js';
@@ -99,7 +107,11 @@ function fieldsOf(type: string | undefined, d: Data): EventFields | undefined {
     case 'email.bounced': {
       const b = d.bounce;
       const kind = b?.type?.toLowerCase();
-      const codes = Array.isArray(b?.diagnosticCode) ? b.diagnosticCode.filter((c): c is string => typeof c === 'string') : typeof b?.diagnosticCode === 'string' ? [b.diagnosticCode] : [];
+      const codes = Array.isArray(b?.diagnosticCode)
+        ? b.diagnosticCode.filter((c): c is string => typeof c === 'string')
+        : typeof b?.diagnosticCode === 'string'
+          ? [b.diagnosticCode]
+          : [];
       return {
         eventType: 'bounced',
         rejectReason: 'bounced',

@@ -23,12 +23,19 @@ export interface ResendVerifyOptions {
   readonly toleranceSeconds?: number;
 }
 
-export async function verify(request: WebhookRequest, credentials: ResendWebhookCredentials, now: Date, replayGuard?: ReplayGuard, options: ResendVerifyOptions = {}): Promise<unknown> {
+export async function verify(
+  request: WebhookRequest,
+  credentials: ResendWebhookCredentials,
+  now: Date,
+  replayGuard?: ReplayGuard,
+  options: ResendVerifyOptions = {},
+): Promise<unknown> {
   const key = secretKey(credentials.signingSecret);
   const id = headerOf(request, 'svix-id');
   const timestamp = headerOf(request, 'svix-timestamp');
   const signatures = headerOf(request, 'svix-signature');
-  if (!id || !timestamp || !signatures) throw new WebhookRefusedError('missing_signature', 'resend: no svix-id, svix-timestamp or svix-signature');
+  if (!id || !timestamp || !signatures)
+    throw new WebhookRefusedError('missing_signature', 'resend: no svix-id, svix-timestamp or svix-signature');
   const expected = createHmac('sha256', key).update(`${id}.${timestamp}.`).update(request.rawBody).digest('base64');
   let matched = false;
   for (const entry of signatures.split(' ')) {
@@ -40,7 +47,8 @@ export async function verify(request: WebhookRequest, credentials: ResendWebhook
   if (!matched) throw new WebhookRefusedError('bad_signature', 'resend: no v1 signature matches');
   const tolerance = options.toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS;
   assertFresh(unixSeconds(timestamp, 'resend'), now, tolerance, 'resend');
-  if (replayGuard && (await replayGuard.seen(`resend:${id}`, tolerance * 2))) throw new WebhookRefusedError('replayed', `resend: svix-id ${id} already received`);
+  if (replayGuard && (await replayGuard.seen(`resend:${id}`, tolerance * 2)))
+    throw new WebhookRefusedError('replayed', `resend: svix-id ${id} already received`);
   return parseJsonBody(request, 'resend');
 }
 

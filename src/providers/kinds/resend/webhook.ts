@@ -1,3 +1,4 @@
 /** Resend's webhooks (Svix-signed): verify, then normalize tracking events (§3). Resend has no inbound route here. */
-export { verify, type ResendVerifyOptions, type ResendWebhookCredentials } from './webhook-verify.js';
+
 export { normalizeTracking } from './webhook-tracking.js';
+export { type ResendVerifyOptions, type ResendWebhookCredentials, verify } from './webhook-verify.js';

@@ -26,7 +26,8 @@ export const sendgridErrorRules: ErrorRules = (info) => {
   switch (info.statusCode) {
     case 400:
       // "Does not contain a valid address." on personalizations.N.to.M.email, from.email, reply_to.email…
-      if (errors.some((e) => /(^|\.)email$|^from$/.test(text(e.field)) || /valid (email )?address/i.test(text(e.message)))) return { retryable: false, code: 'invalid_address' };
+      if (errors.some((e) => /(^|\.)email$|^from$/.test(text(e.field)) || /valid (email )?address/i.test(text(e.message))))
+        return { retryable: false, code: 'invalid_address' };
       if (errors.some((e) => text(e.field) === 'template_id')) return { retryable: false, code: 'template_not_found' };
       return { retryable: false, code: 'bad_request' };
     case 403:

@@ -9,7 +9,7 @@
  * - Event types and fields: https://www.twilio.com/docs/sendgrid/for-developers/tracking-events/event
  * - Signed Event Webhook: https://www.twilio.com/docs/sendgrid/for-developers/tracking-events/getting-started-event-webhook-security-features
  */
-import { createHash, sign, type KeyObject } from 'node:crypto';
+import { createHash, type KeyObject, sign } from 'node:crypto';
 import { bareAddress } from '../../fakes/address.js';
 import type { FakeEventName, FakeMessage } from '../../fakes/types.js';
 import type { WebhookRequest } from '../../fakes/webhook.js';
@@ -24,13 +24,27 @@ function native(event: FakeEventName): Record<string, unknown> {
     case 'delivered':
       return { event: 'delivered', response: '250 OK', ip: '192.0.2.1', tls: 1 };
     case 'bounced':
-      return { event: 'bounce', type: 'bounce', status: '5.1.1', reason: '550 5.1.1 The email account that you tried to reach does not exist.', bounce_classification: 'Invalid Address', ip: '192.0.2.1', tls: 1 };
+      return {
+        event: 'bounce',
+        type: 'bounce',
+        status: '5.1.1',
+        reason: '550 5.1.1 The email account that you tried to reach does not exist.',
+        bounce_classification: 'Invalid Address',
+        ip: '192.0.2.1',
+        tls: 1,
+      };
     case 'deferred':
       return { event: 'deferred', response: '400 try again later', attempt: '1', ip: '192.0.2.1', tls: 1 };
     case 'opened':
       return { event: 'open', useragent: UA, ip: '198.51.100.7', sg_machine_open: false };
     case 'clicked':
-      return { event: 'click', useragent: UA, ip: '198.51.100.7', url: 'https://example.com/clicked', url_offset: { index: 0, type: 'html' } };
+      return {
+        event: 'click',
+        useragent: UA,
+        ip: '198.51.100.7',
+        url: 'https://example.com/clicked',
+        url_offset: { index: 0, type: 'html' },
+      };
     case 'complained':
       return { event: 'spamreport' };
     case 'unsubscribed':

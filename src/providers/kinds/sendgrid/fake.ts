@@ -27,7 +27,16 @@ const DEFAULTS: SendgridFakeCredentials = { apiKey: 'SG.fake-sendgrid-api-key' }
 const MAX_BYTES = 30 * 1024 * 1024;
 
 type Email = { email?: unknown; name?: unknown };
-type Personalization = { to?: Email[]; cc?: Email[]; bcc?: Email[]; subject?: string; headers?: Record<string, string>; custom_args?: Record<string, string>; dynamic_template_data?: unknown; send_at?: number };
+type Personalization = {
+  to?: Email[];
+  cc?: Email[];
+  bcc?: Email[];
+  subject?: string;
+  headers?: Record<string, string>;
+  custom_args?: Record<string, string>;
+  dynamic_template_data?: unknown;
+  send_at?: number;
+};
 type Attachment = { content?: string; filename?: string; type?: string; disposition?: string; content_id?: string };
 type MailSend = {
   personalizations?: Personalization[];
@@ -62,26 +71,50 @@ function validate(body: MailSend): FakeResponse | undefined {
   if (!Array.isArray(body.personalizations) || body.personalizations.length === 0)
     add('personalizations', 'The personalizations field is required and must have at least one personalization.', 'personalizations');
   body.personalizations?.forEach((p, i) => {
-    if (!Array.isArray(p.to) || p.to.length === 0) add(`personalizations.${i}.to`, 'The to array is required for all personalization objects, and must have at least one email object with a valid email address.', 'personalizations.to');
+    if (!Array.isArray(p.to) || p.to.length === 0)
+      add(
+        `personalizations.${i}.to`,
+        'The to array is required for all personalization objects, and must have at least one email object with a valid email address.',
+        'personalizations.to',
+      );
     for (const kind of ['to', 'cc', 'bcc'] as const)
       p[kind]?.forEach((e, j) => {
-        if (typeof e.email !== 'string' || !isValidAddress(e.email)) add(`personalizations.${i}.${kind}.${j}.email`, 'Does not contain a valid address.', `personalizations.${kind}`);
+        if (typeof e.email !== 'string' || !isValidAddress(e.email))
+          add(`personalizations.${i}.${kind}.${j}.email`, 'Does not contain a valid address.', `personalizations.${kind}`);
       });
   });
   if (typeof body.from?.email !== 'string')
-    add('from', 'The from object must be provided for every email send. It is an object that requires the email parameter, but may also contain a name parameter.', 'from');
+    add(
+      'from',
+      'The from object must be provided for every email send. It is an object that requires the email parameter, but may also contain a name parameter.',
+      'from',
+    );
   else if (!isValidAddress(body.from.email)) add('from.email', 'The from email does not contain a valid address.', 'from');
   const hasSubject = typeof body.subject === 'string' || body.personalizations?.every((p) => typeof p.subject === 'string');
-  if (!hasSubject && !body.template_id) add('subject', 'The subject is required. You can get around this requirement if you use a template with a subject defined or if every personalization has a subject defined.', 'subject');
+  if (!hasSubject && !body.template_id)
+    add(
+      'subject',
+      'The subject is required. You can get around this requirement if you use a template with a subject defined or if every personalization has a subject defined.',
+      'subject',
+    );
   const contents = body.content ?? [];
-  if (!body.template_id && contents.length === 0) add('content', 'Unless a valid template_id is provided, the content parameter is required. There must be at least one defined content block.', 'content');
+  if (!body.template_id && contents.length === 0)
+    add(
+      'content',
+      'Unless a valid template_id is provided, the content parameter is required. There must be at least one defined content block.',
+      'content',
+    );
   contents.forEach((c, i) => {
-    if (typeof c.value !== 'string' || c.value.length === 0) add(`content.${i}.value`, 'The content value must be a string at least one character in length.', 'content.value');
+    if (typeof c.value !== 'string' || c.value.length === 0)
+      add(`content.${i}.value`, 'The content value must be a string at least one character in length.', 'content.value');
   });
   body.attachments?.forEach((a, i) => {
-    if (typeof a.content !== 'string' || a.content.length === 0) add(`attachments.${i}.content`, 'The attachment content is required.', 'attachments.content');
-    if (typeof a.filename !== 'string' || a.filename.length === 0) add(`attachments.${i}.filename`, 'The attachment filename parameter is required.', 'attachments.filename');
-    if (a.disposition === 'inline' && !a.content_id) add(`attachments.${i}.content_id`, 'The content_id parameter is required if disposition is inline.', 'attachments.content_id');
+    if (typeof a.content !== 'string' || a.content.length === 0)
+      add(`attachments.${i}.content`, 'The attachment content is required.', 'attachments.content');
+    if (typeof a.filename !== 'string' || a.filename.length === 0)
+      add(`attachments.${i}.filename`, 'The attachment filename parameter is required.', 'attachments.filename');
+    if (a.disposition === 'inline' && !a.content_id)
+      add(`attachments.${i}.content_id`, 'The content_id parameter is required if disposition is inline.', 'attachments.content_id');
   });
   return problems.length ? errors(400, ...problems) : undefined;
 }
@@ -134,7 +167,8 @@ export async function startSendgridFake(
   const api = (req: FakeRequest): FakeResponse => {
     if (req.path !== '/v3/mail/send' || req.method !== 'POST') return errors(404, { message: 'Not Found' });
     if ((header(req, 'authorization') ?? '') !== `Bearer ${credentials.apiKey}`) return UNAUTHORIZED;
-    if (req.body.length > MAX_BYTES) return errors(413, { message: 'The JSON payload you have included in your request is too large.', field: null, help: null });
+    if (req.body.length > MAX_BYTES)
+      return errors(413, { message: 'The JSON payload you have included in your request is too large.', field: null, help: null });
     let body: MailSend;
     try {
       body = parseJson(req) as MailSend;

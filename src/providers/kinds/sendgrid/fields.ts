@@ -16,9 +16,30 @@ export const MESSAGE_ID_ARG = 'mailroom_id';
  * them in events, so metadata keys among these are refused by the adapter.
  */
 export const RESERVED_EVENT_KEYS: ReadonlySet<string> = new Set([
-  'email', 'timestamp', 'event', 'sg_event_id', 'sg_message_id', 'smtp-id', 'category', 'type', 'reason', 'status',
-  'response', 'attempt', 'url', 'useragent', 'ip', 'tls', 'cert_err', 'asm_group_id', 'bounce_classification',
-  'marketing_campaign_id', 'marketing_campaign_name', 'pool', 'send_at', 'unique_args',
+  'email',
+  'timestamp',
+  'event',
+  'sg_event_id',
+  'sg_message_id',
+  'smtp-id',
+  'category',
+  'type',
+  'reason',
+  'status',
+  'response',
+  'attempt',
+  'url',
+  'useragent',
+  'ip',
+  'tls',
+  'cert_err',
+  'asm_group_id',
+  'bounce_classification',
+  'marketing_campaign_id',
+  'marketing_campaign_name',
+  'pool',
+  'send_at',
+  'unique_args',
 ]);
 
 /**

@@ -12,7 +12,7 @@
  * - `custom_args`: `mailroom_id` and the metadata as strings (./fields.ts); `categories` = tags;
  * - `send_at` (unix seconds) for a future sendAt; `tracking_settings` for trackOpens/trackClicks.
  */
-import { parseMailbox, type Mailbox } from '../../../contract/address.js';
+import { type Mailbox, parseMailbox } from '../../../contract/address.js';
 import type { EmailMessage } from '../../../contract/message.js';
 import type { ResolvedAttachment } from '../../email/attachments.js';
 import type { SendContext } from '../../types.js';
@@ -38,7 +38,13 @@ const lower = (m: Mailbox) => m.address.toLowerCase();
 
 function substitutions(data: Readonly<Record<string, unknown>>): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(data)) Object.defineProperty(out, `{{${k}}}`, { value: typeof v === 'string' ? v : JSON.stringify(v), enumerable: true, writable: true, configurable: true });
+  for (const [k, v] of Object.entries(data))
+    Object.defineProperty(out, `{{${k}}}`, {
+      value: typeof v === 'string' ? v : JSON.stringify(v),
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
   return out;
 }
 
@@ -63,14 +69,20 @@ function personalizations(m: EmailMessage): Personalization[] {
   return (m.to ?? []).map((to) => withData({ to: [address(to)], ...copies }, { ...global, ...(byAddress.get(lower(to)) ?? {}) }));
 }
 
-export function buildSendgridRequest(m: EmailMessage, attachments: readonly ResolvedAttachment[], ctx: SendContext, now: Date): SendgridRequest {
+export function buildSendgridRequest(
+  m: EmailMessage,
+  attachments: readonly ResolvedAttachment[],
+  ctx: SendContext,
+  now: Date,
+): SendgridRequest {
   const content = [
     ...(m.text !== undefined ? [{ type: 'text/plain', value: m.text }] : []),
     ...(m.amp !== undefined ? [{ type: 'text/x-amp-html', value: m.amp }] : []),
     ...(m.html !== undefined ? [{ type: 'text/html', value: m.html }] : []),
   ];
   const customArgs: Record<string, string> = {};
-  for (const [k, v] of Object.entries(m.metadata ?? {})) Object.defineProperty(customArgs, k, { value: String(v), enumerable: true, writable: true, configurable: true });
+  for (const [k, v] of Object.entries(m.metadata ?? {}))
+    Object.defineProperty(customArgs, k, { value: String(v), enumerable: true, writable: true, configurable: true });
   customArgs[MESSAGE_ID_ARG] = ctx.messageId;
   const tags = [...new Set(m.tags ?? ctx.tags ?? [])];
   const tracking = {

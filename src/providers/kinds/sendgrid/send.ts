@@ -17,7 +17,7 @@ import * as z from 'zod';
 import type { EmailMessage } from '../../../contract/message.js';
 import { BaseEmailProvider, type BaseProviderOptions, type CallOutcome, type RecipientOutcome } from '../../base.js';
 import type { ErrorRules } from '../../classify.js';
-import { resolveAttachments, type AttachmentFetcher } from '../../email/attachments.js';
+import { type AttachmentFetcher, resolveAttachments } from '../../email/attachments.js';
 import type { FeatureUse } from '../../features.js';
 import { jsonBody } from '../../http/body.js';
 import { HttpClient, type HttpResponse } from '../../http/client.js';
@@ -33,7 +33,8 @@ export const SENDGRID_MAX_CATEGORIES = 10;
 export const SENDGRID_MAX_SCHEDULE_MS = 72 * 60 * 60 * 1000;
 
 /** Headers the Mail Send reference says may not be set through `headers`. */
-const RESERVED_HEADER = /^(x-sg-id|x-sg-eid|received|dkim-signature|content-type|content-transfer-encoding|to|from|subject|reply-to|cc|bcc|x-smtpapi)$/i;
+const RESERVED_HEADER =
+  /^(x-sg-id|x-sg-eid|received|dkim-signature|content-type|content-transfer-encoding|to|from|subject|reply-to|cc|bcc|x-smtpapi)$/i;
 
 export interface SendgridProviderOptions extends BaseProviderOptions {
   readonly name?: string;
@@ -52,7 +53,8 @@ const providerOptionShapes = {
   ipPoolName: z.string().min(2).max(64),
 };
 
-const withoutKeys = <V>(o: Readonly<Record<string, V>> | undefined, drop: (k: string) => boolean): Record<string, V> => Object.fromEntries(Object.entries(o ?? {}).filter(([k]) => !drop(k)));
+const withoutKeys = <V>(o: Readonly<Record<string, V>> | undefined, drop: (k: string) => boolean): Record<string, V> =>
+  Object.fromEntries(Object.entries(o ?? {}).filter(([k]) => !drop(k)));
 
 export class SendgridEmailProvider extends BaseEmailProvider<SendgridRequest, HttpResponse> {
   static readonly capabilities: EmailCapabilities = {
@@ -90,23 +92,41 @@ export class SendgridEmailProvider extends BaseEmailProvider<SendgridRequest, Ht
     const uses: FeatureUse<EmailMessage>[] = providerOptionUses(m, providerOptionShapes);
     if (!m.to?.length) uses.push({ feature: 'a message without `to` (SendGrid requires a to address in every personalization)' });
     const tags = new Set(m.tags ?? []);
-    if (tags.size > SENDGRID_MAX_CATEGORIES) uses.push({ feature: `more than ${SENDGRID_MAX_CATEGORIES} tags (SendGrid's category limit)`, drop: (x) => ({ ...x, tags: [...tags].slice(0, SENDGRID_MAX_CATEGORIES) }) });
+    if (tags.size > SENDGRID_MAX_CATEGORIES)
+      uses.push({
+        feature: `more than ${SENDGRID_MAX_CATEGORIES} tags (SendGrid's category limit)`,
+        drop: (x) => ({ ...x, tags: [...tags].slice(0, SENDGRID_MAX_CATEGORIES) }),
+      });
     for (const key of Object.keys(m.metadata ?? {})) {
       if (key === MESSAGE_ID_ARG || RESERVED_EVENT_KEYS.has(key)) {
-        uses.push({ feature: `metadata.${key} (a name SendGrid events or Mailroom's id use)`, drop: (x) => ({ ...x, metadata: withoutKeys(x.metadata, (k) => k === key) }) });
+        uses.push({
+          feature: `metadata.${key} (a name SendGrid events or Mailroom's id use)`,
+          drop: (x) => ({ ...x, metadata: withoutKeys(x.metadata, (k) => k === key) }),
+        });
       }
     }
     for (const name of Object.keys(m.headers ?? {})) {
-      if (RESERVED_HEADER.test(name)) uses.push({ feature: `headers.${name} (SendGrid does not allow it in headers)`, drop: (x) => ({ ...x, headers: withoutKeys(x.headers, (n) => n === name) }) });
+      if (RESERVED_HEADER.test(name))
+        uses.push({
+          feature: `headers.${name} (SendGrid does not allow it in headers)`,
+          drop: (x) => ({ ...x, headers: withoutKeys(x.headers, (n) => n === name) }),
+        });
     }
     if (m.template && (m.subject !== undefined || m.text !== undefined || m.html !== undefined || m.amp !== undefined)) {
-      uses.push({ feature: 'subject/text/html/amp alongside a dynamic template (SendGrid renders the template\'s own)', drop: (x) => ({ ...x, subject: undefined, text: undefined, html: undefined, amp: undefined }) });
+      uses.push({
+        feature: "subject/text/html/amp alongside a dynamic template (SendGrid renders the template's own)",
+        drop: (x) => ({ ...x, subject: undefined, text: undefined, html: undefined, amp: undefined }),
+      });
     }
     if (m.sendAt !== undefined && Date.parse(m.sendAt) - this.now().getTime() > SENDGRID_MAX_SCHEDULE_MS) {
       uses.push({ feature: 'sendAt more than 72 hours ahead (SendGrid send_at window)', drop: (x) => ({ ...x, sendAt: undefined }) });
     }
     (m.attachments ?? []).forEach((a, i) => {
-      if (a.s3 && !this.fetchAttachment) uses.push({ feature: `attachments[${i}].s3 (no S3 fetcher configured for adapter ${this.name})`, drop: (x) => ({ ...x, attachments: x.attachments?.filter((b) => b !== a) }) });
+      if (a.s3 && !this.fetchAttachment)
+        uses.push({
+          feature: `attachments[${i}].s3 (no S3 fetcher configured for adapter ${this.name})`,
+          drop: (x) => ({ ...x, attachments: x.attachments?.filter((b) => b !== a) }),
+        });
     });
     return uses;
   }
@@ -123,7 +143,12 @@ export class SendgridEmailProvider extends BaseEmailProvider<SendgridRequest, Ht
   }
 
   protected call(request: SendgridRequest): Promise<HttpResponse> {
-    return this.http.request({ method: 'POST', url: this.url, headers: { authorization: this.authorization }, body: jsonBody(request.body) });
+    return this.http.request({
+      method: 'POST',
+      url: this.url,
+      headers: { authorization: this.authorization },
+      body: jsonBody(request.body),
+    });
   }
 
   protected recipientsOf(request: SendgridRequest): readonly string[] {
@@ -135,6 +160,9 @@ export class SendgridEmailProvider extends BaseEmailProvider<SendgridRequest, Ht
     const result: RecipientOutcome = providerMessageId
       ? { status: 'queued', providerMessageId }
       : { status: 'unknown', detail: `SendGrid answered ${response.status} without an X-Message-Id` };
-    return { recipients: Object.fromEntries(request.recipients.map((r) => [r, result])), ...(providerMessageId ? { providerMessageId } : {}) };
+    return {
+      recipients: Object.fromEntries(request.recipients.map((r) => [r, result])),
+      ...(providerMessageId ? { providerMessageId } : {}),
+    };
   }
 }

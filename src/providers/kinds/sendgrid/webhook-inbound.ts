@@ -9,23 +9,39 @@
  */
 import { createHash } from 'node:crypto';
 import type { Verdict } from '../../../contract/records.js';
-import { formField, isFormPayload, type FormPayload } from '../../webhooks/body.js';
+import { type FormPayload, formField, isFormPayload } from '../../webhooks/body.js';
 import { WebhookRefusedError } from '../../webhooks/errors.js';
 import { recipientKeyOf } from '../../webhooks/events.js';
-import { inboundId, parseHeaderBlock, parseWholeMime, recordFields, type WebhookInbound, type WebhookInboundAttachment } from '../../webhooks/inbound.js';
+import {
+  inboundId,
+  parseHeaderBlock,
+  parseWholeMime,
+  recordFields,
+  type WebhookInbound,
+  type WebhookInboundAttachment,
+} from '../../webhooks/inbound.js';
 import type { WebhookContext } from '../../webhooks/types.js';
 
 export async function normalizeInbound(payload: unknown, ctx: WebhookContext): Promise<WebhookInbound> {
   if (!isFormPayload(payload)) throw new WebhookRefusedError('malformed', 'sendgrid: Inbound Parse posts a form');
   const raw = formField(payload, 'email');
   const headers = formField(payload, 'headers') ?? '';
-  const parsed = raw !== undefined ? await parseWholeMime(Buffer.from(raw, 'utf8')) : { mail: await parseHeaderBlock(headers), attachments: formAttachments(payload) };
+  const parsed =
+    raw !== undefined
+      ? await parseWholeMime(Buffer.from(raw, 'utf8'))
+      : { mail: await parseHeaderBlock(headers), attachments: formAttachments(payload) };
   const text = formField(payload, 'text');
   const html = formField(payload, 'html');
   const mail = raw !== undefined ? parsed.mail : { ...parsed.mail, ...(text ? { text } : {}), ...(html ? { html } : {}) };
   const envelope = envelopeOf(payload);
-  const envelopeRecipients = envelope.to.length ? envelope.to : mail.to.map((m) => recipientKeyOf(m.address)).filter((r): r is string => !!r);
-  const fingerprint = createHash('sha256').update(raw ?? headers).update('\0').update(envelopeRecipients.join(',')).digest('hex');
+  const envelopeRecipients = envelope.to.length
+    ? envelope.to
+    : mail.to.map((m) => recipientKeyOf(m.address)).filter((r): r is string => !!r);
+  const fingerprint = createHash('sha256')
+    .update(raw ?? headers)
+    .update('\0')
+    .update(envelopeRecipients.join(','))
+    .digest('hex');
   const spamScore = Number(formField(payload, 'spam_score'));
   return {
     record: {
@@ -79,9 +95,14 @@ function formAttachments(form: FormPayload): WebhookInboundAttachment[] {
   const cids = jsonField(form, 'content-ids') ?? {};
   const cidOf = new Map<string, string>();
   for (const cid of Object.keys(cids)) if (typeof cids[cid] === 'string') cidOf.set(cids[cid] as string, cid.replace(/^<|>$/g, ''));
-  const files = form.files.filter((f) => /^attachment\d+$/.test(f.field)).sort((a, b) => Number(a.field.slice(10)) - Number(b.field.slice(10)));
+  const files = form.files
+    .filter((f) => /^attachment\d+$/.test(f.field))
+    .sort((a, b) => Number(a.field.slice(10)) - Number(b.field.slice(10)));
   return files.map((f, index) => {
-    const meta = Object.hasOwn(info, f.field) && typeof info[f.field] === 'object' && info[f.field] !== null ? (info[f.field] as Record<string, unknown>) : {};
+    const meta =
+      Object.hasOwn(info, f.field) && typeof info[f.field] === 'object' && info[f.field] !== null
+        ? (info[f.field] as Record<string, unknown>)
+        : {};
     const contentId = cidOf.get(f.field) ?? (typeof meta['content-id'] === 'string' ? meta['content-id'].replace(/^<|>$/g, '') : undefined);
     const filename = f.filename ?? (typeof meta['filename'] === 'string' ? meta['filename'] : undefined);
     return {

@@ -25,7 +25,17 @@
  */
 import * as z from 'zod';
 import type { NormalizedEvent } from '../../../contract/records.js';
-import { emitEvents, fromEpochSeconds, joinParts, metadataOf, ownString, tagsOf, unknownProviderEvents, type EventFields, type ProviderEvent } from '../../webhooks/events.js';
+import {
+  type EventFields,
+  emitEvents,
+  fromEpochSeconds,
+  joinParts,
+  metadataOf,
+  ownString,
+  type ProviderEvent,
+  tagsOf,
+  unknownProviderEvents,
+} from '../../webhooks/events.js';
 import { any, bool, opt, str, strish } from '../../webhooks/lenient.js';
 import type { WebhookContext } from '../../webhooks/types.js';
 import { MESSAGE_ID_ARG, RESERVED_EVENT_KEYS, sendgridMessageIdOf } from './fields.js';
@@ -54,12 +64,53 @@ const sgEvent = z.object({
  * every other top-level key is a custom_arg, i.e. the message's metadata.
  */
 const SENDGRID_FIELDS = [
-  'email', 'timestamp', 'smtp-id', 'event', 'category', 'sg_event_id', 'sg_message_id', 'sg_template_id', 'sg_template_name',
-  'response', 'attempt', 'reason', 'status', 'type', 'bounce_classification', 'useragent', 'ip', 'url', 'url_offset', 'tls',
-  'cert_err', 'asm_group_id', 'marketing_campaign_id', 'marketing_campaign_name', 'marketing_campaign_version',
-  'marketing_campaign_split_id', 'post_type', 'send_at', 'sg_machine_open', 'sg_content_type', 'singlesend_id',
-  'singlesend_name', 'template_id', 'template_version_id', 'pool', 'unique_args', 'newsletter', 'mc_stats', 'phase_id',
-  'ab_variation', 'ab_phase_id', 'ab_phase', 'mc_auto_id', 'mc_auto_name', 'mc_auto_step_id', 'sg_user_id', MESSAGE_ID_ARG,
+  'email',
+  'timestamp',
+  'smtp-id',
+  'event',
+  'category',
+  'sg_event_id',
+  'sg_message_id',
+  'sg_template_id',
+  'sg_template_name',
+  'response',
+  'attempt',
+  'reason',
+  'status',
+  'type',
+  'bounce_classification',
+  'useragent',
+  'ip',
+  'url',
+  'url_offset',
+  'tls',
+  'cert_err',
+  'asm_group_id',
+  'marketing_campaign_id',
+  'marketing_campaign_name',
+  'marketing_campaign_version',
+  'marketing_campaign_split_id',
+  'post_type',
+  'send_at',
+  'sg_machine_open',
+  'sg_content_type',
+  'singlesend_id',
+  'singlesend_name',
+  'template_id',
+  'template_version_id',
+  'pool',
+  'unique_args',
+  'newsletter',
+  'mc_stats',
+  'phase_id',
+  'ab_variation',
+  'ab_phase_id',
+  'ab_phase',
+  'mc_auto_id',
+  'mc_auto_name',
+  'mc_auto_step_id',
+  'sg_user_id',
+  MESSAGE_ID_ARG,
   ...RESERVED_EVENT_KEYS,
 ];
 
@@ -124,7 +175,11 @@ function fieldsOf(d: SgEvent): EventFields | undefined {
       };
     }
     case 'open':
-      return { eventType: 'opened', userAgent: d.useragent, description: d.sg_machine_open ? 'machine open (mail privacy proxy)' : undefined };
+      return {
+        eventType: 'opened',
+        userAgent: d.useragent,
+        description: d.sg_machine_open ? 'machine open (mail privacy proxy)' : undefined,
+      };
     case 'click':
       return { eventType: 'clicked', clickUrl: d.url, userAgent: d.useragent };
     case 'spamreport':

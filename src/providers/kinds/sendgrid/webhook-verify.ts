@@ -11,9 +11,9 @@
  * credentials in the URL (`verifyInbound`).
  * https://www.twilio.com/docs/sendgrid/for-developers/parsing-email/setting-up-the-inbound-parse-webhook
  */
-import { createHash, createPublicKey, verify as verifySignature, type KeyObject } from 'node:crypto';
-import { checkBasicAuth, type BasicAuthCredentials } from '../../webhooks/basic-auth.js';
-import { isFormRequest, parseFormBody, parseJsonBody, type FormPayload } from '../../webhooks/body.js';
+import { createHash, createPublicKey, type KeyObject, verify as verifySignature } from 'node:crypto';
+import { type BasicAuthCredentials, checkBasicAuth } from '../../webhooks/basic-auth.js';
+import { type FormPayload, isFormRequest, parseFormBody, parseJsonBody } from '../../webhooks/body.js';
 import { WebhookRefusedError } from '../../webhooks/errors.js';
 import { assertFresh, DEFAULT_TOLERANCE_SECONDS, unixSeconds } from '../../webhooks/timestamp.js';
 import { headerOf, type ReplayGuard, type WebhookRequest } from '../../webhooks/types.js';
@@ -32,11 +32,18 @@ export interface SendgridVerifyOptions {
   readonly toleranceSeconds?: number;
 }
 
-export async function verify(request: WebhookRequest, credentials: SendgridWebhookCredentials, now: Date, replayGuard?: ReplayGuard, options: SendgridVerifyOptions = {}): Promise<unknown> {
+export async function verify(
+  request: WebhookRequest,
+  credentials: SendgridWebhookCredentials,
+  now: Date,
+  replayGuard?: ReplayGuard,
+  options: SendgridVerifyOptions = {},
+): Promise<unknown> {
   const key = publicKeyOf(credentials.publicKey);
   const signature = headerOf(request, SIGNATURE_HEADER);
   const timestamp = headerOf(request, TIMESTAMP_HEADER);
-  if (!signature || !timestamp) throw new WebhookRefusedError('missing_signature', `sendgrid: no ${SIGNATURE_HEADER} or ${TIMESTAMP_HEADER}`);
+  if (!signature || !timestamp)
+    throw new WebhookRefusedError('missing_signature', `sendgrid: no ${SIGNATURE_HEADER} or ${TIMESTAMP_HEADER}`);
   const der = Buffer.from(signature.trim(), 'base64');
   const signed = Buffer.concat([Buffer.from(timestamp, 'utf8'), request.rawBody]);
   let valid = false;
@@ -49,7 +56,8 @@ export async function verify(request: WebhookRequest, credentials: SendgridWebho
   const tolerance = options.toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS;
   assertFresh(unixSeconds(timestamp, 'sendgrid'), now, tolerance, 'sendgrid');
   const replayKey = `sendgrid:${createHash('sha256').update(der).digest('hex')}`;
-  if (replayGuard && (await replayGuard.seen(replayKey, tolerance * 2))) throw new WebhookRefusedError('replayed', 'sendgrid: this signed request was already received');
+  if (replayGuard && (await replayGuard.seen(replayKey, tolerance * 2)))
+    throw new WebhookRefusedError('replayed', 'sendgrid: this signed request was already received');
   return parseJsonBody(request, 'sendgrid');
 }
 
@@ -68,7 +76,9 @@ function publicKeyOf(text: string): KeyObject {
   if (cached) return cached;
   let key: KeyObject;
   try {
-    key = text.includes('-----BEGIN') ? createPublicKey(text) : createPublicKey({ key: Buffer.from(text, 'base64'), format: 'der', type: 'spki' });
+    key = text.includes('-----BEGIN')
+      ? createPublicKey(text)
+      : createPublicKey({ key: Buffer.from(text, 'base64'), format: 'der', type: 'spki' });
   } catch (error) {
     throw new WebhookRefusedError('bad_credentials', 'sendgrid: the verification key is not a public key', { cause: error });
   }

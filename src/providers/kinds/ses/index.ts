@@ -38,7 +38,15 @@ export const ses = {
       // The same patterns the send policy applies (src/send/policy/email.ts), enforced again by IAM.
       ...(allowedFrom.length ? { conditions: { StringLike: { 'ses:FromAddress': allowedFrom } } } : {}),
       ...(templates.includes('*')
-        ? { acknowledge: [{ finding: 'Resource::arn:<AWS::Partition>:ses:<AWS::Region>:<AWS::AccountId>:template/*', reason: 'Messages name their stored SES template; any template of this account and region may be used. Restrict with config ses.templates.' }] }
+        ? {
+            acknowledge: [
+              {
+                finding: 'Resource::arn:<AWS::Partition>:ses:<AWS::Region>:<AWS::AccountId>:template/*',
+                reason:
+                  'Messages name their stored SES template; any template of this account and region may be used. Restrict with config ses.templates.',
+              },
+            ],
+          }
         : {}),
     };
     return [statement];

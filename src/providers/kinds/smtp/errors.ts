@@ -10,7 +10,7 @@
  * `timeoutType` (https://nodemailer.com/smtp/ "Error handling").
  */
 import { classifyNetworkCode } from '../../classify.js';
-import { PermanentProviderError, TransientProviderError, type ProviderError } from '../../errors.js';
+import { PermanentProviderError, type ProviderError, TransientProviderError } from '../../errors.js';
 
 interface SmtpFailure {
   readonly message?: string;
@@ -50,6 +50,7 @@ export function translateSmtpError(error: unknown, provider: string): ProviderEr
     const beforeSession = f.timeoutType === 'CONNECTION' || f.timeoutType === 'GREETING';
     return new TransientProviderError(text, { ...base, code: 'timeout', accepted: beforeSession ? 'no' : 'maybe' });
   }
-  if (f.code === 'ECONNECTION' || f.code === 'ESOCKET') return new TransientProviderError(text, { ...base, code: 'network', accepted: 'maybe' });
+  if (f.code === 'ECONNECTION' || f.code === 'ESOCKET')
+    return new TransientProviderError(text, { ...base, code: 'network', accepted: 'maybe' });
   return new TransientProviderError(text, { ...base, code: 'unknown_error', accepted: 'maybe' });
 }

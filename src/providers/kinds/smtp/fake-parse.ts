@@ -3,7 +3,19 @@ import type { AddressObject, ParsedMail } from 'mailparser';
 import type { FakeMessage } from '../../fakes/types.js';
 
 /** Headers every message has; `_fake/messages` lists the others (X-*, List-Unsubscribe...). */
-const STANDARD = new Set(['from', 'to', 'cc', 'bcc', 'reply-to', 'subject', 'date', 'message-id', 'mime-version', 'content-type', 'content-transfer-encoding']);
+const STANDARD = new Set([
+  'from',
+  'to',
+  'cc',
+  'bcc',
+  'reply-to',
+  'subject',
+  'date',
+  'message-id',
+  'mime-version',
+  'content-type',
+  'content-transfer-encoding',
+]);
 
 function addresses(field: AddressObject | AddressObject[] | undefined): string[] {
   const objects = field === undefined ? [] : Array.isArray(field) ? field : [field];

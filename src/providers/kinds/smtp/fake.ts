@@ -12,9 +12,10 @@
  * to MAIL FROM: `status` is the SMTP reply code (e.g. 421, 451, 550), `status: 0` drops the
  * connection, `delayMs` stalls the reply.
  */
+
+import type { AddressInfo } from 'node:net';
 import { simpleParser } from 'mailparser';
 import { SMTPServer, type SMTPServerAddress } from 'smtp-server';
-import type { AddressInfo } from 'node:net';
 import { controlHandler, UnsupportedFakeEventError } from '../../fakes/control.js';
 import { Faults } from '../../fakes/faults.js';
 import { startFakeServer } from '../../fakes/http.js';

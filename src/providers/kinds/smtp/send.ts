@@ -19,14 +19,15 @@ import type SMTPTransport from 'nodemailer/lib/smtp-transport';
 import { formatMailbox, type Mailbox } from '../../../contract/address.js';
 import type { EmailMessage } from '../../../contract/message.js';
 import { BaseEmailProvider, type BaseProviderOptions, type CallOutcome, type RecipientOutcome } from '../../base.js';
-import { resolveAttachments, type AttachmentFetcher } from '../../email/attachments.js';
+import { type AttachmentFetcher, resolveAttachments } from '../../email/attachments.js';
 import type { FeatureUse } from '../../features.js';
 import { providerOptionUses } from '../../provider-options.js';
 import type { EmailCapabilities, SendContext } from '../../types.js';
 import { translateSmtpError } from './errors.js';
 import { smtpMessageId } from './fields.js';
 
-const RESERVED_HEADER = /^(from|to|cc|bcc|subject|reply-to|date|message-id|mime-version|content-type|content-transfer-encoding|return-path)$/i;
+const RESERVED_HEADER =
+  /^(from|to|cc|bcc|subject|reply-to|date|message-id|mime-version|content-type|content-transfer-encoding|return-path)$/i;
 
 export interface SmtpProviderOptions extends BaseProviderOptions {
   readonly name?: string;
@@ -99,9 +100,10 @@ export class SmtpEmailProvider extends BaseEmailProvider<SmtpRequest, Info> {
       disableFileAccess: true,
       disableUrlAccess: true,
     };
-    this.transport = opts.pool ?? true
-      ? nodemailer.createTransport({ ...options, pool: true, maxConnections: opts.maxConnections ?? 5 })
-      : nodemailer.createTransport(options);
+    this.transport =
+      (opts.pool ?? true)
+        ? nodemailer.createTransport({ ...options, pool: true, maxConnections: opts.maxConnections ?? 5 })
+        : nodemailer.createTransport(options);
     this.messageIdKey = opts.messageIdKey ?? `${opts.username ?? ''}:${opts.password ?? ''}:${opts.host}`;
     this.fetchAttachment = opts.fetchAttachment;
   }
@@ -115,10 +117,18 @@ export class SmtpEmailProvider extends BaseEmailProvider<SmtpRequest, Info> {
     const uses: FeatureUse<EmailMessage>[] = providerOptionUses(m, {});
     if (m.mergeGlobalData) uses.push({ feature: 'mergeGlobalData (an SMTP relay does no substitution)' });
     for (const name of Object.keys(m.headers ?? {})) {
-      if (RESERVED_HEADER.test(name)) uses.push({ feature: `headers.${name} (set from message fields)`, drop: (x) => ({ ...x, headers: Object.fromEntries(Object.entries(x.headers ?? {}).filter(([n]) => n !== name)) }) });
+      if (RESERVED_HEADER.test(name))
+        uses.push({
+          feature: `headers.${name} (set from message fields)`,
+          drop: (x) => ({ ...x, headers: Object.fromEntries(Object.entries(x.headers ?? {}).filter(([n]) => n !== name)) }),
+        });
     }
     (m.attachments ?? []).forEach((a, i) => {
-      if (a.s3 && !this.fetchAttachment) uses.push({ feature: `attachments[${i}].s3 (no S3 fetcher configured for adapter ${this.name})`, drop: (x) => ({ ...x, attachments: x.attachments?.filter((b) => b !== a) }) });
+      if (a.s3 && !this.fetchAttachment)
+        uses.push({
+          feature: `attachments[${i}].s3 (no S3 fetcher configured for adapter ${this.name})`,
+          drop: (x) => ({ ...x, attachments: x.attachments?.filter((b) => b !== a) }),
+        });
     });
     return uses;
   }
@@ -168,7 +178,9 @@ export class SmtpEmailProvider extends BaseEmailProvider<SmtpRequest, Info> {
   }
 
   protected parseStatus(request: SmtpRequest, info: Info): CallOutcome {
-    const accepted = new Set((info.accepted ?? []).map((a: string | { address?: string }) => String(typeof a === 'string' ? a : a.address).toLowerCase()));
+    const accepted = new Set(
+      (info.accepted ?? []).map((a: string | { address?: string }) => String(typeof a === 'string' ? a : a.address).toLowerCase()),
+    );
     const errors = new Map((info.rejectedErrors ?? []).map((e) => [String(e.recipient ?? '').toLowerCase(), e]));
     const recipients: Record<string, RecipientOutcome> = {};
     for (const r of request.recipients) {
@@ -180,7 +192,12 @@ export class SmtpEmailProvider extends BaseEmailProvider<SmtpRequest, Info> {
       const reply = e?.responseCode ?? 0;
       const detail = e?.response ?? 'not accepted by the relay';
       if (reply >= 400 && reply < 500) recipients[r] = { status: 'failed', code: 'smtp_deferred', detail, retryable: true };
-      else recipients[r] = { status: reply === 550 || reply === 553 ? 'invalid' : 'rejected', code: reply ? 'recipient_rejected' : 'unknown_recipient_outcome', detail };
+      else
+        recipients[r] = {
+          status: reply === 550 || reply === 553 ? 'invalid' : 'rejected',
+          code: reply ? 'recipient_rejected' : 'unknown_recipient_outcome',
+          detail,
+        };
     }
     return { recipients, providerMessageId: request.messageId };
   }

@@ -1,8 +1,8 @@
 // A user's producer: type-checked with tsc against the installed package's declarations,
 // then run against the local pipeline's queues. Prints what it got as JSON for ../pack.test.ts.
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { InvalidMessageError, MailroomClient, type BatchEntryResult, type MessageInput } from 'mailroom/client';
-import { messageSchema, type EmailMessageInput } from 'mailroom/contract';
+import { type BatchEntryResult, InvalidMessageError, MailroomClient, type MessageInput } from 'mailroom/client';
+import { type EmailMessageInput, messageSchema } from 'mailroom/contract';
 
 const { emailQueueUrl, smsQueueUrl, endpoint, region } = JSON.parse(process.env.MAILROOM_TARGET ?? '{}') as Record<string, string>;
 const sqsClient = new SQSClient({ endpoint, region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });

@@ -43,7 +43,11 @@ describe('_fake/faults over HTTP', () => {
   afterEach(async () => fake.stop());
 
   const send = () =>
-    postJson(`${fake.baseUrl}/emails`, { from: 'a@example.com', to: 'b@example.com', subject: 's', text: 't' }, { authorization: 'Bearer re_k' });
+    postJson(
+      `${fake.baseUrl}/emails`,
+      { from: 'a@example.com', to: 'b@example.com', subject: 's', text: 't' },
+      { authorization: 'Bearer re_k' },
+    );
 
   it('answers the next `count` requests with the status in the provider error format, then recovers', async () => {
     expect((await postJson(`${fake.baseUrl}/_fake/faults`, { status: 429, count: 2 })).status).toBe(200);
@@ -51,7 +55,11 @@ describe('_fake/faults over HTTP', () => {
     const r2 = await send();
     const r3 = await send();
     expect([r1.status, r2.status, r3.status]).toEqual([429, 429, 200]);
-    expect(await json(r1)).toEqual({ statusCode: 429, name: 'rate_limit_exceeded', message: 'Too many requests. Please limit the number of requests per second.' });
+    expect(await json(r1)).toEqual({
+      statusCode: 429,
+      name: 'rate_limit_exceeded',
+      message: 'Too many requests. Please limit the number of requests per second.',
+    });
     // Only the accepted request is in the log.
     expect(((await json(await fetch(`${fake.baseUrl}/_fake/messages`))) as unknown[]).length).toBe(1);
   });
@@ -81,7 +89,12 @@ describe('_fake/faults over HTTP', () => {
   it('lets a client time out on a long delay (the request stays unanswered)', async () => {
     await postJson(`${fake.baseUrl}/_fake/faults`, { status: 500, delayMs: 5_000, count: 1 });
     await expect(
-      fetch(`${fake.baseUrl}/emails`, { method: 'POST', signal: AbortSignal.timeout(200), headers: { authorization: 'Bearer re_k' }, body: '{}' }),
+      fetch(`${fake.baseUrl}/emails`, {
+        method: 'POST',
+        signal: AbortSignal.timeout(200),
+        headers: { authorization: 'Bearer re_k' },
+        body: '{}',
+      }),
     ).rejects.toThrow();
   });
 
@@ -96,7 +109,11 @@ describe('injected statuses use each provider error format', () => {
     ['mailgun', '/v3/mg.example.com/messages', { message: 'Too Many Requests' }],
     ['sendgrid', '/v3/mail/send', { errors: [{ message: 'too many requests', field: null, help: null }] }],
     ['postmark', '/email', { ErrorCode: 429, Message: 'Rate limit exceeded.' }],
-    ['resend', '/emails', { statusCode: 429, name: 'rate_limit_exceeded', message: 'Too many requests. Please limit the number of requests per second.' }],
+    [
+      'resend',
+      '/emails',
+      { statusCode: 429, name: 'rate_limit_exceeded', message: 'Too many requests. Please limit the number of requests per second.' },
+    ],
   ] as const;
 
   it.each(cases)('%s answers an injected 429 in its own shape', async (kind, path, body) => {

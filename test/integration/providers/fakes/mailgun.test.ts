@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startMailgunFake } from '../../../../src/providers/kinds/mailgun/fake.js';
-import { json, PDF, PNG_1PX, startReceiver, type Receiver } from './support.js';
+import { json, PDF, PNG_1PX, type Receiver, startReceiver } from './support.js';
 
 type Fake = Awaited<ReturnType<typeof startMailgunFake>>;
 let fake: Fake;
@@ -9,7 +9,11 @@ let receiver: Receiver;
 
 beforeEach(async () => {
   receiver = await startReceiver();
-  fake = await startMailgunFake({ instance: 'mg', webhookBaseUrl: receiver.baseUrl, credentials: { apiKey: 'key-1', domain: 'mg.example.com' } });
+  fake = await startMailgunFake({
+    instance: 'mg',
+    webhookBaseUrl: receiver.baseUrl,
+    credentials: { apiKey: 'key-1', domain: 'mg.example.com' },
+  });
 });
 afterEach(async () => {
   await fake.stop();
@@ -76,7 +80,13 @@ describe('Mailgun fake: auth and validation', () => {
     const badTo = new URLSearchParams({ from: 'a@mg.example.com', to: 'not-an-address', subject: 's', text: 't' });
     const r1 = await fetch(url(), { method: 'POST', headers: auth(), body: badTo });
     expect(await json(r1)).toEqual({ message: 'to parameter is not a valid address. please check documentation' });
-    const badRv = new URLSearchParams({ from: 'a@mg.example.com', to: 'b@example.com', subject: 's', text: 't', 'recipient-variables': '{' });
+    const badRv = new URLSearchParams({
+      from: 'a@mg.example.com',
+      to: 'b@example.com',
+      subject: 's',
+      text: 't',
+      'recipient-variables': '{',
+    });
     const r2 = await fetch(url(), { method: 'POST', headers: auth(), body: badRv });
     expect(r2.status).toBe(400);
     expect(await json(r2)).toEqual({ message: 'recipient-variables parameter is not a valid JSON' });
@@ -137,9 +147,14 @@ describe('Mailgun fake: _fake/events', () => {
     expect(receiver.received).toHaveLength(1);
     const hook = receiver.received[0]!;
     expect(hook.path).toBe('/webhooks/mg/tracking');
-    const body = JSON.parse(hook.body) as { signature: { timestamp: string; token: string; signature: string }; 'event-data': Record<string, unknown> };
+    const body = JSON.parse(hook.body) as {
+      signature: { timestamp: string; token: string; signature: string };
+      'event-data': Record<string, unknown>;
+    };
     // Mailgun's documented check: hex HMAC-SHA256(signing key, timestamp + token).
-    const expected = createHmac('sha256', fake.webhookCredentials.signingKey).update(body.signature.timestamp + body.signature.token).digest('hex');
+    const expected = createHmac('sha256', fake.webhookCredentials.signingKey)
+      .update(body.signature.timestamp + body.signature.token)
+      .digest('hex');
     expect(body.signature.signature).toBe(expected);
     expect(body['event-data']).toMatchObject({
       event: native,
@@ -160,9 +175,15 @@ describe('Mailgun fake: _fake/events', () => {
   });
 
   it('answers 404 for an unknown message and 400 for an unknown event', async () => {
-    const r1 = await fetch(`${fake.baseUrl}/_fake/events`, { method: 'POST', body: JSON.stringify({ messageId: 'nope', event: 'delivered' }) });
+    const r1 = await fetch(`${fake.baseUrl}/_fake/events`, {
+      method: 'POST',
+      body: JSON.stringify({ messageId: 'nope', event: 'delivered' }),
+    });
     expect(r1.status).toBe(404);
-    const r2 = await fetch(`${fake.baseUrl}/_fake/events`, { method: 'POST', body: JSON.stringify({ messageId: 'nope', event: 'exploded' }) });
+    const r2 = await fetch(`${fake.baseUrl}/_fake/events`, {
+      method: 'POST',
+      body: JSON.stringify({ messageId: 'nope', event: 'exploded' }),
+    });
     expect(r2.status).toBe(400);
     expect(receiver.received).toHaveLength(0);
   });
@@ -170,7 +191,14 @@ describe('Mailgun fake: _fake/events', () => {
 
 describe('Mailgun fake: X-Mailgun-Variables', () => {
   it('reads variables from the h:X-Mailgun-Variables JSON header as well as v: fields', async () => {
-    const form = new URLSearchParams({ from: 'a@mg.example.com', to: 'b@example.com', subject: 's', text: 't', 'h:X-Mailgun-Variables': '{"mailroomId":"m-9","n":3}', 'v:plan': 'pro' });
+    const form = new URLSearchParams({
+      from: 'a@mg.example.com',
+      to: 'b@example.com',
+      subject: 's',
+      text: 't',
+      'h:X-Mailgun-Variables': '{"mailroomId":"m-9","n":3}',
+      'v:plan': 'pro',
+    });
     expect((await fetch(url(), { method: 'POST', headers: auth(), body: form })).status).toBe(200);
     const [message] = (await json(await fetch(`${fake.baseUrl}/_fake/messages`))) as Array<{ metadata: Record<string, string> }>;
     expect(message!.metadata).toEqual({ mailroomId: 'm-9', n: '3', plan: 'pro' });

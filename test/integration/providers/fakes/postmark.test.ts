@@ -1,13 +1,17 @@
 import { timingSafeEqual } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startPostmarkFake } from '../../../../src/providers/kinds/postmark/fake.js';
-import { json, PDF, PNG_1PX, postJson, startReceiver, type Receiver } from './support.js';
+import { json, PDF, PNG_1PX, postJson, type Receiver, startReceiver } from './support.js';
 
 let fake: Awaited<ReturnType<typeof startPostmarkFake>>;
 let receiver: Receiver;
 beforeEach(async () => {
   receiver = await startReceiver();
-  fake = await startPostmarkFake({ instance: 'pm', webhookBaseUrl: receiver.baseUrl, credentials: { serverToken: 'tok', senderDomain: 'example.com' } });
+  fake = await startPostmarkFake({
+    instance: 'pm',
+    webhookBaseUrl: receiver.baseUrl,
+    credentials: { serverToken: 'tok', senderDomain: 'example.com' },
+  });
 });
 afterEach(async () => {
   await fake.stop();
@@ -47,7 +51,8 @@ describe('Postmark fake: auth and validation', () => {
     expect(wrong.status).toBe(401);
     expect(await json(wrong)).toEqual({
       ErrorCode: 10,
-      Message: 'The Server Token you provided in the X-Postmark-Server-Token request header was invalid. Please verify that you are using a valid token.',
+      Message:
+        'The Server Token you provided in the X-Postmark-Server-Token request header was invalid. Please verify that you are using a valid token.',
     });
   });
 
@@ -108,7 +113,13 @@ describe('Postmark fake: accepted messages', () => {
   });
 
   it('sends with a template (TemplateAlias + TemplateModel), alone and in batchWithTemplates', async () => {
-    const templated = { From: 'shop@example.com', To: 'alice@example.com', TemplateAlias: 'welcome', TemplateModel: { name: 'Alice' }, Metadata: { mailroomId: 'm2' } };
+    const templated = {
+      From: 'shop@example.com',
+      To: 'alice@example.com',
+      TemplateAlias: 'welcome',
+      TemplateModel: { name: 'Alice' },
+      Metadata: { mailroomId: 'm2' },
+    };
     expect((await post('/email/withTemplate', templated)).status).toBe(200);
     const noTemplate = await post('/email/withTemplate', { From: 'shop@example.com', To: 'alice@example.com' });
     expect(((await json(noTemplate)) as { ErrorCode: number }).ErrorCode).toBe(1101);
@@ -138,14 +149,25 @@ describe('Postmark fake: _fake/events', () => {
     const wanted = Buffer.from(`Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`);
     const got = Buffer.from(String(hook.headers.authorization));
     expect(got.length === wanted.length && timingSafeEqual(got, wanted)).toBe(true);
-    expect(JSON.parse(hook.body)).toMatchObject({ ...expected, MessageID: id, Tag: 'orders', Metadata: { mailroomId: 'msg-1', plan: 'pro' }, MessageStream: 'outbound' });
+    expect(JSON.parse(hook.body)).toMatchObject({
+      ...expected,
+      MessageID: id,
+      Tag: 'orders',
+      Metadata: { mailroomId: 'msg-1', plan: 'pro' },
+      MessageStream: 'outbound',
+    });
   });
 
   it('marks a hard-bounced recipient inactive: sending only to it is ErrorCode 406', async () => {
-    const id = ((await json(await post('/email', { ...full(), To: 'alice@example.com', Cc: undefined, Bcc: undefined }))) as { MessageID: string }).MessageID;
+    const id = (
+      (await json(await post('/email', { ...full(), To: 'alice@example.com', Cc: undefined, Bcc: undefined }))) as { MessageID: string }
+    ).MessageID;
     await postJson(`${fake.baseUrl}/_fake/events`, { messageId: id, event: 'bounced' });
     const res = await post('/email', { ...full(), To: 'alice@example.com', Cc: undefined, Bcc: undefined });
     expect(res.status).toBe(422);
-    expect(await json(res)).toMatchObject({ ErrorCode: 406, Message: expect.stringContaining('Found inactive addresses: alice@example.com') });
+    expect(await json(res)).toMatchObject({
+      ErrorCode: 406,
+      Message: expect.stringContaining('Found inactive addresses: alice@example.com'),
+    });
   });
 });

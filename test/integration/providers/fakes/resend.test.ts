@@ -1,7 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startResendFake } from '../../../../src/providers/kinds/resend/fake.js';
-import { json, PDF, PNG_1PX, postJson, startReceiver, type Receiver } from './support.js';
+import { json, PDF, PNG_1PX, postJson, type Receiver, startReceiver } from './support.js';
 
 let fake: Awaited<ReturnType<typeof startResendFake>>;
 let receiver: Receiver;
@@ -43,7 +43,11 @@ describe('Resend fake: auth and validation', () => {
   it('answers 401 missing_api_key without a key and 403 invalid_api_key with a wrong one', async () => {
     const missing = await post('/emails', full(), {});
     expect(missing.status).toBe(401);
-    expect(await json(missing)).toEqual({ statusCode: 401, name: 'missing_api_key', message: 'Missing API key in the authorization header.' });
+    expect(await json(missing)).toEqual({
+      statusCode: 401,
+      name: 'missing_api_key',
+      message: 'Missing API key in the authorization header.',
+    });
     const wrong = await post('/emails', full(), { authorization: 'Bearer re_nope' });
     expect(wrong.status).toBe(403);
     expect(await json(wrong)).toEqual({ statusCode: 403, name: 'invalid_api_key', message: 'API key is invalid.' });
@@ -53,7 +57,11 @@ describe('Resend fake: auth and validation', () => {
     [{ ...full(), from: undefined }, 'missing_required_field', 'Missing `from` field.'],
     [{ ...full(), to: [] }, 'missing_required_field', 'Missing `to` field.'],
     [{ ...full(), from: 'shop' }, 'validation_error', expect.stringContaining('Invalid `from` field.')],
-    [{ ...full(), tags: [{ name: 'bad tag', value: 'x' }] }, 'validation_error', 'Tags should only contain ASCII letters, numbers, underscores, or dashes.'],
+    [
+      { ...full(), tags: [{ name: 'bad tag', value: 'x' }] },
+      'validation_error',
+      'Tags should only contain ASCII letters, numbers, underscores, or dashes.',
+    ],
     [{ ...full(), attachments: [{ filename: 'a.txt' }] }, 'invalid_attachment', 'Attachment must have either a `content` or `path`.'],
   ])('answers 422 {statusCode, name, message} (case %#)', async (body, name, message) => {
     const res = await post('/emails', body);
@@ -90,18 +98,26 @@ describe('Resend fake: accepted messages', () => {
   it('sends a batch as {data: [{id}...]}; strict mode refuses the whole batch for one bad email', async () => {
     const one = { from: 'shop@example.com', to: 'a@example.com', subject: 's', text: 't' };
     const ok = await post('/emails/batch', [one, one]);
-    expect(await json(ok)).toEqual({ data: [{ id: '00000000-0000-4000-a000-000000000001' }, { id: '00000000-0000-4000-a000-000000000002' }] });
+    expect(await json(ok)).toEqual({
+      data: [{ id: '00000000-0000-4000-a000-000000000001' }, { id: '00000000-0000-4000-a000-000000000002' }],
+    });
     const strict = await post('/emails/batch', [one, { ...one, to: undefined }]);
     expect(strict.status).toBe(422);
     expect((await messages()).length).toBe(2);
     const permissive = await post('/emails/batch', [one, { ...one, to: undefined }], { ...AUTH, 'x-batch-validation': 'permissive' });
-    expect(await json(permissive)).toEqual({ data: [{ id: '00000000-0000-4000-a000-000000000003' }], errors: [{ index: 1, message: 'Missing `to` field.' }] });
+    expect(await json(permissive)).toEqual({
+      data: [{ id: '00000000-0000-4000-a000-000000000003' }],
+      errors: [{ index: 1, message: 'Missing `to` field.' }],
+    });
   });
 
   it('refuses attachments in a batch, as documented', async () => {
     const res = await post('/emails/batch', [{ ...full(), scheduled_at: undefined }]);
     expect(res.status).toBe(422);
-    expect(await json(res)).toMatchObject({ name: 'validation_error', message: 'The `attachments` field is not supported in batch sending.' });
+    expect(await json(res)).toMatchObject({
+      name: 'validation_error',
+      message: 'The `attachments` field is not supported in batch sending.',
+    });
   });
 });
 
@@ -119,7 +135,11 @@ describe('Resend fake: Idempotency-Key', () => {
     await post('/emails', full(), headers);
     const res = await post('/emails', { ...full(), subject: 'Other' }, headers);
     expect(res.status).toBe(409);
-    expect(await json(res)).toEqual({ statusCode: 409, name: 'invalid_idempotent_request', message: 'Same idempotency key used with a different request payload.' });
+    expect(await json(res)).toEqual({
+      statusCode: 409,
+      name: 'invalid_idempotent_request',
+      message: 'Same idempotency key used with a different request payload.',
+    });
     expect((await messages()).length).toBe(1);
   });
 
@@ -152,13 +172,24 @@ describe('Resend fake: _fake/events', () => {
     // Svix's documented check: base64 HMAC-SHA256 keyed with the base64-decoded secret after whsec_.
     const key = Buffer.from(fake.webhookCredentials.signingSecret.slice('whsec_'.length), 'base64');
     const expected = Buffer.from(createHmac('sha256', key).update(`${svixId}.${ts}.${hook.body}`).digest('base64'));
-    const sigs = String(hook.headers['svix-signature']).split(' ').map((s) => s.split(',', 2));
-    expect(sigs.some(([v, sig]) => v === 'v1' && Buffer.from(sig!).length === expected.length && timingSafeEqual(Buffer.from(sig!), expected))).toBe(true);
+    const sigs = String(hook.headers['svix-signature'])
+      .split(' ')
+      .map((s) => s.split(',', 2));
+    expect(
+      sigs.some(([v, sig]) => v === 'v1' && Buffer.from(sig!).length === expected.length && timingSafeEqual(Buffer.from(sig!), expected)),
+    ).toBe(true);
     expect(Math.abs(Date.now() / 1000 - Number(ts))).toBeLessThan(60);
 
     expect(JSON.parse(hook.body)).toMatchObject({
       type,
-      data: { email_id: id, to: full().to, tags: [{ name: 'mailroom_id', value: 'msg-1' }, { name: 'plan', value: 'pro' }] },
+      data: {
+        email_id: id,
+        to: full().to,
+        tags: [
+          { name: 'mailroom_id', value: 'msg-1' },
+          { name: 'plan', value: 'pro' },
+        ],
+      },
     });
   });
 

@@ -1,7 +1,7 @@
 import { createPublicKey, verify } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startSendgridFake } from '../../../../src/providers/kinds/sendgrid/fake.js';
-import { json, PDF, PNG_1PX, postJson, startReceiver, type Receiver } from './support.js';
+import { json, PDF, PNG_1PX, postJson, type Receiver, startReceiver } from './support.js';
 
 let fake: Awaited<ReturnType<typeof startSendgridFake>>;
 let receiver: Receiver;
@@ -47,11 +47,17 @@ describe('SendGrid fake: auth and validation', () => {
   it('refuses a wrong key with 401 and the SendGrid errors body', async () => {
     const res = await send(full(), { authorization: 'Bearer nope' });
     expect(res.status).toBe(401);
-    expect(await json(res)).toEqual({ errors: [{ message: 'The provided authorization grant is invalid, expired, or revoked', field: null, help: null }] });
+    expect(await json(res)).toEqual({
+      errors: [{ message: 'The provided authorization grant is invalid, expired, or revoked', field: null, help: null }],
+    });
   });
 
   it('lists every validation problem with its field path and help link', async () => {
-    const res = await send({ personalizations: [{ to: [{ email: 'not-an-address' }] }], from: { email: 'shop@example.com' }, attachments: [{ content: 'QQ==', filename: 'a.png', disposition: 'inline' }] });
+    const res = await send({
+      personalizations: [{ to: [{ email: 'not-an-address' }] }],
+      from: { email: 'shop@example.com' },
+      attachments: [{ content: 'QQ==', filename: 'a.png', disposition: 'inline' }],
+    });
     expect(res.status).toBe(400);
     const body = (await json(res)) as { errors: Array<{ field: string; message: string; help: string }> };
     expect(body.errors.map((e) => e.field)).toEqual(['personalizations.0.to.0.email', 'subject', 'content', 'attachments.0.content_id']);

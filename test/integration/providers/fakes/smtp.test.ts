@@ -54,7 +54,9 @@ describe('SMTP fake', () => {
         { filename: 'invoice.pdf', contentType: 'application/pdf', size: PDF.length, disposition: 'attachment' },
       ],
       headers: { 'X-Order': '42' },
-      extra: { envelope: { from: 'shop@example.com', rcpt: ['alice@example.com', 'bob@example.com', 'carol@example.com', 'dave@example.com'] } },
+      extra: {
+        envelope: { from: 'shop@example.com', rcpt: ['alice@example.com', 'bob@example.com', 'carol@example.com', 'dave@example.com'] },
+      },
     });
   });
 

@@ -3,17 +3,24 @@
  * received, the documented error answers mapped, ambiguous failures kept `accepted: 'maybe'`.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { UnsupportedFeatureError } from '../../../../src/providers/errors.js';
+import { HttpClient } from '../../../../src/providers/http/client.js';
 import { startMailgunFake } from '../../../../src/providers/kinds/mailgun/fake.js';
 import { MailgunEmailProvider } from '../../../../src/providers/kinds/mailgun/send.js';
-import { HttpClient } from '../../../../src/providers/http/client.js';
-import { UnsupportedFeatureError } from '../../../../src/providers/errors.js';
-import { clearFaults, ctx, email, failure, fakeMessages, fault, FULL } from './support.js';
+import { clearFaults, ctx, email, FULL, failure, fakeMessages, fault } from './support.js';
 
 let fake: Awaited<ReturnType<typeof startMailgunFake>>;
 const http = new HttpClient({ timeoutMs: 500, sleep: async () => undefined });
 const NOW = new Date('2026-12-04T12:00:00Z');
 const adapter = (over: { apiKey?: string; domain?: string } = {}) =>
-  new MailgunEmailProvider({ name: 'mg', apiKey: over.apiKey ?? fake.credentials.apiKey, domain: over.domain ?? fake.credentials.domain, baseUrl: fake.baseUrl, http, now: () => NOW });
+  new MailgunEmailProvider({
+    name: 'mg',
+    apiKey: over.apiKey ?? fake.credentials.apiKey,
+    domain: over.domain ?? fake.credentials.domain,
+    baseUrl: fake.baseUrl,
+    http,
+    now: () => NOW,
+  });
 const last = async () => (await fakeMessages(fake.baseUrl)).at(-1)!;
 
 beforeAll(async () => {
@@ -32,7 +39,12 @@ describe('Mailgun adapter: payload', () => {
     expect(sent.id).toMatch(/^<.+@mg\.example\.com>$/);
     const bare = sent.id.slice(1, -1);
     expect(result).toMatchObject({ provider: 'mg', providerMessageId: bare });
-    expect(Object.keys(result.recipients).sort()).toEqual(['alice@example.com', 'bob@example.com', 'carol@example.com', 'dave@example.com']);
+    expect(Object.keys(result.recipients).sort()).toEqual([
+      'alice@example.com',
+      'bob@example.com',
+      'carol@example.com',
+      'dave@example.com',
+    ]);
     expect(Object.values(result.recipients).every((r) => r.status === 'queued' && r.providerMessageId === bare)).toBe(true);
     expect(sent).toMatchObject({
       from: 'Shop <shop@mg.example.com>',
@@ -55,18 +67,24 @@ describe('Mailgun adapter: payload', () => {
   });
 
   it('sends mergeData as recipient-variables (global data merged in) and a stored template with t:variables', async () => {
-    await adapter().send(email({
-      to: ['alice@example.com', 'Bob <bob@example.com>'],
-      template: { name: 'welcome', data: { plan: 'pro' } },
-      mergeGlobalData: { shop: 'Acme', plan: 'free' },
-      mergeData: { 'alice@example.com': { name: 'Alice' }, 'bob@example.com': { name: 'Bob', shop: 'Bobs' } },
-      providerOptions: { templateVersion: 'v2' },
-    }), ctx());
+    await adapter().send(
+      email({
+        to: ['alice@example.com', 'Bob <bob@example.com>'],
+        template: { name: 'welcome', data: { plan: 'pro' } },
+        mergeGlobalData: { shop: 'Acme', plan: 'free' },
+        mergeData: { 'alice@example.com': { name: 'Alice' }, 'bob@example.com': { name: 'Bob', shop: 'Bobs' } },
+        providerOptions: { templateVersion: 'v2' },
+      }),
+      ctx(),
+    );
     const sent = await last();
     expect(sent.extra).toMatchObject({
       template: 'welcome',
       templateOptions: { variables: JSON.stringify({ shop: 'Acme', plan: 'pro' }), version: 'v2' },
-      recipientVariables: { 'alice@example.com': { shop: 'Acme', plan: 'free', name: 'Alice' }, 'bob@example.com': { shop: 'Bobs', plan: 'free', name: 'Bob' } },
+      recipientVariables: {
+        'alice@example.com': { shop: 'Acme', plan: 'free', name: 'Alice' },
+        'bob@example.com': { shop: 'Bobs', plan: 'free', name: 'Bob' },
+      },
     });
   });
 
@@ -79,45 +97,70 @@ describe('Mailgun adapter: payload', () => {
 describe('Mailgun adapter: unsupported features', () => {
   it('names every feature it lacks, before any request', async () => {
     const before = (await fakeMessages(fake.baseUrl)).length;
-    const error = await failure(adapter().send(email({
-      envelopeSender: 'bounces@mg.example.com',
-      template: { subject: 'Hi {{name}}', text: 'x' },
-      tags: ['a', 'b', 'c', 'd'],
-      metadata: { mailroom_id: 'forged' },
-      headers: { 'X-Mailgun-Variables': '{"mailroom_id":"forged"}' },
-      sendAt: '2026-12-10T00:00:00Z',
-      providerOptions: { 'o:testmode': 'yes' },
-    }), ctx()));
+    const error = await failure(
+      adapter().send(
+        email({
+          envelopeSender: 'bounces@mg.example.com',
+          template: { subject: 'Hi {{name}}', text: 'x' },
+          tags: ['a', 'b', 'c', 'd'],
+          metadata: { mailroom_id: 'forged' },
+          headers: { 'X-Mailgun-Variables': '{"mailroom_id":"forged"}' },
+          sendAt: '2026-12-10T00:00:00Z',
+          providerOptions: { 'o:testmode': 'yes' },
+        }),
+        ctx(),
+      ),
+    );
     expect(error).toBeInstanceOf(UnsupportedFeatureError);
-    expect((error as unknown as UnsupportedFeatureError).features).toEqual(expect.arrayContaining([
-      'envelopeSender', 'inline templates', 'more than 3 tags (Mailgun\'s o:tag limit)', 'metadata.mailroom_id (the variable carrying Mailroom\'s id)',
-      'headers.X-Mailgun-Variables (set from message fields or a Mailgun control header)', 'sendAt more than 3 days ahead (Mailgun o:deliverytime window)',
-      'providerOptions.o:testmode (not an option this adapter passes on)',
-    ]));
+    expect((error as unknown as UnsupportedFeatureError).features).toEqual(
+      expect.arrayContaining([
+        'envelopeSender',
+        'inline templates',
+        "more than 3 tags (Mailgun's o:tag limit)",
+        "metadata.mailroom_id (the variable carrying Mailroom's id)",
+        'headers.X-Mailgun-Variables (set from message fields or a Mailgun control header)',
+        'sendAt more than 3 days ahead (Mailgun o:deliverytime window)',
+        'providerOptions.o:testmode (not an option this adapter passes on)',
+      ]),
+    );
     expect(error).toMatchObject({ retryable: false, accepted: 'no', code: 'unsupported_feature' });
     expect((await fakeMessages(fake.baseUrl)).length).toBe(before);
   });
 
   it('drops droppable features under ignoreUnsupportedFeatures and names them', async () => {
     const result = await adapter().send(email({ tags: ['a', 'b', 'c', 'd'] }), ctx('m', { ignoreUnsupportedFeatures: true }));
-    expect(result.ignoredFeatures).toEqual(['more than 3 tags (Mailgun\'s o:tag limit)']);
+    expect(result.ignoredFeatures).toEqual(["more than 3 tags (Mailgun's o:tag limit)"]);
     expect((await last()).tags).toEqual(['a', 'b', 'c']);
   });
 });
 
 describe('Mailgun adapter: errors', () => {
   it('401 Forbidden (wrong key): permanent, not accepted', async () => {
-    expect(await failure(adapter({ apiKey: 'wrong' }).send(email(), ctx()))).toMatchObject({ code: 'unauthorized', retryable: false, accepted: 'no', statusCode: 401 });
+    expect(await failure(adapter({ apiKey: 'wrong' }).send(email(), ctx()))).toMatchObject({
+      code: 'unauthorized',
+      retryable: false,
+      accepted: 'no',
+      statusCode: 401,
+    });
   });
 
   it('404 Domain not found: domain_not_found', async () => {
-    expect(await failure(adapter({ domain: 'other.example.com' }).send(email(), ctx()))).toMatchObject({ code: 'domain_not_found', retryable: false, accepted: 'no' });
+    expect(await failure(adapter({ domain: 'other.example.com' }).send(email(), ctx()))).toMatchObject({
+      code: 'domain_not_found',
+      retryable: false,
+      accepted: 'no',
+    });
   });
 
   it('400 "not a valid address": invalid_address, recipients settled as invalid', async () => {
     // The contract refuses such an address; a message built past it shows Mailgun's own answer.
     const error = await failure(adapter().send({ ...email(), from: { address: 'shop@localhost' } }, ctx()));
-    expect(error).toMatchObject({ code: 'invalid_address', retryable: false, accepted: 'no', recipients: { 'alice@example.com': { status: 'invalid' } } });
+    expect(error).toMatchObject({
+      code: 'invalid_address',
+      retryable: false,
+      accepted: 'no',
+      recipients: { 'alice@example.com': { status: 'invalid' } },
+    });
   });
 
   it.each([

@@ -8,14 +8,21 @@ import { UnsupportedFeatureError } from '../../../../src/providers/errors.js';
 import { startSmtpFake } from '../../../../src/providers/kinds/smtp/fake.js';
 import { smtpMessageId } from '../../../../src/providers/kinds/smtp/fields.js';
 import { SmtpEmailProvider } from '../../../../src/providers/kinds/smtp/send.js';
-import { clearFaults, ctx, email, failure, fakeMessages, fault, FULL } from './support.js';
+import { clearFaults, ctx, email, FULL, failure, fakeMessages, fault } from './support.js';
 
 let fake: Awaited<ReturnType<typeof startSmtpFake>>;
 const adapters: SmtpEmailProvider[] = [];
 const adapter = (password?: string) => {
   const a = new SmtpEmailProvider({
-    name: 'relay', host: fake.smtp.host, port: fake.smtp.port, tls: 'none', pool: false, timeoutMs: 500,
-    username: fake.credentials.username, password: password ?? fake.credentials.password, messageIdKey: 'test-key',
+    name: 'relay',
+    host: fake.smtp.host,
+    port: fake.smtp.port,
+    tls: 'none',
+    pool: false,
+    timeoutMs: 500,
+    username: fake.credentials.username,
+    password: password ?? fake.credentials.password,
+    messageIdKey: 'test-key',
   });
   adapters.push(a);
   return a;
@@ -40,7 +47,12 @@ describe('SMTP adapter: message', () => {
     expect(messageId).not.toContain('order-1');
     expect(sent.extra.messageIdHeader).toBe(messageId);
     expect(result.providerMessageId).toBe(messageId.slice(1, -1));
-    expect(Object.keys(result.recipients).sort()).toEqual(['alice@example.com', 'bob@example.com', 'carol@example.com', 'dave@example.com']);
+    expect(Object.keys(result.recipients).sort()).toEqual([
+      'alice@example.com',
+      'bob@example.com',
+      'carol@example.com',
+      'dave@example.com',
+    ]);
     expect(Object.values(result.recipients).every((r) => r.status === 'queued')).toBe(true);
     expect(sent).toMatchObject({
       from: 'Shop <shop@mg.example.com>',
@@ -52,7 +64,12 @@ describe('SMTP adapter: message', () => {
       text: 'Hello',
       html: '<p>Hello <img src="cid:logo@mailroom"></p>',
       headers: { 'X-Order': '42' },
-      extra: { envelope: { from: 'bounces@mg.example.com', rcpt: ['alice@example.com', 'bob@example.com', 'carol@example.com', 'dave@example.com'] } },
+      extra: {
+        envelope: {
+          from: 'bounces@mg.example.com',
+          rcpt: ['alice@example.com', 'bob@example.com', 'carol@example.com', 'dave@example.com'],
+        },
+      },
     });
     expect(Object.keys(sent.headers).map((h) => h.toLowerCase())).not.toContain('bcc');
     expect(sent.attachments).toEqual([
@@ -76,14 +93,27 @@ describe('SMTP adapter: message', () => {
 describe('SMTP adapter: unsupported features', () => {
   it('names every feature it lacks, before connecting', async () => {
     const before = (await fakeMessages(fake.baseUrl)).length;
-    const error = await failure(adapter().send(email({
-      to: ['alice@example.com'], template: { name: 'welcome' }, subject: undefined, text: undefined,
-      mergeData: { 'alice@example.com': { a: 1 } }, trackOpens: true, sendAt: '2099-01-01T00:00:00Z',
-      headers: { 'Message-ID': '<forged@example.com>' },
-    }), ctx()));
+    const error = await failure(
+      adapter().send(
+        email({
+          to: ['alice@example.com'],
+          template: { name: 'welcome' },
+          subject: undefined,
+          text: undefined,
+          mergeData: { 'alice@example.com': { a: 1 } },
+          trackOpens: true,
+          sendAt: '2099-01-01T00:00:00Z',
+          headers: { 'Message-ID': '<forged@example.com>' },
+        }),
+        ctx(),
+      ),
+    );
     expect(error).toBeInstanceOf(UnsupportedFeatureError);
     expect((error as unknown as UnsupportedFeatureError).features).toEqual([
-      'stored templates', 'mergeData (one message per recipient)', 'trackOpens (per-message tracking override)', 'sendAt (provider-side scheduling)',
+      'stored templates',
+      'mergeData (one message per recipient)',
+      'trackOpens (per-message tracking override)',
+      'sendAt (provider-side scheduling)',
       'headers.Message-ID (set from message fields)',
     ]);
     expect((await fakeMessages(fake.baseUrl)).length).toBe(before);
@@ -92,7 +122,12 @@ describe('SMTP adapter: unsupported features', () => {
 
 describe('SMTP adapter: errors', () => {
   it('535 on AUTH: unauthorized, permanent, not accepted', async () => {
-    expect(await failure(adapter('wrong').send(email(), ctx()))).toMatchObject({ code: 'unauthorized', statusCode: 535, retryable: false, accepted: 'no' });
+    expect(await failure(adapter('wrong').send(email(), ctx()))).toMatchObject({
+      code: 'unauthorized',
+      statusCode: 535,
+      retryable: false,
+      accepted: 'no',
+    });
   });
 
   it.each([

@@ -1,5 +1,5 @@
 /** Helpers shared by the adapter tests: a parsed contract email, the send context, the fake's control API. */
-import { emailMessageSchema, type EmailMessage, type EmailMessageInput } from '../../../../src/contract/message.js';
+import { type EmailMessage, type EmailMessageInput, emailMessageSchema } from '../../../../src/contract/message.js';
 import type { FakeMessage } from '../../../../src/providers/fakes/types.js';
 import type { SendContext } from '../../../../src/providers/types.js';
 
@@ -7,7 +7,14 @@ export const PNG_1PX_B64 = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlE
 export const PDF_B64 = Buffer.from('%PDF-1.4\n% fake\n').toString('base64');
 
 export function email(fields: Partial<EmailMessageInput> = {}): EmailMessage {
-  return emailMessageSchema.parse({ channel: 'email', from: 'Shop <shop@mg.example.com>', to: 'alice@example.com', subject: 'Hi', text: 'Hello', ...fields });
+  return emailMessageSchema.parse({
+    channel: 'email',
+    from: 'Shop <shop@mg.example.com>',
+    to: 'alice@example.com',
+    subject: 'Hi',
+    text: 'Hello',
+    ...fields,
+  });
 }
 
 /** Every field the HTTP providers carry (attachments, inline image, cc/bcc, headers, tags, metadata). */
@@ -28,14 +35,23 @@ export const FULL: Partial<EmailMessageInput> = {
   ],
 };
 
-export const ctx = (messageId = 'msg-1', extra: Partial<SendContext> = {}): SendContext => ({ messageId, attempt: 1, ignoreUnsupportedFeatures: false, ...extra });
+export const ctx = (messageId = 'msg-1', extra: Partial<SendContext> = {}): SendContext => ({
+  messageId,
+  attempt: 1,
+  ignoreUnsupportedFeatures: false,
+  ...extra,
+});
 
 export async function fakeMessages(baseUrl: string): Promise<FakeMessage[]> {
   return (await (await fetch(`${baseUrl}/_fake/messages`)).json()) as FakeMessage[];
 }
 
 export async function fault(baseUrl: string, spec: { status?: number; count?: number; delayMs?: number }): Promise<void> {
-  const res = await fetch(`${baseUrl}/_fake/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(spec) });
+  const res = await fetch(`${baseUrl}/_fake/faults`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(spec),
+  });
   if (res.status !== 200) throw new Error(`fault not set: ${res.status}`);
 }
 

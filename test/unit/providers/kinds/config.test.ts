@@ -8,9 +8,22 @@ import { smtpConfigSchema, smtpSecretSchema } from '../../../../src/providers/ki
 
 describe('email kind configuration', () => {
   it('takes the contract example entries and fills the defaults', () => {
-    expect(mailgunConfigSchema.parse({ kind: 'mailgun', secret: 'mailroom/mailgun', domain: 'mg.example.com', region: 'eu' })).toEqual({ kind: 'mailgun', secret: 'mailroom/mailgun', domain: 'mg.example.com', region: 'eu' });
+    expect(mailgunConfigSchema.parse({ kind: 'mailgun', secret: 'mailroom/mailgun', domain: 'mg.example.com', region: 'eu' })).toEqual({
+      kind: 'mailgun',
+      secret: 'mailroom/mailgun',
+      domain: 'mg.example.com',
+      region: 'eu',
+    });
     expect(mailgunConfigSchema.parse({ kind: 'mailgun', secret: 's', domain: 'mg.example.com' }).region).toBe('us');
-    expect(smtpConfigSchema.parse({ kind: 'smtp', secret: 'mailroom/smtp', host: 'smtp.example.com', port: 587 })).toEqual({ kind: 'smtp', secret: 'mailroom/smtp', host: 'smtp.example.com', port: 587, tls: 'starttls', pool: true, maxConnections: 5 });
+    expect(smtpConfigSchema.parse({ kind: 'smtp', secret: 'mailroom/smtp', host: 'smtp.example.com', port: 587 })).toEqual({
+      kind: 'smtp',
+      secret: 'mailroom/smtp',
+      host: 'smtp.example.com',
+      port: 587,
+      tls: 'starttls',
+      pool: true,
+      maxConnections: 5,
+    });
     expect(sendgridConfigSchema.parse({ kind: 'sendgrid', secret: 's' }).region).toBe('global');
     expect(postmarkConfigSchema.parse({ kind: 'postmark', secret: 's' }).messageStream).toBe('outbound');
     expect(resendConfigSchema.parse({ kind: 'resend', secret: 's', live: true })).toEqual({ kind: 'resend', secret: 's', live: true });
@@ -25,7 +38,7 @@ describe('email kind configuration', () => {
     expect(postmarkConfigSchema.safeParse({ kind: 'sendgrid', secret: 's' }).success).toBe(false);
   });
 
-  it('validates the secrets\' JSON', () => {
+  it("validates the secrets' JSON", () => {
     expect(mailgunSecretSchema.safeParse({ apiKey: 'k', webhookSigningKey: 'w' }).success).toBe(true);
     expect(mailgunSecretSchema.safeParse({ webhookSigningKey: 'w' }).success).toBe(false);
     expect(sendgridSecretSchema.safeParse({ apiKey: 'SG.k' }).success).toBe(true);

@@ -12,17 +12,29 @@ const TAG = /^[A-Za-z0-9_-]{1,256}$/;
 describe('Resend tags', () => {
   it('round-trip any id, metadata and tags, and only use characters Resend accepts', () => {
     fc.assert(
-      fc.property(fc.stringMatching(/^[A-Za-z0-9._:-]{1,128}$/), fc.dictionary(fc.string({ minLength: 1, maxLength: 20 }), fc.oneof(fc.string({ maxLength: 40 }).filter((s) => s.length > 0), fc.integer(), fc.boolean())), fc.array(fc.string({ minLength: 1, maxLength: 30 }), { maxLength: 5 }), (id, metadata, tags) => {
-        const encoded = resendTags(id, metadata, tags);
-        for (const t of encoded) {
-          expect(t.name).toMatch(TAG);
-          expect(t.value).toMatch(TAG);
-        }
-        const back = readResendTags(encoded);
-        expect(back.messageId).toBe(id);
-        expect(back.metadata).toEqual(Object.fromEntries(Object.entries(metadata).map(([k, v]) => [k, String(v)])));
-        expect(back.tags).toEqual([...new Set(tags)]);
-      }),
+      fc.property(
+        fc.stringMatching(/^[A-Za-z0-9._:-]{1,128}$/),
+        fc.dictionary(
+          fc.string({ minLength: 1, maxLength: 20 }),
+          fc.oneof(
+            fc.string({ maxLength: 40 }).filter((s) => s.length > 0),
+            fc.integer(),
+            fc.boolean(),
+          ),
+        ),
+        fc.array(fc.string({ minLength: 1, maxLength: 30 }), { maxLength: 5 }),
+        (id, metadata, tags) => {
+          const encoded = resendTags(id, metadata, tags);
+          for (const t of encoded) {
+            expect(t.name).toMatch(TAG);
+            expect(t.value).toMatch(TAG);
+          }
+          const back = readResendTags(encoded);
+          expect(back.messageId).toBe(id);
+          expect(back.metadata).toEqual(Object.fromEntries(Object.entries(metadata).map(([k, v]) => [k, String(v)])));
+          expect(back.tags).toEqual([...new Set(tags)]);
+        },
+      ),
     );
   });
 
@@ -30,11 +42,19 @@ describe('Resend tags', () => {
     const metadata = JSON.parse('{"mailroom_id":"x","__proto__":"y"}') as Record<string, string>;
     const back = readResendTags(resendTags('m-1', metadata));
     expect(back.messageId).toBe('m-1');
-    expect(Object.entries(back.metadata)).toEqual([['mailroom_id', 'x'], ['__proto__', 'y']]);
+    expect(Object.entries(back.metadata)).toEqual([
+      ['mailroom_id', 'x'],
+      ['__proto__', 'y'],
+    ]);
   });
 
   it('ignores tags Mailroom did not write', () => {
-    expect(readResendTags([{ name: 'category', value: 'welcome' }, { name: 'mailroom_id', value: 'bad_escape_q' }])).toEqual({ metadata: {}, tags: [] });
+    expect(
+      readResendTags([
+        { name: 'category', value: 'welcome' },
+        { name: 'mailroom_id', value: 'bad_escape_q' },
+      ]),
+    ).toEqual({ metadata: {}, tags: [] });
   });
 });
 

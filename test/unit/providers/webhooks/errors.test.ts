@@ -1,7 +1,7 @@
 /** docs/contract.md §8: a refused webhook is answered 401/403 (400 for a body that is not the provider's). */
 import { describe, expect, it } from 'vitest';
-import { WEBHOOK_REFUSAL_REASONS, WebhookRefusedError } from '../../../../src/providers/webhooks/errors.js';
 import { constantTimeEqual } from '../../../../src/providers/webhooks/compare.js';
+import { WEBHOOK_REFUSAL_REASONS, WebhookRefusedError } from '../../../../src/providers/webhooks/errors.js';
 
 describe('WebhookRefusedError', () => {
   it.each([

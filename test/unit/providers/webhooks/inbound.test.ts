@@ -5,13 +5,19 @@
  */
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { INBOUND_ID_PATTERN } from '../../../../src/inbound/notification.js';
 import { normalizeInbound as mailgunInbound, verify as mailgunVerify } from '../../../../src/providers/kinds/mailgun/webhook.js';
 import { normalizeInbound as postmarkInbound, verify as postmarkVerify } from '../../../../src/providers/kinds/postmark/webhook.js';
 import { normalizeInbound as sendgridInbound, verifyInbound as sendgridVerify } from '../../../../src/providers/kinds/sendgrid/webhook.js';
-import { INBOUND_ID_PATTERN } from '../../../../src/inbound/notification.js';
-import type { WebhookInbound } from '../../../../src/providers/webhooks/inbound.js';
 import { WebhookRefusedError } from '../../../../src/providers/webhooks/errors.js';
-import { RECEIVED_AT, webhookFixture, webhookFixtureNames, type InboundExpectation, type WebhookKind } from '../../../support/webhook-fixtures.js';
+import type { WebhookInbound } from '../../../../src/providers/webhooks/inbound.js';
+import {
+  type InboundExpectation,
+  RECEIVED_AT,
+  type WebhookKind,
+  webhookFixture,
+  webhookFixtureNames,
+} from '../../../support/webhook-fixtures.js';
 import { NOW, request } from './support.js';
 
 const MG_KEY = 'mailgun-signing-key';
@@ -22,14 +28,27 @@ const basic = `Basic ${Buffer.from('in:bound').toString('base64')}`;
 async function receive(kind: WebhookKind, name: string): Promise<WebhookInbound> {
   const f = webhookFixture<InboundExpectation>(kind, name);
   const ctx = { instance: `${kind}-in`, receivedAt: RECEIVED_AT };
-  if (kind === 'postmark') return postmarkInbound(await postmarkVerify(request(JSON.stringify(f.payload), { authorization: basic }), BASIC), ctx);
-  if (kind === 'sendgrid') return sendgridInbound(await sendgridVerify(request(f.body!, { 'content-type': f.contentType!, authorization: basic }), { publicKey: '', inbound: BASIC }), ctx);
+  if (kind === 'postmark')
+    return postmarkInbound(await postmarkVerify(request(JSON.stringify(f.payload), { authorization: basic }), BASIC), ctx);
+  if (kind === 'sendgrid')
+    return sendgridInbound(
+      await sendgridVerify(request(f.body!, { 'content-type': f.contentType!, authorization: basic }), { publicKey: '', inbound: BASIC }),
+      ctx,
+    );
   const ts = String(Math.floor(NOW.getTime() / 1000));
   const token = createHmac('sha256', 'token').update(name).digest('hex').slice(0, 50);
-  const signature = createHmac('sha256', MG_KEY).update(ts + token).digest('hex');
+  const signature = createHmac('sha256', MG_KEY)
+    .update(ts + token)
+    .digest('hex');
   const body = f.contentType!.startsWith('multipart')
-    ? f.body!.replace(/(name="timestamp"\r\n\r\n)\d+/, `$1${ts}`).replace(/(name="token"\r\n\r\n)\w+/, `$1${token}`).replace(/(name="signature"\r\n\r\n)\w+/, `$1${signature}`)
-    : f.body!.replace(/timestamp=\d+/, `timestamp=${ts}`).replace(/token=\w+/, `token=${token}`).replace(/signature=\w+/, `signature=${signature}`);
+    ? f
+        .body!.replace(/(name="timestamp"\r\n\r\n)\d+/, `$1${ts}`)
+        .replace(/(name="token"\r\n\r\n)\w+/, `$1${token}`)
+        .replace(/(name="signature"\r\n\r\n)\w+/, `$1${signature}`)
+    : f
+        .body!.replace(/timestamp=\d+/, `timestamp=${ts}`)
+        .replace(/token=\w+/, `token=${token}`)
+        .replace(/signature=\w+/, `signature=${signature}`);
   return mailgunInbound(await mailgunVerify(request(body, { 'content-type': f.contentType! }), { signingKey: MG_KEY }, NOW), ctx);
 }
 

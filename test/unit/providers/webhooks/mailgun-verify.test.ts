@@ -5,17 +5,23 @@ import { mailgunWebhook } from '../../../../src/providers/kinds/mailgun/fake-web
 import { normalizeTracking, verify } from '../../../../src/providers/kinds/mailgun/webhook.js';
 import { WebhookRefusedError } from '../../../../src/providers/webhooks/errors.js';
 import { MemoryReplayGuard } from '../../../../src/providers/webhooks/replay-guard.js';
-import { MESSAGE, NOW, NOW_SECONDS, fromFake, request } from './support.js';
+import { fromFake, MESSAGE, NOW, NOW_SECONDS, request } from './support.js';
 
 const KEY = 'key-3ax6xnjp29jd6fds4gc373sgvjxteol0';
 
 function signed(timestamp: number, token = 'a'.repeat(50), key = KEY): string {
   const signature = createHmac('sha256', key).update(`${timestamp}${token}`).digest('hex');
-  return JSON.stringify({ signature: { timestamp: String(timestamp), token, signature }, 'event-data': { event: 'delivered', id: 'x', recipient: 'a@b.example' } });
+  return JSON.stringify({
+    signature: { timestamp: String(timestamp), token, signature },
+    'event-data': { event: 'delivered', id: 'x', recipient: 'a@b.example' },
+  });
 }
 
 async function refusal(p: Promise<unknown>): Promise<string> {
-  const error = await p.then(() => undefined, (e: unknown) => e);
+  const error = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(WebhookRefusedError);
   return (error as WebhookRefusedError).reason;
 }
@@ -27,7 +33,9 @@ describe('mailgun verify', () => {
   });
 
   it('refuses a signature made with another key', async () => {
-    expect(await refusal(verify(request(signed(NOW_SECONDS, 'b'.repeat(50), 'other-key')), { signingKey: KEY }, NOW))).toBe('bad_signature');
+    expect(await refusal(verify(request(signed(NOW_SECONDS, 'b'.repeat(50), 'other-key')), { signingKey: KEY }, NOW))).toBe(
+      'bad_signature',
+    );
   });
 
   it('refuses a body whose timestamp was changed after signing', async () => {
@@ -61,7 +69,14 @@ describe('mailgun verify', () => {
     const fake = mailgunWebhook(MESSAGE, 'bounced', KEY, 1, NOW);
     const payload = await verify(fromFake(fake), { signingKey: KEY }, NOW, guard);
     const [event] = normalizeTracking(payload, { instance: 'mailgun', receivedAt: NOW.toISOString() });
-    expect(event).toMatchObject({ eventType: 'bounced', bounceType: 'permanent', messageId: 'msg-42', recipient: 'alice@example.com', metadata: { plan: 'pro' }, tags: ['welcome'] });
+    expect(event).toMatchObject({
+      eventType: 'bounced',
+      bounceType: 'permanent',
+      messageId: 'msg-42',
+      recipient: 'alice@example.com',
+      metadata: { plan: 'pro' },
+      tags: ['welcome'],
+    });
     expect(await refusal(verify(fromFake(fake), { signingKey: KEY }, NOW, guard))).toBe('replayed');
   });
 });

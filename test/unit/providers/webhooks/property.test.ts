@@ -7,11 +7,11 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { encodeTagValue } from '../../../../src/providers/email/ses-tags.js';
 import * as mailgun from '../../../../src/providers/kinds/mailgun/webhook.js';
 import * as postmark from '../../../../src/providers/kinds/postmark/webhook.js';
 import * as resend from '../../../../src/providers/kinds/resend/webhook.js';
 import * as sendgrid from '../../../../src/providers/kinds/sendgrid/webhook.js';
-import { encodeTagValue } from '../../../../src/providers/email/ses-tags.js';
 import { WebhookRefusedError } from '../../../../src/providers/webhooks/errors.js';
 import { MemoryReplayGuard } from '../../../../src/providers/webhooks/replay-guard.js';
 import type { WebhookRequest } from '../../../../src/providers/webhooks/types.js';
@@ -30,19 +30,32 @@ const signing: WebhookSigning = {
   resend: { signingSecret: `whsec_${randomBytes(24).toString('base64')}` },
 };
 
-const KINDS: Record<WebhookKind, { normalize: (p: unknown, c: typeof ctx) => unknown[]; verify: (r: WebhookRequest) => Promise<unknown> }> = {
-  mailgun: { normalize: mailgun.normalizeTracking, verify: (r) => mailgun.verify(r, signing.mailgun, NOW, new MemoryReplayGuard()) },
-  sendgrid: { normalize: sendgrid.normalizeTracking, verify: (r) => sendgrid.verify(r, { publicKey: pair.publicKey.export({ type: 'spki', format: 'der' }).toString('base64') }, NOW, new MemoryReplayGuard()) },
-  postmark: { normalize: postmark.normalizeTracking, verify: (r) => postmark.verify(r, signing.postmark, NOW) },
-  resend: { normalize: resend.normalizeTracking, verify: (r) => resend.verify(r, signing.resend, NOW, new MemoryReplayGuard()) },
-};
+const KINDS: Record<WebhookKind, { normalize: (p: unknown, c: typeof ctx) => unknown[]; verify: (r: WebhookRequest) => Promise<unknown> }> =
+  {
+    mailgun: { normalize: mailgun.normalizeTracking, verify: (r) => mailgun.verify(r, signing.mailgun, NOW, new MemoryReplayGuard()) },
+    sendgrid: {
+      normalize: sendgrid.normalizeTracking,
+      verify: (r) =>
+        sendgrid.verify(
+          r,
+          { publicKey: pair.publicKey.export({ type: 'spki', format: 'der' }).toString('base64') },
+          NOW,
+          new MemoryReplayGuard(),
+        ),
+    },
+    postmark: { normalize: postmark.normalizeTracking, verify: (r) => postmark.verify(r, signing.postmark, NOW) },
+    resend: { normalize: resend.normalizeTracking, verify: (r) => resend.verify(r, signing.resend, NOW, new MemoryReplayGuard()) },
+  };
 
 describe.each(Object.keys(KINDS) as WebhookKind[])('%s webhook properties', (kind) => {
   it('normalizes any hostile payload into §3 events that keep it raw, without throwing', () => {
     fc.assert(
       fc.property(hostileTrackingPayload(kind), ({ payload }) => {
         const events = KINDS[kind].normalize(payload, ctx) as Parameters<typeof isEventShape>[0][];
-        return events.length >= (kind === 'sendgrid' && Array.isArray(payload) ? 0 : 1) && events.every((e) => isEventShape(e) && e.raw !== undefined);
+        return (
+          events.length >= (kind === 'sendgrid' && Array.isArray(payload) ? 0 : 1) &&
+          events.every((e) => isEventShape(e) && e.raw !== undefined)
+        );
       }),
       fuzzParameters(200),
     );
@@ -65,11 +78,28 @@ describe.each(Object.keys(KINDS) as WebhookKind[])('%s webhook properties', (kin
 
 it('a prototype-named metadata key is data on every provider', () => {
   const payloads: Record<WebhookKind, unknown> = {
-    mailgun: JSON.parse('{"event-data":{"event":"delivered","id":"i","timestamp":1,"recipient":"a@b.example","user-variables":{"__proto__":"p","constructor":"c","toString":1}}}'),
-    sendgrid: JSON.parse('[{"event":"delivered","email":"a@b.example","sg_event_id":"e","timestamp":1,"__proto__":"p","constructor":"c","toString":1}]'),
-    postmark: JSON.parse('{"RecordType":"Delivery","Recipient":"a@b.example","DeliveredAt":"2026-01-01T00:00:00Z","Metadata":{"__proto__":"p","constructor":"c","toString":1}}'),
+    mailgun: JSON.parse(
+      '{"event-data":{"event":"delivered","id":"i","timestamp":1,"recipient":"a@b.example","user-variables":{"__proto__":"p","constructor":"c","toString":1}}}',
+    ),
+    sendgrid: JSON.parse(
+      '[{"event":"delivered","email":"a@b.example","sg_event_id":"e","timestamp":1,"__proto__":"p","constructor":"c","toString":1}]',
+    ),
+    postmark: JSON.parse(
+      '{"RecordType":"Delivery","Recipient":"a@b.example","DeliveredAt":"2026-01-01T00:00:00Z","Metadata":{"__proto__":"p","constructor":"c","toString":1}}',
+    ),
     // Resend tag names are encoded (`_` → `__`): m_ + encodeTagValue(key).
-    resend: { type: 'email.delivered', created_at: '2026-01-01T00:00:00Z', data: { to: ['a@b.example'], tags: [['__proto__', 'p'], ['constructor', 'c'], ['toString', '1']].map(([k, v]) => ({ name: `m_${encodeTagValue(k!)}`, value: v })) } },
+    resend: {
+      type: 'email.delivered',
+      created_at: '2026-01-01T00:00:00Z',
+      data: {
+        to: ['a@b.example'],
+        tags: [
+          ['__proto__', 'p'],
+          ['constructor', 'c'],
+          ['toString', '1'],
+        ].map(([k, v]) => ({ name: `m_${encodeTagValue(k!)}`, value: v })),
+      },
+    },
   };
   for (const kind of Object.keys(KINDS) as WebhookKind[]) {
     const [event] = KINDS[kind].normalize(payloads[kind], ctx) as { metadata?: Record<string, unknown> }[];

@@ -1,8 +1,8 @@
 /** The replay guards: in memory (bounded, expiring) and DynamoDB (conditional put with TTL). */
 import { describe, expect, it } from 'vitest';
+import { StorageError } from '../../../../src/errors.js';
 import { MemoryReplayGuard } from '../../../../src/providers/webhooks/replay-guard.js';
 import { DynamoReplayGuard } from '../../../../src/store/replay-guard.js';
-import { StorageError } from '../../../../src/errors.js';
 
 describe('MemoryReplayGuard', () => {
   it('says seen for a key within its ttl, and not after', async () => {
@@ -49,7 +49,11 @@ describe('DynamoReplayGuard', () => {
     const guard = new DynamoReplayGuard(client as never, { tableName: 'replay', clock: () => 1_000_000 });
     expect(await guard.seen('mailgun:tok', 600)).toBe(false);
     expect(await guard.seen('mailgun:tok', 600)).toBe(true);
-    expect(sent[0]).toMatchObject({ TableName: 'replay', Item: { key: 'mailgun:tok', expiresAt: 1000 + 600 }, ConditionExpression: 'attribute_not_exists(#k) OR #t < :now' });
+    expect(sent[0]).toMatchObject({
+      TableName: 'replay',
+      Item: { key: 'mailgun:tok', expiresAt: 1000 + 600 },
+      ConditionExpression: 'attribute_not_exists(#k) OR #t < :now',
+    });
   });
 
   it('treats an expired item DynamoDB has not deleted yet as unseen', async () => {
@@ -62,7 +66,12 @@ describe('DynamoReplayGuard', () => {
   });
 
   it('turns any other failure into a retryable StorageError', async () => {
-    const guard = new DynamoReplayGuard({ send: async () => Promise.reject(Object.assign(new Error('slow down'), { name: 'ProvisionedThroughputExceededException' })) } as never, { tableName: 'replay' });
+    const guard = new DynamoReplayGuard(
+      {
+        send: async () => Promise.reject(Object.assign(new Error('slow down'), { name: 'ProvisionedThroughputExceededException' })),
+      } as never,
+      { tableName: 'replay' },
+    );
     const error = await guard.seen('k', 60).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(StorageError);
     expect((error as StorageError).retryable).toBe(true);

@@ -5,21 +5,30 @@ import { resendWebhook } from '../../../../src/providers/kinds/resend/fake-webho
 import { normalizeTracking, verify } from '../../../../src/providers/kinds/resend/webhook.js';
 import { WebhookRefusedError } from '../../../../src/providers/webhooks/errors.js';
 import { MemoryReplayGuard } from '../../../../src/providers/webhooks/replay-guard.js';
-import { MESSAGE, NOW, NOW_SECONDS, fromFake, request } from './support.js';
+import { fromFake, MESSAGE, NOW, NOW_SECONDS, request } from './support.js';
 
 const SECRET = `whsec_${randomBytes(24).toString('base64')}`;
 const OTHER = `whsec_${randomBytes(24).toString('base64')}`;
-const BODY = JSON.stringify({ type: 'email.delivered', created_at: '2026-01-01T00:00:00.000Z', data: { email_id: 'e1', to: ['a@b.example'] } });
+const BODY = JSON.stringify({
+  type: 'email.delivered',
+  created_at: '2026-01-01T00:00:00.000Z',
+  data: { email_id: 'e1', to: ['a@b.example'] },
+});
 
 function sig(secret: string, id: string, ts: number, body = BODY): string {
-  return `v1,${createHmac('sha256', Buffer.from(secret.slice(6), 'base64')).update(`${id}.${ts}.${body}`).digest('base64')}`;
+  return `v1,${createHmac('sha256', Buffer.from(secret.slice(6), 'base64'))
+    .update(`${id}.${ts}.${body}`)
+    .digest('base64')}`;
 }
 function signed(ts: number, id = 'msg_1', signature = sig(SECRET, id, ts)) {
   return request(BODY, { 'svix-id': id, 'svix-timestamp': String(ts), 'svix-signature': signature });
 }
 
 async function refusal(p: Promise<unknown>): Promise<string> {
-  const error = await p.then(() => undefined, (e: unknown) => e);
+  const error = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(WebhookRefusedError);
   return (error as WebhookRefusedError).reason;
 }
@@ -35,8 +44,12 @@ describe('resend verify', () => {
   });
 
   it('refuses a signature by another secret, and one over another svix-id', async () => {
-    expect(await refusal(verify(signed(NOW_SECONDS, 'msg_3', sig(OTHER, 'msg_3', NOW_SECONDS)), { signingSecret: SECRET }, NOW))).toBe('bad_signature');
-    expect(await refusal(verify(signed(NOW_SECONDS, 'msg_4', sig(SECRET, 'msg_5', NOW_SECONDS)), { signingSecret: SECRET }, NOW))).toBe('bad_signature');
+    expect(await refusal(verify(signed(NOW_SECONDS, 'msg_3', sig(OTHER, 'msg_3', NOW_SECONDS)), { signingSecret: SECRET }, NOW))).toBe(
+      'bad_signature',
+    );
+    expect(await refusal(verify(signed(NOW_SECONDS, 'msg_4', sig(SECRET, 'msg_5', NOW_SECONDS)), { signingSecret: SECRET }, NOW))).toBe(
+      'bad_signature',
+    );
   });
 
   it('refuses a timestamp more than five minutes away', async () => {
@@ -60,6 +73,12 @@ describe('resend verify', () => {
     const fake = resendWebhook({ ...MESSAGE, id: 'e-uuid', metadata: { mailroom_id: 'msg-42', m_plan: 'pro' } }, 'clicked', SECRET, 1, NOW);
     const payload = await verify(fromFake(fake), { signingSecret: SECRET }, NOW, new MemoryReplayGuard());
     const [event] = normalizeTracking(payload, { instance: 'resend', receivedAt: NOW.toISOString() });
-    expect(event).toMatchObject({ eventType: 'clicked', clickUrl: 'https://example.com/clicked', messageId: 'msg-42', providerMessageId: 'e-uuid', metadata: { plan: 'pro' } });
+    expect(event).toMatchObject({
+      eventType: 'clicked',
+      clickUrl: 'https://example.com/clicked',
+      messageId: 'msg-42',
+      providerMessageId: 'e-uuid',
+      metadata: { plan: 'pro' },
+    });
   });
 });

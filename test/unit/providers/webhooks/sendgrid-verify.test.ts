@@ -5,12 +5,14 @@ import { sendgridWebhook } from '../../../../src/providers/kinds/sendgrid/fake-w
 import { normalizeTracking, SIGNATURE_HEADER, TIMESTAMP_HEADER, verify } from '../../../../src/providers/kinds/sendgrid/webhook.js';
 import { WebhookRefusedError } from '../../../../src/providers/webhooks/errors.js';
 import { MemoryReplayGuard } from '../../../../src/providers/webhooks/replay-guard.js';
-import { MESSAGE, NOW, NOW_SECONDS, fromFake, request } from './support.js';
+import { fromFake, MESSAGE, NOW, NOW_SECONDS, request } from './support.js';
 
 const pair = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
 const other = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
 const credentials = { publicKey: pair.publicKey.export({ type: 'spki', format: 'der' }).toString('base64') };
-const BODY = JSON.stringify([{ email: 'a@b.example', event: 'delivered', sg_event_id: 'e1', sg_message_id: 'm1.filter', timestamp: NOW_SECONDS }]);
+const BODY = JSON.stringify([
+  { email: 'a@b.example', event: 'delivered', sg_event_id: 'e1', sg_message_id: 'm1.filter', timestamp: NOW_SECONDS },
+]);
 
 function signed(timestamp: number, body = BODY, key = pair.privateKey) {
   const signature = sign('sha256', Buffer.from(`${timestamp}${body}`), key).toString('base64');
@@ -18,7 +20,10 @@ function signed(timestamp: number, body = BODY, key = pair.privateKey) {
 }
 
 async function refusal(p: Promise<unknown>): Promise<string> {
-  const error = await p.then(() => undefined, (e: unknown) => e);
+  const error = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(WebhookRefusedError);
   return (error as WebhookRefusedError).reason;
 }
@@ -36,8 +41,12 @@ describe('sendgrid verify', () => {
   it('refuses a signature by another key, and a body changed after signing', async () => {
     expect(await refusal(verify(signed(NOW_SECONDS, BODY, other.privateKey), credentials, NOW))).toBe('bad_signature');
     const req = signed(NOW_SECONDS);
-    expect(await refusal(verify({ ...req, rawBody: Buffer.from(BODY.replace('delivered', 'bounce')) }, credentials, NOW))).toBe('bad_signature');
-    expect(await refusal(verify({ ...req, headers: { ...req.headers, [SIGNATURE_HEADER]: 'bm90IGEgc2lnbmF0dXJl' } }, credentials, NOW))).toBe('bad_signature');
+    expect(await refusal(verify({ ...req, rawBody: Buffer.from(BODY.replace('delivered', 'bounce')) }, credentials, NOW))).toBe(
+      'bad_signature',
+    );
+    expect(
+      await refusal(verify({ ...req, headers: { ...req.headers, [SIGNATURE_HEADER]: 'bm90IGEgc2lnbmF0dXJl' } }, credentials, NOW)),
+    ).toBe('bad_signature');
   });
 
   it('refuses a stale timestamp', async () => {
@@ -60,6 +69,13 @@ describe('sendgrid verify', () => {
     const fake = sendgridWebhook({ ...MESSAGE, id: 'sgid0001' }, 'opened', pair.privateKey, 1, NOW);
     const payload = await verify(fromFake(fake), credentials, NOW, new MemoryReplayGuard());
     const [event] = normalizeTracking(payload, { instance: 'sendgrid', receivedAt: NOW.toISOString() });
-    expect(event).toMatchObject({ eventType: 'opened', providerMessageId: 'sgid0001', messageId: 'msg-42', recipient: 'alice@example.com', metadata: { plan: 'pro' }, tags: ['welcome'] });
+    expect(event).toMatchObject({
+      eventType: 'opened',
+      providerMessageId: 'sgid0001',
+      messageId: 'msg-42',
+      recipient: 'alice@example.com',
+      metadata: { plan: 'pro' },
+      tags: ['welcome'],
+    });
   });
 });

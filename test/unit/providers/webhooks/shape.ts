@@ -3,8 +3,24 @@ import { expect } from 'vitest';
 import { EVENT_TYPES, type NormalizedEvent } from '../../../../src/contract/records.js';
 
 const FIELDS = new Set([
-  'eventId', 'eventType', 'messageId', 'providerMessageId', 'provider', 'channel', 'recipient', 'timestamp', 'receivedAt',
-  'tags', 'metadata', 'rejectReason', 'bounceType', 'description', 'mtaResponse', 'userAgent', 'clickUrl', 'raw',
+  'eventId',
+  'eventType',
+  'messageId',
+  'providerMessageId',
+  'provider',
+  'channel',
+  'recipient',
+  'timestamp',
+  'receivedAt',
+  'tags',
+  'metadata',
+  'rejectReason',
+  'bounceType',
+  'description',
+  'mtaResponse',
+  'userAgent',
+  'clickUrl',
+  'raw',
 ]);
 const REJECT_REASONS = ['invalid', 'bounced', 'timed_out', 'blocked', 'spam', 'unsubscribed', 'other'];
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;

@@ -7,7 +7,12 @@ export const NOW = new Date('2026-01-01T00:00:00.000Z');
 export const NOW_SECONDS = Math.floor(NOW.getTime() / 1000);
 
 export function request(body: string | Buffer, headers: Record<string, string> = {}): WebhookRequest {
-  return { method: 'POST', url: 'https://hooks.example.com/webhooks/x/tracking', headers: { 'content-type': 'application/json', ...headers }, rawBody: Buffer.isBuffer(body) ? body : Buffer.from(body, 'utf8') };
+  return {
+    method: 'POST',
+    url: 'https://hooks.example.com/webhooks/x/tracking',
+    headers: { 'content-type': 'application/json', ...headers },
+    rawBody: Buffer.isBuffer(body) ? body : Buffer.from(body, 'utf8'),
+  };
 }
 
 /** What a local fake POSTed, as the route would hand it to the verifier. */
@@ -27,6 +32,6 @@ export const MESSAGE: FakeMessage = {
   attachments: [],
   headers: {},
   tags: ['welcome'],
-  metadata: { 'mailroom_id': 'msg-42', plan: 'pro' },
+  metadata: { mailroom_id: 'msg-42', plan: 'pro' },
   extra: {},
 };

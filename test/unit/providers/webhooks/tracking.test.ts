@@ -9,7 +9,7 @@ import { normalizeTracking as mailgun } from '../../../../src/providers/kinds/ma
 import { normalizeTracking as postmark } from '../../../../src/providers/kinds/postmark/webhook.js';
 import { normalizeTracking as resend } from '../../../../src/providers/kinds/resend/webhook.js';
 import { normalizeTracking as sendgrid } from '../../../../src/providers/kinds/sendgrid/webhook.js';
-import { RECEIVED_AT, webhookFixture, webhookFixtureNames, type WebhookKind } from '../../../support/webhook-fixtures.js';
+import { RECEIVED_AT, type WebhookKind, webhookFixture, webhookFixtureNames } from '../../../support/webhook-fixtures.js';
 import { assertEventShape } from './shape.js';
 
 const NORMALIZERS = { mailgun, sendgrid, postmark, resend } as const;
@@ -77,4 +77,3 @@ describe.each(Object.keys(NORMALIZERS) as WebhookKind[])('%s tracking fixtures',
     }
   });
 });
-

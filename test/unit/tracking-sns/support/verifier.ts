@@ -1,8 +1,14 @@
 /** Shared pieces of the verifier tests: a verifier over in-memory certificates, and refusal capture. */
 import { expect } from 'vitest';
-import { parseSnsEnvelope, SnsVerificationError, SnsVerifier, type SnsEnvelope, type SnsVerifierOptions } from '../../../../src/tracking/sns/index.js';
+import {
+  parseSnsEnvelope,
+  type SnsEnvelope,
+  SnsVerificationError,
+  SnsVerifier,
+  type SnsVerifierOptions,
+} from '../../../../src/tracking/sns/index.js';
 import { certificateServer } from '../../../support/sns/deps.js';
-import { NOW, TOPIC, type Fields } from '../../../support/sns/envelopes.js';
+import { type Fields, NOW, TOPIC } from '../../../support/sns/envelopes.js';
 
 /** A verifier allowing TOPIC, at the test clock, serving `pems` by URL. */
 export function makeVerifier(pems: Record<string, string>, opts: Partial<SnsVerifierOptions> = {}) {
