@@ -21,6 +21,7 @@ import type { EmailMessage } from '../../../contract/message.js';
 import { BaseEmailProvider, type BaseProviderOptions, type CallOutcome, type RecipientOutcome } from '../../base.js';
 import type { ErrorRules } from '../../classify.js';
 import { type AttachmentFetcher, resolveAttachments } from '../../email/attachments.js';
+import { reservedHeaderUses, s3AttachmentUses } from '../../email/feature-rules.js';
 import type { FeatureUse } from '../../features.js';
 import { multipartBody } from '../../http/body.js';
 import { HttpClient, type HttpResponse } from '../../http/client.js';
@@ -104,13 +105,7 @@ export class MailgunEmailProvider extends BaseEmailProvider<MailgunRequest, Http
         drop: (x) => ({ ...x, metadata: Object.fromEntries(Object.entries(x.metadata ?? {}).filter(([k]) => k !== MESSAGE_ID_VARIABLE)) }),
       });
     }
-    for (const name of Object.keys(m.headers ?? {})) {
-      if (RESERVED_HEADER.test(name))
-        uses.push({
-          feature: `headers.${name} (set from message fields or a Mailgun control header)`,
-          drop: (x) => ({ ...x, headers: Object.fromEntries(Object.entries(x.headers ?? {}).filter(([n]) => n !== name)) }),
-        });
-    }
+    uses.push(...reservedHeaderUses(m, RESERVED_HEADER, 'set from message fields or a Mailgun control header'));
     if (m.sendAt !== undefined && Date.parse(m.sendAt) - this.now().getTime() > MAILGUN_MAX_SCHEDULE_MS) {
       uses.push({ feature: 'sendAt more than 3 days ahead (Mailgun o:deliverytime window)', drop: (x) => ({ ...x, sendAt: undefined }) });
     }
@@ -118,13 +113,7 @@ export class MailgunEmailProvider extends BaseEmailProvider<MailgunRequest, Http
       uses.push({ feature: 'mergeGlobalData without mergeData or a stored template (Mailgun substitutes per-recipient variables only)' });
     }
     if (m.mergeData && !m.to?.length) uses.push({ feature: 'mergeData without a `to` recipient' });
-    (m.attachments ?? []).forEach((a, i) => {
-      if (a.s3 && !this.fetchAttachment)
-        uses.push({
-          feature: `attachments[${i}].s3 (no S3 fetcher configured for adapter ${this.name})`,
-          drop: (x) => ({ ...x, attachments: x.attachments?.filter((b) => b !== a) }),
-        });
-    });
+    uses.push(...s3AttachmentUses(m, this.name, this.fetchAttachment));
     return uses;
   }
 

@@ -20,6 +20,7 @@ import type { EmailMessage } from '../../../contract/message.js';
 import { BaseEmailProvider, type BaseProviderOptions, type CallOutcome, type RecipientOutcome } from '../../base.js';
 import type { ErrorRules } from '../../classify.js';
 import { type AttachmentFetcher, resolveAttachments } from '../../email/attachments.js';
+import { reservedHeaderUses, s3AttachmentUses, storedTemplateOnlyUses, withoutKey } from '../../email/feature-rules.js';
 import type { FeatureUse } from '../../features.js';
 import { jsonBody } from '../../http/body.js';
 import { HttpClient, type HttpResponse } from '../../http/client.js';
@@ -50,9 +51,6 @@ const providerOptionShapes = {
 };
 
 type BatchResult = { To?: string; MessageID?: string; ErrorCode?: number; Message?: string };
-const without = <V>(o: Readonly<Record<string, V>> | undefined, key: string): Record<string, V> =>
-  Object.fromEntries(Object.entries(o ?? {}).filter(([k]) => k !== key));
-
 export class PostmarkEmailProvider extends BaseEmailProvider<PostmarkRequest, HttpResponse> {
   static readonly capabilities: EmailCapabilities = {
     attachments: true,
@@ -98,21 +96,11 @@ export class PostmarkEmailProvider extends BaseEmailProvider<PostmarkRequest, Ht
     if (m.metadata && Object.hasOwn(m.metadata, MESSAGE_ID_METADATA)) {
       uses.push({
         feature: `metadata.${MESSAGE_ID_METADATA} (the Metadata key carrying Mailroom's id)`,
-        drop: (x) => ({ ...x, metadata: without(x.metadata, MESSAGE_ID_METADATA) }),
+        drop: (x) => ({ ...x, metadata: withoutKey(x.metadata, MESSAGE_ID_METADATA) }),
       });
     }
-    for (const name of Object.keys(m.headers ?? {})) {
-      if (RESERVED_HEADER.test(name))
-        uses.push({
-          feature: `headers.${name} (set from message fields or a Postmark control header)`,
-          drop: (x) => ({ ...x, headers: without(x.headers, name) }),
-        });
-    }
-    const stored = m.template !== undefined && 'name' in m.template;
-    if (m.mergeData && !stored)
-      uses.push({ feature: 'mergeData without a stored template (Postmark substitutes variables only in templates)' });
-    if (m.mergeGlobalData && !stored)
-      uses.push({ feature: 'mergeGlobalData without a stored template (Postmark substitutes variables only in templates)' });
+    uses.push(...reservedHeaderUses(m, RESERVED_HEADER, 'set from message fields or a Postmark control header'));
+    uses.push(...storedTemplateOnlyUses(m, 'Postmark'));
     if (m.mergeData && !m.to?.length) uses.push({ feature: 'mergeData without a `to` recipient' });
     if (m.template && (m.subject !== undefined || m.text !== undefined || m.html !== undefined)) {
       uses.push({
@@ -120,13 +108,7 @@ export class PostmarkEmailProvider extends BaseEmailProvider<PostmarkRequest, Ht
         drop: (x) => ({ ...x, subject: undefined, text: undefined, html: undefined }),
       });
     }
-    (m.attachments ?? []).forEach((a, i) => {
-      if (a.s3 && !this.fetchAttachment)
-        uses.push({
-          feature: `attachments[${i}].s3 (no S3 fetcher configured for adapter ${this.name})`,
-          drop: (x) => ({ ...x, attachments: x.attachments?.filter((b) => b !== a) }),
-        });
-    });
+    uses.push(...s3AttachmentUses(m, this.name, this.fetchAttachment));
     return uses;
   }
 

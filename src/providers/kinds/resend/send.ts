@@ -21,6 +21,7 @@ import type { EmailMessage } from '../../../contract/message.js';
 import { BaseEmailProvider, type BaseProviderOptions, type CallOutcome, type RecipientOutcome } from '../../base.js';
 import type { ErrorRules } from '../../classify.js';
 import { type AttachmentFetcher, resolveAttachments } from '../../email/attachments.js';
+import { reservedHeaderUses, s3AttachmentUses, storedTemplateOnlyUses } from '../../email/feature-rules.js';
 import type { FeatureUse } from '../../features.js';
 import { jsonBody } from '../../http/body.js';
 import { HttpClient, type HttpResponse } from '../../http/client.js';
@@ -80,18 +81,8 @@ export class ResendEmailProvider extends BaseEmailProvider<Request, HttpResponse
   protected override extraFeatureUses(m: EmailMessage, _ctx: SendContext): FeatureUse<EmailMessage>[] {
     const uses: FeatureUse<EmailMessage>[] = providerOptionUses(m, {});
     if (!m.to?.length) uses.push({ feature: 'a message without `to` (Resend requires one)' });
-    for (const name of Object.keys(m.headers ?? {})) {
-      if (RESERVED_HEADER.test(name))
-        uses.push({
-          feature: `headers.${name} (set from message fields)`,
-          drop: (x) => ({ ...x, headers: Object.fromEntries(Object.entries(x.headers ?? {}).filter(([n]) => n !== name)) }),
-        });
-    }
-    const stored = m.template !== undefined && 'name' in m.template;
-    if (m.mergeData && !stored)
-      uses.push({ feature: 'mergeData without a stored template (Resend substitutes variables only in templates)' });
-    if (m.mergeGlobalData && !stored)
-      uses.push({ feature: 'mergeGlobalData without a stored template (Resend substitutes variables only in templates)' });
+    uses.push(...reservedHeaderUses(m, RESERVED_HEADER, 'set from message fields'));
+    uses.push(...storedTemplateOnlyUses(m, 'Resend'));
     if (m.mergeData && m.attachments?.length)
       uses.push({ feature: 'attachments with mergeData (the Resend batch endpoint takes no attachments)' });
     const scheduled = m.sendAt !== undefined && Date.parse(m.sendAt) > this.now().getTime();
@@ -109,13 +100,7 @@ export class ResendEmailProvider extends BaseEmailProvider<Request, HttpResponse
         drop: (x) => ({ ...x, subject: undefined, text: undefined, html: undefined }),
       });
     }
-    (m.attachments ?? []).forEach((a, i) => {
-      if (a.s3 && !this.fetchAttachment)
-        uses.push({
-          feature: `attachments[${i}].s3 (no S3 fetcher configured for adapter ${this.name})`,
-          drop: (x) => ({ ...x, attachments: x.attachments?.filter((b) => b !== a) }),
-        });
-    });
+    uses.push(...s3AttachmentUses(m, this.name, this.fetchAttachment));
     return uses;
   }
 

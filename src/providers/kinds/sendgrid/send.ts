@@ -18,6 +18,7 @@ import type { EmailMessage } from '../../../contract/message.js';
 import { BaseEmailProvider, type BaseProviderOptions, type CallOutcome, type RecipientOutcome } from '../../base.js';
 import type { ErrorRules } from '../../classify.js';
 import { type AttachmentFetcher, resolveAttachments } from '../../email/attachments.js';
+import { reservedHeaderUses, s3AttachmentUses, withoutKey } from '../../email/feature-rules.js';
 import type { FeatureUse } from '../../features.js';
 import { jsonBody } from '../../http/body.js';
 import { HttpClient, type HttpResponse } from '../../http/client.js';
@@ -52,9 +53,6 @@ const providerOptionShapes = {
   /** `ip_pool_name`. */
   ipPoolName: z.string().min(2).max(64),
 };
-
-const withoutKeys = <V>(o: Readonly<Record<string, V>> | undefined, drop: (k: string) => boolean): Record<string, V> =>
-  Object.fromEntries(Object.entries(o ?? {}).filter(([k]) => !drop(k)));
 
 export class SendgridEmailProvider extends BaseEmailProvider<SendgridRequest, HttpResponse> {
   static readonly capabilities: EmailCapabilities = {
@@ -101,17 +99,11 @@ export class SendgridEmailProvider extends BaseEmailProvider<SendgridRequest, Ht
       if (key === MESSAGE_ID_ARG || RESERVED_EVENT_KEYS.has(key)) {
         uses.push({
           feature: `metadata.${key} (a name SendGrid events or Mailroom's id use)`,
-          drop: (x) => ({ ...x, metadata: withoutKeys(x.metadata, (k) => k === key) }),
+          drop: (x) => ({ ...x, metadata: withoutKey(x.metadata, key) }),
         });
       }
     }
-    for (const name of Object.keys(m.headers ?? {})) {
-      if (RESERVED_HEADER.test(name))
-        uses.push({
-          feature: `headers.${name} (SendGrid does not allow it in headers)`,
-          drop: (x) => ({ ...x, headers: withoutKeys(x.headers, (n) => n === name) }),
-        });
-    }
+    uses.push(...reservedHeaderUses(m, RESERVED_HEADER, 'SendGrid does not allow it in headers'));
     if (m.template && (m.subject !== undefined || m.text !== undefined || m.html !== undefined || m.amp !== undefined)) {
       uses.push({
         feature: "subject/text/html/amp alongside a dynamic template (SendGrid renders the template's own)",
@@ -121,13 +113,7 @@ export class SendgridEmailProvider extends BaseEmailProvider<SendgridRequest, Ht
     if (m.sendAt !== undefined && Date.parse(m.sendAt) - this.now().getTime() > SENDGRID_MAX_SCHEDULE_MS) {
       uses.push({ feature: 'sendAt more than 72 hours ahead (SendGrid send_at window)', drop: (x) => ({ ...x, sendAt: undefined }) });
     }
-    (m.attachments ?? []).forEach((a, i) => {
-      if (a.s3 && !this.fetchAttachment)
-        uses.push({
-          feature: `attachments[${i}].s3 (no S3 fetcher configured for adapter ${this.name})`,
-          drop: (x) => ({ ...x, attachments: x.attachments?.filter((b) => b !== a) }),
-        });
-    });
+    uses.push(...s3AttachmentUses(m, this.name, this.fetchAttachment));
     return uses;
   }
 

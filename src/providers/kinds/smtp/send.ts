@@ -20,6 +20,7 @@ import { formatMailbox, type Mailbox } from '../../../contract/address.js';
 import type { EmailMessage } from '../../../contract/message.js';
 import { BaseEmailProvider, type BaseProviderOptions, type CallOutcome, type RecipientOutcome } from '../../base.js';
 import { type AttachmentFetcher, resolveAttachments } from '../../email/attachments.js';
+import { reservedHeaderUses, s3AttachmentUses } from '../../email/feature-rules.js';
 import type { FeatureUse } from '../../features.js';
 import { providerOptionUses } from '../../provider-options.js';
 import type { EmailCapabilities, SendContext } from '../../types.js';
@@ -116,20 +117,8 @@ export class SmtpEmailProvider extends BaseEmailProvider<SmtpRequest, Info> {
   protected override extraFeatureUses(m: EmailMessage, _ctx: SendContext): FeatureUse<EmailMessage>[] {
     const uses: FeatureUse<EmailMessage>[] = providerOptionUses(m, {});
     if (m.mergeGlobalData) uses.push({ feature: 'mergeGlobalData (an SMTP relay does no substitution)' });
-    for (const name of Object.keys(m.headers ?? {})) {
-      if (RESERVED_HEADER.test(name))
-        uses.push({
-          feature: `headers.${name} (set from message fields)`,
-          drop: (x) => ({ ...x, headers: Object.fromEntries(Object.entries(x.headers ?? {}).filter(([n]) => n !== name)) }),
-        });
-    }
-    (m.attachments ?? []).forEach((a, i) => {
-      if (a.s3 && !this.fetchAttachment)
-        uses.push({
-          feature: `attachments[${i}].s3 (no S3 fetcher configured for adapter ${this.name})`,
-          drop: (x) => ({ ...x, attachments: x.attachments?.filter((b) => b !== a) }),
-        });
-    });
+    uses.push(...reservedHeaderUses(m, RESERVED_HEADER, 'set from message fields'));
+    uses.push(...s3AttachmentUses(m, this.name, this.fetchAttachment));
     return uses;
   }
 
