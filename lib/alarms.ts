@@ -10,11 +10,12 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { DEFAULT_METRICS_NAMESPACE } from '../src/logging/metrics.js';
 
 /** Where alarms notify (undefined: console only). */
 export interface AlarmTarget {
   readonly topic?: sns.ITopic;
-  /** CloudWatch namespace of the handlers' metrics (`operations.metricsNamespace`). @default 'Mailroom' */
+  /** CloudWatch namespace of the handlers' metrics (`operations.metricsNamespace`). @default DEFAULT_METRICS_NAMESPACE */
   readonly namespace?: string;
 }
 
@@ -83,7 +84,7 @@ export function metricAlarm(scope: Construct, id: string, props: MetricAlarmProp
     new cloudwatch.Alarm(scope, id, {
       alarmDescription: `Mailroom: ${props.description}`,
       metric: new cloudwatch.Metric({
-        namespace: target.namespace ?? 'Mailroom',
+        namespace: target.namespace ?? DEFAULT_METRICS_NAMESPACE,
         metricName: props.metricName,
         dimensionsMap: { service: props.service },
         period: Duration.minutes(5),

@@ -26,10 +26,13 @@ export interface LocalTrackingOptions {
   readonly resources: PipelineResources;
   readonly sink: LineSink;
   readonly verbose: boolean;
+  /** `operations.metricsNamespace` of the configuration, as the stack sets it on the Lambdas. */
+  readonly metricsNamespace: string;
 }
 
-export function localTrackingHandlers({ clients, resources, sink, verbose }: LocalTrackingOptions) {
-  const metrics = (serviceName: string) => createMetrics(serviceName, { env: process.env, logger: localLogger(serviceName, sink, false) });
+export function localTrackingHandlers({ clients, resources, sink, verbose, metricsNamespace }: LocalTrackingOptions) {
+  const env = { POWERTOOLS_METRICS_NAMESPACE: metricsNamespace };
+  const metrics = (serviceName: string) => createMetrics(serviceName, { env, logger: localLogger(serviceName, sink, false) });
   const topicArn = resources.tracking.topicArn;
   const ingest = createIngestDeps({
     doc: clients.doc,

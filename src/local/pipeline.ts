@@ -119,7 +119,7 @@ export async function startLocalPipeline(opts: LocalPipelineOptions): Promise<Lo
   const handlers = {
     email: localSendHandler('email', { ...send, settings: settings('email'), logger: localLogger('send-email', sink, verbose) }),
     sms: localSendHandler('sms', { ...send, settings: settings('sms'), logger: localLogger('send-sms', sink, verbose) }),
-    ...localTrackingHandlers({ clients, resources, sink, verbose }),
+    ...localTrackingHandlers({ clients, resources, sink, verbose, metricsNamespace: config.operations.metricsNamespace }),
   };
 
   // 4. Pollers and watchers.

@@ -6,7 +6,7 @@
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { MetricsOptions as PowertoolsMetricsOptions } from '@aws-lambda-powertools/metrics/types';
 
-/** Used when the environment names none (tests, the local pipeline). */
+/** The namespace when none is configured: the config default, and what a handler uses when its environment names none (tests). */
 export const DEFAULT_METRICS_NAMESPACE = 'Mailroom';
 
 export function metricsNamespace(env: NodeJS.ProcessEnv): string {

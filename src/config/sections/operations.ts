@@ -1,6 +1,7 @@
 /** `alarms` and `operations`: where alarms go, logs, tracing, metrics, removal. */
 import * as z from 'zod';
 import { address, LOG_RETENTION_DAYS, METRICS_NAMESPACE, topicArn } from '../../contract/config-fields.js';
+import { DEFAULT_METRICS_NAMESPACE } from '../../logging/metrics.js';
 
 export const alarmsSection = z
   .strictObject({
@@ -14,7 +15,7 @@ export const alarmsSection = z
 export const metricsNamespace = z
   .string()
   .regex(METRICS_NAMESPACE, 'a CloudWatch namespace: 1-255 letters, digits, spaces and . _ - / #')
-  .default('Mailroom');
+  .default(DEFAULT_METRICS_NAMESPACE);
 
 export const operationsSection = z
   .strictObject({
